@@ -3,7 +3,7 @@
 // enter the SDK's module graph. Build them with `make tools`.
 module github.com/yurt-sdk/yurt/tools
 
-go 1.26
+go 1.26.7
 
 tool (
 	github.com/bufbuild/buf/cmd/buf
