@@ -1,0 +1,3 @@
+"""Yurt: write HashiCorp Nomad task-driver and device plugins in Python."""
+
+__all__: list[str] = []
