@@ -13,7 +13,7 @@ ROOT := $(CURDIR)
 BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
-GEN_DIRS := go/gen
+GEN_DIRS := go/gen sdk-python/src/yurt/_proto
 GO_MODULES := go
 
 .PHONY: help
@@ -27,11 +27,13 @@ $(BUF) $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc: tools/go.mod tools/go.sum
 	@touch $(BUF) $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc
 
 .PHONY: tools
-tools: $(BUF) ## Build the pinned Go tools into build/bin
+tools: $(BUF) ## Build the pinned Go tools into build/bin and the Python venv
+	$(MAKE) -C sdk-python venv
 
 .PHONY: generate
 generate: tools ## Regenerate all generated code (Go, Python, Rust) from proto/
 	$(BUF) generate
+	$(MAKE) -C sdk-python generate
 
 .PHONY: check-generated
 check-generated: tools ## Fail if generated code differs from what proto/ produces
@@ -54,11 +56,13 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 	@for m in $(GO_MODULES); do (cd $$m && go vet ./...); done
 	@bad=$$(gofmt -l $(GO_MODULES) | grep -v '/gen/' || true); \
 		if [ -n "$$bad" ]; then echo "gofmt needed on:" >&2; echo "$$bad" >&2; exit 1; fi
+	$(MAKE) -C sdk-python lint
 
 .PHONY: test
 test: check-generated lint ## Everything CI runs: generated-code drift, lint, all tests
 	./scripts/check-breaking-guard.sh
 	@for m in $(GO_MODULES); do (cd $$m && go test ./...); done
+	$(MAKE) -C sdk-python test
 
 .PHONY: build
 build: ## Build the Go commands into build/bin
