@@ -61,6 +61,7 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 .PHONY: test
 test: check-generated lint ## Everything CI runs: generated-code drift, lint, all tests
 	./scripts/check-breaking-guard.sh
+	./scripts/check-generated-guard.sh
 	@for m in $(GO_MODULES); do (cd $$m && go test ./...); done
 	$(MAKE) -C sdk-python test
 
