@@ -154,3 +154,6 @@ pub fn serve_device_with<P: device::DevicePlugin>(plugin: P, opts: ServeOptions)
 
 #[cfg(test)]
 mod gen_smoke_tests;
+
+#[cfg(test)]
+mod server_tests;
