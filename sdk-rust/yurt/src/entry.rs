@@ -1,0 +1,138 @@
+//! The process entry points: check the environment, set up logging, run the server, exit.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use tonic::service::RoutesBuilder;
+use tracing::Level;
+use tracing_subscriber::layer::SubscriberExt;
+
+use crate::goplugin::{self, Runtime, ShutdownSignal, Transport};
+use crate::handshake::{self, APP_PROTOCOL_VERSION, HandshakeError};
+use crate::hclog::HclogLayer;
+use crate::mtls::MtlsError;
+
+/// Why a plugin server stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The environment is not a go-plugin host's.
+    #[error(transparent)]
+    Handshake(#[from] HandshakeError),
+    /// AutoMTLS could not be set up.
+    #[error(transparent)]
+    Mtls(#[from] MtlsError),
+    /// No listener could be bound.
+    #[error("binding the plugin listener: {0}")]
+    Listen(io::Error),
+    /// Writing the handshake line failed.
+    #[error("writing the handshake line to stdout: {0}")]
+    HandshakeWrite(io::Error),
+    /// The gRPC server failed.
+    #[error("gRPC server: {0}")]
+    Serve(String),
+    /// The plugin's own setup (e.g. its schema) is invalid.
+    #[error("invalid plugin: {0}")]
+    Plugin(String),
+}
+
+/// Knobs for [`crate::serve_driver`] and friends. The defaults suit Nomad.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// `@module` in log lines; defaults to the executable's file name.
+    pub log_module: Option<String>,
+    /// Most verbose level written to stderr (default TRACE: the host filters).
+    pub log_level: Level,
+    /// Listener kind. `YURT_PLUGIN_TRANSPORT=unix|tcp` in the environment overrides it.
+    pub transport: Transport,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            log_module: None,
+            log_level: Level::TRACE,
+            transport: Transport::Auto,
+        }
+    }
+}
+
+/// Runs a plugin process to completion and returns its exit code.
+pub(crate) fn serve_process(
+    opts: ServeOptions,
+    routes: impl FnOnce(&ShutdownSignal) -> Result<RoutesBuilder, ServeError>,
+) -> ExitCode {
+    let env = match handshake::read_env(|k| std::env::var(k).ok(), &[APP_PROTOCOL_VERSION]) {
+        Ok(env) => env,
+        Err(e) => {
+            // Before anything else, and never on stdout.
+            let _ = writeln!(io::stderr(), "{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let module = opts.log_module.clone().unwrap_or_else(|| {
+        std::env::args_os()
+            .next()
+            .and_then(|a| {
+                std::path::Path::new(&a)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "plugin".into())
+    });
+    let subscriber =
+        tracing_subscriber::registry().with(HclogLayer::stderr(module, opts.log_level));
+    let _ = tracing::subscriber::set_global_default(subscriber);
+    for w in &env.warnings {
+        tracing::warn!("{w}");
+    }
+    let transport = match std::env::var("YURT_PLUGIN_TRANSPORT").as_deref() {
+        Ok("unix") => Transport::Unix,
+        Ok("tcp") => Transport::Tcp,
+        _ => opts.transport,
+    };
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the async runtime");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async move {
+        goplugin::ignore_sigint();
+        let shutdown = ShutdownSignal::new();
+        let routes = routes(&shutdown)?;
+        let (chunks, _) = broadcast::channel(256);
+        let capture = chunks.clone();
+        let rt = Runtime {
+            env,
+            transport,
+            stdout_chunks: Some(chunks),
+        };
+        goplugin::run(rt, routes, shutdown, move |line| {
+            let mut out = io::stdout().lock();
+            writeln!(out, "{line}")?;
+            out.flush()?;
+            drop(out);
+            if let Err(e) = goplugin::capture_stdout(capture) {
+                tracing::warn!(error = %e, "cannot capture stdout; stray prints reach the host");
+            }
+            Ok(())
+        })
+        .await
+    });
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "plugin stopped");
+            let _ = writeln!(io::stderr(), "plugin error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,557 @@
+//! The whole server in-process, over real sockets: handshake line, health, go-plugin services,
+//! Shutdown, AutoMTLS with a P-521 client certificate like go-plugin's host, and Nomad RPCs
+//! through the typed driver and device adapters.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_stream::StreamExt;
+use tonic::transport::Channel;
+
+use crate::base::{BasePlugin, PluginConfig, PluginInfo};
+use crate::device::{DeviceGroup, DeviceGroupStats, DevicePlugin, Reservation};
+use crate::driver::*;
+use crate::r#gen::{base as bpb, device as dpb, drivers as pb, plugin as gpb};
+use crate::goplugin::{self, Runtime, ShutdownSignal, Transport};
+use crate::handshake::{Address, HandshakeEnv, HandshakeLine};
+use crate::hclspec::{attr, object};
+use crate::{Error, recoverable_detail};
+
+#[derive(Default)]
+struct FakeDriver {
+    config: Mutex<Option<PluginConfig>>,
+}
+
+impl BasePlugin for FakeDriver {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            name: "fake".into(),
+            version: "0.2.0".into(),
+        }
+    }
+    fn config_schema(&self) -> Option<crate::hclspec::Spec> {
+        Some(object([("dir", attr("dir", "string"))]))
+    }
+    async fn set_config(&self, config: PluginConfig) -> Result<(), Error> {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Cfg {
+            dir: String,
+        }
+        let _: Cfg = config.decode()?;
+        *self.config.lock().unwrap() = Some(config);
+        Ok(())
+    }
+}
+
+impl DriverPlugin for FakeDriver {
+    fn task_config_schema(&self) -> crate::hclspec::Spec {
+        object([("command", attr("command", "string").required())])
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            send_signals: true,
+            ..Default::default()
+        }
+    }
+    fn fingerprint(&self) -> PluginStream<Fingerprint> {
+        Box::pin(
+            tokio_stream::once(Fingerprint {
+                health: Health::Healthy,
+                health_description: "ready".into(),
+                attributes: [("driver.fake.version".to_string(), "1".into())].into(),
+            })
+            .chain(tokio_stream::pending()),
+        )
+    }
+    async fn recover_task(&self, _handle: TaskHandle) -> Result<(), Error> {
+        Ok(())
+    }
+    async fn start_task(&self, config: TaskConfig) -> Result<StartedTask, Error> {
+        if config.id == "flaky" {
+            return Err(Error::recoverable("try again"));
+        }
+        #[derive(serde::Deserialize)]
+        struct C {
+            command: String,
+        }
+        let c: C = config.decode_driver_config()?;
+        let mut handle = TaskHandle::new(config);
+        handle.set_driver_state(&c.command)?;
+        Ok(StartedTask {
+            handle,
+            network: None,
+        })
+    }
+    async fn wait_task(&self, _id: String) -> Result<ExitResult, Error> {
+        Ok(ExitResult {
+            exit_code: 3,
+            ..Default::default()
+        })
+    }
+    async fn stop_task(&self, _id: String, _t: Duration, _s: String) -> Result<(), Error> {
+        Err(Error::TaskNotFound)
+    }
+    async fn destroy_task(&self, _id: String, _force: bool) -> Result<(), Error> {
+        Err(Error::TaskNotFound)
+    }
+    async fn inspect_task(&self, _id: String) -> Result<TaskStatus, Error> {
+        Err(Error::TaskNotFound)
+    }
+}
+
+fn env(cert: Option<String>) -> HandshakeEnv {
+    HandshakeEnv {
+        app_version: 2,
+        min_port: 0,
+        max_port: 0,
+        client_cert_pem: cert,
+        unix_socket_dir: None,
+        unix_socket_group: None,
+        multiplex_requested: false,
+        warnings: vec![],
+    }
+}
+
+struct Running {
+    line: HandshakeLine,
+    shutdown: ShutdownSignal,
+    task: tokio::task::JoinHandle<Result<(), crate::ServeError>>,
+}
+
+async fn start(
+    env: HandshakeEnv,
+    transport: Transport,
+    routes: impl FnOnce(&ShutdownSignal) -> tonic::service::RoutesBuilder,
+) -> Running {
+    let shutdown = ShutdownSignal::new();
+    let routes = routes(&shutdown);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let sd = shutdown.clone();
+    let task = tokio::spawn(async move {
+        let rt = Runtime {
+            env,
+            transport,
+            stdout_chunks: None,
+        };
+        goplugin::run(rt, routes, sd, move |l| {
+            let _ = tx.send(l.clone());
+            Ok(())
+        })
+        .await
+    });
+    let line = rx.await.expect("handshake line");
+    Running {
+        line,
+        shutdown,
+        task,
+    }
+}
+
+async fn connect(line: &HandshakeLine, tls: Option<rustls::ClientConfig>) -> Channel {
+    let address = line.address.clone();
+    let tls = tls.map(|c| tokio_rustls::TlsConnector::from(Arc::new(c)));
+    tonic::transport::Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let address = address.clone();
+            let tls = tls.clone();
+            async move {
+                let io: Box<dyn Io> = match &address {
+                    Address::Unix(p) => Box::new(tokio::net::UnixStream::connect(p).await?),
+                    Address::Tcp(a) => Box::new(tokio::net::TcpStream::connect(a).await?),
+                };
+                let io: Box<dyn Io> = match tls {
+                    None => io,
+                    Some(c) => {
+                        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+                        Box::new(c.connect(name, io).await?)
+                    }
+                };
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(io))
+            }
+        }))
+        .await
+        .expect("connect")
+}
+
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// A host-like identity: ECDSA P-521 / SHA-512, CA, CN localhost (go-plugin's generateCert).
+fn host_identity() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
+    let mut p = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    p.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let cert = p.self_signed(&key).unwrap();
+    (
+        cert.pem(),
+        cert.der().clone(),
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    )
+}
+
+async fn assert_health(ch: Channel) {
+    let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
+    let r = h
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        r.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+}
+
+#[tokio::test]
+async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
+    let plugin = Arc::new(FakeDriver::default());
+    let p = plugin.clone();
+    let r = start(env(None), Transport::Unix, move |sd| {
+        crate::driver_routes(p, sd).unwrap()
+    })
+    .await;
+    let text = r.line.to_string();
+    assert!(text.starts_with("1|2|unix|/"), "{text}");
+    assert!(text.ends_with("|grpc|"), "{text}");
+    let Address::Unix(path) = r.line.address.clone() else {
+        unreachable!()
+    };
+    assert!(path.exists());
+
+    let ch = connect(&r.line, None).await;
+    assert_health(ch.clone()).await;
+
+    // Stdio and broker streams stay open.
+    let mut stdio = gpb::grpc_stdio_client::GrpcStdioClient::new(ch.clone());
+    let mut s = stdio.stream_stdio(()).await.unwrap().into_inner();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), s.next())
+            .await
+            .is_err()
+    );
+    let mut broker = gpb::grpc_broker_client::GrpcBrokerClient::new(ch.clone());
+    let (_keep, rx) = tokio::sync::mpsc::channel::<gpb::ConnInfo>(1);
+    let mut b = broker
+        .start_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), b.next())
+            .await
+            .is_err()
+    );
+
+    // Base + driver RPCs through the typed adapter.
+    let mut base = bpb::base_plugin_client::BasePluginClient::new(ch.clone());
+    let info = base
+        .plugin_info(bpb::PluginInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(info.name, "fake");
+    assert_eq!(info.r#type, bpb::PluginType::Driver as i32);
+    assert_eq!(info.plugin_api_versions, vec!["v0.1.0".to_string()]);
+    let schema = base
+        .config_schema(bpb::ConfigSchemaRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(schema.spec.is_some());
+    let bad = rmp_serde::to_vec_named(&std::collections::BTreeMap::from([("dir", 5)])).unwrap();
+    let err = base
+        .set_config(bpb::SetConfigRequest {
+            msgpack_config: bad,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(err.message().contains("field \"dir\""), "{}", err.message());
+    let good = rmp_serde::to_vec_named(&std::collections::BTreeMap::from([("dir", "/x")])).unwrap();
+    base.set_config(bpb::SetConfigRequest {
+        msgpack_config: good,
+        plugin_api_version: "v0.1.0".into(),
+        nomad_config: Some(bpb::NomadConfig {
+            driver: Some(bpb::NomadDriverConfig {
+                client_max_port: 20000,
+                client_min_port: 10000,
+                ..Default::default()
+            }),
+        }),
+    })
+    .await
+    .unwrap();
+    let got = plugin.config.lock().unwrap().clone().unwrap();
+    assert_eq!(got.agent.unwrap().client_max_port, 20000);
+
+    let mut d = pb::driver_client::DriverClient::new(ch.clone());
+    let mut fp = d
+        .fingerprint(pb::FingerprintRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let first = fp.next().await.unwrap().unwrap();
+    assert_eq!(
+        first.health,
+        pb::fingerprint_response::HealthState::Healthy as i32
+    );
+    assert!(first.attributes.contains_key("driver.fake.version"));
+
+    let cfg =
+        rmp_serde::to_vec_named(&std::collections::BTreeMap::from([("command", "x")])).unwrap();
+    let started = d
+        .start_task(pb::StartTaskRequest {
+            task: Some(pb::TaskConfig {
+                id: "t1".into(),
+                msgpack_driver_config: cfg,
+                parent_job_id: "pj".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let h = started.handle.unwrap();
+    assert_eq!(h.config.as_ref().unwrap().parent_job_id, "pj");
+    assert_eq!(
+        rmp_serde::from_slice::<String>(&h.driver_state).unwrap(),
+        "x"
+    );
+
+    let err = d
+        .start_task(pb::StartTaskRequest {
+            task: Some(pb::TaskConfig {
+                id: "flaky".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::FailedPrecondition);
+    assert_eq!(recoverable_detail(&err), Some(true));
+
+    let err = d
+        .inspect_task(pb::InspectTaskRequest {
+            task_id: "nope".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.message()),
+        (tonic::Code::Unknown, "task not found for given id")
+    );
+    let err = d
+        .start_task(pb::StartTaskRequest { task: None })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    let err = d.init(pb::InitRequest {}).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unimplemented);
+    let w = d
+        .wait_task(pb::WaitTaskRequest {
+            task_id: "t1".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(w.result.unwrap().exit_code, 3);
+
+    // Shutdown: the reply arrives, held streams end, run() returns promptly, socket removed.
+    let mut ctl = gpb::grpc_controller_client::GrpcControllerClient::new(ch);
+    let t0 = std::time::Instant::now();
+    ctl.shutdown(gpb::Empty {}).await.unwrap();
+    let res = tokio::time::timeout(Duration::from_secs(2), r.task)
+        .await
+        .expect("exit within 2 s");
+    res.unwrap().unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(
+        tokio::time::timeout(Duration::from_secs(1), s.next())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!path.exists(), "socket file removed on exit");
+    let _ = r.shutdown;
+}
+
+struct FakeDevice;
+impl BasePlugin for FakeDevice {
+    fn info(&self) -> PluginInfo {
+        PluginInfo {
+            name: "fakedev".into(),
+            version: "0.1.0".into(),
+        }
+    }
+}
+impl DevicePlugin for FakeDevice {
+    fn fingerprint(&self) -> PluginStream<Result<Vec<DeviceGroup>, Error>> {
+        Box::pin(tokio_stream::iter(vec![Ok(vec![DeviceGroup {
+            vendor: "acme".into(),
+            device_type: "fpga".into(),
+            name: "x".into(),
+            devices: vec![crate::device::Device {
+                id: "".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }])]))
+    }
+    async fn reserve(&self, ids: Vec<String>) -> Result<Reservation, Error> {
+        Err(Error::other(format!(
+            "unknown device IDs: {}",
+            ids.join(",")
+        )))
+    }
+    fn stats(&self, interval: Duration) -> PluginStream<Result<Vec<DeviceGroupStats>, Error>> {
+        Box::pin(tokio_stream::once(Err(Error::other(format!(
+            "interval {interval:?}"
+        )))))
+    }
+}
+
+#[tokio::test]
+async fn mtls_over_tcp_with_a_p521_host_certificate() {
+    let (pem, host_der, host_key) = host_identity();
+    let r = start(env(Some(pem)), Transport::Tcp, |sd| {
+        crate::device_routes(Arc::new(FakeDevice), sd).unwrap()
+    })
+    .await;
+    let text = r.line.to_string();
+    assert!(text.starts_with("1|2|tcp|127.0.0.1:"), "{text}");
+    let field6 = text.rsplit('|').next().unwrap();
+    assert!(field6.len() > 50 && !field6.contains('='), "{field6}");
+    let server_der = CertificateDer::from(r.line.cert_der.clone().unwrap());
+
+    // The pinned host certificate gets in ...
+    let cfg = crate::mtls::client_config(server_der.clone(), host_der, host_key).unwrap();
+    let ch = connect(&r.line, Some(cfg)).await;
+    assert_health(ch.clone()).await;
+    let mut dev = dpb::device_plugin_client::DevicePluginClient::new(ch.clone());
+    let err = dev
+        .reserve(dpb::ReserveRequest {
+            device_ids: vec!["a".into(), "b".into()],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), "unknown device IDs: a,b");
+    // An invalid fingerprint is reported with the field, and the stream ends.
+    let mut fp = dev
+        .fingerprint(dpb::FingerprintRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let e = fp.next().await.unwrap().unwrap_err();
+    assert!(e.message().contains("devices[0].id"), "{}", e.message());
+    assert!(fp.next().await.is_none());
+    // Zero interval means 1 s.
+    let mut st = dev
+        .stats(dpb::StatsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        st.next().await.unwrap().unwrap_err().message(),
+        "interval 1s"
+    );
+
+    // ... any other client certificate does not.
+    let (_, other_der, other_key) = host_identity();
+    let cfg = crate::mtls::client_config(server_der, other_der, other_key).unwrap();
+    let ch = connect(&r.line, Some(cfg)).await;
+    let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
+    assert!(
+        h.check(tonic_health::pb::HealthCheckRequest {
+            service: "plugin".into()
+        })
+        .await
+        .is_err()
+    );
+
+    r.shutdown.trigger();
+    tokio::time::timeout(Duration::from_secs(2), r.task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[test]
+fn unix_socket_honours_dir_and_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let gid = unsafe { libc::getgid() };
+    let mut e = env(None);
+    e.unix_socket_dir = Some(dir.path().to_path_buf());
+    e.unix_socket_group = Some(gid.to_string());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let b = goplugin::bind(&e, Transport::Unix).unwrap();
+        let Address::Unix(p) = b.address().unwrap() else {
+            panic!("unix expected")
+        };
+        assert_eq!(p.parent().unwrap(), dir.path());
+        assert!(
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("plugin")
+        );
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let m = std::fs::metadata(&p).unwrap();
+        assert_eq!(m.gid(), gid);
+        assert_eq!(m.permissions().mode() & 0o777, 0o660);
+
+        e.unix_socket_group = Some("no-such-group-yurt".into());
+        let err = goplugin::bind(&e, Transport::Unix).err().unwrap();
+        assert!(err.to_string().contains("no group named"), "{err}");
+        e.unix_socket_dir = Some(PathBuf::from("/nonexistent/dir"));
+        assert!(goplugin::bind(&e, Transport::Unix).is_err());
+        // Auto falls back to TCP.
+        let b = goplugin::bind(&e, Transport::Auto).unwrap();
+        assert!(matches!(b.address().unwrap(), Address::Tcp(_)));
+    });
+}
+
+#[test]
+fn tcp_honours_the_port_range() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let hold = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let taken = hold.local_addr().unwrap().port();
+        let mut e = env(None);
+        // Only the taken port: fail with a clear message.
+        e.min_port = taken;
+        e.max_port = taken;
+        let err = goplugin::bind(&e, Transport::Tcp).err().unwrap();
+        assert!(
+            err.to_string()
+                .contains("couldn't bind plugin TCP listener"),
+            "{err}"
+        );
+        // Range starting at the taken port: the next one.
+        if taken < u16::MAX {
+            e.max_port = taken + 1;
+            if let Ok(b) = goplugin::bind(&e, Transport::Tcp) {
+                let Address::Tcp(a) = b.address().unwrap() else {
+                    panic!()
+                };
+                assert_eq!(a.port(), taken + 1);
+            }
+        }
+    });
+}
