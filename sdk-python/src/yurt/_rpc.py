@@ -1,0 +1,95 @@
+"""Map the SDK's error vocabulary onto gRPC statuses (see yurt.errors)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import status_pb2
+
+from ._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
+from .errors import ConfigError, RecoverableError
+
+log = logging.getLogger("yurt.rpc")
+
+R = TypeVar("R")
+_DETAILS_KEY = "grpc-status-details-bin"
+
+
+def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
+    """(code, message, trailing metadata) for an exception raised by plugin code."""
+    if isinstance(exc, RecoverableError):
+        detail = any_pb2.Any()
+        detail.Pack(recoverable_error_pb2.RecoverableError(recoverable=exc.recoverable))
+        status = status_pb2.Status(
+            code=grpc.StatusCode.FAILED_PRECONDITION.value[0], message=str(exc), details=[detail]
+        )
+        return (
+            grpc.StatusCode.FAILED_PRECONDITION,
+            str(exc),
+            ((_DETAILS_KEY, status.SerializeToString()),),
+        )
+    if isinstance(exc, ConfigError):
+        return grpc.StatusCode.INVALID_ARGUMENT, str(exc), ()
+    if isinstance(exc, NotImplementedError):
+        return grpc.StatusCode.UNIMPLEMENTED, f"{rpc} is not implemented by this plugin", ()
+    return grpc.StatusCode.UNKNOWN, str(exc) or type(exc).__name__, ()
+
+
+def _report(exc: Exception, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
+    code, message, trailers = status_for(exc, rpc)
+    if code == grpc.StatusCode.UNKNOWN and not hasattr(exc, "task_id"):
+        log.error(f"{rpc} failed", exc_info=exc)
+    else:
+        log.debug(f"{rpc} failed", extra={"error": message, "code": code.name})
+    return code, message, trailers
+
+
+def unary(
+    rpc: str,
+) -> Callable[[Callable[..., Awaitable[R]]], Callable[..., Awaitable[R]]]:
+    """Wrap a unary servicer method so plugin exceptions become statuses."""
+
+    def wrap(fn: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+        @functools.wraps(fn)
+        async def inner(self: Any, request: Any, context: grpc.aio.ServicerContext) -> R:
+            try:
+                return await fn(self, request, context)
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:
+                code, message, trailers = _report(exc, rpc)
+                await context.abort(code, message, trailers)
+                raise  # unreachable: abort raises
+
+        return inner
+
+    return wrap
+
+
+def stream(
+    rpc: str,
+) -> Callable[[Callable[..., AsyncIterator[R]]], Callable[..., AsyncIterator[R]]]:
+    """Wrap a server-streaming servicer method (an async generator)."""
+
+    def wrap(fn: Callable[..., AsyncIterator[R]]) -> Callable[..., AsyncIterator[R]]:
+        @functools.wraps(fn)
+        async def inner(
+            self: Any, request: Any, context: grpc.aio.ServicerContext
+        ) -> AsyncIterator[R]:
+            try:
+                async for item in fn(self, request, context):
+                    yield item
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:
+                code, message, trailers = _report(exc, rpc)
+                await context.abort(code, message, trailers)
+
+        return inner
+
+    return wrap

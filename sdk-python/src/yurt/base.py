@@ -1,0 +1,135 @@
+"""The base of every plugin: identity, config schema and SetConfig.
+
+A plugin subclasses DriverPlugin or DevicePlugin (never BasePlugin directly),
+sets its identity as class attributes and, when it takes configuration,
+declares the hclspec schema and the dataclass the config decodes into.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import grpc
+
+from . import config as _config
+from . import hclspec
+from ._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
+from ._rpc import unary
+from .errors import ConfigError
+
+__all__ = ["API_VERSION", "AgentConfig", "BasePlugin", "PluginType"]
+
+API_VERSION = "v0.1.0"
+
+
+class PluginType(enum.IntEnum):
+    DRIVER = 2
+    DEVICE = 3
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """What the Nomad agent tells drivers about itself (NomadDriverConfig)."""
+
+    client_min_port: int = 0
+    client_max_port: int = 0
+
+
+class BasePlugin:
+    """Shared plugin behaviour; subclass DriverPlugin or DevicePlugin."""
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "0.1.0"
+    plugin_type: ClassVar[PluginType]
+    api_versions: ClassVar[tuple[str, ...]] = (API_VERSION,)
+    #: Schema of the agent's `plugin "<name>" { config {} }` block; None: no config.
+    config_spec: ClassVar[hclspec.Spec | None] = None
+    #: Dataclass the plugin config decodes into; None: a plain dict.
+    config_type: ClassVar[type[Any] | None] = None
+
+    def __init__(self) -> None:
+        self.config: Any = None
+        self.agent_config: AgentConfig | None = None
+        self.api_version: str = ""
+        self.log = logging.getLogger(f"yurt.plugin.{self.name or type(self).__name__}")
+        self._shutdown_started = False
+
+    # --- hooks plugin authors override -------------------------------------
+
+    async def set_config(self, config: Any, agent: AgentConfig | None) -> None:
+        """Called for every SetConfig (Nomad sends it more than once).
+
+        `config` is an instance of `config_type` (or a dict, or None when the
+        agent gave no config). The default stores it in `self.config`.
+        """
+        self.config = config
+        self.agent_config = agent
+
+    async def shutdown(self) -> None:
+        """Called once when the host shuts the plugin down. Keep it short."""
+
+    # --- plumbing ------------------------------------------------------------
+
+    def _decode_config(self, data: bytes) -> Any:
+        if not data:
+            return None
+        if self.config_spec is None and self.config_type is None:
+            raise ConfigError("config", "no configuration (this plugin takes none)", "a config")
+        if self.config_type is None:
+            return _config.unpack(data, "config")
+        return _config.decode(data, self.config_type, "config")
+
+    def _yurt_register(self, server: grpc.aio.Server) -> None:
+        base_pb2_grpc.add_BasePluginServicer_to_server(_BaseServicer(self), server)
+
+    async def _yurt_on_shutdown(self) -> None:
+        # Driver.Shutdown and GRPCController.Shutdown may both arrive.
+        if self._shutdown_started:
+            return
+        self._shutdown_started = True
+        await self.shutdown()
+
+
+class _BaseServicer(base_pb2_grpc.BasePluginServicer):  # type: ignore[misc]
+    def __init__(self, plugin: BasePlugin) -> None:
+        self._p = plugin
+
+    @unary("PluginInfo")
+    async def PluginInfo(self, request: Any, context: Any) -> base_pb2.PluginInfoResponse:
+        p = self._p
+        return base_pb2.PluginInfoResponse(
+            type=int(p.plugin_type),  # type: ignore[arg-type]
+            plugin_api_versions=list(p.api_versions),
+            plugin_version=p.version,
+            name=p.name,
+        )
+
+    @unary("ConfigSchema")
+    async def ConfigSchema(self, request: Any, context: Any) -> base_pb2.ConfigSchemaResponse:
+        spec = self._p.config_spec
+        if spec is None:
+            return base_pb2.ConfigSchemaResponse()
+        return base_pb2.ConfigSchemaResponse(spec=hclspec.to_proto(spec))
+
+    @unary("SetConfig")
+    async def SetConfig(
+        self, request: base_pb2.SetConfigRequest, context: Any
+    ) -> base_pb2.SetConfigResponse:
+        p = self._p
+        if request.plugin_api_version and request.plugin_api_version not in p.api_versions:
+            raise ConfigError(
+                "plugin_api_version",
+                f"one of {list(p.api_versions)}",
+                repr(request.plugin_api_version),
+            )
+        decoded = p._decode_config(request.msgpack_config)
+        agent: AgentConfig | None = None
+        if request.HasField("nomad_config") and request.nomad_config.HasField("driver"):
+            d = request.nomad_config.driver
+            agent = AgentConfig(client_min_port=d.ClientMinPort, client_max_port=d.ClientMaxPort)
+        p.api_version = request.plugin_api_version
+        await p.set_config(decoded, agent)
+        return base_pb2.SetConfigResponse()

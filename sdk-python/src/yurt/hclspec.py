@@ -1,0 +1,405 @@
+"""Build the HCL schema (hcldec spec) that Nomad uses to decode plugin config.
+
+Nomad turns a plugin's `config {}` block and a task's `config {}` block into
+a cty value with hcldec, using the spec the plugin returns from ConfigSchema /
+TaskConfigSchema, and sends that value as msgpack. This module builds those
+specs with plain functions and checks them as they are built, so a typo in a
+type expression fails at import time with the path of the bad node instead of
+as an opaque error inside the agent:
+
+    schema = hclspec.obj(
+        command=hclspec.attr("command", "string", required=True),
+        args=hclspec.default(hclspec.attr("args", "list(string)"), []),
+    )
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ._proto.hashicorp.nomad.plugins.shared.hclspec import hclspec_pb2
+
+__all__ = [
+    "Array",
+    "Attr",
+    "Block",
+    "BlockAttrs",
+    "BlockList",
+    "BlockMap",
+    "BlockSet",
+    "Default",
+    "Literal",
+    "Object",
+    "Spec",
+    "SpecError",
+    "array",
+    "attr",
+    "block",
+    "block_attrs",
+    "block_list",
+    "block_map",
+    "block_set",
+    "default",
+    "literal",
+    "obj",
+    "parse_type",
+    "to_hcl_literal",
+]
+
+
+class SpecError(ValueError):
+    """An invalid spec node; the message names the node and what was wrong."""
+
+
+@dataclass(frozen=True)
+class Attr:
+    name: str
+    type: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    nested: Spec
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class BlockAttrs:
+    name: str
+    type: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class BlockList:
+    name: str
+    nested: Spec
+    min_items: int = 0
+    max_items: int = 0
+
+
+@dataclass(frozen=True)
+class BlockSet:
+    name: str
+    nested: Spec
+    min_items: int = 0
+    max_items: int = 0
+
+
+@dataclass(frozen=True)
+class BlockMap:
+    name: str
+    labels: tuple[str, ...]
+    nested: Spec
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: str  # an HCL expression, e.g. '"5s"' or '[]'
+
+
+@dataclass(frozen=True)
+class Default:
+    primary: Spec
+    default: Spec
+
+
+@dataclass(frozen=True)
+class Object:
+    attributes: Mapping[str, Spec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Array:
+    values: tuple[Spec, ...] = ()
+
+
+Spec = (
+    Attr | Block | BlockAttrs | BlockList | BlockSet | BlockMap | Literal | Default | Object | Array
+)
+_SPEC_TYPES = (
+    Attr,
+    Block,
+    BlockAttrs,
+    BlockList,
+    BlockSet,
+    BlockMap,
+    Literal,
+    Default,
+    Object,
+    Array,
+)
+
+# --- HCL type expressions -------------------------------------------------
+
+_PRIMITIVES = {"string", "number", "bool", "any"}
+_TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*|[(){}\[\],=])")
+
+
+def parse_type(expr: str) -> str:
+    """Check an HCL type expression (`list(string)`, `object({a=number})`, ...).
+
+    Returns it in canonical spacing; raises SpecError naming the offset.
+    """
+    tokens: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(expr):
+        if expr[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(expr, pos)
+        if not m:
+            raise SpecError(f"type {expr!r}: unexpected character {expr[pos]!r} at offset {pos}")
+        tokens.append((m.start(1), m.group(1)))
+        pos = m.end()
+    index = 0
+
+    def peek() -> str:
+        return tokens[index][1] if index < len(tokens) else ""
+
+    def expect(tok: str) -> None:
+        nonlocal index
+        if peek() != tok:
+            where = tokens[index][0] if index < len(tokens) else len(expr)
+            got = repr(peek()) if peek() else "end of input"
+            raise SpecError(f"type {expr!r}: expected {tok!r} at offset {where}, got {got}")
+        index += 1
+
+    def parse() -> str:
+        nonlocal index
+        name = peek()
+        if not name:
+            raise SpecError(f"type {expr!r}: expected a type, got end of input")
+        where = tokens[index][0]
+        index += 1
+        if name in _PRIMITIVES:
+            return name
+        if name in ("list", "set", "map"):
+            expect("(")
+            inner = parse()
+            expect(")")
+            return f"{name}({inner})"
+        if name == "object":
+            expect("(")
+            expect("{")
+            parts = []
+            while peek() != "}":
+                key = peek()
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key):
+                    raise SpecError(f"type {expr!r}: expected an attribute name, got {key!r}")
+                index += 1
+                expect("=")
+                parts.append(f"{key}={parse()}")
+                if peek() == ",":
+                    index += 1
+            expect("}")
+            expect(")")
+            return "object({" + ",".join(parts) + "})"
+        if name == "tuple":
+            expect("(")
+            expect("[")
+            items = []
+            while peek() != "]":
+                items.append(parse())
+                if peek() == ",":
+                    index += 1
+            expect("]")
+            expect(")")
+            return "tuple([" + ",".join(items) + "])"
+        raise SpecError(
+            f"type {expr!r}: unknown type {name!r} at offset {where} "
+            "(expected string, number, bool, any, list(), set(), map(), object(), tuple())"
+        )
+
+    result = parse()
+    if index != len(tokens):
+        raise SpecError(f"type {expr!r}: unexpected {peek()!r} after the type")
+    return result
+
+
+# --- builders ---------------------------------------------------------------
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SpecError(f"{kind}: expected an HCL identifier as name, got {name!r}")
+
+
+def _check_spec(kind: str, value: object) -> None:
+    if not isinstance(value, _SPEC_TYPES):
+        raise SpecError(f"{kind}: expected a spec node, got {type(value).__name__}")
+
+
+def attr(name: str, type: str, required: bool = False) -> Attr:
+    _check_name("attr", name)
+    return Attr(name, parse_type(type), required)
+
+
+def block(name: str, nested: Spec, required: bool = False) -> Block:
+    _check_name("block", name)
+    _check_spec(f"block {name!r}", nested)
+    return Block(name, nested, required)
+
+
+def block_attrs(name: str, type: str, required: bool = False) -> BlockAttrs:
+    _check_name("block_attrs", name)
+    return BlockAttrs(name, parse_type(type), required)
+
+
+def _check_items(kind: str, name: str, min_items: int, max_items: int) -> None:
+    if min_items < 0 or max_items < 0:
+        raise SpecError(f"{kind} {name!r}: min_items/max_items must be >= 0")
+    if max_items and min_items > max_items:
+        raise SpecError(f"{kind} {name!r}: min_items {min_items} > max_items {max_items}")
+
+
+def block_list(name: str, nested: Spec, min_items: int = 0, max_items: int = 0) -> BlockList:
+    _check_name("block_list", name)
+    _check_spec(f"block_list {name!r}", nested)
+    _check_items("block_list", name, min_items, max_items)
+    return BlockList(name, nested, min_items, max_items)
+
+
+def block_set(name: str, nested: Spec, min_items: int = 0, max_items: int = 0) -> BlockSet:
+    _check_name("block_set", name)
+    _check_spec(f"block_set {name!r}", nested)
+    _check_items("block_set", name, min_items, max_items)
+    return BlockSet(name, nested, min_items, max_items)
+
+
+def block_map(name: str, labels: Sequence[str], nested: Spec) -> BlockMap:
+    _check_name("block_map", name)
+    if not labels:
+        raise SpecError(f"block_map {name!r}: expected at least one label name")
+    for label in labels:
+        _check_name(f"block_map {name!r} label", label)
+    _check_spec(f"block_map {name!r}", nested)
+    return BlockMap(name, tuple(labels), nested)
+
+
+def to_hcl_literal(value: object, path: str = "value") -> str:
+    """Render a Python value as an HCL expression (for Literal/Default)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SpecError(f"{path}: expected a finite number, got {value!r}")
+        return repr(value)
+    if isinstance(value, str):
+        # HCL string escapes are a superset of JSON's; "${" and "%{" start
+        # templates, so they are doubled to stay literal.
+        return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(to_hcl_literal(v, f"{path}[{i}]") for i, v in enumerate(value)) + "]"
+    if isinstance(value, dict):
+        items = []
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise SpecError(f"{path}: expected string keys, got {k!r}")
+            items.append(f"{json.dumps(k)} = {to_hcl_literal(v, f'{path}.{k}')}")
+        return "{" + ", ".join(items) + "}"
+    raise SpecError(f"{path}: cannot express {type(value).__name__} as an HCL literal")
+
+
+def literal(value: object) -> Literal:
+    """A literal from a Python value (`literal([])`, `literal("5s")`)."""
+    return Literal(to_hcl_literal(value))
+
+
+def default(primary: Spec, value: object) -> Default:
+    """`primary`, or `value` when the user leaves it out (value: a spec or a Python value)."""
+    _check_spec("default primary", primary)
+    fallback: Spec = value if isinstance(value, _SPEC_TYPES) else literal(value)
+    return Default(primary, fallback)
+
+
+def obj(attributes: Mapping[str, Spec] | None = None, /, **kwargs: Spec) -> Object:
+    """An object spec; keys are the cty object attribute names the plugin receives."""
+    merged: dict[str, Spec] = dict(attributes or {})
+    merged.update(kwargs)
+    for key, value in merged.items():
+        _check_name("obj key", key)
+        _check_spec(f"obj[{key!r}]", value)
+    return Object(merged)
+
+
+def array(*values: Spec) -> Array:
+    for i, value in enumerate(values):
+        _check_spec(f"array[{i}]", value)
+    return Array(tuple(values))
+
+
+# --- to the wire ---------------------------------------------------------------
+
+
+def to_proto(spec: Spec) -> hclspec_pb2.Spec:
+    """Convert to the wire message (private to the SDK)."""
+    if isinstance(spec, Object):
+        return hclspec_pb2.Spec(
+            object=hclspec_pb2.Object(
+                attributes={k: to_proto(v) for k, v in sorted(spec.attributes.items())}
+            )
+        )
+    if isinstance(spec, Array):
+        return hclspec_pb2.Spec(array=hclspec_pb2.Array(values=[to_proto(v) for v in spec.values]))
+    if isinstance(spec, Attr):
+        return hclspec_pb2.Spec(
+            Attr=hclspec_pb2.Attr(name=spec.name, type=spec.type, required=spec.required)
+        )
+    if isinstance(spec, Block):
+        return hclspec_pb2.Spec(
+            block_value=hclspec_pb2.Block(
+                name=spec.name, required=spec.required, nested=to_proto(spec.nested)
+            )
+        )
+    if isinstance(spec, BlockAttrs):
+        return hclspec_pb2.Spec(
+            block_attrs=hclspec_pb2.BlockAttrs(
+                name=spec.name, type=spec.type, required=spec.required
+            )
+        )
+    if isinstance(spec, BlockList):
+        return hclspec_pb2.Spec(
+            block_list=hclspec_pb2.BlockList(
+                name=spec.name,
+                min_items=spec.min_items,
+                max_items=spec.max_items,
+                nested=to_proto(spec.nested),
+            )
+        )
+    if isinstance(spec, BlockSet):
+        return hclspec_pb2.Spec(
+            block_set=hclspec_pb2.BlockSet(
+                name=spec.name,
+                min_items=spec.min_items,
+                max_items=spec.max_items,
+                nested=to_proto(spec.nested),
+            )
+        )
+    if isinstance(spec, BlockMap):
+        return hclspec_pb2.Spec(
+            block_map=hclspec_pb2.BlockMap(
+                name=spec.name, labels=list(spec.labels), nested=to_proto(spec.nested)
+            )
+        )
+    if isinstance(spec, Literal):
+        return hclspec_pb2.Spec(literal=hclspec_pb2.Literal(value=spec.value))
+    if isinstance(spec, Default):
+        return hclspec_pb2.Spec(
+            default=hclspec_pb2.Default(
+                primary=to_proto(spec.primary), default=to_proto(spec.default)
+            )
+        )
+    raise SpecError(f"expected a spec node, got {type(spec).__name__}")

@@ -1,0 +1,3 @@
+module yurt.test/gotls
+
+go 1.26
