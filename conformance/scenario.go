@@ -43,7 +43,7 @@ const (
 	RoleLongRunning = "long_running" // runs until stopped
 	RoleExitCode    = "exit_code"    // exits by itself with exit_code
 	RoleOutput      = "output"       // writes stdout (and stderr) then exits 0
-	RoleSignal      = "signal"       // traps signal, prints stdout, exits
+	RoleSignal      = "signal"       // on signal prints stdout and keeps running
 	RoleInvalid     = "invalid"      // schema-valid config the driver rejects
 )
 
