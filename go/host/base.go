@@ -1,0 +1,118 @@
+package host
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+)
+
+// PluginType is the kind of plugin, as PluginInfo reports it.
+type PluginType string
+
+const (
+	PluginTypeDriver PluginType = "driver"
+	PluginTypeDevice PluginType = "device"
+)
+
+// PluginInfo is a validated PluginInfoResponse.
+type PluginInfo struct {
+	Type          PluginType
+	Name          string
+	PluginVersion string
+	APIVersions   []string
+}
+
+// ValidatePluginInfo checks a PluginInfoResponse as Nomad's loader does and
+// converts it. Errors name the offending field.
+func ValidatePluginInfo(r *basepb.PluginInfoResponse) (PluginInfo, error) {
+	info := PluginInfo{Name: r.GetName(), PluginVersion: r.GetPluginVersion(), APIVersions: r.GetPluginApiVersions()}
+	switch r.GetType() {
+	case basepb.PluginType_DRIVER:
+		info.Type = PluginTypeDriver
+	case basepb.PluginType_DEVICE:
+		info.Type = PluginTypeDevice
+	default:
+		return info, fmt.Errorf("PluginInfoResponse.type: expected DRIVER or DEVICE, got %s", r.GetType())
+	}
+	if info.Name == "" {
+		return info, fmt.Errorf("PluginInfoResponse.name: expected a non-empty name, got \"\"")
+	}
+	if _, err := ParseVersion(info.PluginVersion); err != nil {
+		return info, fmt.Errorf("PluginInfoResponse.plugin_version: %w", err)
+	}
+	if _, err := SelectAPIVersion(info.Type, info.APIVersions); err != nil {
+		return info, fmt.Errorf("PluginInfoResponse.%w", err)
+	}
+	return info, nil
+}
+
+func (p *Plugin) base() basepb.BasePluginClient { return basepb.NewBasePluginClient(p.conn) }
+
+// PluginInfo calls BasePlugin.PluginInfo and validates the answer.
+func (p *Plugin) PluginInfo(ctx context.Context) (PluginInfo, error) {
+	r, err := p.base().PluginInfo(ctx, &basepb.PluginInfoRequest{})
+	if err != nil {
+		return PluginInfo{}, fmt.Errorf("PluginInfo: %w", err)
+	}
+	return ValidatePluginInfo(r)
+}
+
+// ConfigSchema calls BasePlugin.ConfigSchema; a nil spec means no configuration.
+func (p *Plugin) ConfigSchema(ctx context.Context) (*hclspecpb.Spec, error) {
+	r, err := p.base().ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("ConfigSchema: %w", err)
+	}
+	return r.GetSpec(), nil
+}
+
+// SetConfigRequest is the input of SetConfig. Give the plugin configuration as
+// Value (decoded through the plugin's schema) or as ready Msgpack, not both.
+type SetConfigRequest struct {
+	Value       *cty.Value
+	Msgpack     []byte
+	NomadConfig *basepb.NomadConfig
+	// APIVersion is the selected plugin API version; empty means v0.1.0.
+	APIVersion string
+}
+
+// EncodeConfig encodes a cty value as Nomad does: cty msgpack with the value's
+// own type.
+func EncodeConfig(v cty.Value) ([]byte, error) {
+	if !v.IsWhollyKnown() {
+		return nil, fmt.Errorf("config: expected a wholly known value, got unknowns in %s", v.Type().FriendlyName())
+	}
+	b, err := ctymsgpack.Marshal(v, v.Type())
+	if err != nil {
+		return nil, fmt.Errorf("config: encoding %s as msgpack: %w", v.Type().FriendlyName(), err)
+	}
+	return b, nil
+}
+
+// SetConfig calls BasePlugin.SetConfig.
+func (p *Plugin) SetConfig(ctx context.Context, req SetConfigRequest) error {
+	if req.Value != nil && req.Msgpack != nil {
+		return fmt.Errorf("SetConfig: expected one of Value or Msgpack, got both")
+	}
+	raw := req.Msgpack
+	if req.Value != nil && !req.Value.IsNull() {
+		b, err := EncodeConfig(*req.Value)
+		if err != nil {
+			return fmt.Errorf("SetConfig: %w", err)
+		}
+		raw = b
+	}
+	api := req.APIVersion
+	if api == "" {
+		api = APIVersion010
+	}
+	_, err := p.base().SetConfig(ctx, &basepb.SetConfigRequest{MsgpackConfig: raw, NomadConfig: req.NomadConfig, PluginApiVersion: api})
+	if err != nil {
+		return fmt.Errorf("SetConfig: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,356 @@
+package host_test
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/zclconf/go-cty/cty"
+)
+
+var (
+	buildOnce sync.Once
+	fakePath  string
+	buildErr  error
+	buildDir  string
+)
+
+// fakePlugin builds the test plugin once per test binary run.
+func fakePlugin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := mkdirTemp()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir = dir
+		fakePath = filepath.Join(dir, "fake")
+		out, err := exec.Command("go", "build", "-o", fakePath, "./internal/testplugins/fake").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			fakePath = string(out)
+		}
+	})
+	require.NoError(t, buildErr, fakePath)
+	return fakePath
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func launch(t *testing.T, o host.Options) *host.Plugin {
+	t.Helper()
+	p, err := host.Launch(ctx(t), o)
+	require.NoError(t, err)
+	t.Cleanup(p.Kill)
+	return p
+}
+
+func TestLaunchAutoMTLSAndReattach(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	info, err := p.PluginInfo(ctx(t))
+	require.NoError(t, err)
+	assert.Equal(t, host.PluginInfo{Type: host.PluginTypeDriver, Name: "fake", PluginVersion: "0.1.0", APIVersions: []string{"0.1.0"}}, info)
+	api, err := host.SelectAPIVersion(info.Type, info.APIVersions)
+	require.NoError(t, err)
+	assert.Equal(t, "0.1.0", api, "Nomad returns the plugin's own spelling")
+
+	rec := p.Record()
+	require.NotNil(t, rec.TLS, "AutoMTLS launch must keep TLS material for reattach")
+	assert.Equal(t, "grpc", rec.Protocol)
+	assert.Equal(t, 2, rec.ProtocolVersion)
+	assert.Equal(t, "unix", rec.Network)
+
+	// Round-trip the record through JSON as a state store would.
+	b, err := host.MarshalRecord(rec)
+	require.NoError(t, err)
+	rec2, err := host.UnmarshalRecord(b)
+	require.NoError(t, err)
+
+	// A second client reattaches while the first is still connected.
+	p2, err := host.Reattach(ctx(t), rec2, host.ReattachOptions{})
+	require.NoError(t, err)
+	_, err = p2.PluginInfo(ctx(t))
+	require.NoError(t, err, "reattach over TLS with the stored material")
+	require.NoError(t, p2.Detach())
+
+	// Without the TLS material the plugin refuses the connection.
+	plain := rec2
+	plain.TLS = nil
+	p3, err := host.Reattach(ctx(t), plain, host.ReattachOptions{})
+	if err == nil {
+		short, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_, err = p3.PluginInfo(short)
+		_ = p3.Detach()
+	}
+	require.Error(t, err, "plaintext client must not reach an mTLS plugin")
+
+	// A host with a different client certificate is refused too.
+	other := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	mixed := rec2
+	mixed.TLS = &host.TLSRecord{ClientCertPEM: other.Record().TLS.ClientCertPEM, ClientKeyPEM: other.Record().TLS.ClientKeyPEM, ServerCertPEM: rec2.TLS.ServerCertPEM}
+	p4, err := host.Reattach(ctx(t), mixed, host.ReattachOptions{})
+	if err == nil {
+		short, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_, err = p4.PluginInfo(short)
+		_ = p4.Detach()
+	}
+	require.Error(t, err, "plugin must refuse a client certificate it was not given")
+
+	// The original client still works, and Kill stops the process.
+	_, err = p.PluginInfo(ctx(t))
+	require.NoError(t, err)
+	start := time.Now()
+	p.Kill()
+	assert.True(t, p.Exited())
+	assert.Less(t, time.Since(start), 2*time.Second, "Shutdown should end the plugin before the SIGKILL grace")
+}
+
+func TestLaunchPlaintextReattachAfterDetach(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"device"}, DisableAutoMTLS: true})
+	rec := p.Record()
+	assert.Nil(t, rec.TLS)
+	require.NoError(t, p.Detach())
+	p2, err := host.Reattach(ctx(t), rec, host.ReattachOptions{})
+	require.NoError(t, err)
+	t.Cleanup(p2.Kill)
+	info, err := p2.PluginInfo(ctx(t))
+	require.NoError(t, err)
+	assert.Equal(t, host.PluginTypeDevice, info.Type)
+	require.NoError(t, p2.Ping(ctx(t)))
+}
+
+func TestLaunchErrors(t *testing.T) {
+	_, err := host.Launch(ctx(t), host.Options{})
+	require.ErrorContains(t, err, "Options.Path")
+	_, err = host.Launch(ctx(t), host.Options{Path: filepath.Join(t.TempDir(), "missing")})
+	require.ErrorContains(t, err, "missing")
+	// A plugin that exits without a handshake (bad mode) fails cleanly.
+	_, err = host.Launch(ctx(t), host.Options{Path: fakePlugin(t), Args: []string{"nonsense"}})
+	require.Error(t, err)
+}
+
+func TestMalformedPluginLogsDoNotPanic(t *testing.T) {
+	var mu sync.Mutex
+	var lines []host.LogLine
+	var raw bytes.Buffer
+	p := launch(t, host.Options{
+		Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_BAD_LOGS=1"},
+		Stderr: lockedWriter{&mu, &raw},
+		LogObserver: func(l host.LogLine) {
+			mu.Lock()
+			defer mu.Unlock()
+			lines = append(lines, l)
+		},
+	})
+	_, err := p.PluginInfo(ctx(t))
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	var problems []string
+	var good int
+	for _, l := range lines {
+		if l.Problem != "" {
+			problems = append(problems, l.Problem)
+		}
+		if l.JSON && l.Message == "fine" {
+			good++
+		}
+	}
+	assert.Contains(t, problems, "@message is not a string")
+	assert.Contains(t, problems, "@level is not a string")
+	assert.Equal(t, 1, good)
+	assert.Contains(t, raw.String(), `"@message":123`)
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func TestSetConfigAndFingerprint(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	spec, err := p.ConfigSchema(ctx(t))
+	require.NoError(t, err)
+	require.NotNil(t, spec.GetObject())
+	v := cty.ObjectVal(map[string]cty.Value{"greeting": cty.StringVal("hello")})
+	require.NoError(t, p.SetConfig(ctx(t), host.SetConfigRequest{Value: &v, NomadConfig: &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{ClientMinPort: 20000, ClientMaxPort: 32000}}}))
+	// Malformed msgpack is an error, and the plugin keeps serving.
+	err = p.SetConfig(ctx(t), host.SetConfigRequest{Msgpack: []byte{0xc1}})
+	require.ErrorContains(t, err, "msgpack_config")
+	err = p.SetConfig(ctx(t), host.SetConfigRequest{Value: &v, Msgpack: []byte{1}})
+	require.ErrorContains(t, err, "got both")
+
+	s, err := p.Driver().Fingerprint(ctx(t))
+	require.NoError(t, err)
+	fp, err := s.Recv()
+	require.NoError(t, err)
+	assert.Equal(t, driverpb.FingerprintResponse_HEALTHY, fp.GetHealth())
+	assert.Equal(t, "hello", fp.GetAttributes()["driver.fake.greeting"].GetStringVal())
+}
+
+func TestFollowReconnects(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_FP_ONESHOT=1"}, DisableAutoMTLS: true})
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var msgs, ends int
+	err := p.Driver().FollowFingerprint(c, host.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond},
+		func(*driverpb.FingerprintResponse) {
+			msgs++
+			if msgs == 3 {
+				cancel()
+			}
+		},
+		func(ev host.StreamEvent) { ends++ })
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 3, msgs)
+	assert.GreaterOrEqual(t, ends, 2, "each closed stream must be reported and reopened")
+}
+
+func TestDriverLifecycle(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	d := p.Driver()
+	c := ctx(t)
+	caps, err := d.Capabilities(c)
+	require.NoError(t, err)
+	assert.True(t, caps.GetSendSignals())
+
+	events := make(chan *driverpb.DriverTaskEvent, 8)
+	evs, err := d.TaskEvents(c)
+	require.NoError(t, err)
+	go func() {
+		for {
+			ev, err := evs.Recv()
+			if err != nil {
+				return
+			}
+			events <- ev
+		}
+	}()
+
+	resp, err := d.StartTask(c, &driverpb.TaskConfig{Id: "t1", Name: "short", Env: map[string]string{"RUN_MS": "200", "EXIT_CODE": "3"}})
+	require.NoError(t, err)
+	require.NotNil(t, resp.GetHandle())
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t1"})
+	require.ErrorContains(t, err, "already started")
+
+	insp, err := d.InspectTask(c, "t1")
+	require.NoError(t, err)
+	assert.Equal(t, driverpb.TaskState_RUNNING, insp.GetTask().GetState())
+	res, err := d.WaitTask(c, "t1")
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, res.GetExitCode())
+	res, err = d.WaitTask(c, "t1")
+	require.NoError(t, err, "WaitTask after exit")
+	assert.EqualValues(t, 3, res.GetExitCode())
+	select {
+	case ev := <-events:
+		assert.Equal(t, "t1", ev.GetTaskId())
+	case <-time.After(5 * time.Second):
+		t.Fatal("no task event")
+	}
+
+	// Stats at an interval.
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t2", Env: map[string]string{"RUN_MS": "60000"}})
+	require.NoError(t, err)
+	st, err := d.TaskStats(c, "t2", 50*time.Millisecond)
+	require.NoError(t, err)
+	for i := 0; i < 2; i++ {
+		m, err := st.Recv()
+		require.NoError(t, err)
+		assert.Equal(t, "t2", m.GetStats().GetId())
+	}
+	require.NoError(t, d.SignalTask(c, "t2", "SIGUSR1"))
+	ex, err := d.ExecTask(c, "t2", []string{"echo", "hi"}, time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, "echo hi", string(ex.GetStdout()))
+	var out bytes.Buffer
+	r, err := d.ExecStreaming(c, host.ExecOptions{TaskID: "t2", Command: []string{"cat", "-", "x"}, TTY: true, Stdin: strings.NewReader("ping"), Stdout: &out})
+	require.NoError(t, err)
+	assert.EqualValues(t, 3, r.GetExitCode())
+	assert.Equal(t, "tty:ping", out.String())
+
+	err = d.DestroyTask(c, "t2", false)
+	require.ErrorContains(t, err, "cannot destroy running task")
+	require.NoError(t, d.StopTask(c, "t2", time.Second, "SIGTERM"))
+	res, err = d.WaitTask(c, "t2")
+	require.NoError(t, err)
+	assert.EqualValues(t, 15, res.GetSignal())
+	require.NoError(t, d.DestroyTask(c, "t2", false))
+
+	_, err = d.InspectTask(c, "nope")
+	assert.True(t, host.IsTaskNotFound(err), "%v", err)
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t3", Env: map[string]string{"FAIL_RECOVERABLE": "1"}})
+	rec, present := host.Recoverable(err)
+	assert.True(t, present && rec, "RecoverableError detail: %v", err)
+
+	impl, err := d.Init(c)
+	require.NoError(t, err)
+	assert.False(t, impl, "the fake does not implement Init")
+}
+
+func TestRecoverTaskInFreshProcess(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	resp, err := p.Driver().StartTask(ctx(t), &driverpb.TaskConfig{Id: "r1", Env: map[string]string{"RUN_MS": "300", "EXIT_CODE": "7"}})
+	require.NoError(t, err)
+	p.Kill()
+
+	p2 := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	h := resp.GetHandle()
+	h.Config.MsgpackDriverConfig = nil
+	require.NoError(t, p2.Driver().RecoverTask(ctx(t), "r1", h))
+	res, err := p2.Driver().WaitTask(ctx(t), "r1")
+	require.NoError(t, err)
+	assert.EqualValues(t, 7, res.GetExitCode())
+}
+
+func TestDevice(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"device"}})
+	dv := p.Device()
+	c := ctx(t)
+	fs, err := dv.Fingerprint(c)
+	require.NoError(t, err)
+	fp, err := fs.Recv()
+	require.NoError(t, err)
+	require.Len(t, fp.GetDeviceGroup(), 1)
+	assert.Len(t, fp.GetDeviceGroup()[0].GetDevices(), 2)
+	res, err := dv.Reserve(c, []string{"dev-1"})
+	require.NoError(t, err)
+	assert.Equal(t, "dev-1", res.GetEnvs()["FAKE_DEVICES"])
+	_, err = dv.Reserve(c, []string{"gpu-9"})
+	require.ErrorContains(t, err, "gpu-9")
+
+	sc, cancel := context.WithCancel(c)
+	var got []*devicepb.StatsResponse
+	err = dv.FollowStats(sc, 20*time.Millisecond, host.Backoff{}, func(m *devicepb.StatsResponse) {
+		got = append(got, m)
+		if len(got) == 2 {
+			cancel()
+		}
+	}, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Len(t, got[1].GetGroups()[0].GetInstanceStats(), 2)
+}
