@@ -56,7 +56,7 @@ func TestRotator(t *testing.T) {
 		assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
 	}
 	var buf bytes.Buffer
-	_, err = Read(context.Background(), dir, "stdout", nil, false, &buf, nil)
+	_, err = Read(context.Background(), dir, "stdout", nil, false, WriterEmit(&buf))
 	require.NoError(t, err)
 	assert.Equal(t, "23456789abcdef0123456789abcdef", buf.String(), "the newest 30 bytes survive")
 
@@ -83,12 +83,12 @@ func TestReadResumeAndFollow(t *testing.T) {
 	t.Cleanup(func() { r.Close() })
 	r.Write([]byte("hello world"))
 	var buf bytes.Buffer
-	pos, err := Read(context.Background(), dir, "stdout", nil, false, &buf, nil)
+	pos, err := Read(context.Background(), dir, "stdout", nil, false, WriterEmit(&buf))
 	require.NoError(t, err)
 	assert.Equal(t, "hello world", buf.String())
 	r.Write([]byte("!more"))
 	buf.Reset()
-	_, err = Read(context.Background(), dir, "stdout", &pos, false, &buf, nil)
+	_, err = Read(context.Background(), dir, "stdout", &pos, false, WriterEmit(&buf))
 	require.NoError(t, err)
 	assert.Equal(t, "!more", buf.String(), "resume from a position")
 
@@ -96,7 +96,7 @@ func TestReadResumeAndFollow(t *testing.T) {
 	out := make(chan string)
 	go func() {
 		var b bytes.Buffer
-		Read(ctx, dir, "stdout", &pos, true, &b, nil)
+		Read(ctx, dir, "stdout", &pos, true, WriterEmit(&b))
 		out <- b.String()
 	}()
 	time.Sleep(150 * time.Millisecond)
@@ -113,7 +113,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func readAll(t *testing.T, dir, stream string) string {
 	var b bytes.Buffer
-	_, err := Read(context.Background(), LogDir(dir), stream, nil, false, &b, nil)
+	_, err := Read(context.Background(), LogDir(dir), stream, nil, false, WriterEmit(&b))
 	require.NoError(t, err)
 	return b.String()
 }

@@ -18,12 +18,11 @@ type Pos struct {
 // PollInterval is how often a following reader looks for new data.
 const PollInterval = 100 * time.Millisecond
 
-// Read copies a stream's files from from (nil: the oldest kept file) to w,
-// in order across rotations. Without follow it returns at the end of the
-// newest file; with follow it keeps waiting for data until ctx is done.
-// flush, if set, is called after each burst of data. It returns where it
-// stopped, so that a caller can resume.
-func Read(ctx context.Context, logDir, stream string, from *Pos, follow bool, w io.Writer, flush func()) (Pos, error) {
+// Read hands a stream's data to emit, from from (nil: the oldest kept file),
+// in order across rotations, each chunk with the position just after it so
+// that a caller can resume there. Without follow it returns at the end of
+// the newest file; with follow it keeps waiting for data until ctx is done.
+func Read(ctx context.Context, logDir, stream string, from *Pos, follow bool, emit func(data []byte, after Pos) error) (Pos, error) {
 	var pos Pos
 	idx, err := Indexes(logDir, stream)
 	if err != nil {
@@ -36,12 +35,9 @@ func Read(ctx context.Context, logDir, stream string, from *Pos, follow bool, w 
 		pos = Pos{Index: idx[0]}
 	}
 	for {
-		n, err := copyFrom(logDir, stream, &pos, w)
+		n, err := copyFrom(logDir, stream, &pos, emit)
 		if err != nil {
 			return pos, err
-		}
-		if n > 0 && flush != nil {
-			flush()
 		}
 		next, err := hasAfter(logDir, stream, pos.Index)
 		if err != nil {
@@ -49,7 +45,7 @@ func Read(ctx context.Context, logDir, stream string, from *Pos, follow bool, w 
 		}
 		if next >= 0 {
 			// The writer moved on; take what was appended before it did.
-			if _, err := copyFrom(logDir, stream, &pos, w); err != nil {
+			if _, err := copyFrom(logDir, stream, &pos, emit); err != nil {
 				return pos, err
 			}
 			pos = Pos{Index: next}
@@ -68,7 +64,7 @@ func Read(ctx context.Context, logDir, stream string, from *Pos, follow bool, w 
 	}
 }
 
-func copyFrom(dir, stream string, pos *Pos, w io.Writer) (int64, error) {
+func copyFrom(dir, stream string, pos *Pos, emit func([]byte, Pos) error) (int64, error) {
 	f, err := os.Open(FileName(dir, stream, pos.Index))
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
@@ -80,12 +76,32 @@ func copyFrom(dir, stream string, pos *Pos, w io.Writer) (int64, error) {
 	if _, err := f.Seek(pos.Offset, io.SeekStart); err != nil {
 		return 0, fmt.Errorf("logmon: %w", err)
 	}
-	n, err := io.Copy(w, f)
-	pos.Offset += n
-	if err != nil {
-		return n, fmt.Errorf("logmon: copy %s: %w", f.Name(), err)
+	var total int64
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			pos.Offset += int64(n)
+			total += int64(n)
+			if eerr := emit(buf[:n], *pos); eerr != nil {
+				return total, eerr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return total, nil
+		}
+		if err != nil {
+			return total, fmt.Errorf("logmon: read %s: %w", f.Name(), err)
+		}
 	}
-	return n, nil
+}
+
+// WriterEmit adapts an io.Writer to Read's emit callback.
+func WriterEmit(w io.Writer) func([]byte, Pos) error {
+	return func(b []byte, _ Pos) error {
+		_, err := w.Write(b)
+		return err
+	}
 }
 
 // hasAfter returns the smallest existing index above i, or -1.
