@@ -152,4 +152,3 @@ func newClient(addr string) (*api.Client, error) {
 	}
 	return api.NewClient(a), nil
 }
-

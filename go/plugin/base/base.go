@@ -1,0 +1,112 @@
+// Package base holds what every Nomad plugin shares, whatever its kind: the
+// identity and configuration calls of the BasePlugin service, the attribute
+// and statistics values that drivers and devices both report, the error
+// vocabulary as it crosses the wire, and decoding of msgpack configuration
+// into Go structs. Its types are hand-written; the generated messages stay
+// behind the converters in convert.go.
+package base
+
+import (
+	"context"
+
+	"github.com/yurt-sdk/yurt/go/hclspec"
+)
+
+// APIVersion010 is the only plugin API version Nomad speaks for drivers and
+// devices.
+const APIVersion010 = "v0.1.0"
+
+// PluginType says which service a plugin serves besides BasePlugin.
+type PluginType int32
+
+const (
+	PluginTypeUnknown PluginType = 0
+	PluginTypeDriver  PluginType = 2
+	PluginTypeDevice  PluginType = 3
+)
+
+func (t PluginType) String() string {
+	switch t {
+	case PluginTypeDriver:
+		return "driver"
+	case PluginTypeDevice:
+		return "device"
+	default:
+		return "unknown"
+	}
+}
+
+// PluginInfo identifies a plugin. Nomad matches a job's `driver = "..."`
+// against Name.
+type PluginInfo struct {
+	Type PluginType
+	// APIVersions lists the plugin API versions served, e.g. APIVersion010.
+	APIVersions []string
+	// Version is the plugin's own version; it must parse as a version.
+	Version string
+	Name    string
+}
+
+// Config is what SetConfig delivers.
+type Config struct {
+	// MsgpackConfig is the plugin's `config {}` block decoded with its
+	// ConfigSchema and encoded as cty msgpack; decode it with DecodeConfig.
+	// Empty when the operator gave no configuration.
+	MsgpackConfig []byte
+	// Agent is nil when the host sends no agent configuration (always for
+	// device plugins, and during Nomad's config validation).
+	Agent *AgentConfig
+	// APIVersion is the negotiated plugin API version.
+	APIVersion string
+}
+
+// AgentConfig is the part of the Nomad client configuration given to drivers.
+type AgentConfig struct {
+	ClientMinPort uint32
+	ClientMaxPort uint32
+	// Topology is nil when the host does not describe its hardware.
+	Topology *Topology
+}
+
+// Topology describes the client's CPUs and NUMA nodes.
+type Topology struct {
+	NodeIDs []uint32
+	// Distances is the row-major NUMA distance matrix; nil when absent.
+	Distances              *NodeDistances
+	Cores                  []Core
+	OverrideTotalCompute   uint64
+	OverrideWitholdCompute uint64
+}
+
+// NodeDistances is a SLIT matrix of Dimension×Dimension values, row-major.
+type NodeDistances struct {
+	Dimension uint32
+	Values    []uint32
+}
+
+// CoreGrade tells performance cores from efficiency cores.
+type CoreGrade int32
+
+const (
+	CoreGradePerformance CoreGrade = 0
+	CoreGradeEfficiency  CoreGrade = 1
+)
+
+// Core is one CPU core of the topology; speeds are in MHz.
+type Core struct {
+	SocketID, NodeID, CoreID uint32
+	Grade                    CoreGrade
+	Disable                  bool
+	BaseSpeed                uint64
+	MaxSpeed                 uint64
+	GuessSpeed               uint64
+}
+
+// Plugin is the BasePlugin service every plugin implements.
+type Plugin interface {
+	PluginInfo(ctx context.Context) (*PluginInfo, error)
+	// ConfigSchema returns the schema of the plugin's configuration; nil
+	// means the plugin accepts no configuration.
+	ConfigSchema(ctx context.Context) (*hclspec.Spec, error)
+	SetConfig(ctx context.Context, cfg *Config) error
+}

@@ -1,0 +1,294 @@
+package base
+
+import (
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/structspb"
+)
+
+// The converters below map the hand-written types to the generated wire
+// messages and back. nil maps to nil both ways; a zero value maps to a
+// zero (non-nil) message. Hosts may use them too.
+
+func PluginInfoToProto(p *PluginInfo) *basepb.PluginInfoResponse {
+	if p == nil {
+		return nil
+	}
+	return &basepb.PluginInfoResponse{
+		Type:              basepb.PluginType(p.Type),
+		PluginApiVersions: p.APIVersions,
+		PluginVersion:     p.Version,
+		Name:              p.Name,
+	}
+}
+
+func PluginInfoFromProto(p *basepb.PluginInfoResponse) *PluginInfo {
+	if p == nil {
+		return nil
+	}
+	return &PluginInfo{
+		Type:        PluginType(p.GetType()),
+		APIVersions: p.GetPluginApiVersions(),
+		Version:     p.GetPluginVersion(),
+		Name:        p.GetName(),
+	}
+}
+
+func ConfigToProto(c *Config) *basepb.SetConfigRequest {
+	if c == nil {
+		return nil
+	}
+	req := &basepb.SetConfigRequest{MsgpackConfig: c.MsgpackConfig, PluginApiVersion: c.APIVersion}
+	if c.Agent != nil {
+		req.NomadConfig = &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{
+			ClientMinPort: c.Agent.ClientMinPort,
+			ClientMaxPort: c.Agent.ClientMaxPort,
+			Topology:      topologyToProto(c.Agent.Topology),
+		}}
+	}
+	return req
+}
+
+func ConfigFromProto(r *basepb.SetConfigRequest) *Config {
+	if r == nil {
+		return nil
+	}
+	c := &Config{MsgpackConfig: r.GetMsgpackConfig(), APIVersion: r.GetPluginApiVersion()}
+	if d := r.GetNomadConfig().GetDriver(); d != nil {
+		c.Agent = &AgentConfig{
+			ClientMinPort: d.GetClientMinPort(),
+			ClientMaxPort: d.GetClientMaxPort(),
+			Topology:      topologyFromProto(d.GetTopology()),
+		}
+	}
+	return c
+}
+
+func topologyToProto(t *Topology) *basepb.ClientTopology {
+	if t == nil {
+		return nil
+	}
+	out := &basepb.ClientTopology{
+		NodeIds:                t.NodeIDs,
+		OverrideTotalCompute:   t.OverrideTotalCompute,
+		OverrideWitholdCompute: t.OverrideWitholdCompute,
+	}
+	if t.Distances != nil {
+		out.Distances = &basepb.ClientTopologySLIT{Dimension: t.Distances.Dimension, Values: t.Distances.Values}
+	}
+	for _, c := range t.Cores {
+		out.Cores = append(out.Cores, &basepb.ClientTopologyCore{
+			SocketId: c.SocketID, NodeId: c.NodeID, CoreId: c.CoreID,
+			CoreGrade: basepb.CoreGrade(c.Grade), Disable: c.Disable,
+			BaseSpeed: c.BaseSpeed, MaxSpeed: c.MaxSpeed, GuessSpeed: c.GuessSpeed,
+		})
+	}
+	return out
+}
+
+func topologyFromProto(t *basepb.ClientTopology) *Topology {
+	if t == nil {
+		return nil
+	}
+	out := &Topology{
+		NodeIDs:                t.GetNodeIds(),
+		OverrideTotalCompute:   t.GetOverrideTotalCompute(),
+		OverrideWitholdCompute: t.GetOverrideWitholdCompute(),
+	}
+	if d := t.GetDistances(); d != nil {
+		out.Distances = &NodeDistances{Dimension: d.GetDimension(), Values: d.GetValues()}
+	}
+	for _, c := range t.GetCores() {
+		if c == nil {
+			continue
+		}
+		out.Cores = append(out.Cores, Core{
+			SocketID: c.GetSocketId(), NodeID: c.GetNodeId(), CoreID: c.GetCoreId(),
+			Grade: CoreGrade(c.GetCoreGrade()), Disable: c.GetDisable(),
+			BaseSpeed: c.GetBaseSpeed(), MaxSpeed: c.GetMaxSpeed(), GuessSpeed: c.GetGuessSpeed(),
+		})
+	}
+	return out
+}
+
+func AttributeToProto(a *Attribute) *structspb.Attribute {
+	if a == nil {
+		return nil
+	}
+	out := &structspb.Attribute{Unit: a.Unit}
+	switch a.Kind {
+	case AttributeFloat:
+		out.Value = &structspb.Attribute_FloatVal{FloatVal: a.Float}
+	case AttributeInt:
+		out.Value = &structspb.Attribute_IntVal{IntVal: a.Int}
+	case AttributeString:
+		out.Value = &structspb.Attribute_StringVal{StringVal: a.String}
+	case AttributeBool:
+		out.Value = &structspb.Attribute_BoolVal{BoolVal: a.Bool}
+	}
+	return out
+}
+
+func AttributeFromProto(a *structspb.Attribute) *Attribute {
+	if a == nil {
+		return nil
+	}
+	out := &Attribute{Unit: a.GetUnit()}
+	switch v := a.GetValue().(type) {
+	case *structspb.Attribute_FloatVal:
+		out.Kind, out.Float = AttributeFloat, v.FloatVal
+	case *structspb.Attribute_IntVal:
+		out.Kind, out.Int = AttributeInt, v.IntVal
+	case *structspb.Attribute_StringVal:
+		out.Kind, out.String = AttributeString, v.StringVal
+	case *structspb.Attribute_BoolVal:
+		out.Kind, out.Bool = AttributeBool, v.BoolVal
+	}
+	return out
+}
+
+func AttributesToProto(m map[string]*Attribute) map[string]*structspb.Attribute {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]*structspb.Attribute, len(m))
+	for k, v := range m {
+		if v != nil {
+			out[k] = AttributeToProto(v)
+		}
+	}
+	return out
+}
+
+func AttributesFromProto(m map[string]*structspb.Attribute) map[string]*Attribute {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]*Attribute, len(m))
+	for k, v := range m {
+		if v != nil {
+			out[k] = AttributeFromProto(v)
+		}
+	}
+	return out
+}
+
+func StatValueToProto(v *StatValue) *structspb.StatValue {
+	if v == nil {
+		return nil
+	}
+	out := &structspb.StatValue{Unit: v.Unit, Desc: v.Desc}
+	if v.FloatNumerator != nil {
+		out.FloatNumeratorVal = wrapperspb.Double(*v.FloatNumerator)
+	}
+	if v.FloatDenominator != nil {
+		out.FloatDenominatorVal = wrapperspb.Double(*v.FloatDenominator)
+	}
+	if v.IntNumerator != nil {
+		out.IntNumeratorVal = wrapperspb.Int64(*v.IntNumerator)
+	}
+	if v.IntDenominator != nil {
+		out.IntDenominatorVal = wrapperspb.Int64(*v.IntDenominator)
+	}
+	if v.String != nil {
+		out.StringVal = wrapperspb.String(*v.String)
+	}
+	if v.Bool != nil {
+		out.BoolVal = wrapperspb.Bool(*v.Bool)
+	}
+	return out
+}
+
+func StatValueFromProto(v *structspb.StatValue) *StatValue {
+	if v == nil {
+		return nil
+	}
+	out := &StatValue{Unit: v.GetUnit(), Desc: v.GetDesc()}
+	if w := v.GetFloatNumeratorVal(); w != nil {
+		out.FloatNumerator = Ptr(w.GetValue())
+	}
+	if w := v.GetFloatDenominatorVal(); w != nil {
+		out.FloatDenominator = Ptr(w.GetValue())
+	}
+	if w := v.GetIntNumeratorVal(); w != nil {
+		out.IntNumerator = Ptr(w.GetValue())
+	}
+	if w := v.GetIntDenominatorVal(); w != nil {
+		out.IntDenominator = Ptr(w.GetValue())
+	}
+	if w := v.GetStringVal(); w != nil {
+		out.String = Ptr(w.GetValue())
+	}
+	if w := v.GetBoolVal(); w != nil {
+		out.Bool = Ptr(w.GetValue())
+	}
+	return out
+}
+
+func StatObjectToProto(o *StatObject) *structspb.StatObject {
+	if o == nil {
+		return nil
+	}
+	out := &structspb.StatObject{}
+	if o.Nested != nil {
+		out.Nested = make(map[string]*structspb.StatObject, len(o.Nested))
+		for k, v := range o.Nested {
+			if v != nil {
+				out.Nested[k] = StatObjectToProto(v)
+			}
+		}
+	}
+	if o.Attributes != nil {
+		out.Attributes = make(map[string]*structspb.StatValue, len(o.Attributes))
+		for k, v := range o.Attributes {
+			if v != nil {
+				out.Attributes[k] = StatValueToProto(v)
+			}
+		}
+	}
+	return out
+}
+
+func StatObjectFromProto(o *structspb.StatObject) *StatObject {
+	if o == nil {
+		return nil
+	}
+	out := &StatObject{}
+	if o.GetNested() != nil {
+		out.Nested = make(map[string]*StatObject, len(o.GetNested()))
+		for k, v := range o.GetNested() {
+			if v != nil {
+				out.Nested[k] = StatObjectFromProto(v)
+			}
+		}
+	}
+	if o.GetAttributes() != nil {
+		out.Attributes = make(map[string]*StatValue, len(o.GetAttributes()))
+		for k, v := range o.GetAttributes() {
+			if v != nil {
+				out.Attributes[k] = StatValueFromProto(v)
+			}
+		}
+	}
+	return out
+}
+
+// TimeToProto maps the zero time to nil (unset).
+func TimeToProto(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// TimeFromProto maps nil to the zero time; times are in UTC.
+func TimeFromProto(t *timestamppb.Timestamp) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return utcOrZero(t.AsTime())
+}

@@ -1,0 +1,103 @@
+package base
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/structspb"
+)
+
+func TestConvertNil(t *testing.T) {
+	assert.Nil(t, PluginInfoToProto(nil))
+	assert.Nil(t, PluginInfoFromProto(nil))
+	assert.Nil(t, ConfigToProto(nil))
+	assert.Nil(t, ConfigFromProto(nil))
+	assert.Nil(t, AttributeToProto(nil))
+	assert.Nil(t, AttributeFromProto(nil))
+	assert.Nil(t, AttributesToProto(nil))
+	assert.Nil(t, AttributesFromProto(nil))
+	assert.Nil(t, StatValueToProto(nil))
+	assert.Nil(t, StatValueFromProto(nil))
+	assert.Nil(t, StatObjectToProto(nil))
+	assert.Nil(t, StatObjectFromProto(nil))
+	assert.Nil(t, TimeToProto(time.Time{}))
+	assert.True(t, TimeFromProto(nil).IsZero())
+}
+
+func TestConvertZero(t *testing.T) {
+	assert.True(t, proto.Equal(&basepb.PluginInfoResponse{}, PluginInfoToProto(&PluginInfo{})))
+	assert.Equal(t, &PluginInfo{}, PluginInfoFromProto(&basepb.PluginInfoResponse{}))
+	assert.True(t, proto.Equal(&basepb.SetConfigRequest{}, ConfigToProto(&Config{})))
+	assert.Equal(t, &Config{}, ConfigFromProto(&basepb.SetConfigRequest{}))
+	// An agent config with no driver part means no agent config.
+	assert.Nil(t, ConfigFromProto(&basepb.SetConfigRequest{NomadConfig: &basepb.NomadConfig{}}).Agent)
+	assert.Equal(t, &AgentConfig{}, ConfigFromProto(ConfigToProto(&Config{Agent: &AgentConfig{}})).Agent)
+	assert.Equal(t, &Attribute{}, AttributeFromProto(&structspb.Attribute{}))
+	assert.Equal(t, &StatValue{}, StatValueFromProto(&structspb.StatValue{}))
+	assert.Equal(t, &StatObject{}, StatObjectFromProto(&structspb.StatObject{}))
+}
+
+func TestConvertRoundTrip(t *testing.T) {
+	info := &PluginInfo{Type: PluginTypeDriver, APIVersions: []string{APIVersion010}, Version: "1.2.3", Name: "x"}
+	assert.Equal(t, info, PluginInfoFromProto(PluginInfoToProto(info)))
+
+	cfg := &Config{MsgpackConfig: []byte{0x80}, APIVersion: APIVersion010, Agent: &AgentConfig{
+		ClientMinPort: 1, ClientMaxPort: 2,
+		Topology: &Topology{NodeIDs: []uint32{0, 1}, Distances: &NodeDistances{Dimension: 2, Values: []uint32{10, 20, 20, 10}},
+			Cores:                []Core{{SocketID: 1, NodeID: 1, CoreID: 3, Grade: CoreGradeEfficiency, Disable: true, BaseSpeed: 1, MaxSpeed: 2, GuessSpeed: 3}},
+			OverrideTotalCompute: 5, OverrideWitholdCompute: 6},
+	}}
+	assert.Equal(t, cfg, ConfigFromProto(ConfigToProto(cfg)))
+
+	attrs := map[string]*Attribute{
+		"f": NewFloatAttribute(1.5, "GHz"), "i": NewIntAttribute(-3, "MiB"), "s": NewStringAttribute(""),
+		"b": NewBoolAttribute(false), "none": {Unit: "W"},
+	}
+	assert.Equal(t, attrs, AttributesFromProto(AttributesToProto(attrs)))
+
+	obj := &StatObject{
+		Nested: map[string]*StatObject{"n": {Attributes: map[string]*StatValue{"z": {}}}},
+		Attributes: map[string]*StatValue{
+			"v": {FloatNumerator: Ptr(0.0), FloatDenominator: Ptr(2.5), IntNumerator: Ptr(int64(0)), IntDenominator: Ptr(int64(9)),
+				String: Ptr(""), Bool: Ptr(false), Unit: "MiB", Desc: "d"},
+		},
+	}
+	assert.Equal(t, obj, StatObjectFromProto(StatObjectToProto(obj)))
+
+	now := time.Now().UTC()
+	assert.True(t, now.Equal(TimeFromProto(TimeToProto(now))))
+}
+
+func TestStatusError(t *testing.T) {
+	assert.Nil(t, StatusError(nil))
+
+	st, _ := status.FromError(StatusError(errors.New("boom")))
+	assert.Equal(t, codes.Unknown, st.Code())
+	assert.Equal(t, "boom", st.Message())
+
+	rec := StatusError(NewRecoverableError(errors.New("image pull"), true))
+	st, _ = status.FromError(rec)
+	assert.Equal(t, codes.FailedPrecondition, st.Code())
+	require.Len(t, st.Details(), 1)
+	assert.True(t, st.Details()[0].(*structspb.RecoverableError).GetRecoverable())
+	back := ErrorFromStatus(rec)
+	assert.True(t, IsRecoverable(back))
+	assert.EqualError(t, back, "image pull")
+
+	nonrec := ErrorFromStatus(StatusError(NewRecoverableError(errors.New("bad"), false)))
+	var re *RecoverableError
+	require.True(t, errors.As(nonrec, &re))
+	assert.False(t, re.Recoverable)
+
+	pass := status.Error(codes.Unimplemented, "nope")
+	assert.Equal(t, pass, StatusError(pass))
+	assert.Nil(t, NewRecoverableError(nil, true))
+}

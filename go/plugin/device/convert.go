@@ -1,0 +1,153 @@
+package device
+
+import (
+	"errors"
+
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+)
+
+// Converters between the hand-written types and the generated messages;
+// nil maps to nil, zero to zero. Err fields do not travel in messages: the
+// server turns them into stream errors.
+
+func GroupToProto(g *DeviceGroup) *devicepb.DeviceGroup {
+	if g == nil {
+		return nil
+	}
+	out := &devicepb.DeviceGroup{Vendor: g.Vendor, DeviceType: g.Type, DeviceName: g.Name, Attributes: base.AttributesToProto(g.Attributes)}
+	for _, d := range g.Devices {
+		if d == nil {
+			continue
+		}
+		pd := &devicepb.DetectedDevice{ID: d.ID, Healthy: d.Healthy, HealthDescription: d.HealthDescription}
+		if d.PCIBusID != "" {
+			pd.HwLocality = &devicepb.DeviceLocality{PciBusId: d.PCIBusID}
+		}
+		out.Devices = append(out.Devices, pd)
+	}
+	return out
+}
+
+func GroupFromProto(g *devicepb.DeviceGroup) *DeviceGroup {
+	if g == nil {
+		return nil
+	}
+	out := &DeviceGroup{Vendor: g.GetVendor(), Type: g.GetDeviceType(), Name: g.GetDeviceName(), Attributes: base.AttributesFromProto(g.GetAttributes())}
+	for _, d := range g.GetDevices() {
+		if d == nil {
+			continue
+		}
+		out.Devices = append(out.Devices, &Instance{ID: d.GetID(), Healthy: d.GetHealthy(),
+			HealthDescription: d.GetHealthDescription(), PCIBusID: d.GetHwLocality().GetPciBusId()})
+	}
+	return out
+}
+
+func FingerprintToProto(f *FingerprintResponse) *devicepb.FingerprintResponse {
+	if f == nil {
+		return nil
+	}
+	out := &devicepb.FingerprintResponse{}
+	for _, g := range f.Groups {
+		if g != nil {
+			out.DeviceGroup = append(out.DeviceGroup, GroupToProto(g))
+		}
+	}
+	return out
+}
+
+func FingerprintFromProto(f *devicepb.FingerprintResponse) *FingerprintResponse {
+	if f == nil {
+		return nil
+	}
+	out := &FingerprintResponse{}
+	for _, g := range f.GetDeviceGroup() {
+		if g != nil {
+			out.Groups = append(out.Groups, GroupFromProto(g))
+		}
+	}
+	return out
+}
+
+func ReservationToProto(r *ContainerReservation) *devicepb.ContainerReservation {
+	if r == nil {
+		return nil
+	}
+	out := &devicepb.ContainerReservation{Envs: r.Envs}
+	for _, m := range r.Mounts {
+		out.Mounts = append(out.Mounts, &devicepb.Mount{TaskPath: m.TaskPath, HostPath: m.HostPath, ReadOnly: m.ReadOnly})
+	}
+	for _, d := range r.Devices {
+		out.Devices = append(out.Devices, &devicepb.DeviceSpec{TaskPath: d.TaskPath, HostPath: d.HostPath, Permissions: d.Permissions})
+	}
+	return out
+}
+
+func ReservationFromProto(r *devicepb.ContainerReservation) *ContainerReservation {
+	if r == nil {
+		return nil
+	}
+	out := &ContainerReservation{Envs: r.GetEnvs()}
+	for _, m := range r.GetMounts() {
+		if m != nil {
+			out.Mounts = append(out.Mounts, Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), ReadOnly: m.GetReadOnly()})
+		}
+	}
+	for _, d := range r.GetDevices() {
+		if d != nil {
+			out.Devices = append(out.Devices, DeviceSpec{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), Permissions: d.GetPermissions()})
+		}
+	}
+	return out
+}
+
+func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
+	if s == nil {
+		return nil
+	}
+	out := &devicepb.StatsResponse{}
+	for _, g := range s.Groups {
+		if g == nil {
+			continue
+		}
+		pg := &devicepb.DeviceGroupStats{Vendor: g.Vendor, Type: g.Type, Name: g.Name}
+		if g.InstanceStats != nil {
+			pg.InstanceStats = make(map[string]*devicepb.DeviceStats, len(g.InstanceStats))
+			for id, st := range g.InstanceStats {
+				if st != nil {
+					pg.InstanceStats[id] = &devicepb.DeviceStats{Summary: base.StatValueToProto(st.Summary),
+						Stats: base.StatObjectToProto(st.Stats), Timestamp: base.TimeToProto(st.Timestamp)}
+				}
+			}
+		}
+		out.Groups = append(out.Groups, pg)
+	}
+	return out
+}
+
+func StatsFromProto(s *devicepb.StatsResponse) *StatsResponse {
+	if s == nil {
+		return nil
+	}
+	out := &StatsResponse{}
+	for _, g := range s.GetGroups() {
+		if g == nil {
+			continue
+		}
+		og := &DeviceGroupStats{Vendor: g.GetVendor(), Type: g.GetType(), Name: g.GetName()}
+		if g.GetInstanceStats() != nil {
+			og.InstanceStats = make(map[string]*DeviceStats, len(g.GetInstanceStats()))
+			for id, st := range g.GetInstanceStats() {
+				if st != nil {
+					og.InstanceStats[id] = &DeviceStats{Summary: base.StatValueFromProto(st.GetSummary()),
+						Stats: base.StatObjectFromProto(st.GetStats()), Timestamp: base.TimeFromProto(st.GetTimestamp())}
+				}
+			}
+		}
+		out.Groups = append(out.Groups, og)
+	}
+	return out
+}
+
+var errNoDeviceIDs = errors.New("Reserve: no device IDs given")

@@ -1,0 +1,89 @@
+package device
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+)
+
+// Server serves the DevicePlugin gRPC service for a Device.
+type Server struct {
+	devicepb.UnimplementedDevicePluginServer
+	Impl Device
+}
+
+func (s *Server) Fingerprint(_ *devicepb.FingerprintRequest, stream grpc.ServerStreamingServer[devicepb.FingerprintResponse]) error {
+	ctx := stream.Context()
+	ch, err := s.Impl.Fingerprint(ctx)
+	if err != nil {
+		return base.StatusError(err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case f, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			if f == nil {
+				continue
+			}
+			if f.Err != nil {
+				return base.StatusError(f.Err)
+			}
+			if err := stream.Send(FingerprintToProto(f)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *Server) Reserve(ctx context.Context, req *devicepb.ReserveRequest) (*devicepb.ReserveResponse, error) {
+	if len(req.GetDeviceIds()) == 0 {
+		return nil, base.StatusError(errNoDeviceIDs)
+	}
+	r, err := s.Impl.Reserve(ctx, req.GetDeviceIds())
+	if err != nil {
+		return nil, base.StatusError(err)
+	}
+	if r == nil {
+		return nil, base.StatusError(fmt.Errorf("Reserve: plugin returned no reservation for %v", req.GetDeviceIds()))
+	}
+	return &devicepb.ReserveResponse{ContainerRes: ReservationToProto(r)}, nil
+}
+
+func (s *Server) Stats(req *devicepb.StatsRequest, stream grpc.ServerStreamingServer[devicepb.StatsResponse]) error {
+	ctx := stream.Context()
+	interval := req.GetCollectionInterval().AsDuration()
+	if interval <= 0 {
+		interval = defaultStatsInterval
+	}
+	ch, err := s.Impl.Stats(ctx, interval)
+	if err != nil {
+		return base.StatusError(err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case st, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			if st == nil {
+				continue
+			}
+			if st.Err != nil {
+				return base.StatusError(st.Err)
+			}
+			if err := stream.Send(StatsToProto(st)); err != nil {
+				return err
+			}
+		}
+	}
+}

@@ -1,0 +1,423 @@
+package driver
+
+import (
+	"errors"
+
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+)
+
+// Converters between the hand-written types and the generated messages.
+// nil maps to nil both ways and a zero value to a zero message, so that Go
+// values survive a round trip exactly. Hosts may use them too.
+
+func TaskConfigToProto(c *TaskConfig) *driverpb.TaskConfig {
+	if c == nil {
+		return nil
+	}
+	out := &driverpb.TaskConfig{
+		Id: c.ID, Name: c.Name, MsgpackDriverConfig: c.DriverConfig, Env: c.Env, DeviceEnv: c.DeviceEnv,
+		Resources: resourcesToProto(c.Resources), User: c.User, AllocDir: c.AllocDir,
+		StdoutPath: c.StdoutPath, StderrPath: c.StderrPath, TaskGroupName: c.TaskGroupName,
+		JobName: c.JobName, AllocId: c.AllocID, NetworkIsolationSpec: NetworkIsolationToProto(c.NetworkIsolation),
+		JobId: c.JobID, Namespace: c.Namespace, NodeName: c.NodeName, NodeId: c.NodeID, ParentJobId: c.ParentJobID,
+	}
+	for _, m := range c.Mounts {
+		out.Mounts = append(out.Mounts, &driverpb.Mount{TaskPath: m.TaskPath, HostPath: m.HostPath, Readonly: m.ReadOnly,
+			PropagationMode: m.PropagationMode, SelinuxLabel: m.SELinuxLabel, RequestName: m.RequestName})
+	}
+	for _, d := range c.Devices {
+		out.Devices = append(out.Devices, &driverpb.Device{TaskPath: d.TaskPath, HostPath: d.HostPath, CgroupPermissions: d.CgroupPermissions})
+	}
+	if c.DNS != nil {
+		out.Dns = &driverpb.DNSConfig{Servers: c.DNS.Servers, Searches: c.DNS.Searches, Options: c.DNS.Options}
+	}
+	return out
+}
+
+func TaskConfigFromProto(c *driverpb.TaskConfig) *TaskConfig {
+	if c == nil {
+		return nil
+	}
+	out := &TaskConfig{
+		ID: c.GetId(), Name: c.GetName(), DriverConfig: c.GetMsgpackDriverConfig(), Env: c.GetEnv(), DeviceEnv: c.GetDeviceEnv(),
+		Resources: resourcesFromProto(c.GetResources()), User: c.GetUser(), AllocDir: c.GetAllocDir(),
+		StdoutPath: c.GetStdoutPath(), StderrPath: c.GetStderrPath(), TaskGroupName: c.GetTaskGroupName(),
+		JobName: c.GetJobName(), AllocID: c.GetAllocId(), NetworkIsolation: NetworkIsolationFromProto(c.GetNetworkIsolationSpec()),
+		JobID: c.GetJobId(), Namespace: c.GetNamespace(), NodeName: c.GetNodeName(), NodeID: c.GetNodeId(), ParentJobID: c.GetParentJobId(),
+	}
+	for _, m := range c.GetMounts() {
+		if m == nil {
+			continue
+		}
+		out.Mounts = append(out.Mounts, Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), ReadOnly: m.GetReadonly(),
+			PropagationMode: m.GetPropagationMode(), SELinuxLabel: m.GetSelinuxLabel(), RequestName: m.GetRequestName()})
+	}
+	for _, d := range c.GetDevices() {
+		if d == nil {
+			continue
+		}
+		out.Devices = append(out.Devices, DeviceMount{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), CgroupPermissions: d.GetCgroupPermissions()})
+	}
+	if d := c.GetDns(); d != nil {
+		out.DNS = &DNSConfig{Servers: d.GetServers(), Searches: d.GetSearches(), Options: d.GetOptions()}
+	}
+	return out
+}
+
+func portsToProto(ps []Port) []*driverpb.NetworkPort {
+	var out []*driverpb.NetworkPort
+	for _, p := range ps {
+		out = append(out, &driverpb.NetworkPort{Label: p.Label, Value: int32(p.Value)})
+	}
+	return out
+}
+
+func portsFromProto(ps []*driverpb.NetworkPort) []Port {
+	var out []Port
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, Port{Label: p.GetLabel(), Value: int(p.GetValue())})
+		}
+	}
+	return out
+}
+
+func resourcesToProto(r *Resources) *driverpb.Resources {
+	if r == nil {
+		return nil
+	}
+	out := &driverpb.Resources{AllocatedResources: &driverpb.AllocatedTaskResources{
+		Cpu:    &driverpb.AllocatedCpuResources{CpuShares: r.CPUShares},
+		Memory: &driverpb.AllocatedMemoryResources{MemoryMb: r.MemoryMB, MemoryMaxMb: r.MemoryMaxMB},
+	}}
+	for _, n := range r.Networks {
+		out.AllocatedResources.Networks = append(out.AllocatedResources.Networks, &driverpb.NetworkResource{
+			Device: n.Device, Cidr: n.CIDR, Ip: n.IP, Mbits: int32(n.MBits),
+			ReservedPorts: portsToProto(n.ReservedPorts), DynamicPorts: portsToProto(n.DynamicPorts)})
+	}
+	if l := r.Linux; l != nil {
+		out.LinuxResources = &driverpb.LinuxResources{CpuPeriod: l.CPUPeriod, CpuQuota: l.CPUQuota, CpuShares: l.CPUShares,
+			MemoryLimitBytes: l.MemoryLimitBytes, OomScoreAdj: l.OOMScoreAdj, CpusetCpus: l.CpusetCPUs,
+			PercentTicks: l.PercentTicks, CpusetCgroup: l.CpusetCgroup}
+	}
+	for _, p := range r.Ports {
+		out.Ports = append(out.Ports, &driverpb.PortMapping{Label: p.Label, Value: int32(p.Value), To: int32(p.To), HostIp: p.HostIP})
+	}
+	return out
+}
+
+func resourcesFromProto(r *driverpb.Resources) *Resources {
+	if r == nil {
+		return nil
+	}
+	a := r.GetAllocatedResources()
+	out := &Resources{
+		CPUShares:   a.GetCpu().GetCpuShares(),
+		MemoryMB:    a.GetMemory().GetMemoryMb(),
+		MemoryMaxMB: a.GetMemory().GetMemoryMaxMb(),
+	}
+	for _, n := range a.GetNetworks() {
+		if n == nil {
+			continue
+		}
+		out.Networks = append(out.Networks, NetworkResource{Device: n.GetDevice(), CIDR: n.GetCidr(), IP: n.GetIp(), MBits: int(n.GetMbits()),
+			ReservedPorts: portsFromProto(n.GetReservedPorts()), DynamicPorts: portsFromProto(n.GetDynamicPorts())})
+	}
+	if l := r.GetLinuxResources(); l != nil {
+		out.Linux = &LinuxResources{CPUPeriod: l.GetCpuPeriod(), CPUQuota: l.GetCpuQuota(), CPUShares: l.GetCpuShares(),
+			MemoryLimitBytes: l.GetMemoryLimitBytes(), OOMScoreAdj: l.GetOomScoreAdj(), CpusetCPUs: l.GetCpusetCpus(),
+			PercentTicks: l.GetPercentTicks(), CpusetCgroup: l.GetCpusetCgroup()}
+	}
+	for _, p := range r.GetPorts() {
+		if p != nil {
+			out.Ports = append(out.Ports, PortMapping{Label: p.GetLabel(), Value: int(p.GetValue()), To: int(p.GetTo()), HostIP: p.GetHostIp()})
+		}
+	}
+	return out
+}
+
+func NetworkIsolationToProto(n *NetworkIsolationSpec) *driverpb.NetworkIsolationSpec {
+	if n == nil {
+		return nil
+	}
+	out := &driverpb.NetworkIsolationSpec{Mode: driverpb.NetworkIsolationSpec_NetworkIsolationMode(n.Mode), Path: n.Path, Labels: n.Labels}
+	if n.Hosts != nil {
+		out.HostsConfig = &driverpb.HostsConfig{Hostname: n.Hosts.Hostname, Address: n.Hosts.Address}
+	}
+	return out
+}
+
+func NetworkIsolationFromProto(n *driverpb.NetworkIsolationSpec) *NetworkIsolationSpec {
+	if n == nil {
+		return nil
+	}
+	out := &NetworkIsolationSpec{Mode: NetIsolationMode(n.GetMode()), Path: n.GetPath(), Labels: n.GetLabels()}
+	if h := n.GetHostsConfig(); h != nil {
+		out.Hosts = &HostsConfig{Hostname: h.GetHostname(), Address: h.GetAddress()}
+	}
+	return out
+}
+
+func TaskHandleToProto(h *TaskHandle) *driverpb.TaskHandle {
+	if h == nil {
+		return nil
+	}
+	return &driverpb.TaskHandle{Version: int32(h.Version), Config: TaskConfigToProto(h.Config),
+		State: driverpb.TaskState(h.State), DriverState: h.DriverState}
+}
+
+func TaskHandleFromProto(h *driverpb.TaskHandle) *TaskHandle {
+	if h == nil {
+		return nil
+	}
+	return &TaskHandle{Version: int(h.GetVersion()), Config: TaskConfigFromProto(h.GetConfig()),
+		State: TaskState(h.GetState()), DriverState: h.GetDriverState()}
+}
+
+func NetworkOverrideToProto(n *NetworkOverride) *driverpb.NetworkOverride {
+	if n == nil {
+		return nil
+	}
+	out := &driverpb.NetworkOverride{Addr: n.Addr, AutoAdvertise: n.AutoAdvertise}
+	if n.PortMap != nil {
+		out.PortMap = make(map[string]int32, len(n.PortMap))
+		for k, v := range n.PortMap {
+			out.PortMap[k] = int32(v)
+		}
+	}
+	return out
+}
+
+func NetworkOverrideFromProto(n *driverpb.NetworkOverride) *NetworkOverride {
+	if n == nil {
+		return nil
+	}
+	out := &NetworkOverride{Addr: n.GetAddr(), AutoAdvertise: n.GetAutoAdvertise()}
+	if n.GetPortMap() != nil {
+		out.PortMap = make(map[string]int, len(n.GetPortMap()))
+		for k, v := range n.GetPortMap() {
+			out.PortMap[k] = int(v)
+		}
+	}
+	return out
+}
+
+// ExitResultToProto drops Err, which travels beside the result as text.
+func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
+	if r == nil {
+		return nil
+	}
+	return &driverpb.ExitResult{ExitCode: int32(r.ExitCode), Signal: int32(r.Signal), OomKilled: r.OOMKilled}
+}
+
+func ExitResultFromProto(r *driverpb.ExitResult) *ExitResult {
+	if r == nil {
+		return nil
+	}
+	return &ExitResult{ExitCode: int(r.GetExitCode()), Signal: int(r.GetSignal()), OOMKilled: r.GetOomKilled()}
+}
+
+// WaitResponseToProto carries ExitResult.Err in the response's err field.
+func WaitResponseToProto(r *ExitResult) *driverpb.WaitTaskResponse {
+	resp := &driverpb.WaitTaskResponse{Result: ExitResultToProto(r)}
+	if r != nil && r.Err != nil {
+		resp.Err = r.Err.Error()
+	}
+	return resp
+}
+
+func WaitResponseFromProto(r *driverpb.WaitTaskResponse) *ExitResult {
+	if r == nil {
+		return nil
+	}
+	out := ExitResultFromProto(r.GetResult())
+	if r.GetErr() != "" {
+		if out == nil {
+			out = &ExitResult{}
+		}
+		out.Err = errors.New(r.GetErr())
+	}
+	return out
+}
+
+func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
+	if s == nil {
+		return nil
+	}
+	return &driverpb.InspectTaskResponse{
+		Task: &driverpb.TaskStatus{Id: s.ID, Name: s.Name, State: driverpb.TaskState(s.State),
+			StartedAt: base.TimeToProto(s.StartedAt), CompletedAt: base.TimeToProto(s.CompletedAt),
+			Result: ExitResultToProto(s.ExitResult)},
+		Driver:          &driverpb.TaskDriverStatus{Attributes: s.DriverAttributes},
+		NetworkOverride: NetworkOverrideToProto(s.NetworkOverride),
+	}
+}
+
+func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
+	if r == nil {
+		return nil
+	}
+	t := r.GetTask()
+	return &TaskStatus{ID: t.GetId(), Name: t.GetName(), State: TaskState(t.GetState()),
+		StartedAt: base.TimeFromProto(t.GetStartedAt()), CompletedAt: base.TimeFromProto(t.GetCompletedAt()),
+		ExitResult: ExitResultFromProto(t.GetResult()), DriverAttributes: r.GetDriver().GetAttributes(),
+		NetworkOverride: NetworkOverrideFromProto(r.GetNetworkOverride())}
+}
+
+func CapabilitiesToProto(c *Capabilities) *driverpb.DriverCapabilities {
+	if c == nil {
+		return nil
+	}
+	out := &driverpb.DriverCapabilities{SendSignals: c.SendSignals, Exec: c.Exec,
+		FsIsolation: driverpb.DriverCapabilities_FSIsolation(c.FSIsolation), MustCreateNetwork: c.MustCreateNetwork,
+		MountConfigs: driverpb.DriverCapabilities_MountConfigs(c.MountConfigs), DisableLogCollection: c.DisableLogCollection,
+		DynamicWorkloadUsers: c.DynamicWorkloadUsers}
+	for _, m := range c.NetIsolationModes {
+		out.NetworkIsolationModes = append(out.NetworkIsolationModes, driverpb.NetworkIsolationSpec_NetworkIsolationMode(m))
+	}
+	return out
+}
+
+func CapabilitiesFromProto(c *driverpb.DriverCapabilities) *Capabilities {
+	if c == nil {
+		return nil
+	}
+	out := &Capabilities{SendSignals: c.GetSendSignals(), Exec: c.GetExec(), FSIsolation: FSIsolation(c.GetFsIsolation()),
+		MustCreateNetwork: c.GetMustCreateNetwork(), MountConfigs: MountConfigs(c.GetMountConfigs()),
+		DisableLogCollection: c.GetDisableLogCollection(), DynamicWorkloadUsers: c.GetDynamicWorkloadUsers()}
+	for _, m := range c.GetNetworkIsolationModes() {
+		out.NetIsolationModes = append(out.NetIsolationModes, NetIsolationMode(m))
+	}
+	return out
+}
+
+func FingerprintToProto(f *Fingerprint) *driverpb.FingerprintResponse {
+	if f == nil {
+		return nil
+	}
+	out := &driverpb.FingerprintResponse{Attributes: base.AttributesToProto(f.Attributes),
+		Health: driverpb.FingerprintResponse_HealthState(f.Health), HealthDescription: f.HealthDescription}
+	if f.Err != nil {
+		out.Err = f.Err.Error()
+	}
+	return out
+}
+
+func FingerprintFromProto(f *driverpb.FingerprintResponse) *Fingerprint {
+	if f == nil {
+		return nil
+	}
+	out := &Fingerprint{Attributes: base.AttributesFromProto(f.GetAttributes()),
+		Health: HealthState(f.GetHealth()), HealthDescription: f.GetHealthDescription()}
+	if f.GetErr() != "" {
+		out.Err = errors.New(f.GetErr())
+	}
+	return out
+}
+
+func usageToProto(u *ResourceUsage) *driverpb.TaskResourceUsage {
+	if u == nil {
+		return nil
+	}
+	out := &driverpb.TaskResourceUsage{}
+	if c := u.CPU; c != nil {
+		out.Cpu = &driverpb.CPUUsage{SystemMode: c.SystemMode, UserMode: c.UserMode, TotalTicks: c.TotalTicks,
+			ThrottledPeriods: c.ThrottledPeriods, ThrottledTime: c.ThrottledTime, Percent: c.Percent}
+		for _, f := range c.Measured {
+			out.Cpu.MeasuredFields = append(out.Cpu.MeasuredFields, driverpb.CPUUsage_Fields(f))
+		}
+	}
+	if m := u.Memory; m != nil {
+		out.Memory = &driverpb.MemoryUsage{Rss: m.RSS, Cache: m.Cache, MaxUsage: m.MaxUsage, KernelUsage: m.KernelUsage,
+			KernelMaxUsage: m.KernelMaxUsage, Usage: m.Usage, Swap: m.Swap}
+		for _, f := range m.Measured {
+			out.Memory.MeasuredFields = append(out.Memory.MeasuredFields, driverpb.MemoryUsage_Fields(f))
+		}
+	}
+	return out
+}
+
+func usageFromProto(u *driverpb.TaskResourceUsage) *ResourceUsage {
+	if u == nil {
+		return nil
+	}
+	out := &ResourceUsage{}
+	if c := u.GetCpu(); c != nil {
+		out.CPU = &CPUUsage{SystemMode: c.GetSystemMode(), UserMode: c.GetUserMode(), TotalTicks: c.GetTotalTicks(),
+			ThrottledPeriods: c.GetThrottledPeriods(), ThrottledTime: c.GetThrottledTime(), Percent: c.GetPercent()}
+		for _, f := range c.GetMeasuredFields() {
+			out.CPU.Measured = append(out.CPU.Measured, CPUField(f))
+		}
+	}
+	if m := u.GetMemory(); m != nil {
+		out.Memory = &MemoryUsage{RSS: m.GetRss(), Cache: m.GetCache(), MaxUsage: m.GetMaxUsage(), KernelUsage: m.GetKernelUsage(),
+			KernelMaxUsage: m.GetKernelMaxUsage(), Usage: m.GetUsage(), Swap: m.GetSwap()}
+		for _, f := range m.GetMeasuredFields() {
+			out.Memory.Measured = append(out.Memory.Measured, MemoryField(f))
+		}
+	}
+	return out
+}
+
+func TaskStatsToProto(s *TaskStats) *driverpb.TaskStats {
+	if s == nil {
+		return nil
+	}
+	out := &driverpb.TaskStats{Id: s.ID, Timestamp: base.TimeToProto(s.Timestamp), AggResourceUsage: usageToProto(s.Aggregate)}
+	if s.ByPID != nil {
+		out.ResourceUsageByPid = make(map[string]*driverpb.TaskResourceUsage, len(s.ByPID))
+		for k, v := range s.ByPID {
+			if v != nil {
+				out.ResourceUsageByPid[k] = usageToProto(v)
+			}
+		}
+	}
+	return out
+}
+
+func TaskStatsFromProto(s *driverpb.TaskStats) *TaskStats {
+	if s == nil {
+		return nil
+	}
+	out := &TaskStats{ID: s.GetId(), Timestamp: base.TimeFromProto(s.GetTimestamp()), Aggregate: usageFromProto(s.GetAggResourceUsage())}
+	if s.GetResourceUsageByPid() != nil {
+		out.ByPID = make(map[string]*ResourceUsage, len(s.GetResourceUsageByPid()))
+		for k, v := range s.GetResourceUsageByPid() {
+			if v != nil {
+				out.ByPID[k] = usageFromProto(v)
+			}
+		}
+	}
+	return out
+}
+
+func TaskEventToProto(e *TaskEvent) *driverpb.DriverTaskEvent {
+	if e == nil {
+		return nil
+	}
+	return &driverpb.DriverTaskEvent{TaskId: e.TaskID, AllocId: e.AllocID, TaskName: e.TaskName,
+		Timestamp: base.TimeToProto(e.Timestamp), Message: e.Message, Annotations: e.Annotations}
+}
+
+func TaskEventFromProto(e *driverpb.DriverTaskEvent) *TaskEvent {
+	if e == nil {
+		return nil
+	}
+	return &TaskEvent{TaskID: e.GetTaskId(), AllocID: e.GetAllocId(), TaskName: e.GetTaskName(),
+		Timestamp: base.TimeFromProto(e.GetTimestamp()), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
+}
+
+func ExecResultToProto(r *ExecResult) *driverpb.ExecTaskResponse {
+	if r == nil {
+		return nil
+	}
+	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: ExitResultToProto(r.Exit)}
+}
+
+func ExecResultFromProto(r *driverpb.ExecTaskResponse) *ExecResult {
+	if r == nil {
+		return nil
+	}
+	return &ExecResult{Stdout: r.GetStdout(), Stderr: r.GetStderr(), Exit: ExitResultFromProto(r.GetResult())}
+}

@@ -1,0 +1,446 @@
+// Package driver is the Go SDK for Nomad task drivers: hand-written types
+// for everything the Driver service carries, the Driver interface a plugin
+// implements (plus optional interfaces for Init, Shutdown, streaming exec
+// and networks), and the gRPC server that maps them to the wire.
+package driver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+)
+
+// ErrTaskNotFound is the error for a task ID the driver does not know. Its
+// text is matched by Nomad and must not change; return it unwrapped (or
+// wrapped: the server sends exactly this text either way).
+var ErrTaskNotFound = errors.New("task not found for given id")
+
+// Driver is the Driver service. Every method is required; a driver that
+// cannot signal or exec returns an error saying so (and advertises it in
+// Capabilities).
+type Driver interface {
+	base.Plugin
+
+	// TaskConfigSchema is the schema of a task's `config {}` block.
+	TaskConfigSchema(ctx context.Context) (*hclspec.Spec, error)
+	Capabilities(ctx context.Context) (*Capabilities, error)
+	// Fingerprint sends at once, then on change, until ctx ends; closing
+	// the channel ends the stream.
+	Fingerprint(ctx context.Context) (<-chan *Fingerprint, error)
+	// RecoverTask reattaches to a task in a fresh plugin process using only
+	// handle.DriverState (handle.Config.DriverConfig is empty). A task the
+	// driver already knows is not an error.
+	RecoverTask(ctx context.Context, handle *TaskHandle) error
+	// StartTask starts a task; wrap errors with base.NewRecoverableError to
+	// let Nomad retry. The returned handle must hold everything RecoverTask
+	// needs in DriverState.
+	StartTask(ctx context.Context, cfg *TaskConfig) (*TaskHandle, *NetworkOverride, error)
+	// WaitTask blocks until the task exits or ctx ends; it may be called
+	// many times, also after exit. A driver-side failure while waiting goes
+	// in ExitResult.Err; an error return is for calls that cannot wait
+	// (unknown task).
+	WaitTask(ctx context.Context, taskID string) (*ExitResult, error)
+	// StopTask sends signal (empty: the driver's default) and kills the task
+	// after timeout. It does not clean up.
+	StopTask(ctx context.Context, taskID string, timeout time.Duration, signal string) error
+	// DestroyTask cleans up; a running task is an error unless force.
+	DestroyTask(ctx context.Context, taskID string, force bool) error
+	InspectTask(ctx context.Context, taskID string) (*TaskStatus, error)
+	// TaskStats sends usage every interval until ctx ends or the task exits.
+	TaskStats(ctx context.Context, taskID string, interval time.Duration) (<-chan *TaskStats, error)
+	// TaskEvents streams events about any task until ctx ends.
+	TaskEvents(ctx context.Context) (<-chan *TaskEvent, error)
+	SignalTask(ctx context.Context, taskID string, signal string) error
+	// ExecTask runs command in the task's context; a command that runs and
+	// fails is a result with a non-zero exit code, not an error.
+	ExecTask(ctx context.Context, taskID string, command []string, timeout time.Duration) (*ExecResult, error)
+}
+
+// Initializer is implemented by drivers that want the Init call (sent after
+// SetConfig). Without it the server answers Unimplemented, which Nomad
+// ignores.
+type Initializer interface {
+	Init(ctx context.Context) error
+}
+
+// Shutdowner is implemented by drivers that want the Shutdown call (sent on
+// graceful agent shutdown). Without it the server answers Unimplemented.
+type Shutdowner interface {
+	Shutdown(ctx context.Context) error
+}
+
+// ExecStreamer is implemented by drivers that support interactive exec
+// (`nomad alloc exec`). Without it ExecTaskStreaming returns an error.
+type ExecStreamer interface {
+	// ExecTaskStreaming runs opts.Command in the task, copying opts.Stdin
+	// in and output to opts.Stdout/opts.Stderr until the command exits.
+	ExecTaskStreaming(ctx context.Context, taskID string, opts *ExecOptions) (*ExitResult, error)
+}
+
+// NetworkManager is implemented by drivers that create network namespaces
+// (Capabilities.MustCreateNetwork). Without it both calls are Unimplemented.
+type NetworkManager interface {
+	CreateNetwork(ctx context.Context, allocID, hostname string) (spec *NetworkIsolationSpec, created bool, err error)
+	DestroyNetwork(ctx context.Context, allocID string, spec *NetworkIsolationSpec) error
+}
+
+// ExecOptions describes one streaming exec session.
+type ExecOptions struct {
+	Command []string
+	Tty     bool
+	// Stdin ends with io.EOF when the client closes it.
+	Stdin io.Reader
+	// Stdout and Stderr forward to the client; with Tty, all output goes to
+	// Stdout.
+	Stdout io.Writer
+	Stderr io.Writer
+	// Resize delivers terminal size changes; it is closed when the session
+	// ends.
+	Resize <-chan TerminalSize
+}
+
+// TerminalSize is a TTY size in character cells.
+type TerminalSize struct {
+	Height, Width int
+}
+
+// TaskState is a task's lifecycle state.
+type TaskState int32
+
+const (
+	TaskStateUnknown TaskState = 0
+	TaskStateRunning TaskState = 1
+	TaskStateExited  TaskState = 2
+)
+
+func (s TaskState) String() string {
+	switch s {
+	case TaskStateRunning:
+		return "running"
+	case TaskStateExited:
+		return "exited"
+	}
+	return "unknown"
+}
+
+// TaskConfig is everything the host gives a task.
+type TaskConfig struct {
+	ID   string
+	Name string
+	// DriverConfig is the task's `config {}` as cty msgpack; decode it with
+	// DecodeDriverConfig.
+	DriverConfig []byte
+	Env          map[string]string
+	DeviceEnv    map[string]string
+	Resources    *Resources
+	Mounts       []Mount
+	Devices      []DeviceMount
+	User         string
+	AllocDir     string
+	// StdoutPath and StderrPath are FIFOs (or files) the driver writes the
+	// task's output to.
+	StdoutPath       string
+	StderrPath       string
+	TaskGroupName    string
+	JobName          string
+	AllocID          string
+	NetworkIsolation *NetworkIsolationSpec
+	DNS              *DNSConfig
+	JobID            string
+	Namespace        string
+	NodeName         string
+	NodeID           string
+	ParentJobID      string
+}
+
+// DecodeDriverConfig decodes the task's `config {}` into out (see
+// base.DecodeConfig); spec is the driver's TaskConfigSchema.
+func (c *TaskConfig) DecodeDriverConfig(spec *hclspec.Spec, out any) error {
+	if c == nil {
+		return fmt.Errorf("decoding task config: no task config (nil)")
+	}
+	if err := base.DecodeConfig(c.DriverConfig, spec, out); err != nil {
+		return fmt.Errorf("task %q: %w", c.ID, err)
+	}
+	return nil
+}
+
+// Resources are the resources allocated to the task.
+type Resources struct {
+	CPUShares   int64
+	MemoryMB    int64
+	MemoryMaxMB int64
+	Networks    []NetworkResource
+	// Linux is nil when the host sends no Linux-specific limits.
+	Linux *LinuxResources
+	Ports []PortMapping
+}
+
+type NetworkResource struct {
+	Device        string
+	CIDR          string
+	IP            string
+	MBits         int
+	ReservedPorts []Port
+	DynamicPorts  []Port
+}
+
+type Port struct {
+	Label string
+	Value int
+}
+
+type LinuxResources struct {
+	CPUPeriod        int64
+	CPUQuota         int64
+	CPUShares        int64
+	MemoryLimitBytes int64
+	OOMScoreAdj      int64
+	CpusetCPUs       string
+	PercentTicks     float64
+	CpusetCgroup     string
+}
+
+type PortMapping struct {
+	Label  string
+	Value  int
+	To     int
+	HostIP string
+}
+
+type Mount struct {
+	TaskPath        string
+	HostPath        string
+	ReadOnly        bool
+	PropagationMode string
+	SELinuxLabel    string
+	RequestName     string
+}
+
+type DeviceMount struct {
+	TaskPath          string
+	HostPath          string
+	CgroupPermissions string
+}
+
+type NetIsolationMode int32
+
+const (
+	NetIsolationHost  NetIsolationMode = 0
+	NetIsolationGroup NetIsolationMode = 1
+	NetIsolationTask  NetIsolationMode = 2
+	NetIsolationNone  NetIsolationMode = 3
+)
+
+type NetworkIsolationSpec struct {
+	Mode   NetIsolationMode
+	Path   string
+	Labels map[string]string
+	// Hosts is nil when no hosts file entry is requested.
+	Hosts *HostsConfig
+}
+
+type HostsConfig struct {
+	Hostname string
+	Address  string
+}
+
+type DNSConfig struct {
+	Servers  []string
+	Searches []string
+	Options  []string
+}
+
+// TaskHandle is what the host stores for a task and gives back to
+// RecoverTask.
+type TaskHandle struct {
+	// Version is the driver's handle format version; 0 is reserved.
+	Version     int
+	Config      *TaskConfig
+	State       TaskState
+	DriverState []byte
+}
+
+// SetDriverState stores v, JSON-encoded, as the handle's driver state.
+func (h *TaskHandle) SetDriverState(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encoding driver state: %w", err)
+	}
+	h.DriverState = b
+	return nil
+}
+
+// GetDriverState decodes driver state stored by SetDriverState into out.
+func (h *TaskHandle) GetDriverState(out any) error {
+	if h == nil || len(h.DriverState) == 0 {
+		return errors.New("decoding driver state: handle has no driver state")
+	}
+	if err := json.Unmarshal(h.DriverState, out); err != nil {
+		return fmt.Errorf("decoding driver state: %w", err)
+	}
+	return nil
+}
+
+type NetworkOverride struct {
+	PortMap       map[string]int
+	Addr          string
+	AutoAdvertise bool
+}
+
+// ExitResult is how a task or exec ended. Signal is the signal that killed
+// it (0 if none).
+type ExitResult struct {
+	ExitCode  int
+	Signal    int
+	OOMKilled bool
+	// Err is a driver-side error while waiting; it travels as text.
+	Err error
+}
+
+// Successful reports a zero exit code, no signal, no OOM kill.
+func (r *ExitResult) Successful() bool {
+	return r != nil && r.ExitCode == 0 && r.Signal == 0 && !r.OOMKilled && r.Err == nil
+}
+
+// TaskStatus is InspectTask's answer.
+type TaskStatus struct {
+	ID          string
+	Name        string
+	State       TaskState
+	StartedAt   time.Time
+	CompletedAt time.Time
+	// ExitResult is set once the task exited.
+	ExitResult       *ExitResult
+	DriverAttributes map[string]string
+	NetworkOverride  *NetworkOverride
+}
+
+type FSIsolation int32
+
+const (
+	FSIsolationNone   FSIsolation = 0
+	FSIsolationChroot FSIsolation = 1
+	FSIsolationImage  FSIsolation = 2
+	FSIsolationUnveil FSIsolation = 3
+)
+
+type MountConfigs int32
+
+const (
+	MountConfigsAny  MountConfigs = 0
+	MountConfigsNone MountConfigs = 1
+)
+
+type Capabilities struct {
+	SendSignals          bool
+	Exec                 bool
+	FSIsolation          FSIsolation
+	NetIsolationModes    []NetIsolationMode
+	MustCreateNetwork    bool
+	MountConfigs         MountConfigs
+	DisableLogCollection bool
+	DynamicWorkloadUsers bool
+}
+
+type HealthState int32
+
+const (
+	HealthStateUndetected HealthState = 0
+	HealthStateUnhealthy  HealthState = 1
+	HealthStateHealthy    HealthState = 2
+)
+
+// Fingerprint is one driver fingerprint; Attributes are copied verbatim into
+// the node's attributes (conventionally "driver.<name>.<key>").
+type Fingerprint struct {
+	Attributes        map[string]*base.Attribute
+	Health            HealthState
+	HealthDescription string
+	// Err marks the driver unhealthy with this message.
+	Err error
+}
+
+type CPUField int32
+
+const (
+	CPUSystemMode       CPUField = 0
+	CPUUserMode         CPUField = 1
+	CPUTotalTicks       CPUField = 2
+	CPUThrottledPeriods CPUField = 3
+	CPUThrottledTime    CPUField = 4
+	CPUPercent          CPUField = 5
+)
+
+type MemoryField int32
+
+const (
+	MemoryRSS            MemoryField = 0
+	MemoryCache          MemoryField = 1
+	MemoryMaxUsage       MemoryField = 2
+	MemoryKernelUsage    MemoryField = 3
+	MemoryKernelMaxUsage MemoryField = 4
+	MemoryUsageField     MemoryField = 5
+	MemorySwap           MemoryField = 6
+)
+
+// CPUUsage: Measured lists which fields hold real measurements.
+type CPUUsage struct {
+	SystemMode       float64
+	UserMode         float64
+	TotalTicks       float64
+	ThrottledPeriods uint64
+	ThrottledTime    uint64
+	Percent          float64
+	Measured         []CPUField
+}
+
+// MemoryUsage in bytes; Measured lists which fields hold real measurements.
+type MemoryUsage struct {
+	RSS            uint64
+	Cache          uint64
+	MaxUsage       uint64
+	KernelUsage    uint64
+	KernelMaxUsage uint64
+	Usage          uint64
+	Swap           uint64
+	Measured       []MemoryField
+}
+
+type ResourceUsage struct {
+	CPU    *CPUUsage
+	Memory *MemoryUsage
+}
+
+type TaskStats struct {
+	ID        string
+	Timestamp time.Time
+	Aggregate *ResourceUsage
+	// ByPID is keyed by process ID in decimal.
+	ByPID map[string]*ResourceUsage
+}
+
+type TaskEvent struct {
+	TaskID      string
+	AllocID     string
+	TaskName    string
+	Timestamp   time.Time
+	Message     string
+	Annotations map[string]string
+}
+
+type ExecResult struct {
+	Stdout []byte
+	Stderr []byte
+	Exit   *ExitResult
+}
+
+// defaultStatsInterval applies when the host asks for stats without an
+// interval (Nomad's own default collection interval).
+const defaultStatsInterval = time.Second

@@ -1,0 +1,345 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+)
+
+// Server serves the Driver gRPC service for a Driver.
+type Server struct {
+	driverpb.UnimplementedDriverServer
+	Impl Driver
+}
+
+// wireError applies Nomad's error conventions: ErrTaskNotFound travels as
+// its exact text, everything else as base.StatusError makes it.
+func wireError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrTaskNotFound) {
+		var rec *base.RecoverableError
+		if !errors.As(err, &rec) {
+			return status.Error(codes.Unknown, ErrTaskNotFound.Error())
+		}
+	}
+	return base.StatusError(err)
+}
+
+func (s *Server) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.InitResponse, error) {
+	i, ok := s.Impl.(Initializer)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "Init is not implemented by this driver")
+	}
+	if err := i.Init(ctx); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.InitResponse{}, nil
+}
+
+func (s *Server) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*driverpb.ShutdownResponse, error) {
+	sd, ok := s.Impl.(Shutdowner)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "Shutdown is not implemented by this driver")
+	}
+	if err := sd.Shutdown(ctx); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.ShutdownResponse{}, nil
+}
+
+func (s *Server) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
+	spec, err := s.Impl.TaskConfigSchema(ctx)
+	if err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.TaskConfigSchemaResponse{Spec: spec}, nil
+}
+
+func (s *Server) Capabilities(ctx context.Context, _ *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
+	c, err := s.Impl.Capabilities(ctx)
+	if err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.CapabilitiesResponse{Capabilities: CapabilitiesToProto(c)}, nil
+}
+
+// pump forwards a plugin's channel to a server stream until the channel
+// closes or the client goes away.
+func pump[T any, M any](ctx context.Context, ch <-chan *T, conv func(*T) *M, send func(*M) error) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case v, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			if v == nil {
+				continue
+			}
+			if err := send(conv(v)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *Server) Fingerprint(_ *driverpb.FingerprintRequest, stream grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
+	ctx := stream.Context()
+	ch, err := s.Impl.Fingerprint(ctx)
+	if err != nil {
+		return wireError(err)
+	}
+	return pump(ctx, ch, FingerprintToProto, stream.Send)
+}
+
+func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	h := TaskHandleFromProto(req.GetHandle())
+	if h == nil {
+		return nil, wireError(fmt.Errorf("RecoverTask: handle is missing for task %q", req.GetTaskId()))
+	}
+	if h.Config == nil {
+		h.Config = &TaskConfig{ID: req.GetTaskId()}
+	}
+	if err := s.Impl.RecoverTask(ctx, h); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.RecoverTaskResponse{}, nil
+}
+
+func (s *Server) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) (*driverpb.StartTaskResponse, error) {
+	cfg := TaskConfigFromProto(req.GetTask())
+	if cfg == nil {
+		return nil, wireError(errors.New("StartTask: task config is missing"))
+	}
+	h, net, err := s.Impl.StartTask(ctx, cfg)
+	if err != nil {
+		return nil, wireError(err)
+	}
+	if h == nil {
+		return nil, wireError(fmt.Errorf("StartTask: driver returned no handle for task %q", cfg.ID))
+	}
+	return &driverpb.StartTaskResponse{Handle: TaskHandleToProto(h), NetworkOverride: NetworkOverrideToProto(net)}, nil
+}
+
+func (s *Server) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
+	r, err := s.Impl.WaitTask(ctx, req.GetTaskId())
+	if err != nil {
+		return nil, wireError(err)
+	}
+	return WaitResponseToProto(r), nil
+}
+
+func (s *Server) StopTask(ctx context.Context, req *driverpb.StopTaskRequest) (*driverpb.StopTaskResponse, error) {
+	if err := s.Impl.StopTask(ctx, req.GetTaskId(), req.GetTimeout().AsDuration(), req.GetSignal()); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.StopTaskResponse{}, nil
+}
+
+func (s *Server) DestroyTask(ctx context.Context, req *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
+	if err := s.Impl.DestroyTask(ctx, req.GetTaskId(), req.GetForce()); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.DestroyTaskResponse{}, nil
+}
+
+func (s *Server) InspectTask(ctx context.Context, req *driverpb.InspectTaskRequest) (*driverpb.InspectTaskResponse, error) {
+	st, err := s.Impl.InspectTask(ctx, req.GetTaskId())
+	if err != nil {
+		return nil, wireError(err)
+	}
+	if st == nil {
+		return nil, wireError(fmt.Errorf("InspectTask: driver returned no status for task %q", req.GetTaskId()))
+	}
+	return InspectResponseToProto(st), nil
+}
+
+func (s *Server) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
+	ctx := stream.Context()
+	interval := req.GetCollectionInterval().AsDuration()
+	if interval <= 0 {
+		interval = defaultStatsInterval
+	}
+	ch, err := s.Impl.TaskStats(ctx, req.GetTaskId(), interval)
+	if err != nil {
+		return wireError(err)
+	}
+	return pump(ctx, ch, func(t *TaskStats) *driverpb.TaskStatsResponse {
+		return &driverpb.TaskStatsResponse{Stats: TaskStatsToProto(t)}
+	}, stream.Send)
+}
+
+func (s *Server) TaskEvents(_ *driverpb.TaskEventsRequest, stream grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
+	ctx := stream.Context()
+	ch, err := s.Impl.TaskEvents(ctx)
+	if err != nil {
+		return wireError(err)
+	}
+	return pump(ctx, ch, TaskEventToProto, stream.Send)
+}
+
+func (s *Server) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
+	if err := s.Impl.SignalTask(ctx, req.GetTaskId(), req.GetSignal()); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.SignalTaskResponse{}, nil
+}
+
+func (s *Server) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
+	if len(req.GetCommand()) == 0 {
+		return nil, wireError(errors.New("ExecTask: command is empty, expected at least the program to run"))
+	}
+	r, err := s.Impl.ExecTask(ctx, req.GetTaskId(), req.GetCommand(), req.GetTimeout().AsDuration())
+	if err != nil {
+		return nil, wireError(err)
+	}
+	if r == nil {
+		r = &ExecResult{}
+	}
+	return ExecResultToProto(r), nil
+}
+
+func (s *Server) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkRequest) (*driverpb.CreateNetworkResponse, error) {
+	nm, ok := s.Impl.(NetworkManager)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "CreateNetwork is not implemented by this driver")
+	}
+	spec, created, err := nm.CreateNetwork(ctx, req.GetAllocId(), req.GetHostname())
+	if err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.CreateNetworkResponse{IsolationSpec: NetworkIsolationToProto(spec), Created: created}, nil
+}
+
+func (s *Server) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetworkRequest) (*driverpb.DestroyNetworkResponse, error) {
+	nm, ok := s.Impl.(NetworkManager)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "DestroyNetwork is not implemented by this driver")
+	}
+	if err := nm.DestroyNetwork(ctx, req.GetAllocId(), NetworkIsolationFromProto(req.GetIsolationSpec())); err != nil {
+		return nil, wireError(err)
+	}
+	return &driverpb.DestroyNetworkResponse{}, nil
+}
+
+// ExecTaskStreaming: the first client message must carry setup; later ones
+// carry stdin data, stdin close and terminal sizes. Output goes back as it
+// is written; the last message has exited set and the result.
+func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
+	es, ok := s.Impl.(ExecStreamer)
+	if !ok {
+		return wireError(errors.New("ExecTaskStreaming is not supported by this driver"))
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return status.Error(codes.InvalidArgument, "ExecTaskStreaming: stream closed before the setup message")
+		}
+		return err
+	}
+	setup := first.GetSetup()
+	if setup == nil {
+		return status.Error(codes.InvalidArgument, "ExecTaskStreaming: first message must carry setup (task_id, command, tty)")
+	}
+	if len(setup.GetCommand()) == 0 {
+		return status.Error(codes.InvalidArgument, "ExecTaskStreaming: setup.command is empty, expected at least the program to run")
+	}
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+
+	stdinR, stdinW := io.Pipe()
+	resize := make(chan TerminalSize, 4)
+	var sendMu sync.Mutex
+	exited := false
+	send := func(m *driverpb.ExecTaskStreamingResponse) error {
+		sendMu.Lock()
+		defer sendMu.Unlock()
+		if exited {
+			// Output written by a straggling goroutine after the result.
+			return io.ErrClosedPipe
+		}
+		if m.GetExited() {
+			exited = true
+		}
+		return stream.Send(m)
+	}
+	recvDone := make(chan struct{})
+	go func() {
+		defer close(recvDone)
+		defer close(resize)
+		for {
+			msg, err := stream.Recv()
+			if err != nil {
+				// The client went away or half-closed: no more stdin.
+				_ = stdinW.CloseWithError(io.EOF)
+				return
+			}
+			if in := msg.GetStdin(); in != nil {
+				if len(in.GetData()) > 0 {
+					if _, err := stdinW.Write(in.GetData()); err != nil {
+						continue // the command stopped reading stdin; drop input
+					}
+				}
+				if in.GetClose() {
+					_ = stdinW.Close()
+				}
+			}
+			if sz := msg.GetTtySize(); sz != nil {
+				select {
+				case resize <- TerminalSize{Height: int(sz.GetHeight()), Width: int(sz.GetWidth())}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+
+	opts := &ExecOptions{
+		Command: setup.GetCommand(), Tty: setup.GetTty(), Stdin: stdinR, Resize: resize,
+		Stdout: streamWriter(func(b []byte) error {
+			return send(&driverpb.ExecTaskStreamingResponse{Stdout: &driverpb.ExecTaskStreamingIOOperation{Data: b}})
+		}),
+		Stderr: streamWriter(func(b []byte) error {
+			return send(&driverpb.ExecTaskStreamingResponse{Stderr: &driverpb.ExecTaskStreamingIOOperation{Data: b}})
+		}),
+	}
+	res, err := es.ExecTaskStreaming(ctx, setup.GetTaskId(), opts)
+	// Unblock a command still reading stdin.
+	_ = stdinR.CloseWithError(io.EOF)
+	if err != nil {
+		return wireError(err)
+	}
+	_ = send(&driverpb.ExecTaskStreamingResponse{Stdout: &driverpb.ExecTaskStreamingIOOperation{Close: true}})
+	if !setup.GetTty() {
+		_ = send(&driverpb.ExecTaskStreamingResponse{Stderr: &driverpb.ExecTaskStreamingIOOperation{Close: true}})
+	}
+	if res == nil {
+		res = &ExitResult{}
+	}
+	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: ExitResultToProto(res)})
+}
+
+type streamWriter func([]byte) error
+
+func (w streamWriter) Write(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	// The stream may hold on to the slice; the caller may reuse it.
+	if err := w(append([]byte(nil), b...)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}

@@ -1,0 +1,147 @@
+// Package plugin serves Nomad driver and device plugins written with this
+// SDK over hashicorp/go-plugin: Nomad's handshake (app protocol 2, its magic
+// cookie), gRPC only, hclog JSON logs on stderr, stdout left to the
+// handshake line. It also offers the matching client side (Handshake and
+// ClientPlugins) so hosts and tests launch plugins exactly as Nomad does.
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/device"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
+)
+
+// Handshake is Nomad's go-plugin handshake.
+var Handshake = goplugin.HandshakeConfig{
+	ProtocolVersion:  2,
+	MagicCookieKey:   "NOMAD_PLUGIN_MAGIC_COOKIE",
+	MagicCookieValue: "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255",
+}
+
+// Names of the go-plugin plugins in the set, as Nomad dispenses them.
+const (
+	NameBase   = "base"
+	NameDriver = "driver"
+	NameDevice = "device"
+)
+
+// grpcPlugin registers one service on the plugin's gRPC server; on the
+// client side it hands out the connection, on which callers build the
+// generated clients.
+type grpcPlugin struct {
+	goplugin.NetRPCUnsupportedPlugin
+	register func(*grpc.Server)
+}
+
+func (p *grpcPlugin) GRPCServer(_ *goplugin.GRPCBroker, s *grpc.Server) error {
+	if p.register == nil {
+		return fmt.Errorf("plugin: this plugin set is for clients only")
+	}
+	p.register(s)
+	return nil
+}
+
+func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
+	return c, nil
+}
+
+// PluginSet returns the go-plugin plugins serving impl: "base" plus
+// "driver" or "device". impl must implement base.Plugin and one of
+// driver.Driver and device.Device (their Fingerprint methods differ, so no
+// type can be both).
+func PluginSet(impl any) (goplugin.PluginSet, error) {
+	b, ok := impl.(base.Plugin)
+	if !ok {
+		return nil, fmt.Errorf("plugin: %T does not implement base.Plugin (PluginInfo, ConfigSchema, SetConfig)", impl)
+	}
+	drv, isDriver := impl.(driver.Driver)
+	dev, isDevice := impl.(device.Device)
+	set := goplugin.PluginSet{NameBase: &grpcPlugin{register: func(s *grpc.Server) {
+		basepb.RegisterBasePluginServer(s, &base.Server{Impl: b})
+	}}}
+	switch {
+	case isDriver:
+		set[NameDriver] = &grpcPlugin{register: func(s *grpc.Server) {
+			driverpb.RegisterDriverServer(s, &driver.Server{Impl: drv})
+		}}
+	case isDevice:
+		set[NameDevice] = &grpcPlugin{register: func(s *grpc.Server) {
+			devicepb.RegisterDevicePluginServer(s, &device.Server{Impl: dev})
+		}}
+	default:
+		return nil, fmt.Errorf("plugin: %T implements neither driver.Driver nor device.Device", impl)
+	}
+	return set, nil
+}
+
+// ClientPlugins is the plugin set a host gives go-plugin's client; each
+// Dispense returns the *grpc.ClientConn.
+func ClientPlugins() goplugin.PluginSet {
+	return goplugin.PluginSet{NameBase: &grpcPlugin{}, NameDriver: &grpcPlugin{}, NameDevice: &grpcPlugin{}}
+}
+
+// NewLogger returns the logger plugins should use: hclog JSON lines on
+// stderr, which the host collects. Never log to stdout.
+func NewLogger(name string) hclog.Logger {
+	return newLogger(name, os.Stderr)
+}
+
+func newLogger(name string, w io.Writer) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Trace, JSONFormat: true, Output: w})
+}
+
+// Options tune Serve; the zero value is what Nomad expects.
+type Options struct {
+	// Logger receives go-plugin's own logs; default NewLogger("plugin").
+	Logger hclog.Logger
+}
+
+// Serve serves impl (a driver.Driver or device.Device) until the host
+// shuts it down, then returns. It never returns early on a usage error: it
+// prints the problem on stderr and exits 1, as go-plugin does for a
+// missing magic cookie.
+func Serve(impl any) { ServeWith(impl, Options{}) }
+
+// ServeWith is Serve with options.
+func ServeWith(impl any, opts Options) {
+	set, err := PluginSet(impl)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// If the host dies, writes to our stderr pipe fail. Without a handler
+	// the Go runtime kills the process with SIGPIPE on such a write to fd
+	// 1 or 2; with one, the write just fails and we keep serving so that a
+	// restarted host can reattach. (A handled signal, unlike an ignored
+	// one, is reset to default in the tasks a driver execs.)
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, syscall.SIGPIPE)
+	go func() {
+		for range sigpipe {
+		}
+	}()
+	logger := opts.Logger
+	if logger == nil {
+		logger = NewLogger("plugin")
+	}
+	goplugin.Serve(&goplugin.ServeConfig{
+		HandshakeConfig: Handshake,
+		Plugins:         set,
+		GRPCServer:      goplugin.DefaultGRPCServer,
+		Logger:          logger,
+	})
+}
