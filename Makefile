@@ -13,7 +13,7 @@ ROOT := $(CURDIR)
 BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
-GEN_DIRS := go/gen sdk-python/src/yurt/_proto
+GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
 GO_MODULES := go
 
 .PHONY: help
@@ -34,6 +34,7 @@ tools: $(BUF) ## Build the pinned Go tools into build/bin and the Python venv
 generate: tools ## Regenerate all generated code (Go, Python, Rust) from proto/
 	$(BUF) generate
 	$(MAKE) -C sdk-python generate
+	$(MAKE) -C sdk-rust generate
 
 .PHONY: check-generated
 check-generated: tools ## Fail if generated code differs from what proto/ produces
@@ -57,6 +58,7 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 	@bad=$$(gofmt -l $(GO_MODULES) | grep -v '/gen/' || true); \
 		if [ -n "$$bad" ]; then echo "gofmt needed on:" >&2; echo "$$bad" >&2; exit 1; fi
 	$(MAKE) -C sdk-python lint
+	$(MAKE) -C sdk-rust lint
 
 .PHONY: test
 test: check-generated lint ## Everything CI runs: generated-code drift, lint, all tests
@@ -64,6 +66,7 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	./scripts/check-generated-guard.sh
 	@for m in $(GO_MODULES); do (cd $$m && go test ./...); done
 	$(MAKE) -C sdk-python test
+	$(MAKE) -C sdk-rust test
 
 .PHONY: build
 build: ## Build the Go commands into build/bin

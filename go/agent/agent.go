@@ -1,0 +1,289 @@
+// Package agent is the yurt daemon: it loads the plugins in plugin_dir
+// (reattaching to the processes a previous run left behind), runs tasks
+// from HCL task files through the driver plugins, reserves devices from
+// the device plugins, keeps every plugin record, task spec, handle and
+// result in the state store so that a restarted agent recovers its tasks,
+// relaunches plugins that die, and serves the local HTTP/JSON API on a
+// unix socket in the data dir.
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/state"
+)
+
+// Options configures an agent.
+type Options struct {
+	Config *config.Agent
+	// Dev stops every task and kills every plugin on shutdown (the default
+	// is to leave them running for the next agent to reattach).
+	Dev bool
+	// RemoveDataDir deletes the data dir after a Dev shutdown.
+	RemoveDataDir bool
+	// LogmonCommand starts a log collector, e.g. [/path/to/yurt, "logmon"].
+	LogmonCommand []string
+	Logger        hclog.Logger
+}
+
+// Agent is a running yurt daemon.
+type Agent struct {
+	opts      Options
+	log       hclog.Logger
+	dataDir   string
+	nodeName  string
+	logmonCmd []string
+	store     *state.Store
+	events    *eventLog
+	plugins   []*pluginInst
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	bg     sync.WaitGroup
+
+	mu    sync.Mutex
+	tasks map[string]*task
+
+	devMu    sync.Mutex
+	reserved map[string]string // device ID -> task ID
+
+	ln  net.Listener
+	srv *http.Server
+}
+
+// New opens the state, loads every plugin, recovers the stored tasks and
+// starts the API. Plugins with a plugin block must load; a failure of an
+// unconfigured one is reported in plugin status instead.
+func New(ctx context.Context, o Options) (*Agent, error) {
+	cfg := o.Config
+	if cfg.DataDir == "" {
+		return nil, errors.New("data_dir is not set (set it in the agent file, or use -dev or -data-dir)")
+	}
+	if cfg.PluginDir == "" {
+		cfg.PluginDir = filepath.Join(cfg.DataDir, "plugins")
+	}
+	if o.Logger == nil {
+		o.Logger = hclog.NewNullLogger()
+	}
+	hn, _ := os.Hostname()
+	a := &Agent{
+		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logmonCmd: o.LogmonCommand,
+		events: newEventLog(1000), tasks: map[string]*task{}, reserved: map[string]string{},
+	}
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	plugins, err := scanPlugins(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, pi := range plugins {
+		pi.a = a
+	}
+	a.plugins = plugins
+	if a.store, err = state.Open(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			a.cancel()
+			for _, pi := range a.plugins {
+				if p, _ := pi.current(); p != nil {
+					_ = p.Detach()
+				}
+			}
+			a.store.Close()
+		}
+	}()
+	if err := a.loadPlugins(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.recoverAll(); err != nil {
+		return nil, err
+	}
+	if err := a.listen(); err != nil {
+		return nil, err
+	}
+	for _, pi := range a.plugins {
+		go pi.monitor()
+	}
+	ok = true
+	return a, nil
+}
+
+func (a *Agent) loadPlugins(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(a.plugins))
+	for i, pi := range a.plugins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := pi.connect(ctx, true); err != nil {
+				pi.setFailed(err)
+				if pi.block != nil {
+					errs[i] = err
+				} else {
+					a.log.Error("plugin failed to load", "plugin", pi.file, "error", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, pi := range a.plugins {
+		if pi.state != pluginRunning {
+			continue
+		}
+		key := string(pi.info.Type) + " " + pi.info.Name
+		if prev, dup := names[key]; dup {
+			return fmt.Errorf("plugins %s and %s both call themselves %s %q; remove one from plugin_dir", prev, pi.file, pi.info.Type, pi.info.Name)
+		}
+		names[key] = pi.file
+	}
+	return nil
+}
+
+func (a *Agent) listen() error {
+	sock := filepath.Join(a.dataDir, api.SocketName)
+	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove stale socket: %w", err)
+	}
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		return fmt.Errorf("api socket: %w", err)
+	}
+	if err := os.Chmod(sock, 0o600); err != nil {
+		ln.Close()
+		return fmt.Errorf("api socket: %w", err)
+	}
+	a.ln = ln
+	a.srv = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := a.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("api server", "error", err)
+		}
+	}()
+	return nil
+}
+
+// SocketPath is where the API listens.
+func (a *Agent) SocketPath() string { return filepath.Join(a.dataDir, api.SocketName) }
+
+// Shutdown stops the agent. Normally tasks and plugins keep running and the
+// next agent reattaches; in dev mode every task is stopped and every plugin
+// killed.
+func (a *Agent) Shutdown(ctx context.Context) error {
+	_ = a.srv.Shutdown(ctx)
+	if a.opts.Dev {
+		var wg sync.WaitGroup
+		a.mu.Lock()
+		for _, t := range a.tasks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := a.stop(ctx, t); err != nil {
+					a.log.Warn("stopping task at shutdown", "task", t.spec.ID, "error", err)
+				}
+			}()
+		}
+		a.mu.Unlock()
+		wg.Wait()
+	}
+	a.cancel()
+	a.bg.Wait()
+	for _, pi := range a.plugins {
+		p, _ := pi.current()
+		if p == nil {
+			continue
+		}
+		if a.opts.Dev {
+			p.Kill()
+		} else {
+			_ = p.Detach()
+		}
+	}
+	err := a.store.Close()
+	if a.opts.Dev && a.opts.RemoveDataDir {
+		err = errors.Join(err, os.RemoveAll(a.dataDir))
+	}
+	return err
+}
+
+func (a *Agent) driverByName(name string) *pluginInst {
+	for _, pi := range a.plugins {
+		pi.mu.Lock()
+		ok := pi.info.Type == host.PluginTypeDriver && pi.info.Name == name
+		pi.mu.Unlock()
+		if ok {
+			return pi
+		}
+	}
+	return nil
+}
+
+// driverByNameLocked is driverByName for callers holding a.mu (plugins
+// have their own locks, so it is the same function).
+func (a *Agent) driverByNameLocked(name string) *pluginInst { return a.driverByName(name) }
+
+func (a *Agent) driverNames() []string {
+	var out []string
+	for _, pi := range a.plugins {
+		pi.mu.Lock()
+		if pi.info.Type == host.PluginTypeDriver {
+			out = append(out, pi.info.Name)
+		}
+		pi.mu.Unlock()
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		out = []string{"(none)"}
+	}
+	return out
+}
+
+// findTask resolves a task by ID, or by name (the newest with that name).
+func (a *Agent) findTask(ref string) *task {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if t, ok := a.tasks[ref]; ok {
+		return t
+	}
+	var best *task
+	for _, t := range a.tasks {
+		if t.spec.Name == ref && (best == nil || t.spec.CreatedAt.After(best.spec.CreatedAt)) {
+			best = t
+		}
+	}
+	return best
+}
+
+func (a *Agent) taskList() []api.Task {
+	a.mu.Lock()
+	ts := make([]*task, 0, len(a.tasks))
+	for _, t := range a.tasks {
+		ts = append(ts, t)
+	}
+	a.mu.Unlock()
+	sort.Slice(ts, func(i, j int) bool { return ts[i].spec.CreatedAt.Before(ts[j].spec.CreatedAt) })
+	out := make([]api.Task, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t.snapshot())
+	}
+	return out
+}

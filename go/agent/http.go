@@ -1,0 +1,360 @@
+package agent
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/logmon"
+)
+
+func (a *Agent) routes() http.Handler {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, a.taskList()) })
+	m.HandleFunc("POST /v1/tasks", a.handleRun)
+	m.HandleFunc("GET /v1/tasks/{ref}", a.withTask(func(w http.ResponseWriter, r *http.Request, t *task) { writeJSON(w, t.snapshot()) }))
+	m.HandleFunc("POST /v1/tasks/{ref}/stop", a.withTask(a.handleStop))
+	m.HandleFunc("POST /v1/tasks/{ref}/signal", a.withTask(a.handleSignal))
+	m.HandleFunc("GET /v1/tasks/{ref}/logs", a.withTask(a.handleLogs))
+	m.HandleFunc("GET /v1/tasks/{ref}/stats", a.withTask(a.handleStats))
+	m.HandleFunc("POST /v1/tasks/{ref}/exec", a.withTask(a.handleExec))
+	m.HandleFunc("GET /v1/events", a.handleEvents)
+	m.HandleFunc("GET /v1/plugins", func(w http.ResponseWriter, r *http.Request) {
+		out := make([]api.Plugin, 0, len(a.plugins))
+		for _, pi := range a.plugins {
+			out = append(out, pi.status())
+		}
+		writeJSON(w, out)
+	})
+	m.HandleFunc("GET /v1/devices", func(w http.ResponseWriter, r *http.Request) {
+		out := a.deviceStatus()
+		if out == nil {
+			out = []api.DeviceGroup{}
+		}
+		writeJSON(w, out)
+	})
+	return m
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, code int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(api.Error{Error: err.Error()})
+}
+
+func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ref := r.PathValue("ref")
+		t := a.findTask(ref)
+		if t == nil {
+			writeErr(w, http.StatusNotFound, fmt.Errorf("no task with name or id %q", ref))
+			return
+		}
+		h(w, r, t)
+	}
+}
+
+func (a *Agent) handleRun(w http.ResponseWriter, r *http.Request) {
+	var req api.RunRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&req); err != nil {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("run request: %w", err))
+		return
+	}
+	if req.File == "" {
+		req.File = "task.hcl"
+	}
+	tasks, err := a.runFile(r.Context(), req.File, []byte(req.Source))
+	if err != nil {
+		writeErr(w, http.StatusBadRequest, err)
+		return
+	}
+	writeJSON(w, api.RunResponse{Tasks: tasks})
+}
+
+func (a *Agent) handleStop(w http.ResponseWriter, r *http.Request, t *task) {
+	if err := a.stop(r.Context(), t); err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, t.snapshot())
+}
+
+func (a *Agent) runningDriver(t *task) (*host.Driver, error) {
+	if st := t.snapshot(); st.Terminal() {
+		return nil, fmt.Errorf("task %s is %s", t.spec.Name, st.State)
+	}
+	pi := a.driverByName(t.spec.Driver)
+	if pi == nil {
+		return nil, fmt.Errorf("driver %q is not loaded", t.spec.Driver)
+	}
+	d, _, err := pi.driver()
+	return d, err
+}
+
+func (a *Agent) handleSignal(w http.ResponseWriter, r *http.Request, t *task) {
+	var req api.SignalRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("signal request: %w", err))
+		return
+	}
+	if _, err := config.ParseSignal(req.Signal); err != nil {
+		writeErr(w, http.StatusBadRequest, err)
+		return
+	}
+	d, err := a.runningDriver(t)
+	if err != nil {
+		writeErr(w, http.StatusConflict, err)
+		return
+	}
+	if err := d.SignalTask(r.Context(), t.spec.ID, config.CanonicalSignal(req.Signal)); err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: "sent " + config.CanonicalSignal(req.Signal)})
+	writeJSON(w, struct{}{})
+}
+
+func (a *Agent) handleLogs(w http.ResponseWriter, r *http.Request, t *task) {
+	q := r.URL.Query()
+	stream := q.Get("stream")
+	if stream == "" {
+		stream = "stdout"
+	}
+	if stream != "stdout" && stream != "stderr" {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("stream must be stdout or stderr, got %q", stream))
+		return
+	}
+	var from *logmon.Pos
+	if q.Has("index") {
+		i, err1 := strconv.Atoi(q.Get("index"))
+		o, err2 := strconv.ParseInt(q.Get("offset"), 10, 64)
+		if err := errors.Join(err1, err2); err != nil || i < 0 || o < 0 {
+			writeErr(w, http.StatusBadRequest, fmt.Errorf("index and offset must be non-negative integers, got %q and %q", q.Get("index"), q.Get("offset")))
+			return
+		}
+		from = &logmon.Pos{Index: i, Offset: o}
+	}
+	follow := q.Get("follow") == "true"
+	ctx := r.Context()
+	if follow {
+		// Stop following once the task has ended and its output is drained.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-t.done:
+				for i := 0; i < 50; i++ {
+					if _, ok := logmon.Running(t.spec.TaskDir); !ok {
+						break
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+				time.Sleep(2 * logmon.PollInterval)
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	fl, _ := w.(http.Flusher)
+	enc := json.NewEncoder(w)
+	_, err := logmon.Read(ctx, logmon.LogDir(t.spec.TaskDir), stream, from, follow, func(b []byte, p logmon.Pos) error {
+		if err := enc.Encode(api.LogFrame{Data: b, Index: p.Index, Offset: p.Offset}); err != nil {
+			return err
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		a.log.Debug("log stream ended", "task", t.spec.ID, "error", err)
+	}
+}
+
+func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
+	d, err := a.runningDriver(t)
+	if err != nil {
+		writeErr(w, http.StatusConflict, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	rcv, err := d.TaskStats(ctx, t.spec.ID, time.Second)
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	m, err := rcv.Recv()
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, fmt.Errorf("TaskStats: %w", err))
+		return
+	}
+	s := m.GetStats()
+	u := s.GetAggResourceUsage()
+	out := api.Stats{
+		TaskID: t.spec.ID, CPUPercent: u.GetCpu().GetPercent(), CPUUserMode: u.GetCpu().GetUserMode(),
+		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(),
+		MemoryRSS: u.GetMemory().GetRss(), MemoryUsage: u.GetMemory().GetUsage(), MemoryMaxUsage: u.GetMemory().GetMaxUsage(),
+		MemorySwap: u.GetMemory().GetSwap(), Pids: len(s.GetResourceUsageByPid()),
+	}
+	if ts := s.GetTimestamp(); ts != nil {
+		out.Timestamp = ts.AsTime()
+	}
+	for _, f := range u.GetCpu().GetMeasuredFields() {
+		out.CPUMeasured = append(out.CPUMeasured, f.String())
+	}
+	for _, f := range u.GetMemory().GetMeasuredFields() {
+		out.MemoryMeasured = append(out.MemoryMeasured, f.String())
+	}
+	writeJSON(w, out)
+}
+
+func (a *Agent) handleEvents(w http.ResponseWriter, r *http.Request) {
+	past, ch, unsub := a.events.subscribe()
+	defer unsub()
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	fl, _ := w.(http.Flusher)
+	for _, e := range past {
+		if enc.Encode(e) != nil {
+			return
+		}
+	}
+	if fl != nil {
+		fl.Flush()
+	}
+	if r.URL.Query().Get("follow") != "true" {
+		return
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-a.ctx.Done():
+			return
+		case e := <-ch:
+			if enc.Encode(e) != nil {
+				return
+			}
+			if fl != nil {
+				fl.Flush()
+			}
+		}
+	}
+}
+
+// handleExec upgrades the connection and relays newline-delimited JSON
+// frames between the client and ExecTaskStreaming.
+func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
+	if r.Header.Get("Upgrade") != api.ExecUpgrade {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("exec needs `Upgrade: %s`", api.ExecUpgrade))
+		return
+	}
+	d, err := a.runningDriver(t)
+	if err != nil {
+		writeErr(w, http.StatusConflict, err)
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		writeErr(w, http.StatusInternalServerError, errors.New("connection cannot be upgraded"))
+		return
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	fmt.Fprintf(brw, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: %s\r\n\r\n", api.ExecUpgrade)
+	if err := brw.Flush(); err != nil {
+		return
+	}
+	dec := json.NewDecoder(brw.Reader)
+	var mu sync.Mutex
+	enc := json.NewEncoder(conn)
+	send := func(o api.ExecOutput) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return enc.Encode(o)
+	}
+	var req api.ExecRequest
+	if err := dec.Decode(&req); err != nil {
+		_ = send(api.ExecOutput{Exited: true, Error: "exec request: " + err.Error()})
+		return
+	}
+	if len(req.Command) == 0 {
+		_ = send(api.ExecOutput{Exited: true, Error: "exec request: command must have at least one word"})
+		return
+	}
+	stdinR, stdinW := io.Pipe()
+	resize := make(chan host.TerminalSize, 4)
+	if req.TTY && req.Width > 0 && req.Height > 0 {
+		resize <- host.TerminalSize{Width: req.Width, Height: req.Height}
+	}
+	ctx, cancel := context.WithCancel(a.ctx)
+	defer cancel()
+	go func() {
+		defer stdinW.Close()
+		for {
+			var in api.ExecInput
+			if err := dec.Decode(&in); err != nil {
+				if !errors.Is(err, io.EOF) {
+					cancel() // the client went away: end the command's stream
+				}
+				return
+			}
+			if len(in.Stdin) > 0 {
+				if _, err := stdinW.Write(in.Stdin); err != nil {
+					return
+				}
+			}
+			if in.Width > 0 && in.Height > 0 {
+				select {
+				case resize <- host.TerminalSize{Width: in.Width, Height: in.Height}:
+				default:
+				}
+			}
+			if in.Close {
+				return
+			}
+		}
+	}()
+	res, err := d.ExecStreaming(ctx, host.ExecOptions{
+		TaskID: t.spec.ID, Command: req.Command, TTY: req.TTY, Stdin: stdinR, Resize: resize,
+		Stdout: frameWriter(func(b []byte) error { return send(api.ExecOutput{Stdout: b}) }),
+		Stderr: frameWriter(func(b []byte) error { return send(api.ExecOutput{Stderr: b}) }),
+	})
+	stdinR.Close()
+	if err != nil {
+		_ = send(api.ExecOutput{Exited: true, ExitCode: -1, Error: err.Error()})
+		return
+	}
+	_ = send(api.ExecOutput{Exited: true, ExitCode: int(res.GetExitCode()), Signal: int(res.GetSignal())})
+	_ = bufio.NewWriter(conn).Flush()
+}
+
+type frameWriter func([]byte) error
+
+func (f frameWriter) Write(b []byte) (int, error) {
+	if err := f(append([]byte(nil), b...)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}

@@ -1,0 +1,495 @@
+package agent
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/logmon"
+	"github.com/yurt-sdk/yurt/go/state"
+)
+
+// task is the agent's view of one task. spec and parsed never change after
+// creation; the rest is guarded by mu.
+type task struct {
+	spec   *state.TaskSpec
+	parsed *config.Task
+
+	mu       sync.Mutex
+	state    string
+	result   *state.TaskResult
+	errMsg   string
+	done     chan struct{}
+	finished bool
+}
+
+func (t *task) snapshot() api.Task {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := api.Task{
+		ID: t.spec.ID, Name: t.spec.Name, Driver: t.spec.Driver, File: t.spec.File, State: t.state,
+		CreatedAt: t.spec.CreatedAt, Devices: t.spec.Devices, TaskDir: t.spec.TaskDir, Error: t.errMsg,
+	}
+	if r := t.result; r != nil {
+		if r.Err == "" || r.ExitCode != 0 || r.Signal != 0 {
+			code := r.ExitCode
+			out.ExitCode = &code
+		}
+		out.Signal, out.OOMKilled = r.Signal, r.OOMKilled
+		if r.Err != "" {
+			out.Error = r.Err
+		}
+		fin := r.FinishedAt
+		out.FinishedAt = &fin
+	}
+	return out
+}
+
+func (t *task) setState(s, errMsg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.finished {
+		t.state, t.errMsg = s, errMsg
+	}
+}
+
+func newID(name string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return name + "-" + hex.EncodeToString(b)
+}
+
+// prepared is a validated task ready to start: its driver config encoded
+// and its devices chosen.
+type prepared struct {
+	t       *config.Task
+	drv     *pluginInst
+	msgpack []byte
+}
+
+// runFile parses, validates and starts every task of a task file. Nothing
+// is started unless every task in the file is valid.
+func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Task, error) {
+	tasks, err := config.ParseTasks(src, file)
+	if err != nil {
+		return nil, err
+	}
+	var preps []prepared
+	var errs []error
+	for _, t := range tasks {
+		p, err := a.prepare(t)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		preps = append(preps, p)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var out []api.Task
+	for _, p := range preps {
+		t, err := a.start(ctx, file, src, p)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, t.snapshot())
+	}
+	return out, nil
+}
+
+func (a *Agent) prepare(t *config.Task) (prepared, error) {
+	drv := a.driverByName(t.Driver)
+	if drv == nil {
+		return prepared{}, fmt.Errorf("%s: task %q: no driver plugin named %q; loaded drivers: %s",
+			t.DefRange, t.Name, t.Driver, strings.Join(a.driverNames(), ", "))
+	}
+	drv.mu.Lock()
+	schema := drv.taskSchema
+	drv.mu.Unlock()
+	val, diags := hclspec.DecodeBody(t.Config, schema, nil)
+	if diags.HasErrors() {
+		return prepared{}, fmt.Errorf("task %q config for driver %q: %w", t.Name, t.Driver, diags)
+	}
+	mp, err := hclspec.EncodeMsgpack(val)
+	if err != nil {
+		return prepared{}, fmt.Errorf("%s: task %q: encoding config: %w", t.DefRange, t.Name, err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, other := range a.tasks {
+		if other.spec.Name == t.Name && !other.snapshot().Terminal() {
+			return prepared{}, fmt.Errorf("%s: task %q is already %s (id %s); stop it first", t.DefRange, t.Name, other.snapshot().State, other.spec.ID)
+		}
+	}
+	return prepared{t: t, drv: drv, msgpack: mp}, nil
+}
+
+func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) (*task, error) {
+	id := newID(p.t.Name)
+	dir := filepath.Join(a.dataDir, "tasks", id)
+	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir}
+	res, devices, err := a.reserveDevices(ctx, id, p.t)
+	if err != nil {
+		return nil, err
+	}
+	spec.Devices = devices
+	t := &task{spec: spec, parsed: p.t, state: api.StatePending, done: make(chan struct{})}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		a.releaseDevices(id)
+		return nil, fmt.Errorf("task %q: %w", p.t.Name, err)
+	}
+	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutSpec(spec) }); err != nil {
+		a.releaseDevices(id)
+		return nil, fmt.Errorf("task %q: store spec: %w", p.t.Name, err)
+	}
+	a.mu.Lock()
+	a.tasks[id] = t
+	a.mu.Unlock()
+
+	if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
+		a.finish(t, &state.TaskResult{Err: "log collector: " + err.Error()}, api.StateFailed)
+		return t, nil
+	}
+	cfg := a.taskConfig(t, p.msgpack, res)
+	drv, gen, err := p.drv.driver()
+	var resp *driverpb.StartTaskResponse
+	if err == nil {
+		resp, err = drv.StartTask(ctx, cfg)
+	}
+	if err == nil && resp.GetResult() != driverpb.StartTaskResponse_SUCCESS {
+		err = fmt.Errorf("driver answered %s: %s", resp.GetResult(), resp.GetDriverErrorMsg())
+	}
+	if err == nil && resp.GetHandle() == nil {
+		err = errors.New("driver started the task but returned no handle")
+	}
+	if err != nil {
+		a.finish(t, &state.TaskResult{Err: "start: " + err.Error()}, api.StateFailed)
+		return t, nil
+	}
+	hb, err := proto.Marshal(resp.GetHandle())
+	if err == nil {
+		err = a.store.Update(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
+	}
+	if err != nil {
+		_ = drv.StopTask(ctx, id, p.t.KillTimeout, p.t.KillSignal)
+		a.finish(t, &state.TaskResult{Err: "store handle: " + err.Error()}, api.StateFailed)
+		return t, nil
+	}
+	t.setState(api.StateRunning, "")
+	a.events.add(api.Event{Source: "agent", TaskID: id, TaskName: t.spec.Name, Message: "task started"})
+	go a.wait(t, p.drv, gen)
+	return t, nil
+}
+
+func logmonConfig(t *task) logmon.Config {
+	return logmon.Config{Dir: t.spec.TaskDir, MaxFiles: t.parsed.Logs.MaxFiles, MaxFileSize: int64(t.parsed.Logs.MaxFileSizeMB) << 20}
+}
+
+func (a *Agent) taskConfig(t *task, msgpack []byte, res *reservation) *driverpb.TaskConfig {
+	pt := t.parsed
+	env := map[string]string{
+		"NOMAD_TASK_NAME": pt.Name, "NOMAD_ALLOC_ID": t.spec.ID, "NOMAD_TASK_DIR": t.spec.TaskDir,
+	}
+	for k, v := range res.env {
+		env[k] = v
+	}
+	for k, v := range pt.Env {
+		env[k] = v
+	}
+	return &driverpb.TaskConfig{
+		Id: t.spec.ID, Name: pt.Name, MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
+		Resources: &driverpb.Resources{
+			AllocatedResources: &driverpb.AllocatedTaskResources{
+				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(pt.Resources.CPU)},
+				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(pt.Resources.MemoryMB)},
+			},
+			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(pt.Resources.CPU), MemoryLimitBytes: int64(pt.Resources.MemoryMB) << 20},
+		},
+		Mounts: res.mounts, Devices: res.devices, User: pt.User, AllocDir: t.spec.TaskDir,
+		StdoutPath: logmon.FIFO(t.spec.TaskDir, "stdout"), StderrPath: logmon.FIFO(t.spec.TaskDir, "stderr"),
+		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, AllocId: t.spec.ID, Namespace: "default",
+		NodeName: a.nodeName, NodeId: a.nodeName,
+	}
+}
+
+// wait follows a task until it exits, through one plugin process (gen).
+// When that process dies it returns: the plugin monitor recovers the task
+// in the new process and starts a new waiter.
+func (a *Agent) wait(t *task, pi *pluginInst, gen int) {
+	for {
+		p, cur := pi.current()
+		if cur != gen || p == nil || a.ctx.Err() != nil {
+			return
+		}
+		res, err := p.Driver().WaitTask(a.ctx, t.spec.ID)
+		if a.ctx.Err() != nil {
+			return
+		}
+		if res != nil {
+			r := &state.TaskResult{ExitCode: int(res.GetExitCode()), Signal: int(res.GetSignal()), OOMKilled: res.GetOomKilled()}
+			if err != nil {
+				r.Err = err.Error()
+			}
+			a.finish(t, r, api.StateExited)
+			return
+		}
+		if host.IsTaskNotFound(err) {
+			a.finish(t, &state.TaskResult{Err: "driver lost the task: " + err.Error()}, api.StateLost)
+			return
+		}
+		// Most likely the plugin died; the monitor takes over if so.
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// finish records how a task ended, once: result and state change in one
+// transaction, then devices are released, the driver's copy destroyed and
+// the log collector drained.
+func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
+	t.mu.Lock()
+	if t.finished {
+		t.mu.Unlock()
+		return
+	}
+	t.finished = true
+	if r.FinishedAt.IsZero() {
+		r.FinishedAt = time.Now().UTC()
+	}
+	t.result, t.state = r, st
+	if st == api.StateExited && r.Err != "" {
+		t.state = api.StateFailed
+	}
+	t.mu.Unlock()
+	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutResult(t.spec.ID, r) }); err != nil {
+		a.log.Error("cannot store task result", "task", t.spec.ID, "error", err)
+	}
+	a.releaseDevices(t.spec.ID)
+	msg := fmt.Sprintf("task %s: exit code %d", st, r.ExitCode)
+	if r.Signal != 0 {
+		msg += fmt.Sprintf(", signal %d", r.Signal)
+	}
+	if r.Err != "" {
+		msg = fmt.Sprintf("task %s: %s", t.state, r.Err)
+	}
+	a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: msg})
+	close(t.done)
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		if pi := a.driverByName(t.spec.Driver); pi != nil {
+			if d, _, err := pi.driver(); err == nil {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				_ = d.DestroyTask(ctx, t.spec.ID, true)
+				cancel()
+			}
+		}
+		if err := logmon.Stop(t.spec.TaskDir, 5*time.Second); err != nil {
+			a.log.Warn("log collector", "task", t.spec.ID, "error", err)
+		}
+	}()
+}
+
+// stop asks the driver to stop a task and waits until it has ended.
+func (a *Agent) stop(ctx context.Context, t *task) error {
+	t.mu.Lock()
+	if t.finished {
+		t.mu.Unlock()
+		return nil
+	}
+	t.state = api.StateStopping
+	t.mu.Unlock()
+	t.spec.Stopping = true
+	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutSpec(t.spec) }); err != nil {
+		return fmt.Errorf("store stop request: %w", err)
+	}
+	pi := a.driverByName(t.spec.Driver)
+	if pi == nil {
+		return fmt.Errorf("driver %q is not loaded", t.spec.Driver)
+	}
+	deadline := time.Now().Add(t.parsed.KillTimeout + 30*time.Second)
+	for {
+		d, _, err := pi.driver()
+		if err == nil {
+			err = d.StopTask(ctx, t.spec.ID, t.parsed.KillTimeout, t.parsed.KillSignal)
+			if host.IsTaskNotFound(err) {
+				err = nil
+			}
+		}
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("stop %s: %w", t.spec.Name, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.done:
+			return nil
+		case <-time.After(500 * time.Millisecond): // the plugin may be restarting
+		}
+	}
+	select {
+	case <-t.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(deadline)):
+		return fmt.Errorf("stop %s: the driver did not report an exit within %s", t.spec.Name, time.Until(deadline))
+	}
+}
+
+// recoverAll rebuilds the task table from the store after a restart.
+func (a *Agent) recoverAll() error {
+	var specs []*state.TaskSpec
+	handles := map[string][]byte{}
+	results := map[string]*state.TaskResult{}
+	err := a.store.View(func(tx *state.Tx) error {
+		var err error
+		if specs, err = tx.Specs(); err != nil {
+			return err
+		}
+		for _, s := range specs {
+			if h, err := tx.Handle(s.ID); err == nil {
+				handles[s.ID] = h
+			}
+			if r, err := tx.Result(s.ID); err == nil {
+				results[s.ID] = r
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	for _, s := range specs {
+		parsed, err := parseStored(s)
+		t := &task{spec: s, parsed: parsed, done: make(chan struct{})}
+		a.mu.Lock()
+		a.tasks[s.ID] = t
+		a.mu.Unlock()
+		switch {
+		case results[s.ID] != nil:
+			r := results[s.ID]
+			t.result, t.finished, t.state = r, true, api.StateExited
+			if r.Err != "" && r.ExitCode == 0 && r.Signal == 0 {
+				t.state = api.StateFailed
+			}
+			close(t.done)
+			go logmon.Stop(s.TaskDir, 5*time.Second)
+		case err != nil:
+			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
+		case handles[s.ID] == nil:
+			a.finish(t, &state.TaskResult{Err: "the agent stopped before the driver accepted the task"}, api.StateFailed)
+		default:
+			t.state = api.StatePending
+			a.markReserved(s.ID, s.Devices)
+		}
+	}
+	for _, pi := range a.plugins {
+		if pi.info.Type == host.PluginTypeDriver {
+			a.recoverTasks(pi)
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, t := range a.tasks {
+		if t.snapshot().State == api.StatePending && a.driverByNameLocked(t.spec.Driver) == nil {
+			t.setState(api.StateLost, fmt.Sprintf("driver %q is not loaded; the task may still be running", t.spec.Driver))
+		}
+	}
+	return nil
+}
+
+func parseStored(s *state.TaskSpec) (*config.Task, error) {
+	ts, err := config.ParseTasks(s.Source, s.File)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		if t.Name == s.Name {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("task %q not in %s", s.Name, s.File)
+}
+
+// recoverTasks hands every unfinished task of a driver to its current
+// process with RecoverTask and starts a waiter for it.
+func (a *Agent) recoverTasks(pi *pluginInst) {
+	a.mu.Lock()
+	var ts []*task
+	for _, t := range a.tasks {
+		if t.spec.Driver == pi.info.Name {
+			ts = append(ts, t)
+		}
+	}
+	a.mu.Unlock()
+	sort.Slice(ts, func(i, j int) bool { return ts[i].spec.CreatedAt.Before(ts[j].spec.CreatedAt) })
+	for _, t := range ts {
+		t.mu.Lock()
+		fin := t.finished
+		t.mu.Unlock()
+		if fin {
+			continue
+		}
+		var hb []byte
+		_ = a.store.View(func(tx *state.Tx) error {
+			hb, _ = tx.Handle(t.spec.ID)
+			return nil
+		})
+		h := &driverpb.TaskHandle{}
+		if err := proto.Unmarshal(hb, h); err != nil {
+			a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
+			continue
+		}
+		if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
+			a.log.Error("log collector", "task", t.spec.ID, "error", err)
+		}
+		d, gen, err := pi.driver()
+		if err == nil {
+			ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
+			err = d.RecoverTask(ctx, t.spec.ID, h)
+			cancel()
+		}
+		if err != nil {
+			if host.IsTaskNotFound(err) {
+				a.finish(t, &state.TaskResult{Err: "driver could not recover the task: " + err.Error()}, api.StateLost)
+			} else {
+				t.setState(api.StateLost, "recover: "+err.Error())
+			}
+			continue
+		}
+		t.setState(api.StateRunning, "")
+		if t.spec.Stopping {
+			t.setState(api.StateStopping, "")
+			go func() {
+				if err := a.stop(a.ctx, t); err != nil {
+					a.log.Error("resuming stop", "task", t.spec.ID, "error", err)
+				}
+			}()
+		}
+		a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: fmt.Sprintf("task recovered by %s (plugin pid %d)", pi.file, pi.status().Pid)})
+		go a.wait(t, pi, gen)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/yurt-sdk/yurt/go/agent"
+	"github.com/yurt-sdk/yurt/go/config"
+)
+
+func cmdAgent(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgFile := fs.String("config", "", "agent configuration file (HCL)")
+	dev := fs.Bool("dev", false, "development mode: temporary data dir, plugins from -plugin-dir; stops tasks and plugins on exit")
+	dataDir := fs.String("data-dir", "", "data directory (overrides data_dir)")
+	pluginDir := fs.String("plugin-dir", "", "plugin directory (overrides plugin_dir; -dev default build/plugins)")
+	logLevel := fs.String("log-level", "info", "trace, debug, info, warn or error")
+	if _, err := parseInterleaved(fs, args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *cfgFile == "" && !*dev {
+		return usageError{"yurt agent needs -config FILE or -dev"}
+	}
+	cfg := &config.Agent{Plugins: map[string]*config.Plugin{}}
+	if *cfgFile != "" {
+		c, err := config.LoadAgent(*cfgFile)
+		if err != nil {
+			return err
+		}
+		cfg = c
+	}
+	removeDataDir := false
+	if *dataDir != "" {
+		cfg.DataDir = *dataDir
+	}
+	if *pluginDir != "" {
+		cfg.PluginDir = *pluginDir
+	}
+	if *dev {
+		if cfg.DataDir == "" {
+			d, err := os.MkdirTemp("", "yurt-dev-")
+			if err != nil {
+				return err
+			}
+			cfg.DataDir, removeDataDir = d, true
+		}
+		if cfg.PluginDir == "" {
+			cfg.PluginDir = "build/plugins"
+		}
+	}
+	for _, p := range []*string{&cfg.DataDir, &cfg.PluginDir} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return err
+			}
+			*p = abs
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find my own executable for the log collector: %w", err)
+	}
+	log := hclog.New(&hclog.LoggerOptions{Name: "yurt", Level: hclog.LevelFromString(*logLevel), Output: stderr})
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: *dev, RemoveDataDir: removeDataDir, LogmonCommand: []string{exe, "logmon"}, Logger: log})
+	if err != nil {
+		if removeDataDir {
+			os.RemoveAll(cfg.DataDir)
+		}
+		return err
+	}
+	if f := addressFile(); f != "" {
+		if os.MkdirAll(filepath.Dir(f), 0o700) == nil {
+			_ = os.WriteFile(f, []byte(a.SocketPath()+"\n"), 0o600)
+		}
+	}
+	log.Info("agent ready", "data_dir", cfg.DataDir, "plugin_dir", cfg.PluginDir, "socket", a.SocketPath())
+	fmt.Fprintf(stderr, "yurt agent ready; use it with: export YURT_ADDR=%s\n", a.SocketPath())
+	<-ctx.Done()
+	stop()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return a.Shutdown(sctx)
+}

@@ -1,0 +1,369 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/config"
+)
+
+type clientFlags struct {
+	address string
+	json    bool
+}
+
+func clientCommand(cmd string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf clientFlags
+	fs.StringVar(&cf.address, "address", "", "agent socket path (default $YURT_ADDR)")
+	fs.BoolVar(&cf.json, "json", false, "print JSON")
+	follow := fs.Bool("f", false, "follow (logs, events)")
+	useStderr := fs.Bool("stderr", false, "logs: show stderr instead of stdout")
+	tty := fs.Bool("t", false, "exec: allocate a terminal")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	want := map[string][2]int{ // min, max positional args (-1: no max)
+		"run": {1, 1}, "status": {0, 1}, "logs": {1, 1}, "stop": {1, 1}, "signal": {2, 2},
+		"exec": {2, -1}, "stats": {1, 1}, "events": {0, 0}, "plugin status": {0, 0}, "device status": {0, 0},
+	}[cmd]
+	if len(pos) < want[0] || (want[1] >= 0 && len(pos) > want[1]) {
+		return usageError{fmt.Sprintf("yurt %s: wrong number of arguments (%d)", cmd, len(pos))}
+	}
+	c, err := newClient(cf.address)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	out := func(v any, human func()) error {
+		if cf.json {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(v)
+		}
+		human()
+		return nil
+	}
+	switch cmd {
+	case "run":
+		src, err := os.ReadFile(pos[0])
+		if err != nil {
+			return err
+		}
+		abs, _ := filepath.Abs(pos[0])
+		// Parse here first so syntax errors need no agent.
+		if _, err := config.ParseTasks(src, abs); err != nil {
+			return err
+		}
+		resp, err := c.Run(ctx, api.RunRequest{File: abs, Source: string(src)})
+		if err != nil {
+			return err
+		}
+		if err := out(resp, func() { printTasks(stdout, resp.Tasks) }); err != nil {
+			return err
+		}
+		for _, t := range resp.Tasks {
+			if t.State == api.StateFailed {
+				return exitError{1}
+			}
+		}
+		return nil
+	case "status":
+		if len(pos) == 1 {
+			t, err := c.Task(ctx, pos[0])
+			if err != nil {
+				return err
+			}
+			return out(t, func() { printTask(stdout, t) })
+		}
+		ts, err := c.Tasks(ctx)
+		if err != nil {
+			return err
+		}
+		return out(ts, func() { printTasks(stdout, ts) })
+	case "logs":
+		stream := "stdout"
+		if *useStderr {
+			stream = "stderr"
+		}
+		return followLogs(ctx, c, pos[0], stream, *follow, stdout, stderr)
+	case "stop":
+		t, err := c.Stop(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		return out(t, func() { printTasks(stdout, []api.Task{t}) })
+	case "signal":
+		if _, err := config.ParseSignal(pos[1]); err != nil {
+			return err
+		}
+		return c.Signal(ctx, pos[0], pos[1])
+	case "exec":
+		return execCommand(ctx, c, pos[0], pos[1:], *tty, stdout, stderr)
+	case "stats":
+		s, err := c.Stats(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		return out(s, func() {
+			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(w, "Task\t%s\nTime\t%s\nCPU\t%.2f%% (user %.2f, system %.2f, ticks %.0f)\n", s.TaskID, s.Timestamp.Format(time.RFC3339), s.CPUPercent, s.CPUUserMode, s.CPUSystemMode, s.CPUTotalTicks)
+			fmt.Fprintf(w, "Memory\trss %s, usage %s, max %s, swap %s\nPids\t%d\nMeasured\tcpu [%s] memory [%s]\n", bytesStr(s.MemoryRSS), bytesStr(s.MemoryUsage), bytesStr(s.MemoryMaxUsage), bytesStr(s.MemorySwap), s.Pids, strings.Join(s.CPUMeasured, " "), strings.Join(s.MemoryMeasured, " "))
+			w.Flush()
+		})
+	case "events":
+		enc := json.NewEncoder(stdout)
+		return c.Events(ctx, *follow, func(e api.Event) error {
+			if cf.json {
+				return enc.Encode(e)
+			}
+			who := e.Source
+			if e.TaskName != "" {
+				who += " " + e.TaskName
+			}
+			_, err := fmt.Fprintf(stdout, "%s  %-28s %s\n", e.Time.Local().Format("15:04:05.000"), who, e.Message)
+			return err
+		})
+	case "plugin status":
+		ps, err := c.Plugins(ctx)
+		if err != nil {
+			return err
+		}
+		return out(ps, func() {
+			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "FILE\tTYPE\tNAME\tVERSION\tSTATE\tHEALTH\tPID\tLAUNCHES\tREATTACHED\tERROR")
+			for _, p := range ps {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%v\t%s\n", p.File, p.Type, p.Name, p.Version, p.State, p.Health, p.Pid, p.Launches, p.Reattached, p.Error)
+			}
+			w.Flush()
+		})
+	case "device status":
+		gs, err := c.Devices(ctx)
+		if err != nil {
+			return err
+		}
+		return out(gs, func() {
+			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "DEVICE\tID\tHEALTHY\tRESERVED BY\tPLUGIN")
+			for _, g := range gs {
+				for _, d := range g.Devices {
+					fmt.Fprintf(w, "%s/%s/%s\t%s\t%v\t%s\t%s\n", g.Vendor, g.Type, g.Name, d.ID, d.Healthy, d.ReservedBy, g.Plugin)
+				}
+			}
+			w.Flush()
+		})
+	}
+	return usageError{"unknown command " + cmd}
+}
+
+func bytesStr(n uint64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func exitStr(t api.Task) string {
+	if t.ExitCode == nil {
+		return "-"
+	}
+	s := fmt.Sprint(*t.ExitCode)
+	if t.Signal != 0 {
+		s += fmt.Sprintf(" (signal %d)", t.Signal)
+	}
+	return s
+}
+
+func printTasks(w io.Writer, ts []api.Task) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tID\tDRIVER\tSTATE\tEXIT\tCREATED\tERROR")
+	for _, t := range ts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.ID, t.Driver, t.State, exitStr(t), t.CreatedAt.Local().Format("15:04:05"), t.Error)
+	}
+	tw.Flush()
+}
+
+func printTask(w io.Writer, t api.Task) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Name\t%s\nID\t%s\nDriver\t%s\nState\t%s\nExit code\t%s\nFile\t%s\nTask dir\t%s\nCreated\t%s\n", t.Name, t.ID, t.Driver, t.State, exitStr(t), t.File, t.TaskDir, t.CreatedAt.Local().Format(time.RFC3339))
+	if t.FinishedAt != nil {
+		fmt.Fprintf(tw, "Finished\t%s\n", t.FinishedAt.Local().Format(time.RFC3339))
+	}
+	if len(t.Devices) > 0 {
+		var parts []string
+		for p, ids := range t.Devices {
+			parts = append(parts, p+": "+strings.Join(ids, ","))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(tw, "Devices\t%s\n", strings.Join(parts, "; "))
+	}
+	if t.Error != "" {
+		fmt.Fprintf(tw, "Error\t%s\n", t.Error)
+	}
+	tw.Flush()
+}
+
+// followLogs prints a task's log; with follow it keeps going until the task
+// ends, reconnecting (from where it stopped) if the agent restarts.
+func followLogs(ctx context.Context, c *api.Client, ref, stream string, follow bool, stdout, stderr io.Writer) error {
+	var pos *api.LogFrame
+	var lastOK time.Time
+	for {
+		err := c.Logs(ctx, ref, stream, follow, pos, func(f api.LogFrame) error {
+			if _, err := stdout.Write(f.Data); err != nil {
+				return err
+			}
+			pos = &api.LogFrame{Index: f.Index, Offset: f.Offset}
+			return nil
+		})
+		if !follow || ctx.Err() != nil {
+			return err
+		}
+		if err == nil || api.IsNotFound(err) {
+			if err != nil {
+				return err
+			}
+			t, terr := c.Task(ctx, ref)
+			if terr == nil && t.Terminal() {
+				return nil
+			}
+			if terr == nil {
+				lastOK = time.Now()
+			}
+		} else if lastOK.IsZero() {
+			lastOK = time.Now()
+		}
+		var se *api.StatusError
+		if errors.As(err, &se) {
+			return err
+		}
+		if time.Since(lastOK) > 2*time.Minute {
+			return fmt.Errorf("lost the agent: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+func execCommand(ctx context.Context, c *api.Client, ref string, command []string, tty bool, stdout, stderr io.Writer) error {
+	req := api.ExecRequest{Command: command, TTY: tty}
+	fd := int(os.Stdin.Fd())
+	isTerm := false
+	if tty {
+		if ws, err := unix.IoctlGetWinsize(fd, unix.TIOCGWINSZ); err == nil {
+			isTerm = true
+			req.Width, req.Height = int32(ws.Col), int32(ws.Row)
+		}
+	}
+	s, err := c.Exec(ctx, ref, req)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if isTerm {
+		restore, err := makeRaw(fd)
+		if err != nil {
+			return err
+		}
+		defer restore()
+		winch := make(chan os.Signal, 1)
+		signal.Notify(winch, syscall.SIGWINCH)
+		defer signal.Stop(winch)
+		go func() {
+			for range winch {
+				if ws, err := unix.IoctlGetWinsize(fd, unix.TIOCGWINSZ); err == nil {
+					_ = s.Send(api.ExecInput{Width: int32(ws.Col), Height: int32(ws.Row)})
+				}
+			}
+		}()
+	}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := os.Stdin.Read(buf)
+			if n > 0 {
+				if s.Send(api.ExecInput{Stdin: append([]byte(nil), buf[:n]...)}) != nil {
+					return
+				}
+			}
+			if err != nil {
+				_ = s.Send(api.ExecInput{Close: true})
+				return
+			}
+		}
+	}()
+	go func() {
+		<-ctx.Done()
+		s.Close()
+	}()
+	for {
+		o, err := s.Recv()
+		if err != nil {
+			if ctx.Err() != nil {
+				return exitError{130}
+			}
+			return fmt.Errorf("exec stream: %w", err)
+		}
+		if len(o.Stdout) > 0 {
+			stdout.Write(o.Stdout)
+		}
+		if len(o.Stderr) > 0 {
+			stderr.Write(o.Stderr)
+		}
+		if o.Exited {
+			if o.Error != "" {
+				return errors.New(o.Error)
+			}
+			if o.ExitCode != 0 {
+				return exitError{o.ExitCode}
+			}
+			return nil
+		}
+	}
+}
+
+// makeRaw puts the terminal in raw mode (as cfmakeraw does) and returns a
+// function that restores it.
+func makeRaw(fd int) (func(), error) {
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return nil, fmt.Errorf("terminal: %w", err)
+	}
+	raw := *old
+	raw.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
+	raw.Oflag &^= unix.OPOST
+	raw.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	raw.Cflag &^= unix.CSIZE | unix.PARENB
+	raw.Cflag |= unix.CS8
+	raw.Cc[unix.VMIN], raw.Cc[unix.VTIME] = 1, 0
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &raw); err != nil {
+		return nil, fmt.Errorf("terminal: %w", err)
+	}
+	return func() { _ = unix.IoctlSetTermios(fd, unix.TCSETS, old) }, nil
+}
