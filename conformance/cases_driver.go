@@ -159,8 +159,10 @@ func driverCases() []Case {
 				startTask(t, d, pt)
 				time.Sleep(300 * time.Millisecond)
 				start := time.Now()
-				_ = d.StopTask(t.Ctx, pt.Config.Id, time.Second, *pt.Role.Signal)
-				ctx, cancel := waitCtx(t, 6*time.Second)
+				stopCtx, stopCancel := waitCtx(t, 6*time.Second)
+				_ = d.StopTask(stopCtx, pt.Config.Id, time.Second, *pt.Role.Signal)
+				stopCancel()
+				ctx, cancel := waitCtx(t, 2*time.Second)
 				defer cancel()
 				if _, err := d.WaitTask(ctx, pt.Config.Id); err != nil {
 					t.Fatalf("task still running %s after StopTask with a 1 s timeout: %v", time.Since(start).Round(time.Millisecond), err)

@@ -5,6 +5,8 @@ import (
 	"google.golang.org/grpc"
 )
 
-func basepbClient(conn *grpc.ClientConn) basepb.BasePluginClient { return basepb.NewBasePluginClient(conn) }
-func pluginInfoRequest() *basepb.PluginInfoRequest                  { return &basepb.PluginInfoRequest{} }
-func configSchemaRequest() *basepb.ConfigSchemaRequest              { return &basepb.ConfigSchemaRequest{} }
+func basepbClient(conn *grpc.ClientConn) basepb.BasePluginClient {
+	return basepb.NewBasePluginClient(conn)
+}
+func pluginInfoRequest() *basepb.PluginInfoRequest     { return &basepb.PluginInfoRequest{} }
+func configSchemaRequest() *basepb.ConfigSchemaRequest { return &basepb.ConfigSchemaRequest{} }
