@@ -14,7 +14,7 @@ BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
 GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
-GO_MODULES := go conformance
+GO_MODULES := go conformance examples/go
 
 .PHONY: help
 help: ## List the targets
@@ -64,7 +64,9 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 test: check-generated lint ## Everything CI runs: generated-code drift, lint, all tests
 	./scripts/check-breaking-guard.sh
 	./scripts/check-generated-guard.sh
-	@for m in $(GO_MODULES); do (cd $$m && go test ./...); done
+	(cd go && go test ./...)
+	(cd conformance && go test ./...)
+	$(MAKE) -C examples/go build test
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
 
