@@ -46,9 +46,9 @@ type exitFile struct {
 }
 
 type driverState struct {
-	Dir      string   `json:"dir"`
-	ChildPid int      `json:"child_pid"`
-	Env      []string `json:"env"`
+	Dir      string    `json:"dir"`
+	ChildPid int       `json:"child_pid"`
+	Env      []string  `json:"env"`
 	Started  time.Time `json:"started"`
 }
 
