@@ -16,6 +16,8 @@ import (
 	hclog "github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
@@ -148,7 +150,9 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 	p.record.ProtocolVersion = client.NegotiatedVersion()
 	if cfg.TLSConfig != nil {
 		// The stdio stream makes go-plugin connect eagerly; Ping makes sure.
-		if err := p.Ping(ctx); err != nil {
+		// Any answer proves the TLS handshake; a plugin without the health
+		// service still completes it.
+		if err := p.Ping(ctx); err != nil && !answered(err) {
 			p.Kill()
 			return nil, fmt.Errorf("host: TLS connection to %s: %w", path, err)
 		}
@@ -172,6 +176,13 @@ func startWithContext(ctx context.Context, c *plugin.Client) (net.Addr, error) {
 	}
 	ch := make(chan res, 1)
 	go func() {
+		// go-plugin dereferences a nil TLS config when a plugin sends a
+		// certificate that the host did not ask for; report it instead.
+		defer func() {
+			if r := recover(); r != nil {
+				ch <- res{nil, fmt.Errorf("go-plugin failed on the handshake (a plugin that sends a certificate without PLUGIN_CLIENT_CERT causes this): %v", r)}
+			}
+		}()
 		a, err := c.Start()
 		ch <- res{a, err}
 	}()
@@ -302,4 +313,14 @@ func (p *Plugin) Detach() error {
 	}
 	p.detached = true
 	return p.conn.Close()
+}
+
+// answered reports whether err came from the plugin's gRPC server rather than
+// from the connection.
+func answered(err error) bool {
+	switch status.Code(unwrapStatus(err)) {
+	case codes.Unimplemented, codes.NotFound:
+		return true
+	}
+	return false
 }

@@ -6,6 +6,9 @@ import (
 	hclog "github.com/hashicorp/go-hclog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
 
 func TestSelectAPIVersion(t *testing.T) {
@@ -118,4 +121,19 @@ func TestUnmarshalRecordErrors(t *testing.T) {
 		_, err := UnmarshalRecord([]byte(tc.in))
 		assert.ErrorContains(t, err, tc.err, tc.in)
 	}
+}
+
+func TestDecodeConfig(t *testing.T) {
+	spec := &hclspecpb.Spec{Block: &hclspecpb.Spec_Object{Object: &hclspecpb.Object{Attributes: map[string]*hclspecpb.Spec{
+		"greeting": {Block: &hclspecpb.Spec_Attr{Attr: &hclspecpb.Attr{Name: "greeting", Type: "string", Required: true}}},
+	}}}}
+	b, err := ConfigMsgpack(spec, []byte(`greeting = "hi"`), "plugin.hcl")
+	require.NoError(t, err)
+	v, err := ctymsgpack.Unmarshal(b, cty.Object(map[string]cty.Type{"greeting": cty.String}))
+	require.NoError(t, err)
+	assert.Equal(t, "hi", v.GetAttr("greeting").AsString())
+	_, err = DecodeConfig(spec, []byte(`greeting = 1`+"\n"+`bogus = 2`), "plugin.hcl")
+	require.ErrorContains(t, err, "plugin.hcl:2")
+	_, err = DecodeConfig(spec, []byte(``), "plugin.hcl")
+	require.ErrorContains(t, err, "greeting")
 }

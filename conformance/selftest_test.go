@@ -1,0 +1,155 @@
+package conformance_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/yurt-sdk/yurt/conformance"
+)
+
+var (
+	buildOnce sync.Once
+	fakeBin   string
+	buildErr  error
+)
+
+// fakePlugin builds testdata/fakeplugin once into a temp dir.
+func fakePlugin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "yurt-conformance-selftest-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		fakeBin = filepath.Join(dir, "fakeplugin")
+		if out, err := exec.Command("go", "build", "-o", fakeBin, "./testdata/fakeplugin").CombinedOutput(); err != nil {
+			buildErr = err
+			fakeBin = string(out)
+		}
+	})
+	require.NoError(t, buildErr, fakeBin)
+	return fakeBin
+}
+
+func runHarness(t *testing.T, args []string, run string) *conformance.Report {
+	t.Helper()
+	scen, err := conformance.LoadScenarios("testdata/fake-scenarios.hcl")
+	require.NoError(t, err)
+	cfgSrc, err := os.ReadFile("testdata/fake-config.hcl")
+	require.NoError(t, err)
+	h, err := conformance.New(conformance.Config{PluginPath: fakePlugin(t), Args: args, Scenarios: scen,
+		PluginConfig: cfgSrc, PluginConfigFile: "fake-config.hcl", Run: regexp.MustCompile(run), CaseTimeout: 30 * time.Second})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	return h.Run(ctx)
+}
+
+func failed(r *conformance.Report) []string {
+	var out []string
+	for _, x := range r.Results {
+		if x.Status == conformance.StatusFail {
+			out = append(out, x.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestBrokenPluginsFailExactlyTheirCases is the harness proving it can fail:
+// each fault of the self-test plugin must fail exactly the listed cases and
+// pass (or skip) every other case of the groups it is run against.
+func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
+	const hs, drv, dev = `^(handshake|nomad)/`, `^driver/`, `^device/`
+	for _, tc := range []struct {
+		fault, kind, run string
+		want             []string
+	}{
+		{"", "driver", ".", nil},
+		{"", "device", `^(handshake/reattach|base|device|nomad)/`, nil},
+		{"ignore-cookie", "driver", hs, []string{"handshake/cookie-enforced"}},
+		{"print-before-bind", "driver", `^handshake/`, []string{"handshake/listener-bound", "handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
+		{"pad-cert", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
+		{"cert-always", "driver", hs, []string{"handshake/health", "handshake/ignores-sigint", "handshake/listener-bound", "handshake/no-cert-without-client-cert", "handshake/shutdown", "handshake/stdio", "nomad/call-sequence"}},
+		{"no-client-auth", "driver", hs, []string{"handshake/mtls-client-verified"}},
+		{"no-san", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
+		{"wrong-version", "driver", `^handshake/(line-format|protocol-version)$`, []string{"handshake/line-format", "handshake/protocol-version"}},
+		{"no-health", "driver", `^handshake/(listener-bound|health|reattach)$`, []string{"handshake/health", "handshake/listener-bound"}},
+		{"no-shutdown", "driver", `^handshake/shutdown$`, []string{"handshake/shutdown"}},
+		{"dies-on-sigint", "driver", `^handshake/ignores-sigint$`, []string{"handshake/ignores-sigint"}},
+		{"stdout-noise", "driver", hs, []string{"handshake/stdout-quiet"}},
+		{"nonjson-logs", "driver", `^handshake/stderr`, []string{"handshake/stderr-hclog-json"}},
+		{"crashy-logs", "driver", `^handshake/stderr`, []string{"handshake/stderr-hclog-json", "handshake/stderr-safe-json"}},
+		{"bad-info", "driver", `^base/plugin-info$`, []string{"base/plugin-info"}},
+		{"bad-schema", "driver", `^base/config-schema$`, []string{"base/config-schema"}},
+		{"setconfig-once", "driver", `^base/`, []string{"base/set-config-twice"}},
+		{"wait-once", "driver", drv, []string{"driver/wait-after-exit"}},
+		{"recover-needs-config", "driver", drv, []string{"driver/recover-task"}},
+		{"duplicate-ok", "driver", `^driver/duplicate-task-id$`, []string{"driver/duplicate-task-id"}},
+		{"stop-no-kill", "driver", `^driver/stop`, []string{"driver/stop-kills-after-timeout"}},
+		{"slow-fingerprint", "driver", `^driver/fingerprint$`, []string{"driver/fingerprint"}},
+		{"unstable-ids", "device", dev, []string{"device/ids-stable"}},
+		{"duplicate-ids", "device", `^device/groups-valid$`, []string{"device/groups-valid"}},
+		{"bad-unit", "device", dev, []string{"device/groups-valid"}},
+		{"reserve-anything", "device", `^device/reserve$`, []string{"device/reserve"}},
+		{"stats-partial", "device", `^device/stats$`, []string{"device/stats"}},
+	} {
+		name := tc.fault
+		if name == "" {
+			name = "clean-" + tc.kind
+		}
+		t.Run(name, func(t *testing.T) {
+			args := []string{tc.kind}
+			if tc.fault != "" {
+				args = []string{"-fault=" + tc.fault, tc.kind}
+			}
+			r := runHarness(t, args, tc.run)
+			require.NotEmpty(t, r.Results)
+			got := failed(r)
+			want := append([]string(nil), tc.want...)
+			sort.Strings(want)
+			if !assert.Equal(t, want, got) {
+				for _, x := range r.Results {
+					if x.Status == conformance.StatusFail {
+						t.Logf("%s: %s", x.ID, x.Message)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestTCPPluginPortRange(t *testing.T) {
+	r := runHarness(t, []string{"-tcp", "driver"}, `^handshake/(port-range|unix-socket-dir|health)$`)
+	byID := map[string]conformance.Status{}
+	for _, x := range r.Results {
+		byID[x.ID] = x.Status
+	}
+	assert.Equal(t, conformance.StatusPass, byID["handshake/port-range"])
+	assert.Equal(t, conformance.StatusSkip, byID["handshake/unix-socket-dir"])
+	r = runHarness(t, []string{"-tcp", "-fault=ignore-port-range", "driver"}, `^handshake/port-range$`)
+	assert.Equal(t, []string{"handshake/port-range"}, failed(r))
+}
+
+func TestCaseIDsStableAndUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range conformance.AllCases() {
+		assert.False(t, seen[c.ID], "duplicate case %s", c.ID)
+		seen[c.ID] = true
+		assert.Regexp(t, `^(handshake|base|driver|device|nomad)/[a-z0-9-]+$`, c.ID)
+		assert.Contains(t, []conformance.Level{conformance.Required, conformance.Recommended}, c.Level)
+		assert.NotEmpty(t, c.Doc, c.ID)
+		assert.True(t, strings.HasPrefix(c.ID, c.Group()+"/"))
+	}
+}

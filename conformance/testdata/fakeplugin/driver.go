@@ -1,0 +1,504 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/gen/structspb"
+	"github.com/zclconf/go-cty/cty"
+	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+var errTaskNotFound = errors.New("task not found for given id")
+
+type taskState struct {
+	SupervisorPid int       `json:"supervisor_pid"`
+	TaskPid       int       `json:"task_pid"`
+	ExitFile      string    `json:"exit_file"`
+	Started       time.Time `json:"started"`
+}
+
+type task struct {
+	id, name, allocID string
+	st                taskState
+	done              chan struct{}
+	result            *driverpb.ExitResult
+	completed         time.Time
+	waited            bool
+	mu                sync.Mutex
+}
+
+type driver struct {
+	driverpb.UnimplementedDriverServer
+	mu    sync.Mutex
+	tasks map[string]*task
+	subs  map[chan *driverpb.DriverTaskEvent]bool
+}
+
+func newDriver() *driver {
+	return &driver{tasks: map[string]*task{}, subs: map[chan *driverpb.DriverTaskEvent]bool{}}
+}
+
+var taskConfigType = cty.Object(map[string]cty.Type{"command": cty.String, "args": cty.List(cty.String)})
+
+func (d *driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
+	return &driverpb.TaskConfigSchemaResponse{Spec: &hclspecpb.Spec{Block: &hclspecpb.Spec_Object{Object: &hclspecpb.Object{
+		Attributes: map[string]*hclspecpb.Spec{"command": attr("command", "string", true), "args": attr("args", "list(string)", false)},
+	}}}}, nil
+}
+
+func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
+	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{SendSignals: true, Exec: true,
+		FsIsolation: driverpb.DriverCapabilities_NONE}}, nil
+}
+
+func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
+	if fault("slow-fingerprint") {
+		time.Sleep(7 * time.Second)
+	}
+	if err := s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "healthy",
+		Attributes: map[string]*structspb.Attribute{"driver.fake.version": {Value: &structspb.Attribute_StringVal{StringVal: "0.1.0"}}}}); err != nil {
+		return err
+	}
+	<-s.Context().Done()
+	return nil
+}
+
+func (d *driver) publish(ev *driverpb.DriverTaskEvent) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for ch := range d.subs {
+		select {
+		case ch <- ev:
+		default:
+		}
+	}
+}
+
+func (d *driver) TaskEvents(_ *driverpb.TaskEventsRequest, s grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
+	ch := make(chan *driverpb.DriverTaskEvent, 64)
+	d.mu.Lock()
+	d.subs[ch] = true
+	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		delete(d.subs, ch)
+		d.mu.Unlock()
+	}()
+	for {
+		select {
+		case <-s.Context().Done():
+			return nil
+		case ev := <-ch:
+			if err := s.Send(ev); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+var unsafeID = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+
+func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*driverpb.StartTaskResponse, error) {
+	cfg := r.GetTask()
+	v, err := ctymsgpack.Unmarshal(cfg.GetMsgpackDriverConfig(), taskConfigType)
+	if err != nil {
+		return nil, fmt.Errorf("task config: expected msgpack of object({command=string,args=list(string)}), got: %v", err)
+	}
+	cmdv := v.GetAttr("command")
+	if cmdv.IsNull() || cmdv.AsString() == "" {
+		return nil, errors.New(`config.command: expected a non-empty command, got ""`)
+	}
+	argv := []string{cmdv.AsString()}
+	if a := v.GetAttr("args"); !a.IsNull() {
+		for _, x := range a.AsValueSlice() {
+			argv = append(argv, x.AsString())
+		}
+	}
+	d.mu.Lock()
+	if _, dup := d.tasks[cfg.GetId()]; dup && !fault("duplicate-ok") {
+		d.mu.Unlock()
+		return nil, fmt.Errorf("task with id %q already started", cfg.GetId())
+	}
+	d.mu.Unlock()
+	dir := cfg.GetAllocDir()
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	exitFile := filepath.Join(dir, "fake-"+unsafeID.ReplaceAllString(cfg.GetId(), "_")+".exit")
+	_ = os.Remove(exitFile)
+	self, _ := os.Executable()
+	sup := exec.Command(self, append([]string{"supervise", exitFile, cfg.GetStdoutPath(), cfg.GetStderrPath(), "--"}, argv...)...)
+	sup.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	env := os.Environ()
+	for k, val := range cfg.GetEnv() {
+		env = append(env, k+"="+val)
+	}
+	sup.Env = env
+	out, err := sup.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := sup.Start(); err != nil {
+		return nil, fmt.Errorf("starting supervisor: %v", err)
+	}
+	go func() { _ = sup.Wait() }()
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		return nil, fmt.Errorf("supervisor did not report the task pid: %q", line)
+	}
+	st := taskState{SupervisorPid: sup.Process.Pid, TaskPid: pid, ExitFile: exitFile, Started: time.Now()}
+	t := d.track(cfg.GetId(), cfg.GetName(), cfg.GetAllocId(), st)
+	logf("info", "started task %s pid %d", cfg.GetId(), pid)
+	ds, _ := json.Marshal(st)
+	d.publish(&driverpb.DriverTaskEvent{TaskId: t.id, AllocId: t.allocID, TaskName: t.name, Timestamp: timestamppb.Now(), Message: "task started"})
+	return &driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Version: 1, Config: cfg, State: driverpb.TaskState_RUNNING, DriverState: ds}}, nil
+}
+
+func (d *driver) track(id, name, allocID string, st taskState) *task {
+	t := &task{id: id, name: name, allocID: allocID, st: st, done: make(chan struct{})}
+	d.mu.Lock()
+	d.tasks[id] = t
+	d.mu.Unlock()
+	go func() {
+		for {
+			b, err := os.ReadFile(st.ExitFile)
+			if err == nil {
+				var code, sig int32
+				fmt.Sscanf(string(b), "%d %d", &code, &sig)
+				t.mu.Lock()
+				t.result, t.completed = &driverpb.ExitResult{ExitCode: code, Signal: sig}, time.Now()
+				t.mu.Unlock()
+				close(t.done)
+				d.publish(&driverpb.DriverTaskEvent{TaskId: id, AllocId: allocID, TaskName: name, Timestamp: timestamppb.Now(),
+					Message: fmt.Sprintf("task exited with code %d", code)})
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	return t
+}
+
+func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	d.mu.Lock()
+	_, known := d.tasks[r.GetTaskId()]
+	d.mu.Unlock()
+	if known {
+		return &driverpb.RecoverTaskResponse{}, nil
+	}
+	h := r.GetHandle()
+	if fault("recover-needs-config") && len(h.GetConfig().GetMsgpackDriverConfig()) == 0 {
+		return nil, errors.New("handle.config.msgpack_driver_config: expected the task config, got nothing")
+	}
+	var st taskState
+	if err := json.Unmarshal(h.GetDriverState(), &st); err != nil || st.ExitFile == "" {
+		return nil, fmt.Errorf("handle.driver_state: expected the fake driver's JSON state, got %q", h.GetDriverState())
+	}
+	d.track(r.GetTaskId(), h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
+	return &driverpb.RecoverTaskResponse{}, nil
+}
+
+func (d *driver) get(id string) (*task, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t, ok := d.tasks[id]
+	if !ok {
+		return nil, errTaskNotFound
+	}
+	return t, nil
+}
+
+func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-t.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if fault("wait-once") && t.waited {
+		return nil, errors.New("task already waited on")
+	}
+	t.waited = true
+	return &driverpb.WaitTaskResponse{Result: t.result}, nil
+}
+
+var signals = map[string]syscall.Signal{"SIGTERM": syscall.SIGTERM, "SIGINT": syscall.SIGINT, "SIGKILL": syscall.SIGKILL,
+	"SIGUSR1": syscall.SIGUSR1, "SIGUSR2": syscall.SIGUSR2, "SIGHUP": syscall.SIGHUP, "SIGQUIT": syscall.SIGQUIT}
+
+func parseSignal(s string) (syscall.Signal, error) {
+	if s == "" {
+		return syscall.SIGTERM, nil
+	}
+	if sig, ok := signals[strings.ToUpper(s)]; ok {
+		return sig, nil
+	}
+	return 0, fmt.Errorf("signal: expected a name like SIGTERM, got %q", s)
+}
+
+func (t *task) running() bool {
+	select {
+	case <-t.done:
+		return false
+	default:
+		return true
+	}
+}
+
+func (d *driver) StopTask(ctx context.Context, r *driverpb.StopTaskRequest) (*driverpb.StopTaskResponse, error) {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
+		return nil, err
+	}
+	sig, err := parseSignal(r.GetSignal())
+	if err != nil {
+		return nil, err
+	}
+	if !t.running() {
+		return &driverpb.StopTaskResponse{}, nil
+	}
+	_ = syscall.Kill(-t.st.TaskPid, sig)
+	select {
+	case <-t.done:
+	case <-time.After(r.GetTimeout().AsDuration()):
+		if !fault("stop-no-kill") {
+			_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
+		}
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return &driverpb.StopTaskResponse{}, nil
+}
+
+func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
+		return nil, err
+	}
+	if t.running() {
+		if !r.GetForce() {
+			return nil, errors.New("cannot destroy running task")
+		}
+		_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
+		select {
+		case <-t.done:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	d.mu.Lock()
+	delete(d.tasks, r.GetTaskId())
+	d.mu.Unlock()
+	_ = os.Remove(t.st.ExitFile)
+	return &driverpb.DestroyTaskResponse{}, nil
+}
+
+func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) (*driverpb.InspectTaskResponse, error) {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
+		return nil, err
+	}
+	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started)}
+	if !t.running() {
+		t.mu.Lock()
+		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
+		t.mu.Unlock()
+	}
+	return &driverpb.InspectTaskResponse{Task: ts, Driver: &driverpb.TaskDriverStatus{}}, nil
+}
+
+func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
+		return err
+	}
+	iv := r.GetCollectionInterval().AsDuration()
+	if iv <= 0 {
+		iv = time.Second
+	}
+	for {
+		if err := s.Send(&driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Id: t.id, Timestamp: timestamppb.Now(),
+			AggResourceUsage: &driverpb.TaskResourceUsage{Cpu: &driverpb.CPUUsage{}, Memory: &driverpb.MemoryUsage{}}}}); err != nil {
+			return err
+		}
+		select {
+		case <-t.done:
+			return nil
+		case <-s.Context().Done():
+			return nil
+		case <-time.After(iv):
+		}
+	}
+}
+
+func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
+		return nil, err
+	}
+	sig, err := parseSignal(r.GetSignal())
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Kill(t.st.TaskPid, sig); err != nil {
+		return nil, fmt.Errorf("signalling task: %v", err)
+	}
+	return &driverpb.SignalTaskResponse{}, nil
+}
+
+func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
+	if _, err := d.get(r.GetTaskId()); err != nil {
+		return nil, err
+	}
+	if len(r.GetCommand()) == 0 {
+		return nil, errors.New("command: expected at least one word, got none")
+	}
+	if to := r.GetTimeout().AsDuration(); to > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, to)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, r.GetCommand()[0], r.GetCommand()[1:]...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		return nil, err
+	}
+	return &driverpb.ExecTaskResponse{Stdout: []byte(out.String()), Stderr: []byte(errb.String()), Result: &driverpb.ExitResult{ExitCode: int32(code)}}, nil
+}
+
+func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
+	first, err := s.Recv()
+	if err != nil {
+		return err
+	}
+	setup := first.GetSetup()
+	if setup == nil || len(setup.GetCommand()) == 0 {
+		return errors.New("first message: expected setup with a command")
+	}
+	if _, err := d.get(setup.GetTaskId()); err != nil {
+		return err
+	}
+	cmd := exec.Command(setup.GetCommand()[0], setup.GetCommand()[1:]...)
+	var sendMu sync.Mutex
+	send := func(m *driverpb.ExecTaskStreamingResponse) error {
+		sendMu.Lock()
+		defer sendMu.Unlock()
+		return s.Send(m)
+	}
+	var stdin io.WriteCloser
+	var outputs sync.WaitGroup
+	pump := func(r io.Reader, stderr bool) {
+		defer outputs.Done()
+		buf := make([]byte, 4096)
+		for {
+			n, err := r.Read(buf)
+			if n > 0 {
+				op := &driverpb.ExecTaskStreamingIOOperation{Data: append([]byte(nil), buf[:n]...)}
+				m := &driverpb.ExecTaskStreamingResponse{Stdout: op}
+				if stderr {
+					m = &driverpb.ExecTaskStreamingResponse{Stderr: op}
+				}
+				_ = send(m)
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
+	var ptm *os.File
+	if setup.GetTty() {
+		var pts *os.File
+		ptm, pts, err = openPTY()
+		if err != nil {
+			return fmt.Errorf("allocating a tty: %v", err)
+		}
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = pts, pts, pts
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		_ = pts.Close()
+		stdin = ptm
+		outputs.Add(1)
+		go pump(ptm, false)
+	} else {
+		in, _ := cmd.StdinPipe()
+		out, _ := cmd.StdoutPipe()
+		errp, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		stdin = in
+		outputs.Add(2)
+		go pump(out, false)
+		go pump(errp, true)
+	}
+	go func() {
+		for {
+			m, err := s.Recv()
+			if err != nil {
+				return
+			}
+			if sz := m.GetTtySize(); sz != nil && ptm != nil {
+				_ = setWinsize(ptm, sz.GetHeight(), sz.GetWidth())
+			}
+			if in := m.GetStdin(); in != nil {
+				if len(in.GetData()) > 0 {
+					_, _ = stdin.Write(in.GetData())
+				}
+				if in.GetClose() {
+					if ptm != nil {
+						_, _ = ptm.Write([]byte{4}) // EOF on a terminal
+					} else {
+						_ = stdin.Close()
+					}
+				}
+			}
+		}
+	}()
+	if ptm == nil {
+		outputs.Wait()
+	}
+	_ = cmd.Wait()
+	if ptm != nil {
+		// The terminal's output ends with EIO once the child has gone.
+		done := make(chan struct{})
+		go func() { outputs.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
+		_ = ptm.Close()
+	}
+	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: &driverpb.ExitResult{ExitCode: int32(cmd.ProcessState.ExitCode())}})
+}
