@@ -526,3 +526,57 @@ func TestBadAgentConfig(t *testing.T) {
 }
 
 var _ = io.Discard
+
+// TestBrokenUnconfiguredPlugin: an executable without a plugin block that
+// is not a working plugin does not stop the agent; plugin status says why.
+func TestBrokenUnconfiguredPlugin(t *testing.T) {
+	dir := shortTemp(t)
+	plugins := filepath.Join(dir, "plugins")
+	require.NoError(t, os.MkdirAll(plugins, 0o700))
+	b, err := os.ReadFile(filepath.Join(bins.pluginDir, "yurt-testproc"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(plugins, "yurt-testproc"), b, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(plugins, "broken"), []byte("#!/bin/sh\necho 'I am not a plugin' >&2\nexit 3\n"), 0o700))
+	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir,
+		args: []string{"agent", "-dev", "-data-dir", filepath.Join(dir, "data"), "-plugin-dir", plugins}}
+	a.start()
+	t.Cleanup(a.shutdown)
+	var ps []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &ps))
+	require.Len(t, ps, 2)
+	byFile := map[string]api.Plugin{}
+	for _, p := range ps {
+		byFile[p.File] = p
+	}
+	assert.Equal(t, "failed", byFile["broken"].State)
+	assert.Contains(t, byFile["broken"].Error, "plugin "+filepath.Join(plugins, "broken")+": launch:")
+	assert.Equal(t, "running", byFile["yurt-testproc"].State)
+	assert.Contains(t, a.mustYurt("plugin", "status"), "failed")
+}
+
+// TestAgentAndPluginBothDie: with the agent and the driver plugin both
+// killed, the restarted agent cannot reattach, launches a new plugin and
+// recovers the task into it.
+func TestAgentAndPluginBothDie(t *testing.T) {
+	a := startAgent(t)
+	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
+	a.waitState("long", api.StateRunning)
+	drvPid := pidOf(t, a, "yurt-testproc")
+	a.kill9()
+	require.NoError(t, syscall.Kill(drvPid, syscall.SIGKILL))
+	a.start()
+	var ps []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &ps))
+	for _, p := range ps {
+		if p.File == "yurt-testproc" {
+			assert.False(t, p.Reattached)
+			assert.Equal(t, 1, p.Launches)
+			assert.NotEqual(t, drvPid, p.Pid)
+		}
+	}
+	a.waitState("long", api.StateRunning)
+	before := strings.Count(a.logs("long"), "tick ")
+	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Count(a.logs("long"), "tick ") > before+3 }), "task still writing")
+	a.mustYurt("stop", "long")
+	assert.Equal(t, 143, *a.task("long").ExitCode)
+}
