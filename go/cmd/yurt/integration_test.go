@@ -42,8 +42,10 @@ func TestMain(m *testing.M) {
 		{"-o", filepath.Join(bins.pluginDir, "yurt-testproc"), "../../agent/internal/testdriver"},
 		{"-o", filepath.Join(bins.pluginDir, "yurt-testdevice"), "../../agent/internal/testdevice"},
 	}
+	// YURT_IT_BUILDFLAGS=-race builds the agent and plugins with the race detector.
+	flags := strings.Fields(os.Getenv("YURT_IT_BUILDFLAGS"))
 	for _, b := range builds {
-		cmd := exec.Command("go", append([]string{"build"}, b...)...)
+		cmd := exec.Command("go", append(append([]string{"build"}, flags...), b...)...)
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "building test binaries:", err)
@@ -103,7 +105,9 @@ func shortTemp(t *testing.T) string {
 
 func (a *agentProc) start() {
 	a.t.Helper()
-	a.log = &syncBuf{}
+	if a.log == nil {
+		a.log = &syncBuf{}
+	}
 	a.cmd = exec.Command(bins.yurt, a.args...)
 	a.cmd.Env = append(os.Environ(), "HOME="+a.home)
 	a.cmd.Stdout, a.cmd.Stderr = a.log, a.log
@@ -136,6 +140,9 @@ func (a *agentProc) shutdown() {
 	case <-time.After(30 * time.Second):
 		a.cmd.Process.Kill()
 		a.t.Errorf("agent did not shut down; log:\n%s", a.log.String())
+	}
+	if strings.Contains(a.log.String(), "DATA RACE") {
+		a.t.Errorf("the race detector fired in the agent")
 	}
 	if a.t.Failed() {
 		a.t.Logf("agent log:\n%s", a.log.String())
@@ -340,9 +347,10 @@ func pidOf(t *testing.T, a *agentProc, file string) int {
 func TestAgentCrashRecovery(t *testing.T) {
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
-	a.mustYurt("run", writeFile(t, "brief.hcl", shellTask("brief", `sleep 1.5; echo bye; exit 9`, "")))
+	// brief ends when told to, which the test does while the agent is down.
+	a.mustYurt("run", writeFile(t, "brief.hcl", shellTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; echo bye; exit 9`, "")))
 	a.waitState("long", api.StateRunning)
-	a.waitState("brief", api.StateRunning)
+	briefDir := a.waitState("brief", api.StateRunning).TaskDir
 	drvPid := pidOf(t, a, "yurt-testproc")
 
 	follow := exec.Command(bins.yurt, "logs", "-f", "long")
@@ -361,7 +369,8 @@ func TestAgentCrashRecovery(t *testing.T) {
 	}()
 
 	a.kill9()
-	time.Sleep(2500 * time.Millisecond) // brief exits while the agent is down
+	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
+	time.Sleep(time.Second) // brief exits, long keeps writing, while the agent is down
 	a.start()
 
 	assert.Equal(t, drvPid, pidOf(t, a, "yurt-testproc"), "the same plugin process is reattached")
