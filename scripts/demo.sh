@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Yurt end-to-end demo: build the host and the plugins, start `yurt agent -dev`,
-# run one task per loaded driver (files in scripts/demo/*.hcl, each naming its
+# run one task per loaded driver (files in scripts/demo/tasks/*.hcl, each naming its
 # driver), show status, logs, stats, devices and events, stop everything.
 # To add a driver (Python, Rust, ...): put its binary in the plugin dir and
-# drop a task file for it in scripts/demo/.
+# drop a task file for it in scripts/demo/tasks/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -35,7 +35,10 @@ cleanup() {
 trap cleanup EXIT
 
 step "start yurt agent -dev (plugins from $PLUGINS)"
-"$BIN/yurt" agent -dev -data-dir "$WORK/data" -plugin-dir "$PLUGINS" >"$WORK/agent.log" 2>&1 &
+AGENT_ARGS=(agent -dev -data-dir "$WORK/data" -plugin-dir "$PLUGINS")
+# The agent file configures the example plugins, so use it only when they are built.
+[ -x "$PLUGINS/yurt-files" ] && AGENT_ARGS+=(-config scripts/demo/agent.hcl)
+"$BIN/yurt" "${AGENT_ARGS[@]}" >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 for _ in $(seq 100); do
   "$BIN/yurt" plugin status >/dev/null 2>&1 && break
@@ -48,11 +51,11 @@ yurt device status
 
 drivers="$(yurt plugin status --json | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin) if p["type"]=="driver" and p["state"]=="running"))')"
 tasks=()
-for f in scripts/demo/*.hcl; do
+for f in scripts/demo/tasks/*.hcl; do
   d="$(sed -n 's/^ *driver *= *"\([^"]*\)".*/\1/p' "$f" | head -1)"
   t="$(sed -n 's/^task *"\([^"]*\)".*/\1/p' "$f" | head -1)"
   if [[ " $drivers " == *" $d "* ]]; then
-    step "run $f (driver $d)"
+    step "run $f (driver $d)"; grep -v '^#' "$f"
     yurt run "$f"
     tasks+=("$t")
   else
@@ -77,7 +80,7 @@ step "events"; yurt events
 
 step "stop the agent"
 kill -INT "$AGENT_PID"; wait "$AGENT_PID"; AGENT_PID=""
-if pgrep -f "$PLUGINS/yurt-test" >/dev/null; then
+if pgrep -f "$PLUGINS/yurt-" >/dev/null; then
   echo "plugin processes left behind" >&2; exit 1
 fi
 echo "demo finished"

@@ -59,7 +59,7 @@ type Agent struct {
 	tasks map[string]*task
 
 	devMu    sync.Mutex
-	reserved map[string]string // device ID -> task ID
+	reserved map[string]string // devKey(plugin, device ID) -> task ID
 
 	ln  net.Listener
 	srv *http.Server

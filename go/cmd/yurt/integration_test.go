@@ -27,7 +27,7 @@ import (
 // agent's test driver and device plugin, built once in TestMain).
 
 var bins struct {
-	yurt, pluginDir string
+	yurt, pluginDir, examplesDir string
 }
 
 func TestMain(m *testing.M) {
@@ -49,6 +49,16 @@ func TestMain(m *testing.M) {
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "building test binaries:", err)
+			os.Exit(1)
+		}
+	}
+	// The Go example plugins, when this checkout has them.
+	if _, err := os.Stat("../../../examples/go/Makefile"); err == nil {
+		bins.examplesDir = filepath.Join(dir, "examples")
+		cmd := exec.Command("make", "-C", "../../../examples/go", "build", "PLUGIN_DIR="+bins.examplesDir)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building the example plugins:", err)
 			os.Exit(1)
 		}
 	}
@@ -588,4 +598,71 @@ func TestAgentAndPluginBothDie(t *testing.T) {
 	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Count(a.logs("long"), "tick ") > before+3 }), "task still writing")
 	a.mustYurt("stop", "long")
 	assert.Equal(t, 143, *a.task("long").ExitCode)
+}
+
+// TestGoExamples runs the Go example plugins (examples/go: the yurt-exec
+// driver and the yurt-files device) next to the test plugins: devices of
+// two plugins with the same IDs, exec with a terminal, agent and plugin
+// crash recovery with the example driver's own supervisor.
+func TestGoExamples(t *testing.T) {
+	if bins.examplesDir == "" {
+		t.Skip("examples/go is not in this checkout")
+	}
+	dir := shortTemp(t)
+	plugins := filepath.Join(dir, "plugins")
+	require.NoError(t, os.MkdirAll(plugins, 0o700))
+	for _, src := range []string{
+		filepath.Join(bins.examplesDir, "yurt-exec"), filepath.Join(bins.examplesDir, "yurt-files"),
+		filepath.Join(bins.pluginDir, "yurt-testproc"), filepath.Join(bins.pluginDir, "yurt-testdevice"),
+	} {
+		require.NoError(t, os.Symlink(src, filepath.Join(plugins, filepath.Base(src))))
+	}
+	cfg := filepath.Join(dir, "agent.hcl")
+	require.NoError(t, os.WriteFile(cfg, []byte("plugin \"yurt-files\" {\n  config {\n    simulated = 2\n  }\n}\n"), 0o600))
+	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir,
+		args: []string{"agent", "-dev", "-config", cfg, "-data-dir", filepath.Join(dir, "data"), "-plugin-dir", plugins}}
+	a.start()
+	t.Cleanup(a.shutdown)
+
+	exTask := func(name, script, extra string) string {
+		return strings.Replace(shellTask(name, script, extra), `driver = "testproc"`, `driver = "yurt-exec"`, 1)
+	}
+	// Both device plugins number their devices sim-0, sim-1: taking all of
+	// one plugin's must leave the other's free.
+	a.mustYurt("run", writeFile(t, "tp.hcl", shellTask("tp", "sleep 60", "  resources {\n    device \"yurt/gpu/sim\" { count = 2 }\n  }")))
+	a.mustYurt("run", writeFile(t, "ex.hcl", exTask("ex", `echo "files=$YURT_FILES_DEVICES"; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`,
+		"  resources {\n    device \"yurt/file\" { count = 2 }\n  }")))
+	tk := a.waitState("ex", api.StateRunning)
+	assert.Equal(t, map[string][]string{"yurt-files": {"sim-0", "sim-1"}}, tk.Devices)
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("ex"), "files=sim-0,sim-1\n") }), a.logs("ex"))
+	r := a.yurt("exec", "-t", "ex", "--", "/bin/sh", "-c", "tty")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^/dev/pts/\d+\r?\n$`, r.stdout)
+
+	// Agent crash: a task ends while the agent is down; its code is real.
+	a.mustYurt("run", writeFile(t, "brief.hcl", exTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; exit 5`, "")))
+	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	exPid := pidOf(t, a, "yurt-exec")
+	a.kill9()
+	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
+	time.Sleep(time.Second)
+	a.start()
+	assert.Equal(t, exPid, pidOf(t, a, "yurt-exec"), "reattached to the same yurt-exec process")
+	tk = a.waitState("brief", api.StateExited)
+	assert.Equal(t, 5, *tk.ExitCode)
+	a.waitState("ex", api.StateRunning)
+
+	// Plugin crash: yurt-exec is relaunched and recovers ex from its handle.
+	require.NoError(t, syscall.Kill(exPid, syscall.SIGKILL))
+	require.True(t, waitUntil(15*time.Second, func() bool {
+		p := pidOf(t, a, "yurt-exec")
+		return p != 0 && p != exPid && strings.Contains(a.mustYurt("events"), "task recovered by yurt-exec")
+	}))
+	before := strings.Count(a.logs("ex"), "tick ")
+	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Count(a.logs("ex"), "tick ") > before+3 }), "ex keeps running")
+	a.mustYurt("stop", "ex")
+	tk = a.task("ex")
+	require.NotNil(t, tk.ExitCode)
+	assert.Equal(t, 143, *tk.ExitCode)
+	a.mustYurt("stop", "tp")
 }
