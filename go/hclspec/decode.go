@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math/big"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 

@@ -231,7 +231,7 @@ func (d *fakeDevice) PluginInfo(context.Context) (*base.PluginInfo, error) {
 	return &base.PluginInfo{Type: base.PluginTypeDevice, APIVersions: []string{base.APIVersion010}, Version: "0.2.0", Name: "fakedev"}, nil
 }
 func (d *fakeDevice) ConfigSchema(context.Context) (*hclspec.Spec, error) { return nil, nil }
-func (d *fakeDevice) SetConfig(context.Context, *base.Config) error      { return nil }
+func (d *fakeDevice) SetConfig(context.Context, *base.Config) error       { return nil }
 func (d *fakeDevice) Fingerprint(ctx context.Context) (<-chan *device.FingerprintResponse, error) {
 	ch := make(chan *device.FingerprintResponse, 2)
 	ch <- &device.FingerprintResponse{Groups: []*device.DeviceGroup{{Vendor: "yurt", Type: "file", Name: "f",

@@ -401,4 +401,3 @@ func TestPluginSetErrors(t *testing.T) {
 type onlyBase struct{ fakeDevice }
 
 func (*onlyBase) Reserve() {} // shadows device.Device's Reserve
-

@@ -169,6 +169,9 @@ func (d *Driver) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("task %q: creating state dir: %w", cfg.ID, err)
 	}
+	if err := chownForUser(taskDir, cfg.User); err != nil {
+		return nil, nil, fmt.Errorf("task %q: %w", cfg.ID, err)
+	}
 	// A previous attempt with the same ID may have left records behind.
 	for _, f := range []string{pidFile, exitFile, errorFile} {
 		_ = os.Remove(filepath.Join(stateDir, f))

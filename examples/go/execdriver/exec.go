@@ -144,4 +144,3 @@ func waitCopy(wg *sync.WaitGroup, limit time.Duration) {
 	case <-time.After(limit):
 	}
 }
-

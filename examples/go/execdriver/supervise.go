@@ -131,3 +131,21 @@ func procAttr(userName string) (*syscall.SysProcAttr, error) {
 	attr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	return attr, nil
 }
+
+// chownForUser gives the task's user its directory (the state directory
+// inside stays the supervisor's). Only root can, and only root needs to.
+func chownForUser(dir, userName string) error {
+	if userName == "" || os.Geteuid() != 0 {
+		return nil
+	}
+	u, err := user.Lookup(userName)
+	if err != nil {
+		return fmt.Errorf("task user %q: %w", userName, err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		return fmt.Errorf("giving task dir to user %q: %w", userName, err)
+	}
+	return nil
+}

@@ -91,7 +91,7 @@ func TestFilesFingerprintReserveStats(t *testing.T) {
 	assert.Equal(t, int64(5), st.GetSummary().GetIntNumeratorVal().GetValue())
 	assert.Len(t, s1.GetGroups()[0].GetInstanceStats(), 4)
 	gap := s2.GetGroups()[0].GetInstanceStats()[pid].GetTimestamp().AsTime().Sub(st.GetTimestamp().AsTime())
-	assert.InDelta(t, 100, gap.Milliseconds(), 80)
+	assert.True(t, gap >= 50*time.Millisecond && gap < 2*time.Second, "stats 100ms apart, got %s", gap)
 }
 
 func TestFilesConfigErrors(t *testing.T) {
