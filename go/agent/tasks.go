@@ -400,7 +400,11 @@ func (a *Agent) recoverAll() error {
 		case err != nil:
 			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
 		case handles[s.ID] == nil:
-			a.finish(t, &state.TaskResult{Err: "the agent stopped before the driver accepted the task"}, api.StateFailed)
+			msg := "the agent stopped before the driver accepted the task"
+			if n := reapInterrupted(s.ID); n > 0 {
+				msg = fmt.Sprintf("the agent stopped before it stored the driver's handle; killed the task's %d process(es)", n)
+			}
+			a.finish(t, &state.TaskResult{Err: msg}, api.StateFailed)
 		default:
 			t.state = api.StatePending
 			a.markReserved(s.ID, s.Devices)

@@ -1,0 +1,43 @@
+package agent
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+)
+
+// reapInterrupted kills the processes of a task whose start was
+// interrupted: the agent died after the driver started it but before the
+// driver's handle reached the store. Without the handle no driver can
+// recover the task, and if the plugin died too nothing knows it is
+// running, so it would run unaccounted for ever. Every task gets
+// NOMAD_ALLOC_ID=<task ID> in its environment, so the agent finds those
+// processes (of its own user) in /proc and kills them. Best effort: a
+// task that rewrites its environment escapes it. It returns how many
+// processes it killed.
+func reapInterrupted(taskID string) int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	needle := []byte("NOMAD_ALLOC_ID=" + taskID + "\x00")
+	self := os.Getpid()
+	killed := 0
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil {
+			continue
+		}
+		if bytes.HasPrefix(env, needle) || bytes.Contains(env, append([]byte{0}, needle...)) {
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				killed++
+			}
+		}
+	}
+	return killed
+}
