@@ -387,11 +387,17 @@ func (w *world) check(i int) {
 		switch at.State {
 		case api.StateLost:
 			w.fig.Lost++
-			t.Errorf("round %d: task %s is lost: %s", i, n, at.Error)
+			t.Errorf("round %d: task %s is lost: %s%s", i, n, at.Error, driverLogs(at.TaskDir))
 		case api.StateRunning:
 			if len(pids) == 0 || !pidAlive(pids[0]) {
-				// A task can finish between the two reads: look again.
-				again, err := w.agent.client().Task(context.Background(), at.ID)
+				// The process can end just before the agent hears of it:
+				// the agent must report the exit within a few seconds.
+				var again api.Task
+				var err error
+				waitFor(10*time.Second, func() bool {
+					again, err = w.agent.client().Task(context.Background(), at.ID)
+					return err == nil && again.State != api.StateRunning
+				})
 				if err == nil && again.State == api.StateRunning {
 					w.fig.Lost++
 					t.Errorf("round %d: task %s is reported running but its process (marks %v) is gone", i, n, pids)
@@ -456,4 +462,17 @@ func (w *world) report(rounds int) {
 			w.t.Errorf("YURT_CHAOS_REPORT: %v", err)
 		}
 	}
+}
+
+// driverLogs returns what the drivers left in a task dir's hidden state
+// dirs (yurt-exec's supervisor.log and records), for failure reports.
+func driverLogs(taskDir string) string {
+	var b strings.Builder
+	files, _ := filepath.Glob(filepath.Join(taskDir, "*", ".*", "*"))
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil && len(data) < 8192 {
+			fmt.Fprintf(&b, "\n  %s: %s", f, strings.TrimSpace(string(data)))
+		}
+	}
+	return b.String()
 }

@@ -111,7 +111,7 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 		StartTimeout:     o.StartTimeout,
 		MinPort:          o.MinPort,
 		MaxPort:          o.MaxPort,
-		GRPCDialOptions:  o.GRPCDialOptions,
+		GRPCDialOptions:  limitDialOptions(o.GRPCDialOptions),
 		SyncStdout:       io.Discard,
 		SyncStderr:       io.Discard,
 	}
@@ -255,7 +255,7 @@ func Reattach(ctx context.Context, rec Record, o ReattachOptions) (*Plugin, erro
 		TLSConfig:        tlsCfg,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Logger:           quietLogger{lg},
-		GRPCDialOptions:  o.GRPCDialOptions,
+		GRPCDialOptions:  limitDialOptions(o.GRPCDialOptions),
 		SyncStdout:       io.Discard,
 		SyncStderr:       io.Discard,
 	})

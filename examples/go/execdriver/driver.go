@@ -281,6 +281,13 @@ func (d *Driver) RecoverTask(_ context.Context, h *driver.TaskHandle) error {
 	}
 	// A task whose supervisor vanished without an exit record cannot
 	// report a real exit code: refuse rather than guess.
+	// The supervisor reaps the task before it writes the exit record, so a
+	// task that just ended can be gone with no record yet: while the
+	// supervisor lives, give it a moment.
+	for deadline := time.Now().Add(5 * time.Second); !exists(st.StateDir, exitFile) && !alive(st.PID) &&
+		time.Now().Before(deadline) && supervisorAlive(st.StateDir); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if !exists(st.StateDir, exitFile) && !alive(st.PID) {
 		return fmt.Errorf("recovering task %q: pid %d is gone and no exit status was recorded", id, st.PID)
 	}

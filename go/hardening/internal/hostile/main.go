@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/hclspec"
@@ -32,6 +33,19 @@ import (
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 )
+
+// stderr is the process's real stderr pipe to the host. go-plugin's
+// Serve replaces os.Stderr with a pipe that travels over the GRPCStdio
+// stream, so the log-parser attacks write here instead.
+var stderr = os.NewFile(uintptr(dupStderr()), "stderr")
+
+func dupStderr() int {
+	fd, err := syscall.Dup(2)
+	if err != nil {
+		return 2
+	}
+	return fd
+}
 
 func main() {
 	name := filepath.Base(os.Args[0])
@@ -81,11 +95,11 @@ func forever() {
 func badJSON() {
 	ts := func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
 	for i := 0; ; i++ {
-		fmt.Fprintf(os.Stderr, "{\"@level\":\"info\",\"@message\":%d,\"@timestamp\":%q}\n", i, ts())
-		fmt.Fprintf(os.Stderr, "{\"@level\":5,\"@message\":\"numeric level\",\"@timestamp\":%q}\n", ts())
-		fmt.Fprintf(os.Stderr, "{\"@level\":\"info\",\"@message\":\"numeric time\",\"@timestamp\":%d}\n", i)
-		fmt.Fprintf(os.Stderr, "{\"@level\":null,\"@message\":{\"nested\":[1,2]},\"@timestamp\":true}\n")
-		fmt.Fprintln(os.Stderr, "{\"@level\":\"info\",\"@message\":\"truncated")
+		fmt.Fprintf(stderr, "{\"@level\":\"info\",\"@message\":%d,\"@timestamp\":%q}\n", i, ts())
+		fmt.Fprintf(stderr, "{\"@level\":5,\"@message\":\"numeric level\",\"@timestamp\":%q}\n", ts())
+		fmt.Fprintf(stderr, "{\"@level\":\"info\",\"@message\":\"numeric time\",\"@timestamp\":%d}\n", i)
+		fmt.Fprintf(stderr, "{\"@level\":null,\"@message\":{\"nested\":[1,2]},\"@timestamp\":true}\n")
+		fmt.Fprintln(stderr, "{\"@level\":\"info\",\"@message\":\"truncated")
 		time.Sleep(20 * time.Millisecond)
 	}
 }
@@ -97,9 +111,13 @@ func flood() {
 	long := []byte(strings.Repeat("L", 3<<20) + "\n")
 	for i := 0; ; i++ {
 		if i%10000 == 0 {
-			_, _ = os.Stderr.Write(long)
+			_, _ = stderr.Write(long)
 		}
-		_, _ = os.Stderr.Write(line)
+		_, _ = stderr.Write(line)
+		if i%100 == 0 {
+			// And some over the GRPCStdio stream as well.
+			_, _ = os.Stderr.Write(line)
+		}
 	}
 }
 
