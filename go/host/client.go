@@ -191,7 +191,7 @@ func startWithContext(ctx context.Context, c *plugin.Client) (net.Addr, error) {
 		return r.addr, r.err
 	case <-ctx.Done():
 		c.Kill()
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("plugin did not complete the go-plugin handshake in time: %w", ctx.Err())
 	}
 }
 
