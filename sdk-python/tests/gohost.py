@@ -68,7 +68,10 @@ def parse_handshake(line: str) -> Handshake:
         field = parts[5]
         if "=" in field or "-" in field or "_" in field:
             raise HandshakeParseError("server cert is not RawStdEncoding")
-        cert = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+        try:
+            cert = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+        except ValueError as exc:
+            raise HandshakeParseError(f"server cert: {exc}") from None
     return Handshake(core, app, parts[2], parts[3], protocol, cert)
 
 
