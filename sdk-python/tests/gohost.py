@@ -168,8 +168,10 @@ class Plugin:
 
 
 def launch(script: Path, env: dict[str, str], timeout: float = 20.0) -> Plugin:
+    """Start a plugin: a .py file runs under this interpreter, anything else is exec'd."""
+    argv = [sys.executable, str(script)] if script.suffix == ".py" else [str(script)]
     proc = subprocess.Popen(
-        [sys.executable, str(script)],
+        argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
