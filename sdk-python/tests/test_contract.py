@@ -24,14 +24,14 @@ from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_gr
 from yurt._proto.hashicorp.nomad.plugins.device import device_pb2, device_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
-from yurt.device import DeviceGroup, StatValue, stat_value_to_proto
+from yurt.device import DeviceGroup, StatValue, _stat_value_to_proto
 from yurt.driver import (
     ExitResult,
     TaskConfig,
     TaskEvent,
     TaskHandle,
-    task_config_from_proto,
-    task_config_to_proto,
+    _task_config_from_proto,
+    _task_config_to_proto,
 )
 from yurt.errors import RecoverableError, TaskNotFoundError
 
@@ -246,15 +246,15 @@ def test_task_config_round_trip_keeps_fields_the_type_does_not_model() -> None:
             )
         ),
     )
-    cfg = task_config_from_proto(msg, None)
+    cfg = _task_config_from_proto(msg, None)
     assert (cfg.resources.cpu_shares, cfg.resources.memory_mb) == (100, 64)
-    back = task_config_to_proto(cfg)
+    back = _task_config_to_proto(cfg)
     assert back.mounts[0].host_path == "/b"
     assert back.resources.allocated_resources.cpu.cpu_shares == 100
     # Zero values convert too.
-    empty = task_config_from_proto(driver_pb2.TaskConfig(), None)
+    empty = _task_config_from_proto(driver_pb2.TaskConfig(), None)
     assert empty == TaskConfig(id="")
-    assert task_config_to_proto(TaskConfig(id="")) == driver_pb2.TaskConfig()
+    assert _task_config_to_proto(TaskConfig(id="")) == driver_pb2.TaskConfig()
 
 
 @pytest.mark.parametrize(
@@ -268,7 +268,7 @@ def test_task_config_round_trip_keeps_fields_the_type_does_not_model() -> None:
     ],
 )
 def test_stat_values(value: StatValue, field: str, wire: object) -> None:
-    msg = stat_value_to_proto(value)
+    msg = _stat_value_to_proto(value)
     assert msg.HasField(field)
     assert getattr(msg, field).value == wire
     if value.denominator is not None:
