@@ -403,3 +403,17 @@ def test_launch_helper_rejects_stray_stdout(tmp_path: Path) -> None:
     script.write_text("print('hello')\nimport time; time.sleep(5)\n")
     with pytest.raises(Exception, match="Unrecognized remote plugin message"):
         launch(script, host_env(), timeout=10)
+
+
+def test_an_unnamed_plugin_is_refused_before_the_handshake(tmp_path: Path) -> None:
+    script = tmp_path / "unnamed.py"
+    script.write_text(
+        "import yurt\nclass P(yurt.DevicePlugin):\n    task_config_type = int\nyurt.serve(P())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=host_env(), capture_output=True, timeout=30, check=False
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    assert b"plugin definition: P.name: expected a non-empty string, got ''" in proc.stderr
+    assert b"P.task_config_type: expected a dataclass or None" in proc.stderr

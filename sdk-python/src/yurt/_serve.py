@@ -58,6 +58,8 @@ class ServedPlugin(Protocol):
 
     def _yurt_register(self, server: grpc.aio.Server) -> None: ...
 
+    def _yurt_problems(self) -> list[str]: ...
+
     async def _yurt_on_shutdown(self) -> None: ...
 
 
@@ -254,6 +256,11 @@ def serve(
         launch = read_launch_env(environ)
     except HandshakeError as exc:
         sys.stderr.write(str(exc).rstrip("\n") + "\n")
+        sys.stderr.flush()
+        os._exit(1)
+    problems = plugin._yurt_problems()
+    if problems:
+        sys.stderr.write("".join(f"plugin definition: {p}\n" for p in problems))
         sys.stderr.flush()
         os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
