@@ -417,3 +417,28 @@ def test_an_unnamed_plugin_is_refused_before_the_handshake(tmp_path: Path) -> No
     assert proc.stdout == b""
     assert b"plugin definition: P.name: expected a non-empty string, got ''" in proc.stderr
     assert b"P.task_config_type: expected a dataclass or None" in proc.stderr
+
+
+_BLOCKING_PLUGIN = """
+import asyncio, time
+import yurt
+
+class P(yurt.DevicePlugin):
+    name = "blocking"
+
+    async def set_config(self, config, agent):
+        # A long blocking call parked in the default executor.
+        asyncio.get_running_loop().run_in_executor(None, time.sleep, 60)
+
+yurt.serve(P())
+"""
+
+
+def test_shutdown_does_not_wait_for_executor_threads(tmp_path: Path) -> None:
+    script = tmp_path / "blocking.py"
+    script.write_text(_BLOCKING_PLUGIN)
+    with running(script, host_env()) as plugin, _channel(plugin.target) as ch:
+        base_pb2_grpc.BasePluginStub(ch).SetConfig(base_pb2.SetConfigRequest(), timeout=10)
+        took = _shutdown_and_wait(ch, plugin.proc)
+        assert took < 2.0
+        assert plugin.proc.returncode == 0

@@ -237,3 +237,83 @@ def test_recover_refuses_garbage_driver_state(driver: Driver) -> None:
             driver_pb2.RecoverTaskRequest(task_id="g1", handle=handle), timeout=10
         )
     assert err.value.details().startswith("driver_state.")
+
+
+def _exec_stream(
+    driver: Driver, requests: list[driver_pb2.ExecTaskStreamingRequest]
+) -> tuple[bytes, bytes, driver_pb2.ExitResult]:
+    out = err = b""
+    result = None
+    for resp in driver.stub.ExecTaskStreaming(iter(requests), timeout=20):
+        out += resp.stdout.data
+        err += resp.stderr.data
+        if resp.exited:
+            result = resp.result
+    assert result is not None, "the session must end with exited=true"
+    return out, err, result
+
+
+def _setup(
+    task_id: str, command: list[str], tty: bool = False
+) -> driver_pb2.ExecTaskStreamingRequest:
+    return driver_pb2.ExecTaskStreamingRequest(
+        setup=driver_pb2.ExecTaskStreamingRequest.Setup(task_id=task_id, command=command, tty=tty)
+    )
+
+
+def _stdin(data: bytes = b"", close: bool = False) -> driver_pb2.ExecTaskStreamingRequest:
+    return driver_pb2.ExecTaskStreamingRequest(
+        stdin=driver_pb2.ExecTaskStreamingIOOperation(data=data, close=close)
+    )
+
+
+def test_streaming_exec_pipes(driver: Driver, tmp_path: Path) -> None:
+    driver.start("s1", "sleep", ["30"], tmp_path)
+    out, err, result = _exec_stream(
+        driver,
+        [
+            _setup("s1", ["sh", "-c", "cat; echo to-err >&2; exit 4"]),
+            _stdin(b"line one\n"),
+            _stdin(b"line two\n"),
+            _stdin(close=True),
+        ],
+    )
+    assert out == b"line one\nline two\n"
+    assert err == b"to-err\n"
+    assert result.exit_code == 4
+
+
+def test_streaming_exec_tty_and_resize(driver: Driver, tmp_path: Path) -> None:
+    driver.start("s2", "sleep", ["30"], tmp_path)
+    size = driver_pb2.ExecTaskStreamingRequest(
+        tty_size=driver_pb2.ExecTaskStreamingRequest.TerminalSize(height=33, width=101)
+    )
+    out, err, result = _exec_stream(
+        driver, [_setup("s2", ["sh", "-c", "tty; stty size"], tty=True), size]
+    )
+    assert err == b""
+    assert b"/dev/pts/" in out
+    assert b"33 101" in out
+    assert result.exit_code == 0
+
+
+def test_streaming_exec_errors(driver: Driver) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        _exec_stream(driver, [_setup("missing", ["true"])])
+    assert err.value.details() == "task not found for given id"
+    with pytest.raises(grpc.RpcError) as err:
+        _exec_stream(driver, [_stdin(b"x")])
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert err.value.details() == "setup: expected a setup message first, got a stream without one"
+
+
+def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> None:
+    d = Driver(launch(LAUNCHER, host_env()))
+    d.configure(tmp_path / "state")
+    handle = d.start("k1", "sleep", ["30"], tmp_path)
+    pid = msgpack.unpackb(handle.driver_state)["task_pid"]
+    start = time.monotonic()
+    d.close()  # GRPCController.Shutdown, then wait for the process
+    assert time.monotonic() - start < 2.0
+    os.kill(pid, 0)  # the task outlives the plugin (no exception: still there)
+    os.kill(pid, signal.SIGKILL)

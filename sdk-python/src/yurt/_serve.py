@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, Protocol
 
@@ -241,6 +241,28 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
     return 0
 
 
+def _run_loop(main: Coroutine[Any, Any, int]) -> int:
+    """asyncio.run without its final wait for executor threads.
+
+    asyncio.run joins the default executor on exit, so a plugin that parked a
+    long blocking call there (waiting on a child process, say) would outlive
+    Shutdown; go-plugin SIGKILLs after 2 s. Pending tasks still get cancelled.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(main)
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(
+                    asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), 0.5)
+                )
+
+
 def serve(
     plugin: ServedPlugin,
     *,
@@ -269,7 +291,7 @@ def serve(
     for warning in launch.warnings:
         log.warning(warning)
     try:
-        code = asyncio.run(_serve_async(plugin, launch, network))
+        code = _run_loop(_serve_async(plugin, launch, network))
     except HandshakeError as exc:
         log.error(str(exc))
         code = 1
