@@ -134,8 +134,13 @@ async def test_task_not_found_text_and_unimplemented(
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert err.value.details() == "ExecTask is not implemented by this plugin"
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await stub.ExecTaskStreaming(iter(()), timeout=5).read()
+        setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
+        call = stub.ExecTaskStreaming(
+            iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5
+        )
+        await call.read()
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert err.value.details() == "ExecTaskStreaming is not implemented by this plugin"
 
 
 async def test_start_returns_handle_with_state_and_emits_events(
