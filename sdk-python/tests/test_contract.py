@@ -133,11 +133,11 @@ async def test_task_not_found_text_and_unimplemented(
         await stub.ExecTask(driver_pb2.ExecTaskRequest(task_id="x"), timeout=5)
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert err.value.details() == "ExecTask is not implemented by this plugin"
+    setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
+    call = stub.ExecTaskStreaming(
+        iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5
+    )
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
-        call = stub.ExecTaskStreaming(
-            iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5
-        )
         await call.read()
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert err.value.details() == "ExecTaskStreaming is not implemented by this plugin"
