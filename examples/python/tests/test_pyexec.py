@@ -71,6 +71,13 @@ class Driver:
         self.plugin.kill()
 
 
+def _wait_for(path: Path, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def driver(tmp_path: Path) -> Iterator[Driver]:
     d = Driver(launch(LAUNCHER, host_env()))
@@ -142,7 +149,9 @@ def test_stop_signals_then_reports_the_signal(driver: Driver, tmp_path: Path) ->
 
 
 def test_stop_escalates_to_sigkill_after_the_timeout(driver: Driver, tmp_path: Path) -> None:
-    driver.start("t3", "sh", ["-c", "trap '' TERM; sleep 30"], tmp_path)
+    ready = tmp_path / "ready"
+    driver.start("t3", "sh", ["-c", f"trap '' TERM; touch {ready}; sleep 30"], tmp_path)
+    _wait_for(ready)  # SIGTERM must not beat the trap
     start = time.monotonic()
     driver.stub.StopTask(
         driver_pb2.StopTaskRequest(
@@ -155,7 +164,9 @@ def test_stop_escalates_to_sigkill_after_the_timeout(driver: Driver, tmp_path: P
 
 
 def test_signal_and_exec(driver: Driver, tmp_path: Path) -> None:
-    driver.start("t4", "sh", ["-c", "trap 'exit 42' USR1; while :; do sleep 0.05; done"], tmp_path)
+    ready = tmp_path / "ready4"
+    script = f"trap 'exit 42' USR1; touch {ready}; while :; do sleep 0.05; done"
+    driver.start("t4", "sh", ["-c", script], tmp_path)
     exec_resp = driver.stub.ExecTask(
         driver_pb2.ExecTaskRequest(
             task_id="t4",
@@ -166,7 +177,7 @@ def test_signal_and_exec(driver: Driver, tmp_path: Path) -> None:
     )
     assert exec_resp.stdout == b"in-task hello\n"
     assert exec_resp.result.exit_code == 5
-    time.sleep(0.2)
+    _wait_for(ready)
     driver.stub.SignalTask(driver_pb2.SignalTaskRequest(task_id="t4", signal="SIGUSR1"), timeout=10)
     assert driver.wait("t4").exit_code == 42
 
