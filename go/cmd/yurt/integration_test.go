@@ -249,6 +249,12 @@ const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo oop
 
 func TestLifecycle(t *testing.T) {
 	a := startAgent(t)
+	evCmd := exec.Command(bins.yurt, "events", "-f", "--json")
+	evCmd.Env = append(os.Environ(), "HOME="+a.home, "YURT_ADDR="+filepath.Join(a.dataDir, api.SocketName))
+	evOut := &syncBuf{}
+	evCmd.Stdout = evOut
+	require.NoError(t, evCmd.Start())
+	t.Cleanup(func() { evCmd.Process.Kill(); evCmd.Wait() })
 	file := writeFile(t, "web.hcl", shellTask("web", ticker, `
   env = { GREETING = "hello" }
   resources {
@@ -259,6 +265,9 @@ func TestLifecycle(t *testing.T) {
 	assert.Contains(t, out, "web")
 	tk := a.waitState("web", api.StateRunning)
 	assert.Equal(t, map[string][]string{"yurt-testdevice": {"sim-0", "sim-1"}}, tk.Devices)
+	require.True(t, waitUntil(5*time.Second, func() bool {
+		return strings.Contains(evOut.String(), `"task_name":"web","message":"task started"`)
+	}), "events -f delivers new events: %s", evOut.String())
 
 	// Logs: the reservation's env reached the task, stdout and stderr are separate.
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
@@ -324,6 +333,20 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, 4, *tk.ExitCode)
 	assert.Equal(t, "done\n", a.logs("short", "-f"), "logs -f of an ended task returns")
 	assert.Regexp(t, `short\s+short-\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
+
+	// Log rotation settings from the task file reach the collector.
+	a.mustYurt("run", writeFile(t, "big.hcl", shellTask("big", `head -c 3500000 /dev/zero | tr '\0' a; echo; echo end`, "  logs {\n    max_files = 2\n    max_file_size = 1\n  }")))
+	big := a.waitState("big", api.StateExited)
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.HasSuffix(a.logs("big"), "a\nend\n") }))
+	files, err := filepath.Glob(filepath.Join(big.TaskDir, "logs", "stdout.*"))
+	require.NoError(t, err)
+	assert.Len(t, files, 2, "max_files = 2")
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, fi.Size(), int64(1<<20), "max_file_size = 1 (MiB)")
+	}
+	assert.Less(t, len(a.logs("big")), 2*(1<<20)+1)
 
 	ev := a.mustYurt("events")
 	assert.Contains(t, ev, "task started")
@@ -665,4 +688,36 @@ func TestGoExamples(t *testing.T) {
 	require.NotNil(t, tk.ExitCode)
 	assert.Equal(t, 143, *tk.ExitCode)
 	a.mustYurt("stop", "tp")
+}
+
+// stopGracefully sends SIGTERM and waits for the agent to exit 0.
+func (a *agentProc) stopGracefully() {
+	a.t.Helper()
+	require.NoError(a.t, a.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(a.t, a.cmd.Wait(), a.log.String())
+}
+
+// TestGracefulRestartKeepsTasks: outside dev mode, stopping the agent
+// leaves plugins and tasks running, and the next agent reattaches.
+func TestGracefulRestartKeepsTasks(t *testing.T) {
+	dir := shortTemp(t)
+	cfg := filepath.Join(dir, "agent.hcl")
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf("data_dir = \"data\"\nplugin_dir = %q\n", bins.pluginDir)), 0o600))
+	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir, args: []string{"agent", "-config", cfg}}
+	a.start()
+	t.Cleanup(a.shutdown)
+	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
+	a.waitState("long", api.StateRunning)
+	drv := pidOf(t, a, "yurt-testproc")
+	a.stopGracefully()
+	require.NoError(t, syscall.Kill(drv, 0), "the plugin outlives a graceful agent stop")
+	a.start()
+	assert.Equal(t, drv, pidOf(t, a, "yurt-testproc"))
+	a.waitState("long", api.StateRunning)
+	// Finish in dev mode so that cleanup stops the task and the plugins.
+	a.stopGracefully()
+	a.args = []string{"agent", "-dev", "-config", cfg}
+	a.start()
+	a.mustYurt("stop", "long")
+	assert.Equal(t, 143, *a.task("long").ExitCode)
 }
