@@ -273,6 +273,9 @@ func TestLifecycle(t *testing.T) {
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
 	assert.Contains(t, a.logs("web"), "devices=sim-0,sim-1 greeting=hello\n")
 	assert.Equal(t, "oops\n", a.logs("web", "-stderr"))
+	var frame api.LogFrame
+	require.NoError(t, json.Unmarshal([]byte(a.logs("web", "-stderr", "--json")), &frame))
+	assert.Equal(t, api.LogFrame{Data: []byte("oops\n"), Index: 0, Offset: 5}, frame)
 
 	// Both devices are taken: a second task asking for one is refused, naming the file and line.
 	other := writeFile(t, "other.hcl", shellTask("other", "sleep 5", "  resources {\n    device \"gpu\" {}\n  }"))
