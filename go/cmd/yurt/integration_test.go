@@ -712,6 +712,8 @@ func TestGracefulRestartKeepsTasks(t *testing.T) {
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	a.waitState("long", api.StateRunning)
 	drv := pidOf(t, a, "yurt-testproc")
+	out := runAgentExpectFailure(t, "agent", "-config", cfg)
+	assert.Contains(t, out, "locked by another process (is another yurt agent using this data_dir?)", "a second agent on the same data dir")
 	a.stopGracefully()
 	require.NoError(t, syscall.Kill(drv, 0), "the plugin outlives a graceful agent stop")
 	a.start()
