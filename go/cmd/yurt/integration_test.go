@@ -248,6 +248,7 @@ func shellTask(name, script string, extra string) string {
 const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
 
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	evCmd := exec.Command(bins.yurt, "events", "-f", "--json")
 	evCmd.Env = append(os.Environ(), "HOME="+a.home, "YURT_ADDR="+filepath.Join(a.dataDir, api.SocketName))
@@ -381,6 +382,7 @@ func pidOf(t *testing.T, a *agentProc, file string) int {
 // the other's real exit code, and a `logs -f` started before the crash must
 // carry on.
 func TestAgentCrashRecovery(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	// brief ends when told to, which the test does while the agent is down.
@@ -453,6 +455,7 @@ func TestAgentCrashRecovery(t *testing.T) {
 // TestPluginCrashRecovery kills -9 the driver plugin: the agent must notice,
 // launch a new one, recover the task in it, and still control the task.
 func TestPluginCrashRecovery(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	a.waitState("long", api.StateRunning)
@@ -485,6 +488,7 @@ func TestPluginCrashRecovery(t *testing.T) {
 }
 
 func TestBadTaskFiles(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	cases := []struct{ name, src, want string }{
 		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2,"},
@@ -530,6 +534,7 @@ func runAgentExpectFailure(t *testing.T, args ...string) string {
 }
 
 func TestBadAgentConfig(t *testing.T) {
+	t.Parallel()
 	dir := shortTemp(t)
 	plugins := filepath.Join(dir, "plugins")
 	require.NoError(t, os.MkdirAll(plugins, 0o700))
@@ -575,6 +580,7 @@ var _ = io.Discard
 // TestBrokenUnconfiguredPlugin: an executable without a plugin block that
 // is not a working plugin does not stop the agent; plugin status says why.
 func TestBrokenUnconfiguredPlugin(t *testing.T) {
+	t.Parallel()
 	dir := shortTemp(t)
 	plugins := filepath.Join(dir, "plugins")
 	require.NoError(t, os.MkdirAll(plugins, 0o700))
@@ -603,6 +609,7 @@ func TestBrokenUnconfiguredPlugin(t *testing.T) {
 // killed, the restarted agent cannot reattach, launches a new plugin and
 // recovers the task into it.
 func TestAgentAndPluginBothDie(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	a.waitState("long", api.StateRunning)
@@ -631,6 +638,7 @@ func TestAgentAndPluginBothDie(t *testing.T) {
 // two plugins with the same IDs, exec with a terminal, agent and plugin
 // crash recovery with the example driver's own supervisor.
 func TestGoExamples(t *testing.T) {
+	t.Parallel()
 	if bins.examplesDir == "" {
 		t.Skip("examples/go is not in this checkout")
 	}
@@ -703,6 +711,7 @@ func (a *agentProc) stopGracefully() {
 // TestGracefulRestartKeepsTasks: outside dev mode, stopping the agent
 // leaves plugins and tasks running, and the next agent reattaches.
 func TestGracefulRestartKeepsTasks(t *testing.T) {
+	t.Parallel()
 	dir := shortTemp(t)
 	cfg := filepath.Join(dir, "agent.hcl")
 	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf("data_dir = \"data\"\nplugin_dir = %q\n", bins.pluginDir)), 0o600))
