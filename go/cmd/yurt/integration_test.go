@@ -245,7 +245,7 @@ func shellTask(name, script string, extra string) string {
 `, name, script, extra)
 }
 
-const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
+const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo "mounts=$TESTPROC_MOUNTS devs=$TESTPROC_DEVICES"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
@@ -273,6 +273,8 @@ func TestLifecycle(t *testing.T) {
 	// Logs: the reservation's env reached the task, stdout and stderr are separate.
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
 	assert.Contains(t, a.logs("web"), "devices=sim-0,sim-1 greeting=hello\n")
+	assert.Contains(t, a.logs("web"), "mounts=/sim/sim-0:/dev/null:true,/sim/sim-1:/dev/null:true devs=/dev/sim-0:/dev/null:rw,/dev/sim-1:/dev/null:rw\n",
+		"the reservation's mounts and devices reach the TaskConfig")
 	assert.Equal(t, "oops\n", a.logs("web", "-stderr"))
 	var frame api.LogFrame
 	require.NoError(t, json.Unmarshal([]byte(a.logs("web", "-stderr", "--json")), &frame))
