@@ -71,13 +71,14 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	$(MAKE) -C sdk-rust test
 
 .PHONY: build
-build: ## Build the Go commands into build/bin
+build: ## Build the yurt host and tools into build/bin, example plugins into build/plugins
 	@mkdir -p $(BIN)
 	cd go && go build -o $(BIN)/ ./cmd/...
+	$(MAKE) -C examples/go build
 
 .PHONY: demo
-demo: tools build ## Build everything and show the plugin API surface
-	$(BIN)/yurt-contracts
+demo: tools build ## The main job: start `yurt agent -dev`, run tasks through the example drivers with devices reserved
+	./scripts/demo.sh
 
 .PHONY: conformance
 conformance: ## Run the conformance harness against every example plugin

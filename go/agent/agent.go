@@ -170,6 +170,9 @@ func (a *Agent) loadPlugins(ctx context.Context) error {
 
 func (a *Agent) listen() error {
 	sock := filepath.Join(a.dataDir, api.SocketName)
+	if len(sock) > 107 {
+		return fmt.Errorf("api socket path %s is %d bytes; unix sockets allow at most 107: use a shorter data_dir", sock, len(sock))
+	}
 	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove stale socket: %w", err)
 	}

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, Protocol
 
@@ -57,6 +57,8 @@ class ServedPlugin(Protocol):
     """What serve() needs from a plugin object (BasePlugin implements it)."""
 
     def _yurt_register(self, server: grpc.aio.Server) -> None: ...
+
+    def _yurt_problems(self) -> list[str]: ...
 
     async def _yurt_on_shutdown(self) -> None: ...
 
@@ -220,6 +222,7 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
         extra={"network": listening.network, "address": listening.address, "tls": bool(cert_field)},
     )
     await stop.wait()
+    t0 = loop.time()
     hub.close()
     await health_servicer.enter_graceful_shutdown()
     try:
@@ -228,9 +231,36 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
         log.exception("plugin shutdown hook failed")
     if listening.relay is not None:
         await listening.relay.close()
+    t1 = loop.time()
     await server.stop(_STOP_GRACE_S)
     remove_paths(listening.cleanup)
+    log.debug(
+        "plugin stopped",
+        extra={"hooks_s": round(t1 - t0, 3), "server_s": round(loop.time() - t1, 3)},
+    )
     return 0
+
+
+def _run_loop(main: Coroutine[Any, Any, int]) -> int:
+    """asyncio.run without its final wait for executor threads.
+
+    asyncio.run joins the default executor on exit, so a plugin that parked a
+    long blocking call there (waiting on a child process, say) would outlive
+    Shutdown; go-plugin SIGKILLs after 2 s. Pending tasks still get cancelled.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(main)
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(
+                    asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), 0.5)
+                )
 
 
 def serve(
@@ -250,13 +280,18 @@ def serve(
         sys.stderr.write(str(exc).rstrip("\n") + "\n")
         sys.stderr.flush()
         os._exit(1)
+    problems = plugin._yurt_problems()
+    if problems:
+        sys.stderr.write("".join(f"plugin definition: {p}\n" for p in problems))
+        sys.stderr.flush()
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     _log.install(os.dup(2))
     for warning in launch.warnings:
         log.warning(warning)
     try:
-        code = asyncio.run(_serve_async(plugin, launch, network))
+        code = _run_loop(_serve_async(plugin, launch, network))
     except HandshakeError as exc:
         log.error(str(exc))
         code = 1
