@@ -184,6 +184,8 @@ func (a *Agent) listen() error {
 		ln.Close()
 		return fmt.Errorf("api socket: %w", err)
 	}
+	ln = &peerCredListener{Listener: ln, uid: uint32(os.Geteuid()), allowRoot: true,
+		refused: func(err error) { a.log.Warn("api", "error", err) }}
 	a.ln = ln
 	a.srv = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

@@ -27,7 +27,8 @@ type Options struct {
 	Path string
 	// Args are appended to the command line (Nomad's plugin "args").
 	Args []string
-	// Env is added to the host's environment for the plugin process.
+	// Env is added to the plugin's environment, which otherwise holds only
+	// the allow-listed host variables (PluginEnvAllowList) and go-plugin's own.
 	Env []string
 	// DisableAutoMTLS launches the plugin without PLUGIN_CLIENT_CERT, as Nomad does.
 	DisableAutoMTLS bool
@@ -99,13 +100,16 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 		return nil, fmt.Errorf("host: plugin %q: expected an executable file, got mode %v", path, st.Mode())
 	}
 	cmd := exec.Command(path, o.Args...)
-	cmd.Env = append(cmd.Env, o.Env...)
+	// Only the allow-listed part of the host's environment (see
+	// PluginEnvAllowList), then the caller's additions.
+	cmd.Env = append(hostEnvForPlugin(), o.Env...)
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake(),
 		Plugins:          pluginSet(),
 		Cmd:              cmd,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         !o.DisableAutoMTLS,
+		SkipHostEnv:      true,
 		Logger:           quietLogger{o.logger()},
 		Stderr:           stderrWriter(o, filepath.Base(path)),
 		StartTimeout:     o.StartTimeout,

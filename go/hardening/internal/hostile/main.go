@@ -17,6 +17,7 @@
 //	huge       answers PluginInfo with a 64 MiB name
 //	badjson    works, and logs hclog JSON with a number as @message and as @level
 //	flood      works, and writes stderr as fast as the pipe takes it
+//	env        works, after writing its environment to the file named by its first argument
 package main
 
 import (
@@ -76,6 +77,15 @@ func main() {
 		go badJSON()
 	case "flood":
 		go flood()
+	case "env":
+		if len(os.Args) < 2 {
+			fmt.Fprintln(os.Stderr, "hostile: mode env needs a file argument")
+			os.Exit(2)
+		}
+		if err := os.WriteFile(os.Args[1], []byte(strings.Join(os.Environ(), "\x00")), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, "hostile:", err)
+			os.Exit(2)
+		}
 	case "hang", "midstream", "huge":
 	default:
 		fmt.Fprintf(os.Stderr, "hostile: unknown mode %q (from the file name %q or HOSTILE_MODE)\n", mode, name)
