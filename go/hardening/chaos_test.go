@@ -33,6 +33,7 @@ import (
 // YURT_CHAOS_SEED replays a run, YURT_CHAOS_REPORT names a JSON file for
 // the figures.
 func TestChaos(t *testing.T) {
+	t.Parallel()
 	rounds := envInt(t, "YURT_CHAOS_ROUNDS", 10)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("YURT_CHAOS_SEED"); s != "" {
