@@ -150,6 +150,10 @@ func parsePluginBlock(blk *hcl.Block) (*Plugin, hcl.Diagnostics) {
 func decodeNonEmptyString(attr *hcl.Attribute, dst *string) hcl.Diagnostics {
 	diags := gohcl.DecodeExpression(attr.Expr, nil, dst)
 	if diags.HasErrors() {
+		// gohcl's text does not name the attribute; say which one.
+		for _, d := range diags {
+			d.Detail = fmt.Sprintf("%s (%s must be a string such as \"/var/lib/yurt\")", d.Detail, attr.Name)
+		}
 		return diags
 	}
 	if strings.TrimSpace(*dst) == "" {
