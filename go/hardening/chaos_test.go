@@ -385,7 +385,7 @@ func (w *world) check(i int) {
 				w.fig.Lost++
 				t.Errorf("round %d: task %s (%s) was accepted but is no longer listed", i, n, ct.id)
 			}
-			if len(pids) > 0 && pidAlive(pids[0]) {
+			if len(pids) > 0 && taskAlive(pids[0], n) {
 				w.fig.Orphans++
 				t.Errorf("round %d: task %s is running (pid %d) but the agent does not list it", i, n, pids[0])
 			}
@@ -396,7 +396,7 @@ func (w *world) check(i int) {
 			w.fig.Lost++
 			t.Errorf("round %d: task %s is lost: %s%s", i, n, at.Error, driverLogs(at.TaskDir))
 		case api.StateRunning:
-			if len(pids) == 0 || !pidAlive(pids[0]) {
+			if len(pids) == 0 || !taskAlive(pids[0], n) {
 				// The process can end just before the agent hears of it:
 				// the agent must report the exit within a few seconds.
 				var again api.Task
@@ -411,7 +411,7 @@ func (w *world) check(i int) {
 				}
 			}
 		case api.StateExited, api.StateFailed:
-			if len(pids) > 0 && pidAlive(pids[0]) {
+			if len(pids) > 0 && taskAlive(pids[0], n) {
 				w.fig.Orphans++
 				t.Errorf("round %d: task %s is reported %s (%s) but its process %d still runs", i, n, at.State, at.Error, pids[0])
 			}
@@ -460,12 +460,14 @@ func (w *world) finish() {
 func (w *world) checkNoSurvivors() {
 	for n := range w.tasks {
 		for _, pid := range readMarks(w.mark(n)) {
-			if waitFor(5*time.Second, func() bool { return !pidAlive(pid) }) {
+			if waitFor(5*time.Second, func() bool { return !taskAlive(pid, n) }) {
 				continue
 			}
 			w.fig.Orphans++
 			w.t.Errorf("task %s (pid %d) survived the agent's shutdown", n, pid)
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+			if taskAlive(pid, n) {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
 		}
 	}
 }
@@ -508,4 +510,18 @@ func chaosDrivers(t *testing.T) []string {
 		t.Log("chaos: no .venv, so no Python driver (make -C sdk-python venv)")
 	}
 	return out
+}
+
+// taskAlive reports whether pid is alive and still the process of task
+// name: PIDs are reused over a long run, so the process must also carry
+// the task's NOMAD_TASK_NAME in its environment.
+func taskAlive(pid int, name string) bool {
+	if !pidAlive(pid) {
+		return false
+	}
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		return false
+	}
+	return strings.Contains("\x00"+string(env), "\x00NOMAD_TASK_NAME="+name+"\x00")
 }
