@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // reapInterrupted kills the processes of a task whose start was
@@ -40,4 +41,27 @@ func reapInterrupted(taskID string) int {
 		}
 	}
 	return killed
+}
+
+// reapInterruptedLater reaps a task's processes now and twice more: when a
+// driver died in StartTask, its detached supervisor may still be starting
+// the task after the agent has marked it failed.
+func (a *Agent) reapInterruptedLater(taskID string) {
+	if n := reapInterrupted(taskID); n > 0 {
+		a.log.Warn("killed the processes of a task whose start failed", "task", taskID, "count", n)
+	}
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		for _, d := range []time.Duration{time.Second, 4 * time.Second} {
+			select {
+			case <-a.ctx.Done():
+				return
+			case <-time.After(d):
+			}
+			if n := reapInterrupted(taskID); n > 0 {
+				a.log.Warn("killed the processes of a task whose start failed", "task", taskID, "count", n)
+			}
+		}
+	}()
 }

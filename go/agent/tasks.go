@@ -180,6 +180,8 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	}
 	if err != nil {
 		a.finish(t, &state.TaskResult{Err: "start: " + err.Error()}, api.StateFailed)
+		// The driver may have started the task before it failed (or died).
+		a.reapInterruptedLater(id)
 		return t, nil
 	}
 	hb, err := proto.Marshal(resp.GetHandle())
@@ -405,6 +407,7 @@ func (a *Agent) recoverAll() error {
 				msg = fmt.Sprintf("the agent stopped before it stored the driver's handle; killed the task's %d process(es)", n)
 			}
 			a.finish(t, &state.TaskResult{Err: msg}, api.StateFailed)
+			a.reapInterruptedLater(s.ID)
 		default:
 			t.state = api.StatePending
 			a.markReserved(s.ID, s.Devices)
