@@ -80,6 +80,9 @@ type prepared struct {
 	t       *config.Task
 	drv     *pluginInst
 	msgpack []byte
+	id      string
+	res     *reservation
+	devices map[string][]string
 }
 
 // runFile parses, validates and starts every task of a task file. Nothing
@@ -102,10 +105,26 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	// Devices for every task of the file, or for none.
+	for i := range preps {
+		p := &preps[i]
+		p.id = newID(p.t.Name)
+		res, devices, err := a.reserveDevices(ctx, p.id, p.t)
+		if err != nil {
+			for _, q := range preps[:i] {
+				a.releaseDevices(q.id)
+			}
+			return nil, err
+		}
+		p.res, p.devices = res, devices
+	}
 	var out []api.Task
-	for _, p := range preps {
+	for i, p := range preps {
 		t, err := a.start(ctx, file, src, p)
 		if err != nil {
+			for _, q := range preps[i+1:] {
+				a.releaseDevices(q.id)
+			}
 			return out, err
 		}
 		out = append(out, t.snapshot())
@@ -141,14 +160,9 @@ func (a *Agent) prepare(t *config.Task) (prepared, error) {
 }
 
 func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) (*task, error) {
-	id := newID(p.t.Name)
+	id, res := p.id, p.res
 	dir := filepath.Join(a.dataDir, "tasks", id)
-	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir}
-	res, devices, err := a.reserveDevices(ctx, id, p.t)
-	if err != nil {
-		return nil, err
-	}
-	spec.Devices = devices
+	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir, Devices: p.devices}
 	t := &task{spec: spec, parsed: p.t, state: api.StatePending, done: make(chan struct{})}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		a.releaseDevices(id)

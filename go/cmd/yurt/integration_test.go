@@ -506,8 +506,15 @@ func TestBadTaskFiles(t *testing.T) {
 			assert.Contains(t, r.stderr, tc.want)
 		})
 	}
+	// Two tasks that each fit but not together: neither starts, nothing stays reserved.
+	two := shellTask("one", "sleep 30", "  resources {\n    device \"gpu\" { count = 2 }\n  }") +
+		shellTask("two", "sleep 30", "  resources {\n    device \"gpu\" { count = 1 }\n  }")
+	r := a.yurt("run", writeFile(t, "two.hcl", two))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `task "two": device "gpu": need 1 healthy unreserved devices, 0 of 2 matching are free`)
+	assert.NotContains(t, a.mustYurt("device", "status"), "one-")
 	assert.Equal(t, "[]\n", a.mustYurt("status", "--json"), "no task was created by a bad file")
-	r := a.yurt("status", "nope")
+	r = a.yurt("status", "nope")
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, `no task with name or id "nope"`)
 	r = a.yurt("run", "/does/not/exist.hcl")
