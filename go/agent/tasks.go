@@ -306,8 +306,10 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		msg = fmt.Sprintf("task %s: %s", t.state, r.Err)
 	}
 	a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: msg})
-	close(t.done)
+	// Count the cleanup before anyone can see the task done: a shutdown
+	// that waited for it must also wait for its log collector to stop.
 	a.bg.Add(1)
+	close(t.done)
 	go func() {
 		defer a.bg.Done()
 		if pi := a.driverByName(t.spec.Driver); pi != nil {
@@ -410,7 +412,11 @@ func (a *Agent) recoverAll() error {
 				t.state = api.StateFailed
 			}
 			close(t.done)
-			go logmon.Stop(s.TaskDir, 5*time.Second)
+			a.bg.Add(1)
+			go func() {
+				defer a.bg.Done()
+				_ = logmon.Stop(s.TaskDir, 5*time.Second)
+			}()
 		case err != nil:
 			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
 		case handles[s.ID] == nil:
