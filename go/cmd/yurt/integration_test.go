@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,6 +151,17 @@ func (a *agentProc) shutdown() {
 	case <-time.After(30 * time.Second):
 		a.cmd.Process.Kill()
 		a.t.Errorf("agent did not shut down; log:\n%s", a.log.String())
+	}
+	// A dev-mode shutdown leaves no log collector or task supervisor behind.
+	if slices.Contains(a.args, "-dev") {
+		var left []string
+		ok := waitUntil(5*time.Second, func() bool {
+			left = processesMentioning(a.dataDir)
+			return len(left) == 0
+		})
+		if !ok {
+			a.t.Errorf("processes left after a dev-mode shutdown: %q", left)
+		}
 	}
 	if strings.Contains(a.log.String(), "DATA RACE") {
 		a.t.Errorf("the race detector fired in the agent")
@@ -761,4 +773,27 @@ func TestLogCollectorRestarted(t *testing.T) {
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.mustYurt("events"), "log collector died; restarted") }))
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("slow"), "line 2\n") }), a.logs("slow"))
 	assert.Equal(t, api.StateRunning, a.task("slow").State)
+}
+
+// processesMentioning lists the command lines of live processes that
+// contain s.
+func processesMentioning(s string) []string {
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !strings.Contains(string(b), s) {
+			continue
+		}
+		if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
+			if i := strings.LastIndexByte(string(st), ')'); i > 0 && len(st) > i+2 && st[i+2] == 'Z' {
+				continue
+			}
+		}
+		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+	}
+	return out
 }
