@@ -92,6 +92,10 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 	if err != nil {
 		return nil, err
 	}
+	// One run at a time, so that two runs cannot both pass the
+	// "name not running" check for the same name.
+	a.runMu.Lock()
+	defer a.runMu.Unlock()
 	var preps []prepared
 	var errs []error
 	for _, t := range tasks {
