@@ -282,6 +282,10 @@ func TestLifecycle(t *testing.T) {
 		return strings.Contains(evOut.String(), `"task_name":"web","message":"task started"`)
 	}), "events -f delivers new events: %s", evOut.String())
 
+	r0 := a.yurt("run", file)
+	assert.Equal(t, 1, r0.code)
+	assert.Contains(t, r0.stderr, `task "web" is already running (id `+tk.ID+`); stop it first`)
+
 	// Logs: the reservation's env reached the task, stdout and stderr are separate.
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
 	assert.Contains(t, a.logs("web"), "devices=sim-0,sim-1 greeting=hello\n")
