@@ -55,6 +55,7 @@ type Agent struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup
 
+	runMu sync.Mutex // serialises runFile
 	mu    sync.Mutex
 	tasks map[string]*task
 
@@ -129,6 +130,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	for _, pi := range a.plugins {
 		go pi.monitor()
 	}
+	go a.watchLogmons()
 	ok = true
 	return a, nil
 }
