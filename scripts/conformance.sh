@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Runs yurt-conformance against every example plugin of every language.
+#
+# Examples are found by directory, so a new one is picked up without editing
+# this script:
+#   examples/go/<name>      a Go main package at examples/go/cmd/<name> or examples/go/<name>
+#   examples/rust/<name>    a Cargo package (examples/rust/<name>/Cargo.toml) with one binary
+#   examples/python/<name>  one executable launcher file at the top of the directory
+# Each example must have examples/<lang>/<name>/conformance/plugin.hcl (plugin
+# config) and, for drivers, scenarios.hcl (task roles); expected-failures.txt is
+# optional. Binaries go to build/plugins/<lang>-<name>; reports to
+# build/conformance/<lang>-<name>.{json,xml,txt}. Plugins run with AutoMTLS (the
+# harness default). The script exits non-zero when any run fails, when an
+# example lacks its conformance files, or when a driver's recovery case did not
+# run.
+#
+# Usage: scripts/conformance.sh [LANG/NAME ...]   (default: every example)
+# Env:   CONFORMANCE_ARGS  extra yurt-conformance flags, e.g. "--run ^driver/ -v"
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+harness="$root/build/bin/yurt-conformance"
+plugins="$root/build/plugins"
+reports="$root/build/conformance"
+mkdir -p "$plugins" "$reports"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'conformance.sh: error: %s\n' "$*" >&2; exit 2; }
+
+# --- discovery: prints "lang name" lines -------------------------------------
+discover() {
+  local d name
+  for d in examples/go/*/; do
+    [ -d "$d" ] || continue
+    name=$(basename "$d")
+    case "$name" in cmd | internal | testdata | .*) continue ;; esac
+    if [ -d "examples/go/cmd/$name" ] || compgen -G "$d*.go" >/dev/null; then echo "go $name"; fi
+  done
+  for d in examples/rust/*/; do
+    [ -f "${d}Cargo.toml" ] && echo "rust $(basename "$d")"
+  done
+  for d in examples/python/*/; do
+    [ -d "$d" ] || continue
+    [ -n "$(python_launchers "$d")" ] && echo "python $(basename "$d")"
+  done
+  return 0
+}
+
+# Executable regular files at the top of a Python example directory.
+python_launchers() { find "$1" -maxdepth 1 -type f -perm -u+x ! -name '*.pyc' | LC_ALL=C sort; }
+
+# --- builds --------------------------------------------------------------------
+go_main_pkg() { # prints the package path relative to examples/go, or fails
+  local name=$1
+  if [ -d "examples/go/cmd/$name" ]; then echo "./cmd/$name"; return; fi
+  if [ "$(cd examples/go && go list -f '{{.Name}}' "./$name")" = main ]; then echo "./$name"; return; fi
+  return 1
+}
+
+build_go() {
+  local name=$1 pkg
+  pkg=$(go_main_pkg "$name") || die "examples/go/$name: no main package (expected examples/go/cmd/$name or a main package in examples/go/$name)"
+  say "build go/$name ($pkg)"
+  (cd examples/go && go build -p 2 -o "$plugins/go-$name" "$pkg")
+}
+
+build_rust() {
+  local name=$1 manifest="examples/rust/$1/Cargo.toml" meta bin
+  meta=$(cargo metadata --no-deps --format-version 1 --manifest-path "$manifest")
+  # The package and binary target whose manifest is this example's.
+  read -r pkg bin < <(python3 -c '
+import json, os, sys
+m = json.load(sys.stdin); want = os.path.realpath(sys.argv[1])
+for p in m["packages"]:
+    if os.path.realpath(p["manifest_path"]) == want:
+        bins = [t["name"] for t in p["targets"] if "bin" in t["kind"]]
+        if len(bins) != 1:
+            sys.exit(f"{sys.argv[1]}: expected exactly one binary target, found {bins}")
+        print(p["name"], bins[0]); break
+else:
+    sys.exit(f"{sys.argv[1]}: package not found in cargo metadata (is it a workspace member?)")
+' "$manifest" <<<"$meta") || die "examples/rust/$name: cannot find its binary"
+  say "build rust/$name (package $pkg, binary $bin)"
+  cargo build --release -j 2 --quiet --manifest-path "$manifest" --bin "$bin"
+  local target_dir
+  target_dir=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$meta")
+  cp -f "$target_dir/release/$bin" "$plugins/rust-$name"
+}
+
+python_launcher() { # prints the launcher path
+  local name=$1 found
+  found=$(python_launchers "examples/python/$name/")
+  [ "$(wc -l <<<"$found")" -eq 1 ] || die "examples/python/$name: expected exactly one executable launcher, found: $(tr '\n' ' ' <<<"$found")"
+  echo "$root/${found#./}"
+}
+
+plugin_path() { # lang name -> executable path
+  case "$1" in
+    go | rust) echo "$plugins/$1-$2" ;;
+    python) python_launcher "$2" ;;
+  esac
+}
+
+# --- main ----------------------------------------------------------------------
+if [ $# -gt 0 ]; then
+  examples=()
+  for sel in "$@"; do
+    [[ "$sel" == */* ]] || die "expected LANG/NAME, got $sel"
+    examples+=("${sel%%/*} ${sel#*/}")
+  done
+else
+  mapfile -t examples < <(discover)
+fi
+[ "${#examples[@]}" -gt 0 ] || die "no example plugins found under examples/{go,rust,python}"
+
+say "build yurt-conformance"
+make --no-print-directory -C conformance build >&2
+
+need_venv=0
+for ex in "${examples[@]}"; do
+  read -r lang name <<<"$ex"
+  dir="examples/$lang/$name"
+  [ -d "$dir" ] || die "$dir: no such example"
+  [ -f "$dir/conformance/plugin.hcl" ] || die "$dir/conformance/plugin.hcl: missing (every example needs its plugin config for the harness)"
+  case "$lang" in
+    go) build_go "$name" ;;
+    rust) build_rust "$name" ;;
+    python) need_venv=1 ;;
+    *) die "unknown language $lang (expected go, rust or python)" ;;
+  esac
+done
+if [ "$need_venv" = 1 ]; then
+  say "python venv"
+  make --no-print-directory -C sdk-python venv >&2
+fi
+
+declare -A rc_of time_of
+overall=0
+for ex in "${examples[@]}"; do
+  read -r lang name <<<"$ex"
+  dir="examples/$lang/$name/conformance"
+  out="$reports/$lang-$name"
+  args=(--plugin "$(plugin_path "$lang" "$name")" --config "$dir/plugin.hcl" --json "$out.json" --junit "$out.xml")
+  [ -f "$dir/scenarios.hcl" ] && args+=(--scenarios "$dir/scenarios.hcl")
+  [ -f "$dir/expected-failures.txt" ] && args+=(--expected-failures "$dir/expected-failures.txt")
+  # shellcheck disable=SC2206 # word splitting of the extra flags is intended
+  [ -n "${CONFORMANCE_ARGS:-}" ] && args+=($CONFORMANCE_ARGS)
+  say "run $lang/$name"
+  start=$(date +%s%N)
+  set +e
+  "$harness" "${args[@]}" >"$out.txt" 2>"$out.log"
+  rc=$?
+  set -e
+  ms=$((($(date +%s%N) - start) / 1000000))
+  time_of[$ex]=$((ms / 1000)).$((ms % 1000 / 100))
+  cat "$out.txt"
+  if [ "$rc" -ne 0 ]; then
+    echo "--- $lang/$name exited $rc; harness stderr in $out.log:" >&2
+    tail -n 20 "$out.log" >&2
+    overall=1
+  fi
+  # A driver's recovery case must have run (it needs a long_running task role).
+  if [ -f "$out.json" ] && ! python3 - "$out.json" <<'EOF'; then
+import json, sys
+r = json.load(open(sys.argv[1]))
+rec = [x for x in r["results"] if x["id"] == "driver/recover-task"]
+if r.get("plugin_type") == "driver" and rec and rec[0]["status"] not in ("pass", "xfail"):
+    sys.exit(f"driver/recover-task: {rec[0]['status']}: {rec[0].get('message', '')}")
+EOF
+    echo "--- $lang/$name: the recovery case must run and pass for a driver (give it a long_running task in scenarios.hcl)" >&2
+    rc=1
+    overall=1
+  fi
+  rc_of[$ex]=$rc
+done
+
+# --- matrix ----------------------------------------------------------------------
+echo
+echo "Conformance matrix (passed/failed/skipped per group; xfail counts as failed-expected, shown as +Nx)"
+files=()
+for ex in "${examples[@]}"; do
+  read -r lang name <<<"$ex"
+  files+=("$lang/$name=$reports/$lang-$name.json=${rc_of[$ex]}=${time_of[$ex]}")
+done
+python3 - "${files[@]}" <<'EOF'
+import json, os, sys
+groups = ["handshake", "base", "driver", "device", "nomad"]
+rows = []
+for arg in sys.argv[1:]:
+    name, path, rc, secs = arg.split("=")
+    if not os.path.exists(path):
+        rows.append([name, "?"] + ["no report"] * len(groups) + ["-", secs + "s", "ERROR rc=" + rc]); continue
+    r = json.load(open(path))
+    cells, total = [], {"pass": 0, "fail": 0, "skip": 0, "xfail": 0, "xpass": 0}
+    for g in groups:
+        c = {"pass": 0, "fail": 0, "skip": 0, "xfail": 0, "xpass": 0}
+        for x in r["results"]:
+            if x["id"].split("/")[0] == g:
+                c[x["status"]] += 1; total[x["status"]] += 1
+        cell = f'{c["pass"]}/{c["fail"] + c["xpass"]}/{c["skip"]}'
+        if c["xfail"]: cell += f'+{c["xfail"]}x'
+        cells.append(cell)
+    tot = f'{total["pass"]}/{total["fail"] + total["xpass"]}/{total["skip"]}' + (f'+{total["xfail"]}x' if total["xfail"] else "")
+    rows.append([name, r.get("plugin_type", "?")] + cells + [tot, secs + "s", "PASS" if rc == "0" else "FAIL"])
+head = ["plugin", "type"] + groups + ["total", "time", "verdict"]
+w = [max(len(str(row[i])) for row in rows + [head]) for i in range(len(head))]
+for row in [head] + rows:
+    print("  ".join(str(v).ljust(w[i]) for i, v in enumerate(row)))
+EOF
+echo "reports: $reports/<lang>-<name>.{json,xml,txt,log}"
+exit "$overall"
