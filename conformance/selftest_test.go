@@ -72,12 +72,22 @@ func failed(r *conformance.Report) []string {
 // pass (or skip) every other case of the groups it is run against.
 func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 	const hs, drv, dev = `^(handshake|nomad)/`, `^driver/`, `^device/`
+	// Cases that must pass, not merely not fail: a skip would hide a check
+	// that never ran.
+	mustPass := map[string][]string{
+		"clean-driver":         {"driver/capabilities", "driver/recover-task", "driver/signal", "driver/exec", "driver/exec-streaming"},
+		"without-signals-exec": {"driver/capabilities"},
+	}
 	for _, tc := range []struct {
 		fault, kind, run string
 		want             []string
 	}{
 		{"", "driver", ".", nil},
 		{"", "device", `^(handshake/reattach|base|device|nomad)/`, nil},
+		{"without-signals-exec", "driver", `^driver/(capabilities|signal|exec)`, nil},
+		{"caps-hide-signals", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
+		{"caps-hide-exec", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
+		{"exec-unimplemented", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities", "driver/exec", "driver/exec-streaming"}},
 		{"ignore-cookie", "driver", hs, []string{"handshake/cookie-enforced"}},
 		{"print-before-bind", "driver", `^handshake/`, []string{"handshake/listener-bound", "handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
 		{"pad-cert", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
@@ -116,6 +126,13 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			}
 			r := runHarness(t, args, tc.run)
 			require.NotEmpty(t, r.Results)
+			byID := map[string]conformance.Result{}
+			for _, x := range r.Results {
+				byID[x.ID] = x
+			}
+			for _, id := range mustPass[name] {
+				assert.Equal(t, conformance.StatusPass, byID[id].Status, "%s: %s", id, byID[id].Message)
+			}
 			got := failed(r)
 			want := append([]string(nil), tc.want...)
 			sort.Strings(want)

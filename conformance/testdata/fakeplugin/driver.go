@@ -23,6 +23,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -65,7 +67,9 @@ func (d *driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaReq
 }
 
 func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
-	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{SendSignals: true, Exec: true,
+	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{
+		SendSignals: !fault("caps-hide-signals") && !fault("without-signals-exec"),
+		Exec:        !fault("caps-hide-exec") && !fault("without-signals-exec"),
 		FsIsolation: driverpb.DriverCapabilities_NONE}}, nil
 }
 
@@ -357,6 +361,9 @@ func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingS
 }
 
 func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
+	if fault("without-signals-exec") {
+		return nil, status.Error(codes.Unimplemented, "this driver does not send signals")
+	}
 	t, err := d.get(r.GetTaskId())
 	if err != nil {
 		return nil, err
@@ -372,6 +379,9 @@ func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*
 }
 
 func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
+	if fault("exec-unimplemented") || fault("without-signals-exec") {
+		return nil, status.Error(codes.Unimplemented, "ExecTask is not implemented")
+	}
 	if _, err := d.get(r.GetTaskId()); err != nil {
 		return nil, err
 	}
@@ -397,6 +407,9 @@ func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*dr
 }
 
 func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
+	if fault("exec-unimplemented") || fault("without-signals-exec") {
+		return status.Error(codes.Unimplemented, "ExecTaskStreaming is not implemented")
+	}
 	first, err := s.Recv()
 	if err != nil {
 		return err
