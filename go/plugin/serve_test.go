@@ -2,12 +2,14 @@ package plugin
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -188,4 +190,72 @@ func TestServeSurvivesHostDeath(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("plugin did not exit after Shutdown")
 	}
+}
+
+func TestServeAutoMTLS(t *testing.T) {
+	client := goplugin.NewClient(&goplugin.ClientConfig{
+		HandshakeConfig:  Handshake,
+		Plugins:          ClientPlugins(),
+		Cmd:              selfCmd("driver"),
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		AutoMTLS:         true,
+		Logger:           hclog.NewNullLogger(),
+	})
+	t.Cleanup(client.Kill)
+	rpc, err := client.Client()
+	require.NoError(t, err)
+	raw, err := rpc.Dispense(NameBase)
+	require.NoError(t, err)
+	info, err := basepb.NewBasePluginClient(raw.(*grpc.ClientConn)).PluginInfo(ctxT(t), &basepb.PluginInfoRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, "fake", info.GetName())
+}
+
+// TestServeLogsJSON checks the plugin's stderr: hclog JSON lines with
+// @level, @message and a microsecond @timestamp.
+func TestServeLogsJSON(t *testing.T) {
+	cmd := selfCmd("driver")
+	cmd.Env = append(cmd.Env, cookie, "PLUGIN_PROTOCOL_VERSIONS=2")
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err)
+	conn, err := grpc.NewClient("unix://"+strings.Split(line, "|")[3], grpc.WithTransportCredentials(insecureCreds()))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = basepb.NewBasePluginClient(conn).PluginInfo(ctxT(t), &basepb.PluginInfoRequest{})
+	require.NoError(t, err)
+	var entry map[string]any
+	require.Eventually(t, func() bool {
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.Contains(l, "PluginInfo called") {
+				return json.Unmarshal([]byte(l), &entry) == nil
+			}
+		}
+		return false
+	}, 5*time.Second, 20*time.Millisecond, "stderr: %s", stderr.String())
+	assert.Equal(t, "info", entry["@level"])
+	assert.Equal(t, "PluginInfo called", entry["@message"])
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}`, entry["@timestamp"])
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
