@@ -112,7 +112,7 @@ class _BaseServicer(base_pb2_grpc.BasePluginServicer):  # type: ignore[misc]
         spec = self._p.config_spec
         if spec is None:
             return base_pb2.ConfigSchemaResponse()
-        return base_pb2.ConfigSchemaResponse(spec=hclspec.to_proto(spec))
+        return base_pb2.ConfigSchemaResponse(spec=hclspec._to_proto(spec))
 
     @unary("SetConfig")
     async def SetConfig(

@@ -329,7 +329,7 @@ def _from_ts(ts: timestamp_pb2.Timestamp) -> dt.datetime:
     return ts.ToDatetime(tzinfo=dt.UTC)
 
 
-def task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> TaskConfig:
+def _task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> TaskConfig:
     alloc = msg.resources.allocated_resources
     return TaskConfig(
         id=msg.id,
@@ -358,7 +358,7 @@ def task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> Ta
     )
 
 
-def task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
+def _task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
     msg = driver_pb2.TaskConfig.FromString(cfg._wire) if cfg._wire else driver_pb2.TaskConfig()
     msg.id = cfg.id
     msg.name = cfg.name
@@ -374,10 +374,10 @@ def task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
     return msg
 
 
-def handle_to_proto(handle: TaskHandle) -> driver_pb2.TaskHandle:
+def _handle_to_proto(handle: TaskHandle) -> driver_pb2.TaskHandle:
     return driver_pb2.TaskHandle(
         version=handle.version,
-        config=task_config_to_proto(handle.config),
+        config=_task_config_to_proto(handle.config),
         state=int(handle.state),  # type: ignore[arg-type]
         driver_state=handle.driver_state,
     )
@@ -429,7 +429,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         spec = self._p.task_config_spec
         if spec is None:
             return driver_pb2.TaskConfigSchemaResponse()
-        return driver_pb2.TaskConfigSchemaResponse(spec=hclspec.to_proto(spec))
+        return driver_pb2.TaskConfigSchemaResponse(spec=hclspec._to_proto(spec))
 
     @unary("Capabilities")
     async def Capabilities(self, request: Any, context: Any) -> Any:
@@ -458,16 +458,16 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
 
     @unary("StartTask")
     async def StartTask(self, request: Any, context: Any) -> Any:
-        task = task_config_from_proto(
+        task = _task_config_from_proto(
             request.task, self._p._decode_task_config(request.task.msgpack_driver_config)
         )
         handle = await self._p.start_task(task)
-        return driver_pb2.StartTaskResponse(handle=handle_to_proto(handle))
+        return driver_pb2.StartTaskResponse(handle=_handle_to_proto(handle))
 
     @unary("RecoverTask")
     async def RecoverTask(self, request: Any, context: Any) -> Any:
         cfg_msg = request.handle.config
-        task = task_config_from_proto(
+        task = _task_config_from_proto(
             cfg_msg, self._p._decode_task_config(cfg_msg.msgpack_driver_config)
         )
         if not task.id:
