@@ -2,17 +2,19 @@
 # Runs yurt-conformance against every example plugin of every language.
 #
 # Examples are found by directory, so a new one is picked up without editing
-# this script:
-#   examples/go/<name>      a Go main package at examples/go/cmd/<name> or examples/go/<name>
-#   examples/rust/<name>    a Cargo package (examples/rust/<name>/Cargo.toml) with one binary
-#   examples/python/<name>  one executable launcher file at the top of the directory
-# Each example must have examples/<lang>/<name>/conformance/plugin.hcl (plugin
-# config) and, for drivers, scenarios.hcl (task roles); expected-failures.txt is
-# optional. Binaries go to build/plugins/<lang>-<name>; reports to
-# build/conformance/<lang>-<name>.{json,xml,txt}. Plugins run with AutoMTLS (the
-# harness default). The script exits non-zero when any run fails, when an
-# example lacks its conformance files, or when a driver's recovery case did not
-# run.
+# this script; each has its conformance files in <dir>/conformance/:
+#   go      <dir> = examples/go/cmd/<name>   built by `make -C examples/go build`
+#                                            into build/plugins/<name>
+#   rust    <dir> = examples/rust/<name>     a Cargo package with one binary,
+#                                            release build copied to build/plugins/
+#   python  <dir> = examples/python/<name>   one executable launcher at its top
+#                                            (runs the repo .venv)
+# <dir>/conformance/plugin.hcl (the plugin config) is required; scenarios.hcl
+# (task roles, needed by drivers) and expected-failures.txt are optional.
+# Reports go to build/conformance/<lang>-<name>.{json,xml} (table in .txt,
+# harness stderr in .log). Plugins run with AutoMTLS (the harness default). The
+# script exits non-zero when any run fails, when an example lacks its
+# conformance files, or when a driver's recovery case did not pass.
 #
 # Usage: scripts/conformance.sh [LANG/NAME ...]   (default: every example)
 # Env:   CONFORMANCE_ARGS  extra yurt-conformance flags, e.g. "--run ^driver/ -v"
@@ -30,46 +32,34 @@ die() { printf 'conformance.sh: error: %s\n' "$*" >&2; exit 2; }
 
 # --- discovery: prints "lang name" lines -------------------------------------
 discover() {
-  local d name
-  for d in examples/go/*/; do
-    [ -d "$d" ] || continue
-    name=$(basename "$d")
-    case "$name" in cmd | internal | testdata | .*) continue ;; esac
-    if [ -d "examples/go/cmd/$name" ] || compgen -G "$d*.go" >/dev/null; then echo "go $name"; fi
+  local d
+  for d in examples/go/cmd/*/; do
+    [ -d "$d" ] && compgen -G "$d*.go" >/dev/null && echo "go $(basename "$d")"
   done
   for d in examples/rust/*/; do
     [ -f "${d}Cargo.toml" ] && echo "rust $(basename "$d")"
   done
   for d in examples/python/*/; do
-    [ -d "$d" ] || continue
-    [ -n "$(python_launchers "$d")" ] && echo "python $(basename "$d")"
+    [ -d "$d" ] && [ -n "$(python_launchers "$d")" ] && echo "python $(basename "$d")"
   done
   return 0
 }
 
 # Executable regular files at the top of a Python example directory.
-python_launchers() { find "$1" -maxdepth 1 -type f -perm -u+x ! -name '*.pyc' | LC_ALL=C sort; }
+python_launchers() { find "$1" -maxdepth 1 -type f -perm -u+x | LC_ALL=C sort; }
+
+example_dir() { # lang name
+  case "$1" in
+    go) echo "examples/go/cmd/$2" ;;
+    *) echo "examples/$1/$2" ;;
+  esac
+}
 
 # --- builds --------------------------------------------------------------------
-go_main_pkg() { # prints the package path relative to examples/go, or fails
-  local name=$1
-  if [ -d "examples/go/cmd/$name" ]; then echo "./cmd/$name"; return; fi
-  if [ "$(cd examples/go && go list -f '{{.Name}}' "./$name")" = main ]; then echo "./$name"; return; fi
-  return 1
-}
-
-build_go() {
-  local name=$1 pkg
-  pkg=$(go_main_pkg "$name") || die "examples/go/$name: no main package (expected examples/go/cmd/$name or a main package in examples/go/$name)"
-  say "build go/$name ($pkg)"
-  (cd examples/go && go build -p 2 -o "$plugins/go-$name" "$pkg")
-}
-
-build_rust() {
-  local name=$1 manifest="examples/rust/$1/Cargo.toml" meta bin
-  meta=$(cargo metadata --no-deps --format-version 1 --manifest-path "$manifest")
-  # The package and binary target whose manifest is this example's.
-  read -r pkg bin < <(python3 -c '
+# Prints "package binary" for a Rust example, from cargo metadata.
+rust_target() {
+  local manifest="examples/rust/$1/Cargo.toml"
+  cargo metadata --no-deps --format-version 1 --manifest-path "$manifest" | python3 -c '
 import json, os, sys
 m = json.load(sys.stdin); want = os.path.realpath(sys.argv[1])
 for p in m["packages"]:
@@ -77,27 +67,34 @@ for p in m["packages"]:
         bins = [t["name"] for t in p["targets"] if "bin" in t["kind"]]
         if len(bins) != 1:
             sys.exit(f"{sys.argv[1]}: expected exactly one binary target, found {bins}")
-        print(p["name"], bins[0]); break
+        print(p["name"], bins[0], m["target_directory"]); break
 else:
     sys.exit(f"{sys.argv[1]}: package not found in cargo metadata (is it a workspace member?)")
-' "$manifest" <<<"$meta") || die "examples/rust/$name: cannot find its binary"
+' "$manifest"
+}
+
+build_rust() {
+  local name=$1 pkg bin target_dir
+  read -r pkg bin target_dir < <(rust_target "$name") || die "examples/rust/$name: cannot find its binary"
+  [ -n "$bin" ] || die "examples/rust/$name: cannot find its binary"
   say "build rust/$name (package $pkg, binary $bin)"
-  cargo build --release -j 2 --quiet --manifest-path "$manifest" --bin "$bin"
-  local target_dir
-  target_dir=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$meta")
-  cp -f "$target_dir/release/$bin" "$plugins/rust-$name"
+  cargo build --release -j 2 --quiet --manifest-path "examples/rust/$name/Cargo.toml" --bin "$bin"
+  cp -f "$target_dir/release/$bin" "$plugins/$bin"
+  echo "$plugins/$bin" >"$plugins/.rust-$name.path"
 }
 
 python_launcher() { # prints the launcher path
   local name=$1 found
   found=$(python_launchers "examples/python/$name/")
-  [ "$(wc -l <<<"$found")" -eq 1 ] || die "examples/python/$name: expected exactly one executable launcher, found: $(tr '\n' ' ' <<<"$found")"
-  echo "$root/${found#./}"
+  [ -n "$found" ] && [ "$(wc -l <<<"$found")" -eq 1 ] ||
+    die "examples/python/$name: expected exactly one executable launcher, found: $(tr '\n' ' ' <<<"$found")"
+  echo "$root/$found"
 }
 
 plugin_path() { # lang name -> executable path
   case "$1" in
-    go | rust) echo "$plugins/$1-$2" ;;
+    go) echo "$plugins/$2" ;;
+    rust) cat "$plugins/.rust-$2.path" ;;
     python) python_launcher "$2" ;;
   esac
 }
@@ -117,19 +114,23 @@ fi
 say "build yurt-conformance"
 make --no-print-directory -C conformance build >&2
 
-need_venv=0
+need_go=0 need_venv=0
 for ex in "${examples[@]}"; do
   read -r lang name <<<"$ex"
-  dir="examples/$lang/$name"
+  dir=$(example_dir "$lang" "$name")
   [ -d "$dir" ] || die "$dir: no such example"
   [ -f "$dir/conformance/plugin.hcl" ] || die "$dir/conformance/plugin.hcl: missing (every example needs its plugin config for the harness)"
   case "$lang" in
-    go) build_go "$name" ;;
+    go) need_go=1 ;;
     rust) build_rust "$name" ;;
     python) need_venv=1 ;;
     *) die "unknown language $lang (expected go, rust or python)" ;;
   esac
 done
+if [ "$need_go" = 1 ]; then
+  say "build go examples"
+  make --no-print-directory -C examples/go build PLUGIN_DIR="$plugins" >&2
+fi
 if [ "$need_venv" = 1 ]; then
   say "python venv"
   make --no-print-directory -C sdk-python venv >&2
@@ -139,7 +140,7 @@ declare -A rc_of time_of
 overall=0
 for ex in "${examples[@]}"; do
   read -r lang name <<<"$ex"
-  dir="examples/$lang/$name/conformance"
+  dir="$(example_dir "$lang" "$name")/conformance"
   out="$reports/$lang-$name"
   args=(--plugin "$(plugin_path "$lang" "$name")" --config "$dir/plugin.hcl" --json "$out.json" --junit "$out.xml")
   [ -f "$dir/scenarios.hcl" ] && args+=(--scenarios "$dir/scenarios.hcl")
