@@ -78,7 +78,7 @@ build_rust() {
   read -r pkg bin target_dir < <(rust_target "$name") || die "examples/rust/$name: cannot find its binary"
   [ -n "$bin" ] || die "examples/rust/$name: cannot find its binary"
   say "build rust/$name (package $pkg, binary $bin)"
-  cargo build --release -j 2 --quiet --manifest-path "examples/rust/$name/Cargo.toml" --bin "$bin"
+  cargo build --release -j 2 --manifest-path "examples/rust/$name/Cargo.toml" --bin "$bin"
   cp -f "$target_dir/release/$bin" "$plugins/$bin"
   echo "$plugins/$bin" >"$plugins/.rust-$name.path"
 }
@@ -147,6 +147,7 @@ for ex in "${examples[@]}"; do
   [ -f "$dir/expected-failures.txt" ] && args+=(--expected-failures "$dir/expected-failures.txt")
   # shellcheck disable=SC2206 # word splitting of the extra flags is intended
   [ -n "${CONFORMANCE_ARGS:-}" ] && args+=($CONFORMANCE_ARGS)
+  rm -f "$out".json "$out".xml "$out".txt "$out".log # no stale report stands in for a run that wrote none
   say "run $lang/$name"
   start=$(date +%s%N)
   set +e
