@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import msgpack
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -442,3 +443,34 @@ def test_shutdown_does_not_wait_for_executor_threads(tmp_path: Path) -> None:
         took = _shutdown_and_wait(ch, plugin.proc)
         assert took < 2.0
         assert plugin.proc.returncode == 0
+
+
+def test_automtls_relay_carries_large_messages(host_cert: tuple[bytes, bytes]) -> None:
+    """A config well over gRPC's default 4 MiB crosses the TLS relay intact."""
+    cert_pem, key_pem = host_cert
+    devices = [f"device-{i:07d}-" + "x" * 40 for i in range(120_000)]  # ~6 MiB
+    blob = msgpack.packb({"devices": devices})
+    assert len(blob) > 5 * 1024 * 1024
+    with running(SAMPLE, host_env(PLUGIN_CLIENT_CERT=cert_pem.decode())) as plugin:
+        bridge = TLSBridge(plugin.handshake, cert_pem, key_pem)
+        try:
+            with grpc.insecure_channel(
+                bridge.target,
+                options=[
+                    ("grpc.max_send_message_length", 64 << 20),
+                    ("grpc.max_receive_message_length", 64 << 20),
+                ],
+            ) as ch:
+                base_pb2_grpc.BasePluginStub(ch).SetConfig(
+                    base_pb2.SetConfigRequest(msgpack_config=blob), timeout=60
+                )
+                stream = device_pb2_grpc.DevicePluginStub(ch).Fingerprint(
+                    device_pb2.FingerprintRequest(),
+                    timeout=60,
+                )
+                first = next(iter(stream))
+                ids = [d.ID for d in first.device_group[0].devices]
+                assert ids == devices
+                stream.cancel()
+        finally:
+            bridge.close()
