@@ -474,3 +474,24 @@ def test_automtls_relay_carries_large_messages(host_cert: tuple[bytes, bytes]) -
                 stream.cancel()
         finally:
             bridge.close()
+
+
+@pytest.mark.parametrize("automtls", [False, True], ids=["plaintext", "automtls"])
+def test_tcp_listener_in_the_port_range(host_cert: tuple[bytes, bytes], automtls: bool) -> None:
+    cert_pem, key_pem = host_cert
+    env = host_env(SAMPLE_NETWORK="tcp", PLUGIN_MIN_PORT="21000", PLUGIN_MAX_PORT="21999")
+    if automtls:
+        env["PLUGIN_CLIENT_CERT"] = cert_pem.decode()
+    with running(SAMPLE, env) as plugin:
+        h = plugin.handshake
+        assert h.network == "tcp"
+        assert 21000 <= int(h.address.rsplit(":", 1)[1]) <= 21999
+        assert (h.cert_der is not None) is automtls
+        bridge = TLSBridge(h, cert_pem, key_pem) if automtls else None
+        try:
+            with _channel(bridge.target if bridge else plugin.target) as ch:
+                assert _health(ch) == health_pb2.HealthCheckResponse.SERVING
+                assert _shutdown_and_wait(ch, plugin.proc) < 2.0
+        finally:
+            if bridge:
+                bridge.close()
