@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import pty
+import pwd
 import shutil
 import signal as signals
 import struct
@@ -205,6 +206,11 @@ class PyExec(yurt.DriverPlugin):
             command = found
         elif not os.access(command, os.X_OK):
             raise PluginError(f"task.config.command: {command!r} is not an executable file")
+        if task.user:
+            try:
+                pwd.getpwnam(task.user)
+            except KeyError:
+                raise PluginError(f"task.user: no such user {task.user!r}") from None
         state_dir = self._state_root() / task.id.replace("/", "_")
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in ("pid.json", "exit.json"):
@@ -224,6 +230,7 @@ class PyExec(yurt.DriverPlugin):
                     "cwd": cwd,
                     "stdout_path": task.stdout_path,
                     "stderr_path": task.stderr_path,
+                    "user": task.user,
                 }
             )
         )

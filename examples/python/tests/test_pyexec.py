@@ -328,3 +328,34 @@ def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> N
     assert time.monotonic() - start < 2.0
     os.kill(pid, 0)  # the task outlives the plugin (no exception: still there)
     os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
+    resp = driver.stub.StartTask(
+        driver_pb2.StartTaskRequest(
+            task=driver_pb2.TaskConfig(
+                id="u1",
+                user="nobody",
+                msgpack_driver_config=msgpack.packb({"command": "id", "args": ["-un"]}),
+                env={"PATH": os.environ["PATH"]},
+                stdout_path=str(tmp_path / "u1.stdout"),
+            )
+        ),
+        timeout=20,
+    )
+    assert resp.handle.driver_state
+    assert driver.wait("u1").exit_code == 0
+    assert (tmp_path / "u1.stdout").read_text() == "nobody\n"
+    with pytest.raises(grpc.RpcError) as err:
+        driver.stub.StartTask(
+            driver_pb2.StartTaskRequest(
+                task=driver_pb2.TaskConfig(
+                    id="u2",
+                    user="no-such-user-yurt",
+                    msgpack_driver_config=msgpack.packb({"command": "id"}),
+                )
+            ),
+            timeout=20,
+        )
+    assert err.value.details() == "task.user: no such user 'no-such-user-yurt'"
