@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import msgpack
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -403,3 +404,94 @@ def test_launch_helper_rejects_stray_stdout(tmp_path: Path) -> None:
     script.write_text("print('hello')\nimport time; time.sleep(5)\n")
     with pytest.raises(Exception, match="Unrecognized remote plugin message"):
         launch(script, host_env(), timeout=10)
+
+
+def test_an_unnamed_plugin_is_refused_before_the_handshake(tmp_path: Path) -> None:
+    script = tmp_path / "unnamed.py"
+    script.write_text(
+        "import yurt\nclass P(yurt.DevicePlugin):\n    task_config_type = int\nyurt.serve(P())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=host_env(), capture_output=True, timeout=30, check=False
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    assert b"plugin definition: P.name: expected a non-empty string, got ''" in proc.stderr
+    assert b"P.task_config_type: expected a dataclass or None" in proc.stderr
+
+
+_BLOCKING_PLUGIN = """
+import asyncio, time
+import yurt
+
+class P(yurt.DevicePlugin):
+    name = "blocking"
+
+    async def set_config(self, config, agent):
+        # A long blocking call parked in the default executor.
+        asyncio.get_running_loop().run_in_executor(None, time.sleep, 60)
+
+yurt.serve(P())
+"""
+
+
+def test_shutdown_does_not_wait_for_executor_threads(tmp_path: Path) -> None:
+    script = tmp_path / "blocking.py"
+    script.write_text(_BLOCKING_PLUGIN)
+    with running(script, host_env()) as plugin, _channel(plugin.target) as ch:
+        base_pb2_grpc.BasePluginStub(ch).SetConfig(base_pb2.SetConfigRequest(), timeout=10)
+        took = _shutdown_and_wait(ch, plugin.proc)
+        assert took < 2.0
+        assert plugin.proc.returncode == 0
+
+
+def test_automtls_relay_carries_large_messages(host_cert: tuple[bytes, bytes]) -> None:
+    """A config well over gRPC's default 4 MiB crosses the TLS relay intact."""
+    cert_pem, key_pem = host_cert
+    devices = [f"device-{i:07d}-" + "x" * 40 for i in range(120_000)]  # ~6 MiB
+    blob = msgpack.packb({"devices": devices})
+    assert len(blob) > 5 * 1024 * 1024
+    with running(SAMPLE, host_env(PLUGIN_CLIENT_CERT=cert_pem.decode())) as plugin:
+        bridge = TLSBridge(plugin.handshake, cert_pem, key_pem)
+        try:
+            with grpc.insecure_channel(
+                bridge.target,
+                options=[
+                    ("grpc.max_send_message_length", 64 << 20),
+                    ("grpc.max_receive_message_length", 64 << 20),
+                ],
+            ) as ch:
+                base_pb2_grpc.BasePluginStub(ch).SetConfig(
+                    base_pb2.SetConfigRequest(msgpack_config=blob), timeout=60
+                )
+                stream = device_pb2_grpc.DevicePluginStub(ch).Fingerprint(
+                    device_pb2.FingerprintRequest(),
+                    timeout=60,
+                )
+                first = next(iter(stream))
+                ids = [d.ID for d in first.device_group[0].devices]
+                assert ids == devices
+                stream.cancel()
+        finally:
+            bridge.close()
+
+
+@pytest.mark.parametrize("automtls", [False, True], ids=["plaintext", "automtls"])
+def test_tcp_listener_in_the_port_range(host_cert: tuple[bytes, bytes], automtls: bool) -> None:
+    cert_pem, key_pem = host_cert
+    env = host_env(SAMPLE_NETWORK="tcp", PLUGIN_MIN_PORT="21000", PLUGIN_MAX_PORT="21999")
+    if automtls:
+        env["PLUGIN_CLIENT_CERT"] = cert_pem.decode()
+    with running(SAMPLE, env) as plugin:
+        h = plugin.handshake
+        assert h.network == "tcp"
+        assert 21000 <= int(h.address.rsplit(":", 1)[1]) <= 21999
+        assert (h.cert_der is not None) is automtls
+        bridge = TLSBridge(h, cert_pem, key_pem) if automtls else None
+        try:
+            with _channel(bridge.target if bridge else plugin.target) as ch:
+                assert _health(ch) == health_pb2.HealthCheckResponse.SERVING
+                assert _shutdown_and_wait(ch, plugin.proc) < 2.0
+        finally:
+            if bridge:
+                bridge.close()

@@ -18,17 +18,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
+import pty
+import pwd
 import shutil
 import signal as signals
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yurt
 from yurt import hclspec
@@ -36,6 +43,7 @@ from yurt.driver import (
     Capabilities,
     CpuUsage,
     ExecResult,
+    ExecSession,
     ExitResult,
     Fingerprint,
     HealthState,
@@ -46,6 +54,7 @@ from yurt.driver import (
     TaskState,
     TaskStats,
     TaskStatus,
+    TerminalSize,
 )
 from yurt.errors import PluginError, TaskNotFoundError
 
@@ -197,6 +206,11 @@ class PyExec(yurt.DriverPlugin):
             command = found
         elif not os.access(command, os.X_OK):
             raise PluginError(f"task.config.command: {command!r} is not an executable file")
+        if task.user:
+            try:
+                pwd.getpwnam(task.user)
+            except KeyError:
+                raise PluginError(f"task.user: no such user {task.user!r}") from None
         state_dir = self._state_root() / task.id.replace("/", "_")
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in ("pid.json", "exit.json"):
@@ -216,6 +230,7 @@ class PyExec(yurt.DriverPlugin):
                     "cwd": cwd,
                     "stdout_path": task.stdout_path,
                     "stderr_path": task.stderr_path,
+                    "user": task.user,
                 }
             )
         )
@@ -246,8 +261,9 @@ class PyExec(yurt.DriverPlugin):
             supervisor_pid=supervisor.pid,
             started_at=started["started_at"],
         )
-        # Reap the supervisor when it ends so no zombie lingers while we live.
-        asyncio.get_running_loop().run_in_executor(None, supervisor.wait)
+        # Reap the supervisor when it ends so no zombie lingers while we live;
+        # a daemon thread, so it never holds up the plugin's exit.
+        threading.Thread(target=supervisor.wait, name=f"reap-{task.id}", daemon=True).start()
         self.tasks[task.id] = Task(state=state, name=task.name, env=env, cwd=cwd)
         handle = TaskHandle(config=task, state=TaskState.RUNNING)
         handle.set_state(state)
@@ -377,6 +393,42 @@ class PyExec(yurt.DriverPlugin):
             raise PluginError(f"task {task_id!r} has exited; cannot signal it")
         self._signal_group(task, _parse_signal(signal, signals.SIGINT))
 
+    async def exec_task_streaming(self, session: ExecSession) -> ExitResult:
+        task = self._task(session.task_id)
+        env = task.env or {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        if session.tty:
+            return await _exec_tty(session, env, task.cwd or None)
+        proc = await asyncio.create_subprocess_exec(
+            *session.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=task.cwd or None,
+            start_new_session=True,
+        )
+        if proc.stdin is None or proc.stdout is None or proc.stderr is None:
+            raise PluginError("exec: the command's pipes could not be created")
+
+        async def feed(writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError):
+                while data := await session.read_stdin():
+                    writer.write(data)
+                    await writer.drain()
+            writer.close()
+
+        async def drain(reader: asyncio.StreamReader, write: Any) -> None:
+            while data := await reader.read(4096):
+                await write(data)
+
+        feeder = asyncio.create_task(feed(proc.stdin))
+        await asyncio.gather(
+            drain(proc.stdout, session.write_stdout), drain(proc.stderr, session.write_stderr)
+        )
+        code = await proc.wait()
+        feeder.cancel()
+        return _exit_from_status(code)
+
     async def exec_task(self, task_id: str, command: list[str], timeout: float) -> ExecResult:
         task = self._task(task_id)
         if not command:
@@ -398,9 +450,73 @@ class PyExec(yurt.DriverPlugin):
                 os.killpg(proc.pid, signals.SIGKILL)
             out, err = await proc.communicate()
         code = proc.returncode if proc.returncode is not None else -1
-        if code < 0:
-            return ExecResult(out, err, ExitResult(exit_code=128 - code, signal=-code))
-        return ExecResult(out, err, ExitResult(exit_code=code))
+        return ExecResult(out, err, _exit_from_status(code))
+
+
+def _exit_from_status(code: int) -> ExitResult:
+    """A Popen returncode as Nomad reports it: 128+N and the signal when killed."""
+    if code < 0:
+        return ExitResult(exit_code=128 - code, signal=-code)
+    return ExitResult(exit_code=code)
+
+
+def _set_winsize(fd: int, size: TerminalSize | None) -> None:
+    if size is not None and size.height > 0 and size.width > 0:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size.height, size.width, 0, 0))
+
+
+async def _exec_tty(session: ExecSession, env: dict[str, str], cwd: str | None) -> ExitResult:
+    """Run the command on a fresh pseudo-terminal; output arrives on stdout only."""
+    master, slave = pty.openpty()
+    _set_winsize(master, session.size)
+    session.on_resize = lambda size: _set_winsize(master, size)
+
+    def make_controlling_tty() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        session.command,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=cwd,
+        preexec_fn=make_controlling_tty,
+        close_fds=True,
+    )
+    os.close(slave)
+    loop = asyncio.get_running_loop()
+    output: asyncio.Queue[bytes] = asyncio.Queue()
+
+    def readable() -> None:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # EIO: the terminal's last writer is gone
+            data = b""
+        if not data:
+            loop.remove_reader(master)
+        output.put_nowait(data)
+
+    loop.add_reader(master, readable)
+
+    async def feed() -> None:
+        while data := await session.read_stdin():
+            with contextlib.suppress(OSError):
+                os.write(master, data)
+        with contextlib.suppress(OSError):
+            os.write(master, b"\x04")  # EOF for a canonical-mode terminal
+
+    feeder = asyncio.create_task(feed())
+    try:
+        while data := await output.get():
+            await session.write_stdout(data)
+        code = await loop.run_in_executor(None, proc.wait)
+    finally:
+        feeder.cancel()
+        loop.remove_reader(master)
+        os.close(master)
+    return _exit_from_status(code)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tupl
     return grpc.StatusCode.UNKNOWN, str(exc) or type(exc).__name__, ()
 
 
-def _report(exc: Exception, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
+def report(exc: Exception, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
     code, message, trailers = status_for(exc, rpc)
     if code == grpc.StatusCode.UNKNOWN and not hasattr(exc, "task_id"):
         log.error(f"{rpc} failed", exc_info=exc)
@@ -62,7 +62,7 @@ def unary(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                code, message, trailers = _report(exc, rpc)
+                code, message, trailers = report(exc, rpc)
                 await context.abort(code, message, trailers)
                 raise  # unreachable: abort raises
 
@@ -87,7 +87,7 @@ def stream(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                code, message, trailers = _report(exc, rpc)
+                code, message, trailers = report(exc, rpc)
                 await context.abort(code, message, trailers)
 
         return inner

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, Protocol
 
@@ -57,6 +57,8 @@ class ServedPlugin(Protocol):
     """What serve() needs from a plugin object (BasePlugin implements it)."""
 
     def _yurt_register(self, server: grpc.aio.Server) -> None: ...
+
+    def _yurt_problems(self) -> list[str]: ...
 
     async def _yurt_on_shutdown(self) -> None: ...
 
@@ -239,6 +241,28 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
     return 0
 
 
+def _run_loop(main: Coroutine[Any, Any, int]) -> int:
+    """asyncio.run without its final wait for executor threads.
+
+    asyncio.run joins the default executor on exit, so a plugin that parked a
+    long blocking call there (waiting on a child process, say) would outlive
+    Shutdown; go-plugin SIGKILLs after 2 s. Pending tasks still get cancelled.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(main)
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(
+                    asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), 0.5)
+                )
+
+
 def serve(
     plugin: ServedPlugin,
     *,
@@ -256,13 +280,18 @@ def serve(
         sys.stderr.write(str(exc).rstrip("\n") + "\n")
         sys.stderr.flush()
         os._exit(1)
+    problems = plugin._yurt_problems()
+    if problems:
+        sys.stderr.write("".join(f"plugin definition: {p}\n" for p in problems))
+        sys.stderr.flush()
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     _log.install(os.dup(2))
     for warning in launch.warnings:
         log.warning(warning)
     try:
-        code = asyncio.run(_serve_async(plugin, launch, network))
+        code = _run_loop(_serve_async(plugin, launch, network))
     except HandshakeError as exc:
         log.error(str(exc))
         code = 1

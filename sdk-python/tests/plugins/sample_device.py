@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -43,4 +44,6 @@ class Sample(yurt.DevicePlugin):
 
 
 if __name__ == "__main__":
-    yurt.serve(Sample())
+    network = os.environ.get("SAMPLE_NETWORK", "auto")
+    assert network in ("auto", "unix", "tcp")
+    yurt.serve(Sample(), network=network)  # type: ignore[arg-type]
