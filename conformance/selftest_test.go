@@ -120,6 +120,9 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			name = "clean-" + tc.kind
 		}
 		t.Run(name, func(t *testing.T) {
+			// The variants are independent processes and mostly wait on
+			// timeouts, so they overlap well (go test -parallel, GOMAXPROCS by default).
+			t.Parallel()
 			args := []string{tc.kind}
 			if tc.fault != "" {
 				args = []string{"-fault=" + tc.fault, tc.kind}
