@@ -162,6 +162,22 @@ for ex in "${examples[@]}"; do
     tail -n 20 "$out.log" >&2
     overall=1
   fi
+  # The JUnit file is for CI dashboards: it must parse and count what the JSON says.
+  if [ -f "$out.json" ] && ! python3 - "$out.json" "$out.xml" <<'EOF'; then
+import json, sys, xml.etree.ElementTree as ET
+r = json.load(open(sys.argv[1]))
+try:
+    root = ET.parse(sys.argv[2]).getroot()
+except (OSError, ET.ParseError) as e:
+    sys.exit(f"{sys.argv[2]}: {e}")
+n = len(r["results"])
+if root.tag != "testsuites" or int(root.get("tests", -1)) != n or len(list(root.iter("testcase"))) != n:
+    sys.exit(f"{sys.argv[2]}: expected <testsuites tests=\"{n}\"> with {n} testcases, as in {sys.argv[1]}")
+EOF
+    echo "--- $lang/$name: the JUnit report does not parse or disagrees with the JSON report" >&2
+    rc=1
+    overall=1
+  fi
   # A driver's recovery case must have run (it needs a long_running task role).
   if [ -f "$out.json" ] && ! python3 - "$out.json" <<'EOF'; then
 import json, sys
