@@ -241,6 +241,10 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
     return 0
 
 
+def _ignore_interrupt(signum: int, frame: object) -> None:
+    log.log(_log.TRACE, "plugin received interrupt signal, ignoring")
+
+
 def _run_loop(main: Coroutine[Any, Any, int]) -> int:
     """asyncio.run without its final wait for executor threads.
 
@@ -285,8 +289,11 @@ def serve(
         sys.stderr.write("".join(f"plugin definition: {p}\n" for p in problems))
         sys.stderr.flush()
         os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    # Ignore SIGINT with a handler, not SIG_IGN: an ignored disposition is
+    # inherited across exec (tasks and exec sessions could never be
+    # interrupted), a handler is reset to the default there.
+    signal.signal(signal.SIGINT, _ignore_interrupt)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # EPIPE instead; children get SIG_DFL back
     _log.install(os.dup(2))
     for warning in launch.warnings:
         log.warning(warning)
