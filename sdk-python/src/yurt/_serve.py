@@ -127,6 +127,17 @@ def _bind_grpc(server: grpc.aio.Server, target: str) -> int:
 
 async def _listen(server: grpc.aio.Server, launch: LaunchEnv, network: Network) -> _Listening:
     """Bind the public listener (directly, or via the TLS relay) before start()."""
+    created: list[str] = []
+    try:
+        return await _listen_inner(server, launch, network, created)
+    except BaseException:
+        remove_paths(created)  # no stray sockets or private dirs after a failed start
+        raise
+
+
+async def _listen_inner(
+    server: grpc.aio.Server, launch: LaunchEnv, network: Network, created: list[str]
+) -> _Listening:
     relay: TLSRelay | None = None
     backend_dir: str | None = None
     cert_field = ""
@@ -138,6 +149,7 @@ async def _listen(server: grpc.aio.Server, launch: LaunchEnv, network: Network) 
             raise HandshakeError(str(exc)) from None
         own = generate_server_certificate()
         backend_dir = tempfile.mkdtemp(prefix="yurt-grpc-")
+        created.append(backend_dir)
         backend = os.path.join(backend_dir, "grpc.sock")
         if _bind_grpc(server, f"unix:{backend}") == 0:
             raise HandshakeError(f"cannot bind the internal gRPC socket {backend!r}")
@@ -158,6 +170,7 @@ async def _listen(server: grpc.aio.Server, launch: LaunchEnv, network: Network) 
             errors.append(str(exc))
             log.warning("unix socket unavailable, falling back to TCP", extra={"error": str(exc)})
         else:
+            created.append(path)
             if gid is not None:
                 apply_socket_group(path, gid)
             cleanup = [path] + ([backend_dir] if backend_dir else [])
