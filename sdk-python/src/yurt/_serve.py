@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -41,8 +41,9 @@ from ._proto.plugin import (
     grpc_stdio_pb2_grpc,
 )
 from ._stdio import STDOUT, StdioHub, redirect_process_stdio
-from ._tls import generate_server_certificate, load_client_certificate
-from ._tlsproxy import TLSRelay, server_ssl_context
+
+if TYPE_CHECKING:
+    from ._tlsproxy import TLSRelay
 
 __all__ = ["Network", "ServedPlugin", "serve"]
 
@@ -143,6 +144,11 @@ async def _listen_inner(
     cert_field = ""
     gid = resolve_group(launch.socket_group) if launch.socket_group else None
     if launch.client_cert_pem is not None:
+        # cryptography is imported only when the host asks for AutoMTLS
+        # (a tenth of the SDK's import time).
+        from ._tls import generate_server_certificate, load_client_certificate
+        from ._tlsproxy import TLSRelay, server_ssl_context
+
         try:
             client_pem = load_client_certificate(launch.client_cert_pem)
         except ValueError as exc:
