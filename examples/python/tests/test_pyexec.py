@@ -374,3 +374,15 @@ def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> Non
     )
     assert resp.stdout == b""
     assert (resp.result.exit_code, resp.result.signal) == (128 + signal.SIGINT, signal.SIGINT)
+
+
+def test_failed_start_cleans_up(driver: Driver, tmp_path: Path) -> None:
+    # A directory passes the executable check but cannot be exec'd.
+    with pytest.raises(grpc.RpcError) as err:
+        driver.start("f1", str(tmp_path), [], tmp_path)
+    assert "failed to start task 'f1'" in (err.value.details() or "")
+    assert "Permission denied" in (err.value.details() or "")
+    assert not (tmp_path / "state" / "f1").exists()
+    # The id is free again: nothing half-started is remembered.
+    driver.start("f1", "true", [], tmp_path)
+    assert driver.wait("f1").exit_code == 0
