@@ -246,12 +246,17 @@ class PyExec(yurt.DriverPlugin):
         exit_file = state_dir / "exit.json"
         deadline = time.monotonic() + 10
         while not pid_file.exists():
+            failure = None
             if exit_file.exists():
                 error = json.loads(exit_file.read_text()).get("error", "unknown error")
-                raise PluginError(f"failed to start task {task.id!r}: {error}")
-            if time.monotonic() > deadline or supervisor.poll() not in (None, 0):
+                failure = f"failed to start task {task.id!r}: {error}"
+            elif time.monotonic() > deadline or supervisor.poll() not in (None, 0):
                 supervisor.kill()
-                raise PluginError(f"failed to start task {task.id!r}: supervisor did not start it")
+                failure = f"failed to start task {task.id!r}: supervisor did not start it"
+            if failure is not None:
+                supervisor.wait()
+                shutil.rmtree(state_dir, ignore_errors=True)  # leave nothing behind
+                raise PluginError(failure)
             await asyncio.sleep(POLL_S)
         started = json.loads(pid_file.read_text())
         state = State(

@@ -359,3 +359,30 @@ def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
             timeout=20,
         )
     assert err.value.details() == "task.user: no such user 'no-such-user-yurt'"
+
+
+def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> None:
+    """The plugin ignores SIGINT, but commands it runs must not inherit that."""
+    driver.start("i1", "sleep", ["30"], tmp_path)
+    resp = driver.stub.ExecTask(
+        driver_pb2.ExecTaskRequest(
+            task_id="i1",
+            command=["sh", "-c", "kill -INT $$; echo survived"],
+            timeout=duration_pb2.Duration(seconds=10),
+        ),
+        timeout=20,
+    )
+    assert resp.stdout == b""
+    assert (resp.result.exit_code, resp.result.signal) == (128 + signal.SIGINT, signal.SIGINT)
+
+
+def test_failed_start_cleans_up(driver: Driver, tmp_path: Path) -> None:
+    # A directory passes the executable check but cannot be exec'd.
+    with pytest.raises(grpc.RpcError) as err:
+        driver.start("f1", str(tmp_path), [], tmp_path)
+    assert "failed to start task 'f1'" in (err.value.details() or "")
+    assert "Permission denied" in (err.value.details() or "")
+    assert not (tmp_path / "state" / "f1").exists()
+    # The id is free again: nothing half-started is remembered.
+    driver.start("f1", "true", [], tmp_path)
+    assert driver.wait("f1").exit_code == 0

@@ -28,6 +28,10 @@ class Sample(yurt.DevicePlugin):
     )
     config_type = Config
 
+    async def set_config(self, config: Config | None, agent: yurt.AgentConfig | None) -> None:
+        print("sample configured")  # reaches the host through GRPCStdio
+        await super().set_config(config, agent)
+
     async def fingerprint(self) -> AsyncIterator[list[DeviceGroup]]:
         ids = self.config.devices if self.config else ["d0"]
         yield [DeviceGroup("yurt", "sample", "s", tuple(Device(i) for i in ids))]
