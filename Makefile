@@ -69,6 +69,7 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	$(MAKE) -C examples/go build test
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
+	$(MAKE) conformance
 
 .PHONY: build
 build: ## Build the yurt host and tools into build/bin, example plugins into build/plugins
@@ -81,8 +82,8 @@ demo: tools build ## The main job: start `yurt agent -dev`, run tasks through th
 	./scripts/demo.sh
 
 .PHONY: conformance
-conformance: ## Run the conformance harness against every example plugin
-	@echo "make conformance: not built yet (the conformance harness has not landed)" >&2; exit 1
+conformance: tools ## Run yurt-conformance against every example plugin; reports in build/conformance/
+	./scripts/conformance.sh
 
 .PHONY: bench
 bench: ## Benchmarks across languages

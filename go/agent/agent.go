@@ -129,6 +129,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	for _, pi := range a.plugins {
 		go pi.monitor()
 	}
+	go a.watchLogmons()
 	ok = true
 	return a, nil
 }

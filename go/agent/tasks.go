@@ -493,3 +493,51 @@ func (a *Agent) recoverTasks(pi *pluginInst) {
 		go a.wait(t, pi, gen)
 	}
 }
+
+// watchLogmons restarts the log collector of a running task if it died. A
+// task that writes while its collector is gone gets SIGPIPE, so the window
+// is kept short.
+func (a *Agent) watchLogmons() {
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-t.C:
+		}
+		a.mu.Lock()
+		var running []*task
+		for _, tk := range a.tasks {
+			tk.mu.Lock()
+			if !tk.finished && (tk.state == api.StateRunning || tk.state == api.StateStopping) {
+				running = append(running, tk)
+			}
+			tk.mu.Unlock()
+		}
+		a.mu.Unlock()
+		for _, tk := range running {
+			if _, ok := logmon.Running(tk.spec.TaskDir); ok {
+				continue
+			}
+			tk.mu.Lock()
+			fin := tk.finished
+			tk.mu.Unlock()
+			if fin {
+				continue
+			}
+			if _, err := logmon.Start(a.logmonCmd, logmonConfig(tk)); err != nil {
+				a.log.Error("restarting log collector", "task", tk.spec.ID, "error", err)
+				continue
+			}
+			tk.mu.Lock()
+			fin = tk.finished
+			tk.mu.Unlock()
+			if fin { // the task ended meanwhile; finish may have missed this collector
+				_ = logmon.Stop(tk.spec.TaskDir, 5*time.Second)
+				continue
+			}
+			a.events.add(api.Event{Source: "agent", TaskID: tk.spec.ID, TaskName: tk.spec.Name, Message: "log collector died; restarted"})
+		}
+	}
+}
