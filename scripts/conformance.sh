@@ -6,7 +6,7 @@
 #   go      <dir> = examples/go/cmd/<name>   built by `make -C examples/go build`
 #                                            into build/plugins/<name>
 #   rust    <dir> = examples/rust/<name>     a Cargo package with one binary,
-#                                            release build copied to build/plugins/
+#                                            built (--locked, -j 2) and copied to build/plugins/
 #   python  <dir> = examples/python/<name>   one executable launcher at its top
 #                                            (runs the repo .venv)
 # <dir>/conformance/plugin.hcl (the plugin config) is required; scenarios.hcl
@@ -18,6 +18,9 @@
 #
 # Usage: scripts/conformance.sh [LANG/NAME ...]   (default: every example)
 # Env:   CONFORMANCE_ARGS  extra yurt-conformance flags, e.g. "--run ^driver/ -v"
+#        CONFORMANCE_CARGO_PROFILE  release (default) or dev; dev reuses the
+#                          debug build that `make -C sdk-rust test` already made
+#                          (a cold release build takes many minutes on 2 cores)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,8 +81,14 @@ build_rust() {
   read -r pkg bin target_dir < <(rust_target "$name") || die "examples/rust/$name: cannot find its binary"
   [ -n "$bin" ] || die "examples/rust/$name: cannot find its binary"
   say "build rust/$name (package $pkg, binary $bin)"
-  cargo build --release -j 2 --manifest-path "examples/rust/$name/Cargo.toml" --bin "$bin"
-  cp -f "$target_dir/release/$bin" "$plugins/$bin"
+  local profile=${CONFORMANCE_CARGO_PROFILE:-release} out_dir
+  case "$profile" in
+    release) out_dir=release ;;
+    dev) out_dir=debug ;;
+    *) die "CONFORMANCE_CARGO_PROFILE: expected release or dev, got $profile" ;;
+  esac
+  cargo build --locked -j 2 --profile "$profile" --manifest-path "examples/rust/$name/Cargo.toml" --bin "$bin"
+  cp -f "$target_dir/$out_dir/$bin" "$plugins/$bin"
   echo "$plugins/$bin" >"$plugins/.rust-$name.path"
 }
 
