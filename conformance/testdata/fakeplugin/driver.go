@@ -61,6 +61,9 @@ func newDriver() *driver {
 var taskConfigType = cty.Object(map[string]cty.Type{"command": cty.String, "args": cty.List(cty.String)})
 
 func (d *driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
+	if fault("bad-task-schema") {
+		return &driverpb.TaskConfigSchemaResponse{Spec: &hclspecpb.Spec{Block: &hclspecpb.Spec_Attr{Attr: &hclspecpb.Attr{Name: "command", Type: "no-such-type("}}}}, nil
+	}
 	return &driverpb.TaskConfigSchemaResponse{Spec: &hclspecpb.Spec{Block: &hclspecpb.Spec_Object{Object: &hclspecpb.Object{
 		Attributes: map[string]*hclspecpb.Spec{"command": attr("command", "string", true), "args": attr("args", "list(string)", false)},
 	}}}}, nil
@@ -97,6 +100,9 @@ func (d *driver) publish(ev *driverpb.DriverTaskEvent) {
 }
 
 func (d *driver) TaskEvents(_ *driverpb.TaskEventsRequest, s grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
+	if fault("events-close") {
+		return nil
+	}
 	ch := make(chan *driverpb.DriverTaskEvent, 64)
 	d.mu.Lock()
 	d.subs[ch] = true
@@ -128,6 +134,9 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	}
 	cmdv := v.GetAttr("command")
 	if cmdv.IsNull() || cmdv.AsString() == "" {
+		if fault("vague-config-error") {
+			return nil, errors.New("invalid task")
+		}
 		return nil, errors.New(`config.command: expected a non-empty command, got ""`)
 	}
 	argv := []string{cmdv.AsString()}
@@ -149,7 +158,11 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	exitFile := filepath.Join(dir, "fake-"+unsafeID.ReplaceAllString(cfg.GetId(), "_")+".exit")
 	_ = os.Remove(exitFile)
 	self, _ := os.Executable()
-	sup := exec.Command(self, append([]string{"supervise", exitFile, cfg.GetStdoutPath(), cfg.GetStderrPath(), "--"}, argv...)...)
+	stderrPath := cfg.GetStderrPath()
+	if fault("no-stderr") {
+		stderrPath = os.DevNull
+	}
+	sup := exec.Command(self, append([]string{"supervise", exitFile, cfg.GetStdoutPath(), stderrPath, "--"}, argv...)...)
 	sup.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	env := os.Environ()
 	for k, val := range cfg.GetEnv() {
@@ -226,6 +239,9 @@ func (d *driver) get(id string) (*task, error) {
 	defer d.mu.Unlock()
 	t, ok := d.tasks[id]
 	if !ok {
+		if fault("unknown-task-text") {
+			return nil, fmt.Errorf("no task %q", id)
+		}
 		return nil, errTaskNotFound
 	}
 	return t, nil
@@ -247,6 +263,9 @@ func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*dr
 		return nil, errors.New("task already waited on")
 	}
 	t.waited = true
+	if fault("exit-zero") {
+		return &driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, nil
+	}
 	return &driverpb.WaitTaskResponse{Result: t.result}, nil
 }
 
@@ -281,7 +300,7 @@ func (d *driver) StopTask(ctx context.Context, r *driverpb.StopTaskRequest) (*dr
 	if err != nil {
 		return nil, err
 	}
-	if !t.running() {
+	if !t.running() || fault("stop-noop") {
 		return &driverpb.StopTaskResponse{}, nil
 	}
 	_ = syscall.Kill(-t.st.TaskPid, sig)
@@ -306,7 +325,7 @@ func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) 
 		return nil, err
 	}
 	if t.running() {
-		if !r.GetForce() {
+		if !r.GetForce() && !fault("destroy-running-ok") {
 			return nil, errors.New("cannot destroy running task")
 		}
 		_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
@@ -349,6 +368,9 @@ func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingS
 		if err := s.Send(&driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Id: t.id, Timestamp: timestamppb.Now(),
 			AggResourceUsage: &driverpb.TaskResourceUsage{Cpu: &driverpb.CPUUsage{}, Memory: &driverpb.MemoryUsage{}}}}); err != nil {
 			return err
+		}
+		if fault("stats-once") {
+			return nil
 		}
 		select {
 		case <-t.done:
@@ -514,4 +536,13 @@ func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskS
 		_ = ptm.Close()
 	}
 	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: &driverpb.ExitResult{ExitCode: int32(cmd.ProcessState.ExitCode())}})
+}
+
+// Init and Shutdown answer Unimplemented (the embedded server) unless the
+// init-error fault makes Init fail outright.
+func (d *driver) Init(context.Context, *driverpb.InitRequest) (*driverpb.InitResponse, error) {
+	if fault("init-error") {
+		return nil, errors.New("init failed")
+	}
+	return nil, status.Error(codes.Unimplemented, "Init is not implemented")
 }
