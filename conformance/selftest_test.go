@@ -70,18 +70,16 @@ func failed(r *conformance.Report) []string {
 // TestBrokenPluginsFailExactlyTheirCases is the harness proving it can fail:
 // each fault of the self-test plugin must fail exactly the listed cases and
 // pass (or skip) every other case of the groups it is run against.
-func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
+// faultVariant is one run of the self-test plugin: with fault (none for the
+// clean plugin) and kind, the cases matching run must fail exactly want.
+type faultVariant struct {
+	fault, kind, run string
+	want             []string
+}
+
+func faultVariants() []faultVariant {
 	const hs, drv, dev = `^(handshake|nomad)/`, `^driver/`, `^device/`
-	// Cases that must pass, not merely not fail: a skip would hide a check
-	// that never ran.
-	mustPass := map[string][]string{
-		"clean-driver":         {"driver/capabilities", "driver/recover-task", "driver/signal", "driver/exec", "driver/exec-streaming"},
-		"without-signals-exec": {"driver/capabilities"},
-	}
-	for _, tc := range []struct {
-		fault, kind, run string
-		want             []string
-	}{
+	return []faultVariant{
 		{"", "driver", ".", nil},
 		{"", "device", `^(handshake/reattach|base|device|nomad)/`, nil},
 		{"without-signals-exec", "driver", `^driver/(capabilities|signal|exec)`, nil},
@@ -119,6 +117,7 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 		{"destroy-running-ok", "driver", `^driver/(lifecycle|destroy-running)$`, []string{"driver/destroy-running"}},
 		{"unknown-task-text", "driver", `^driver/(lifecycle|destroy-running|task-not-found)$`, []string{"driver/destroy-running", "driver/lifecycle", "driver/task-not-found"}},
 		{"vague-config-error", "driver", `^driver/invalid-config$`, []string{"driver/invalid-config"}},
+		{"signal-dropped", "driver", `^driver/(capabilities|signal)$`, []string{"driver/signal"}},
 		{"stats-once", "driver", `^driver/task-stats$`, []string{"driver/task-stats"}},
 		{"events-close", "driver", `^(driver/task-events|nomad/call-sequence)$`, []string{"driver/task-events", "nomad/call-sequence"}},
 		{"init-error", "driver", `^(driver/init-shutdown|nomad/call-sequence)$`, []string{"driver/init-shutdown", "nomad/call-sequence"}},
@@ -129,7 +128,31 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 		{"bad-unit", "device", dev, []string{"device/groups-valid"}},
 		{"reserve-anything", "device", `^device/reserve$`, []string{"device/reserve"}},
 		{"stats-partial", "device", `^device/stats$`, []string{"device/stats"}},
-	} {
+	}
+}
+
+// TestEveryCaseHasABrokenPlugin keeps the rule that the harness proves it can
+// fail: a new case needs a fault variant (or the TCP test) that fails it.
+func TestEveryCaseHasABrokenPlugin(t *testing.T) {
+	tripped := map[string]bool{"handshake/port-range": true} // TestTCPPluginPortRange
+	for _, v := range faultVariants() {
+		for _, id := range v.want {
+			tripped[id] = true
+		}
+	}
+	for _, c := range conformance.AllCases() {
+		assert.True(t, tripped[c.ID], "no broken self-test plugin fails %s: add a fault to testdata/fakeplugin and a variant here", c.ID)
+	}
+}
+
+func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
+	// Cases that must pass, not merely not fail: a skip would hide a check
+	// that never ran.
+	mustPass := map[string][]string{
+		"clean-driver":         {"driver/capabilities", "driver/recover-task", "driver/signal", "driver/exec", "driver/exec-streaming"},
+		"without-signals-exec": {"driver/capabilities"},
+	}
+	for _, tc := range faultVariants() {
 		name := tc.fault
 		if name == "" {
 			name = "clean-" + tc.kind

@@ -394,6 +394,9 @@ func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*
 	if err != nil {
 		return nil, err
 	}
+	if fault("signal-dropped") {
+		return &driverpb.SignalTaskResponse{}, nil
+	}
 	if err := syscall.Kill(t.st.TaskPid, sig); err != nil {
 		return nil, fmt.Errorf("signalling task: %v", err)
 	}
