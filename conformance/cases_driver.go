@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -242,7 +243,7 @@ func driverCases() []Case {
 				startTask(t, d, pt)
 				r, err := d.ExecTask(t.Ctx, pt.Config.Id, ex.Command, 10*time.Second)
 				t.Check(err, "ExecTask %v", ex.Command)
-				checkExec(t, ex, string(r.GetStdout()), r.GetResult())
+				checkExec(t, "ExecTask", ex, string(r.GetStdout()), r.GetResult())
 			}},
 		{ID: "driver/exec-streaming", Level: Required, Kind: DriverPlugin,
 			Doc: "ExecTaskStreaming with and without a TTY streams output and reports the exit code (if exec)",
@@ -261,7 +262,7 @@ func driverCases() []Case {
 						t.Errorf("ExecTaskStreaming tty=%v: %v", tty, err)
 						continue
 					}
-					checkExec(t, ex, out.String(), res)
+					checkExec(t, fmt.Sprintf("ExecTaskStreaming tty=%v", tty), ex, out.String(), res)
 				}
 			}},
 		{ID: "driver/task-stats", Level: Required, Kind: DriverPlugin,
@@ -358,16 +359,16 @@ func execScenario(t *T, d *host.Driver) *ExecScenario {
 	return t.H.cfg.Scenarios.Exec
 }
 
-func checkExec(t *T, ex *ExecScenario, out string, res *driverpb.ExitResult) {
+func checkExec(t *T, via string, ex *ExecScenario, out string, res *driverpb.ExitResult) {
 	if ex.Stdout != nil && !strings.Contains(out, *ex.Stdout) {
-		t.Errorf("exec %v output: expected %q, got %q", ex.Command, *ex.Stdout, oneLine(out, 200))
+		t.Errorf("%s %v output: expected %q, got %q", via, ex.Command, *ex.Stdout, oneLine(out, 200))
 	}
 	want := 0
 	if ex.ExitCode != nil {
 		want = *ex.ExitCode
 	}
 	if res.GetExitCode() != int32(want) {
-		t.Errorf("exec %v exit code: expected %d, got %d", ex.Command, want, res.GetExitCode())
+		t.Errorf("%s %v exit code: expected %d, got %d (signal %d)", via, ex.Command, want, res.GetExitCode(), res.GetSignal())
 	}
 }
 

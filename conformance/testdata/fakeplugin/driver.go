@@ -176,8 +176,10 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	if err := sup.Start(); err != nil {
 		return nil, fmt.Errorf("starting supervisor: %v", err)
 	}
-	go func() { _ = sup.Wait() }()
+	// Read the pid before reaping: Wait closes the pipe, and a task that exits
+	// at once would otherwise race its own pid line.
 	line, _ := bufio.NewReader(out).ReadString('\n')
+	go func() { _ = sup.Wait() }()
 	pid, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil {
 		return nil, fmt.Errorf("supervisor did not report the task pid: %q", line)
