@@ -10,7 +10,6 @@ from __future__ import annotations
 import grp
 import json
 import os
-import shutil
 import signal
 import stat
 import subprocess
@@ -24,7 +23,6 @@ import grpc
 import msgpack
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from gohost import PLUGINS, TLSBridge, host_certificate, host_env, launch, running
 from google.protobuf import empty_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -41,7 +39,6 @@ from yurt._proto.plugin import (
 )
 
 SAMPLE = PLUGINS / "sample_device.py"
-HOST_GO = Path(__file__).resolve().parent / "gotls"
 
 
 def _channel(target: str) -> grpc.Channel:
@@ -355,48 +352,6 @@ def test_bad_client_cert_env_is_reported() -> None:
     assert plugin_proc.returncode == 1
     assert plugin_proc.stdout == b""
     assert b"PLUGIN_CLIENT_CERT" in plugin_proc.stderr
-
-
-@pytest.mark.skipif(shutil.which("go") is None, reason="needs the Go toolchain")
-def test_go_crypto_tls_client_with_p521_cert_is_accepted(tmp_path: Path) -> None:
-    """Go's crypto/tls (what go-plugin uses) presents a P-521 cert and gets HTTP/2."""
-    binary = tmp_path / "gotls"
-    subprocess.run(
-        ["go", "build", "-o", str(binary), "."],
-        cwd=HOST_GO,
-        check=True,
-        timeout=300,
-        env={**os.environ, "GOFLAGS": "-mod=mod", "CGO_ENABLED": "0"},
-    )
-    cert, key = tmp_path / "h.pem", tmp_path / "h.key"
-    wrong_cert, wrong_key = tmp_path / "w.pem", tmp_path / "w.key"
-    subprocess.run([binary, "gen", cert, key], check=True, timeout=30)
-    subprocess.run([binary, "gen", wrong_cert, wrong_key], check=True, timeout=30)
-    env = host_env(PLUGIN_CLIENT_CERT=cert.read_text())
-    with running(SAMPLE, env) as plugin:
-        assert plugin.handshake.network == "unix"
-        assert plugin.handshake.cert_der is not None
-        server_pem = tmp_path / "s.pem"
-        server_pem.write_text(
-            x509.load_der_x509_certificate(plugin.handshake.cert_der)
-            .public_bytes(serialization.Encoding.PEM)
-            .decode()
-        )
-        ok = subprocess.run(
-            [binary, "dial", plugin.handshake.address, cert, key, server_pem],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        assert ok.returncode == 0, ok.stdout + ok.stderr
-        assert b"ok frame type 4" in ok.stdout  # the server's HTTP/2 SETTINGS
-        bad = subprocess.run(
-            [binary, "dial", plugin.handshake.address, wrong_cert, wrong_key, server_pem],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        assert bad.returncode != 0
 
 
 def test_launch_helper_rejects_stray_stdout(tmp_path: Path) -> None:

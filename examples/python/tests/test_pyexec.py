@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -27,6 +28,7 @@ class Driver:
         self.channel = grpc.insecure_channel(plugin.target)
         self.base = base_pb2_grpc.BasePluginStub(self.channel)
         self.stub = driver_pb2_grpc.DriverStub(self.channel)
+        self.started: list[str] = []
 
     def configure(self, state_dir: Path) -> None:
         self.base.SetConfig(
@@ -40,6 +42,7 @@ class Driver:
     def start(
         self, task_id: str, command: str, args: list[str], tmp: Path
     ) -> driver_pb2.TaskHandle:
+        self.started.append(task_id)
         resp = self.stub.StartTask(
             driver_pb2.StartTaskRequest(
                 task=driver_pb2.TaskConfig(
@@ -61,8 +64,13 @@ class Driver:
         result: driver_pb2.ExitResult = resp.result
         return result
 
-    def close(self, shutdown: bool = True) -> None:
+    def close(self, shutdown: bool = True, destroy: bool = True) -> None:
         if shutdown and self.plugin.proc.poll() is None:
+            for task_id in self.started if destroy else ():  # leave no task running after a test
+                with contextlib.suppress(grpc.RpcError):
+                    self.stub.DestroyTask(
+                        driver_pb2.DestroyTaskRequest(task_id=task_id, force=True), timeout=20
+                    )
             grpc_controller_pb2_grpc.GRPCControllerStub(self.channel).Shutdown(
                 grpc_controller_pb2.Empty(), timeout=10
             )
@@ -304,6 +312,7 @@ def test_streaming_exec_tty_and_resize(driver: Driver, tmp_path: Path) -> None:
     )
     assert err == b""
     assert b"/dev/pts/" in out
+    assert b"epoll" not in out  # nothing from the plugin process leaks onto the terminal
     assert b"33 101" in out
     assert result.exit_code == 0
 
@@ -324,7 +333,7 @@ def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> N
     handle = d.start("k1", "sleep", ["30"], tmp_path)
     pid = msgpack.unpackb(handle.driver_state)["task_pid"]
     start = time.monotonic()
-    d.close()  # GRPCController.Shutdown, then wait for the process
+    d.close(destroy=False)  # GRPCController.Shutdown, then wait for the process
     assert time.monotonic() - start < 2.0
     os.kill(pid, 0)  # the task outlives the plugin (no exception: still there)
     os.kill(pid, signal.SIGKILL)
