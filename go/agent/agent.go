@@ -55,6 +55,7 @@ type Agent struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup
 
+	runMu sync.Mutex // serialises runFile
 	mu    sync.Mutex
 	tasks map[string]*task
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,6 +152,17 @@ func (a *agentProc) shutdown() {
 		a.cmd.Process.Kill()
 		a.t.Errorf("agent did not shut down; log:\n%s", a.log.String())
 	}
+	// A dev-mode shutdown leaves no log collector or task supervisor behind.
+	if slices.Contains(a.args, "-dev") {
+		var left []string
+		ok := waitUntil(5*time.Second, func() bool {
+			left = processesMentioning(a.dataDir)
+			return len(left) == 0
+		})
+		if !ok {
+			a.t.Errorf("processes left after a dev-mode shutdown: %q", left)
+		}
+	}
 	if strings.Contains(a.log.String(), "DATA RACE") {
 		a.t.Errorf("the race detector fired in the agent")
 	}
@@ -269,6 +281,10 @@ func TestLifecycle(t *testing.T) {
 	require.True(t, waitUntil(5*time.Second, func() bool {
 		return strings.Contains(evOut.String(), `"task_name":"web","message":"task started"`)
 	}), "events -f delivers new events: %s", evOut.String())
+
+	r0 := a.yurt("run", file)
+	assert.Equal(t, 1, r0.code)
+	assert.Contains(t, r0.stderr, `task "web" is already running (id `+tk.ID+`); stop it first`)
 
 	// Logs: the reservation's env reached the task, stdout and stderr are separate.
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
@@ -506,8 +522,15 @@ func TestBadTaskFiles(t *testing.T) {
 			assert.Contains(t, r.stderr, tc.want)
 		})
 	}
+	// Two tasks that each fit but not together: neither starts, nothing stays reserved.
+	two := shellTask("one", "sleep 30", "  resources {\n    device \"gpu\" { count = 2 }\n  }") +
+		shellTask("two", "sleep 30", "  resources {\n    device \"gpu\" { count = 1 }\n  }")
+	r := a.yurt("run", writeFile(t, "two.hcl", two))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `task "two": device "gpu": need 1 healthy unreserved devices, 0 of 2 matching are free`)
+	assert.NotContains(t, a.mustYurt("device", "status"), "one-")
 	assert.Equal(t, "[]\n", a.mustYurt("status", "--json"), "no task was created by a bad file")
-	r := a.yurt("status", "nope")
+	r = a.yurt("status", "nope")
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, `no task with name or id "nope"`)
 	r = a.yurt("run", "/does/not/exist.hcl")
@@ -754,4 +777,27 @@ func TestLogCollectorRestarted(t *testing.T) {
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.mustYurt("events"), "log collector died; restarted") }))
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("slow"), "line 2\n") }), a.logs("slow"))
 	assert.Equal(t, api.StateRunning, a.task("slow").State)
+}
+
+// processesMentioning lists the command lines of live processes that
+// contain s.
+func processesMentioning(s string) []string {
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !strings.Contains(string(b), s) {
+			continue
+		}
+		if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
+			if i := strings.LastIndexByte(string(st), ')'); i > 0 && len(st) > i+2 && st[i+2] == 'Z' {
+				continue
+			}
+		}
+		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+	}
+	return out
 }

@@ -49,7 +49,7 @@ func TestExecInteractiveTerminal(t *testing.T) {
 	require.NoError(t, err)
 	require.NotZero(t, before.Lflag&unix.ECHO, "a fresh terminal echoes")
 
-	cmd := exec.Command(bins.yurt, "exec", "-t", "web", "--", "/bin/sh", "-c", `stty size; read x; echo "got $x"; exit 6`)
+	cmd := exec.Command(bins.yurt, "exec", "-t", "web", "--", "/bin/sh", "-c", `read x; stty size; echo "got $x"; exit 6`)
 	cmd.Env = append(os.Environ(), "HOME="+a.home, "YURT_ADDR="+filepath.Join(a.dataDir, api.SocketName))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	require.NoError(t, cmd.Start())
@@ -73,13 +73,22 @@ func TestExecInteractiveTerminal(t *testing.T) {
 		defer mu.Unlock()
 		return strings.Contains(out.String(), s)
 	}
-	require.True(t, waitUntil(10*time.Second, func() bool { return seen("41 101") }), "the task's terminal has the caller's size")
-	raw, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
-	require.NoError(t, err)
-	assert.Zero(t, raw.Lflag&(unix.ECHO|unix.ICANON), "the caller's terminal is raw during the session")
+	output := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return out.String()
+	}
+	// The size travels after the session setup (as in Nomad), so the
+	// command reads a line first and looks at its terminal afterwards.
+	require.True(t, waitUntil(10*time.Second, func() bool {
+		raw, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+		return err == nil && raw.Lflag&(unix.ECHO|unix.ICANON) == 0
+	}), "the caller's terminal is raw during the session")
+	time.Sleep(300 * time.Millisecond)
 	_, err = master.Write([]byte("hello\r"))
 	require.NoError(t, err)
-	require.True(t, waitUntil(10*time.Second, func() bool { return seen("got hello") }), "keystrokes reach the task")
+	require.True(t, waitUntil(10*time.Second, func() bool { return seen("got hello") }), "keystrokes reach the task: %q", output())
+	assert.Contains(t, output(), "41 101", "the task's terminal has the caller's size")
 	err = cmd.Wait()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee)
