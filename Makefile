@@ -69,7 +69,7 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	$(MAKE) -C examples/go build test
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
-	$(MAKE) conformance
+	CONFORMANCE_CARGO_PROFILE=dev $(MAKE) conformance
 
 .PHONY: build
 build: ## Build the yurt host and tools into build/bin, example plugins into build/plugins
