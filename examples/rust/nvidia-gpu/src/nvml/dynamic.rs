@@ -61,7 +61,14 @@ pub enum LoadError {
 fn format_tried(tried: &[(String, String)]) -> String {
     tried
         .iter()
-        .map(|(p, e)| format!("{p}: {e}"))
+        // dlerror() usually starts with the path already; do not repeat it.
+        .map(|(p, e)| {
+            if e.starts_with(p.as_str()) {
+                e.clone()
+            } else {
+                format!("{p}: {e}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
