@@ -109,13 +109,36 @@ impl Visit for Fields {
     }
 }
 
+/// Crates whose internals would flood the host's log: only their warnings and errors pass.
+const QUIET_TARGETS: [&str; 8] = [
+    "h2",
+    "hyper",
+    "hyper_util",
+    "tonic",
+    "tower",
+    "rustls",
+    "tokio",
+    "mio",
+];
+
+impl HclogLayer {
+    fn wants(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        let level = *metadata.level();
+        if level > self.max_level {
+            return false;
+        }
+        let root = metadata.target().split("::").next().unwrap_or("");
+        level <= Level::WARN || !QUIET_TARGETS.contains(&root)
+    }
+}
+
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        *metadata.level() <= self.max_level
+        self.wants(metadata)
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        if *event.metadata().level() > self.max_level {
+        if !self.wants(event.metadata()) {
             return;
         }
         let mut fields = Fields::default();
@@ -255,6 +278,21 @@ mod tests {
         });
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0]["@level"], "error");
+    }
+
+    #[test]
+    fn transport_internals_are_quiet() {
+        let lines = capture(Level::TRACE, || {
+            tracing::trace!(target: "h2::codec", "frame");
+            tracing::debug!(target: "hyper_util::client", "pool");
+            tracing::warn!(target: "rustls::server", "odd client");
+            tracing::trace!(target: "my_plugin::tasks", "mine");
+        });
+        let msgs: Vec<&str> = lines
+            .iter()
+            .map(|l| l["@message"].as_str().unwrap())
+            .collect();
+        assert_eq!(msgs, vec!["odd client", "mine"]);
     }
 
     #[test]
