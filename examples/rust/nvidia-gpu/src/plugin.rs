@@ -88,12 +88,16 @@ impl Shared {
     }
 
     /// NVML for `cfg`, opening it if needed; `Err` says why there is none.
-    fn nvml(&self, cfg: &Config) -> Result<(Source, Arc<dyn Nvml>), String> {
+    async fn nvml(&self, cfg: &Config) -> Result<(Source, Arc<dyn Nvml>), String> {
         let source = Source::select(cfg);
         if let Some(n) = self.lock().opened.get(&source) {
             return Ok((source, n.clone()));
         }
-        let n = source.open()?;
+        // dlopen and nvmlInit can take seconds on a GPU without persistence mode.
+        let s = source.clone();
+        let n = tokio::task::spawn_blocking(move || s.open())
+            .await
+            .map_err(|e| format!("opening NVML: the loader thread failed: {e}"))??;
         tracing::info!(nvml = %n.describe(), "NVML opened");
         let mut st = self.lock();
         let n = st.opened.entry(source.clone()).or_insert(n).clone();
@@ -207,7 +211,7 @@ async fn fingerprint_loop(shared: Arc<Shared>, tx: mpsc::Sender<Result<Vec<Devic
             );
             Vec::new()
         } else {
-            match shared.nvml(&cfg) {
+            match shared.nvml(&cfg).await {
                 Err(why) => {
                     once(&mut problem, why, |t| {
                         tracing::warn!("fingerprinting no devices: {t}")
@@ -266,27 +270,29 @@ async fn stats_loop(
     let mut problem: Option<String> = None;
     loop {
         let cfg = shared.config();
-        let sample = match (cfg.enabled, shared.nvml(&cfg)) {
-            (false, _) => Vec::new(),
-            (true, Err(why)) => {
+        let nvml = match cfg.enabled {
+            true => Some(shared.nvml(&cfg).await),
+            false => None,
+        };
+        let sample = match nvml {
+            None => Vec::new(),
+            Some(Err(why)) => {
                 once(&mut problem, why, |t| {
                     tracing::debug!("no device stats: {t}")
                 });
                 Vec::new()
             }
-            (true, Ok((source, nvml))) => {
-                match shared.inventory(&cfg, source, nvml.clone()).await {
-                    Ok(inv) => tokio::task::spawn_blocking(move || {
-                        stats::collect(nvml.as_ref(), &inv, SystemTime::now())
-                    })
-                    .await
-                    .unwrap_or_default(),
-                    Err(e) => {
-                        once(&mut problem, e, |t| tracing::warn!("no device stats: {t}"));
-                        Vec::new()
-                    }
+            Some(Ok((source, nvml))) => match shared.inventory(&cfg, source, nvml.clone()).await {
+                Ok(inv) => tokio::task::spawn_blocking(move || {
+                    stats::collect(nvml.as_ref(), &inv, SystemTime::now())
+                })
+                .await
+                .unwrap_or_default(),
+                Err(e) => {
+                    once(&mut problem, e, |t| tracing::warn!("no device stats: {t}"));
+                    Vec::new()
                 }
-            }
+            },
         };
         if tx.send(Ok(sample)).await.is_err() {
             return;
@@ -313,7 +319,7 @@ impl DevicePlugin for NvidiaPlugin {
         if device_ids.is_empty() {
             return Ok(Reservation::default());
         }
-        let (source, nvml) = self.shared.nvml(&cfg).map_err(|why| {
+        let (source, nvml) = self.shared.nvml(&cfg).await.map_err(|why| {
             Error::other(format!(
                 "unknown device IDs: {} (no GPUs: {why})",
                 device_ids.join(",")
