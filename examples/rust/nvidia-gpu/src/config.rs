@@ -177,6 +177,25 @@ mod tests {
         assert!(e.contains("enabled"), "{e}");
     }
 
+    proptest::proptest! {
+        /// The config arrives from the host as bytes: any input is an error or a config, never a
+        /// panic, and every error names what it was decoding.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            if let Err(e) = decode(&bytes) {
+                proptest::prop_assert!(e.starts_with("config"), "{}", e);
+            }
+        }
+
+        #[test]
+        fn any_duration_string_is_handled(s in "\\PC{0,12}") {
+            let m = enc(&Msg { fingerprint_period: Some(s), ..Default::default() });
+            if let Ok(c) = decode(&m) {
+                proptest::prop_assert!(!c.fingerprint_period.is_zero());
+            }
+        }
+    }
+
     #[test]
     fn schema_is_valid() {
         schema().validate().unwrap();
