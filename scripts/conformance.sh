@@ -94,10 +94,10 @@ build_rust() {
 
 python_launcher() { # prints the launcher path
   local name=$1 found
-  found=$(python_launchers "examples/python/$name/")
+  found=$(python_launchers "$root/examples/python/$name/")
   [ -n "$found" ] && [ "$(wc -l <<<"$found")" -eq 1 ] ||
     die "examples/python/$name: expected exactly one executable launcher, found: $(tr '\n' ' ' <<<"$found")"
-  echo "$root/$found"
+  echo "$found"
 }
 
 plugin_path() { # lang name -> executable path
@@ -149,7 +149,10 @@ declare -A rc_of time_of
 overall=0
 for ex in "${examples[@]}"; do
   read -r lang name <<<"$ex"
-  dir="$(example_dir "$lang" "$name")/conformance"
+  # Absolute paths: each plugin runs from its example directory, so relative
+  # paths in its plugin.hcl (test fixtures) resolve the same from anywhere.
+  exdir="$root/$(example_dir "$lang" "$name")"
+  dir="$exdir/conformance"
   out="$reports/$lang-$name"
   args=(--plugin "$(plugin_path "$lang" "$name")" --config "$dir/plugin.hcl" --json "$out.json" --junit "$out.xml")
   [ -f "$dir/scenarios.hcl" ] && args+=(--scenarios "$dir/scenarios.hcl")
@@ -160,7 +163,7 @@ for ex in "${examples[@]}"; do
   say "run $lang/$name"
   start=$(date +%s%N)
   set +e
-  "$harness" "${args[@]}" >"$out.txt" 2>"$out.log"
+  (cd "$exdir" && exec "$harness" "${args[@]}") >"$out.txt" 2>"$out.log"
   rc=$?
   set -e
   ms=$((($(date +%s%N) - start) / 1000000))
