@@ -14,7 +14,7 @@ BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
 GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
-GO_MODULES := go conformance examples/go
+GO_MODULES := go conformance examples/go examples/rust/nvidia-gpu/probe
 
 .PHONY: help
 help: ## List the targets
@@ -84,6 +84,10 @@ demo: tools build ## The main job: start `yurt agent -dev`, run tasks through th
 .PHONY: conformance
 conformance: tools ## Run yurt-conformance against every example plugin; reports in build/conformance/
 	./scripts/conformance.sh
+
+.PHONY: gpu-check
+gpu-check: ## NVIDIA plugin on a real GPU: conformance, fingerprint, stats, reserve; output in build/gpu-check
+	$(MAKE) -C examples/rust/nvidia-gpu gpu-check
 
 .PHONY: bench
 bench: ## Benchmarks across languages
