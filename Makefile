@@ -14,7 +14,7 @@ BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
 GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
-GO_MODULES := go conformance examples/go
+GO_MODULES := go conformance examples/go examples/rust/nvidia-gpu/probe
 
 .PHONY: help
 help: ## List the targets
@@ -69,6 +69,7 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	$(MAKE) -C examples/go build test
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
+	CONFORMANCE_CARGO_PROFILE=dev $(MAKE) conformance
 
 .PHONY: build
 build: ## Build the yurt host and tools into build/bin, example plugins into build/plugins
@@ -81,8 +82,12 @@ demo: tools build ## The main job: start `yurt agent -dev`, run tasks through th
 	./scripts/demo.sh
 
 .PHONY: conformance
-conformance: ## Run the conformance harness against every example plugin
-	@echo "make conformance: not built yet (the conformance harness has not landed)" >&2; exit 1
+conformance: tools ## Run yurt-conformance against every example plugin; reports in build/conformance/
+	./scripts/conformance.sh
+
+.PHONY: gpu-check
+gpu-check: ## NVIDIA plugin on a real GPU: conformance, fingerprint, stats, reserve; output in build/gpu-check
+	$(MAKE) -C examples/rust/nvidia-gpu gpu-check
 
 .PHONY: bench
 bench: ## Benchmarks across languages

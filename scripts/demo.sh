@@ -19,6 +19,14 @@ if [ -f examples/go/Makefile ]; then
   step "build the Go example plugins"
   make -C examples/go build
 fi
+# The Python example drivers run from the repo's .venv (make -C sdk-python venv);
+# their launchers resolve symlinks, so a link in the plugin dir is enough.
+if [ -x .venv/bin/python ]; then
+  step "link the Python example plugins"
+  for launcher in examples/python/*/*; do
+    [ -f "$launcher" ] && [ -x "$launcher" ] && ln -sf "$ROOT/$launcher" "$PLUGINS/$(basename "$launcher")"
+  done
+fi
 # The agent's own test plugins make the demo work before (and besides) the examples.
 (cd go && go build -o "$PLUGINS/yurt-testproc" ./agent/internal/testdriver \
        && go build -o "$PLUGINS/yurt-testdevice" ./agent/internal/testdevice)

@@ -26,6 +26,7 @@ from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver
 from yurt._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
 from yurt.device import DeviceGroup, StatValue, _stat_value_to_proto
 from yurt.driver import (
+    ExecSession,
     ExitResult,
     TaskConfig,
     TaskEvent,
@@ -286,3 +287,36 @@ def test_handle_state_helpers_name_the_path() -> None:
     handle.set_state({"pid": "nope"})
     with pytest.raises(yurt.ConfigError, match=r"^driver_state.pid: expected integer"):
         handle.get_state(State)
+
+
+class Chatty(Driver):
+    """Writes stdout and stderr from concurrent coroutines, as real drivers do."""
+
+    async def exec_task_streaming(self, session: ExecSession) -> ExitResult:
+        async def spam(write: Any, tag: bytes) -> None:
+            for _ in range(200):
+                await write(tag)
+
+        await asyncio.gather(spam(session.write_stdout, b"o"), spam(session.write_stderr, b"e"))
+        return ExitResult(exit_code=3)
+
+
+async def test_concurrent_exec_output_is_serialized(tmp_path: Path) -> None:
+    server, channel = await _serve(Chatty(), tmp_path)
+    try:
+        stub = driver_pb2_grpc.DriverStub(channel)
+        setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["c"])
+        call = stub.ExecTaskStreaming(
+            iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=20
+        )
+        out = err = b""
+        exit_code = None
+        async for resp in call:
+            out += resp.stdout.data
+            err += resp.stderr.data
+            if resp.exited:
+                exit_code = resp.result.exit_code
+        assert (out, err, exit_code) == (b"o" * 200, b"e" * 200, 3)
+    finally:
+        await channel.close()
+        await server.stop(None)

@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import pty
+import pwd
 import shutil
 import signal as signals
 import struct
@@ -205,6 +206,11 @@ class PyExec(yurt.DriverPlugin):
             command = found
         elif not os.access(command, os.X_OK):
             raise PluginError(f"task.config.command: {command!r} is not an executable file")
+        if task.user:
+            try:
+                pwd.getpwnam(task.user)
+            except KeyError:
+                raise PluginError(f"task.user: no such user {task.user!r}") from None
         state_dir = self._state_root() / task.id.replace("/", "_")
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in ("pid.json", "exit.json"):
@@ -224,6 +230,7 @@ class PyExec(yurt.DriverPlugin):
                     "cwd": cwd,
                     "stdout_path": task.stdout_path,
                     "stderr_path": task.stderr_path,
+                    "user": task.user,
                 }
             )
         )
@@ -239,12 +246,17 @@ class PyExec(yurt.DriverPlugin):
         exit_file = state_dir / "exit.json"
         deadline = time.monotonic() + 10
         while not pid_file.exists():
+            failure = None
             if exit_file.exists():
                 error = json.loads(exit_file.read_text()).get("error", "unknown error")
-                raise PluginError(f"failed to start task {task.id!r}: {error}")
-            if time.monotonic() > deadline or supervisor.poll() not in (None, 0):
+                failure = f"failed to start task {task.id!r}: {error}"
+            elif time.monotonic() > deadline or supervisor.poll() not in (None, 0):
                 supervisor.kill()
-                raise PluginError(f"failed to start task {task.id!r}: supervisor did not start it")
+                failure = f"failed to start task {task.id!r}: supervisor did not start it"
+            if failure is not None:
+                supervisor.wait()
+                shutil.rmtree(state_dir, ignore_errors=True)  # leave nothing behind
+                raise PluginError(failure)
             await asyncio.sleep(POLL_S)
         started = json.loads(pid_file.read_text())
         state = State(
@@ -458,40 +470,51 @@ def _set_winsize(fd: int, size: TerminalSize | None) -> None:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size.height, size.width, 0, 0))
 
 
+_TAKE_TTY_AND_EXEC = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execvp(sys.argv[1], sys.argv[1:])"
+)
+
+
 async def _exec_tty(session: ExecSession, env: dict[str, str], cwd: str | None) -> ExitResult:
     """Run the command on a fresh pseudo-terminal; output arrives on stdout only."""
     master, slave = pty.openpty()
     _set_winsize(master, session.size)
     session.on_resize = lambda size: _set_winsize(master, size)
 
-    def make_controlling_tty() -> None:
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
+    # No preexec_fn here: it forces a plain fork() that runs grpc's fork
+    # handlers in the child (they printed epoll errors onto the terminal). A
+    # fresh interpreter in its own session takes the terminal and execs.
     proc = subprocess.Popen(
-        session.command,
+        [sys.executable, "-c", _TAKE_TTY_AND_EXEC, *session.command],
         stdin=slave,
         stdout=slave,
         stderr=slave,
         env=env,
         cwd=cwd,
-        preexec_fn=make_controlling_tty,
+        start_new_session=True,
         close_fds=True,
     )
-    os.close(slave)
+    # The parent keeps its slave fd open until the command has exited, so the
+    # master never reports EIO early and output written just before exit is
+    # not lost; what is left is drained after the exit.
     loop = asyncio.get_running_loop()
     output: asyncio.Queue[bytes] = asyncio.Queue()
+    os.set_blocking(master, False)
 
-    def readable() -> None:
-        try:
-            data = os.read(master, 4096)
-        except OSError:  # EIO: the terminal's last writer is gone
-            data = b""
-        if not data:
-            loop.remove_reader(master)
-        output.put_nowait(data)
+    def read_available() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except (BlockingIOError, OSError):
+                return
+            if not data:
+                return
+            output.put_nowait(data)
 
-    loop.add_reader(master, readable)
+    async def forward() -> None:
+        while data := await output.get():
+            await session.write_stdout(data)
 
     async def feed() -> None:
         while data := await session.read_stdin():
@@ -500,15 +523,21 @@ async def _exec_tty(session: ExecSession, env: dict[str, str], cwd: str | None) 
         with contextlib.suppress(OSError):
             os.write(master, b"\x04")  # EOF for a canonical-mode terminal
 
+    loop.add_reader(master, read_available)
+    forwarder = asyncio.create_task(forward())
     feeder = asyncio.create_task(feed())
     try:
-        while data := await output.get():
-            await session.write_stdout(data)
         code = await loop.run_in_executor(None, proc.wait)
+        loop.remove_reader(master)
+        read_available()
+        output.put_nowait(b"")
+        await forwarder
     finally:
         feeder.cancel()
+        forwarder.cancel()
         loop.remove_reader(master)
         os.close(master)
+        os.close(slave)
     return _exit_from_status(code)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -27,6 +28,7 @@ class Driver:
         self.channel = grpc.insecure_channel(plugin.target)
         self.base = base_pb2_grpc.BasePluginStub(self.channel)
         self.stub = driver_pb2_grpc.DriverStub(self.channel)
+        self.started: list[str] = []
 
     def configure(self, state_dir: Path) -> None:
         self.base.SetConfig(
@@ -40,6 +42,7 @@ class Driver:
     def start(
         self, task_id: str, command: str, args: list[str], tmp: Path
     ) -> driver_pb2.TaskHandle:
+        self.started.append(task_id)
         resp = self.stub.StartTask(
             driver_pb2.StartTaskRequest(
                 task=driver_pb2.TaskConfig(
@@ -61,8 +64,13 @@ class Driver:
         result: driver_pb2.ExitResult = resp.result
         return result
 
-    def close(self, shutdown: bool = True) -> None:
+    def close(self, shutdown: bool = True, destroy: bool = True) -> None:
         if shutdown and self.plugin.proc.poll() is None:
+            for task_id in self.started if destroy else ():  # leave no task running after a test
+                with contextlib.suppress(grpc.RpcError):
+                    self.stub.DestroyTask(
+                        driver_pb2.DestroyTaskRequest(task_id=task_id, force=True), timeout=20
+                    )
             grpc_controller_pb2_grpc.GRPCControllerStub(self.channel).Shutdown(
                 grpc_controller_pb2.Empty(), timeout=10
             )
@@ -304,6 +312,7 @@ def test_streaming_exec_tty_and_resize(driver: Driver, tmp_path: Path) -> None:
     )
     assert err == b""
     assert b"/dev/pts/" in out
+    assert b"epoll" not in out  # nothing from the plugin process leaks onto the terminal
     assert b"33 101" in out
     assert result.exit_code == 0
 
@@ -324,7 +333,65 @@ def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> N
     handle = d.start("k1", "sleep", ["30"], tmp_path)
     pid = msgpack.unpackb(handle.driver_state)["task_pid"]
     start = time.monotonic()
-    d.close()  # GRPCController.Shutdown, then wait for the process
+    d.close(destroy=False)  # GRPCController.Shutdown, then wait for the process
     assert time.monotonic() - start < 2.0
     os.kill(pid, 0)  # the task outlives the plugin (no exception: still there)
     os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
+    resp = driver.stub.StartTask(
+        driver_pb2.StartTaskRequest(
+            task=driver_pb2.TaskConfig(
+                id="u1",
+                user="nobody",
+                msgpack_driver_config=msgpack.packb({"command": "id", "args": ["-un"]}),
+                env={"PATH": os.environ["PATH"]},
+                stdout_path=str(tmp_path / "u1.stdout"),
+            )
+        ),
+        timeout=20,
+    )
+    assert resp.handle.driver_state
+    assert driver.wait("u1").exit_code == 0
+    assert (tmp_path / "u1.stdout").read_text() == "nobody\n"
+    with pytest.raises(grpc.RpcError) as err:
+        driver.stub.StartTask(
+            driver_pb2.StartTaskRequest(
+                task=driver_pb2.TaskConfig(
+                    id="u2",
+                    user="no-such-user-yurt",
+                    msgpack_driver_config=msgpack.packb({"command": "id"}),
+                )
+            ),
+            timeout=20,
+        )
+    assert err.value.details() == "task.user: no such user 'no-such-user-yurt'"
+
+
+def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> None:
+    """The plugin ignores SIGINT, but commands it runs must not inherit that."""
+    driver.start("i1", "sleep", ["30"], tmp_path)
+    resp = driver.stub.ExecTask(
+        driver_pb2.ExecTaskRequest(
+            task_id="i1",
+            command=["sh", "-c", "kill -INT $$; echo survived"],
+            timeout=duration_pb2.Duration(seconds=10),
+        ),
+        timeout=20,
+    )
+    assert resp.stdout == b""
+    assert (resp.result.exit_code, resp.result.signal) == (128 + signal.SIGINT, signal.SIGINT)
+
+
+def test_failed_start_cleans_up(driver: Driver, tmp_path: Path) -> None:
+    # A directory passes the executable check but cannot be exec'd.
+    with pytest.raises(grpc.RpcError) as err:
+        driver.start("f1", str(tmp_path), [], tmp_path)
+    assert "failed to start task 'f1'" in (err.value.details() or "")
+    assert "Permission denied" in (err.value.details() or "")
+    assert not (tmp_path / "state" / "f1").exists()
+    # The id is free again: nothing half-started is remembered.
+    driver.start("f1", "true", [], tmp_path)
+    assert driver.wait("f1").exit_code == 0

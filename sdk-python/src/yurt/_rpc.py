@@ -12,7 +12,7 @@ from google.protobuf import any_pb2
 from google.rpc import status_pb2
 
 from ._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
-from .errors import ConfigError, RecoverableError
+from .errors import ConfigError, PluginError, RecoverableError
 
 log = logging.getLogger("yurt.rpc")
 
@@ -41,11 +41,12 @@ def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tupl
 
 
 def report(exc: Exception, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
+    """Status for `exc`, logged: plugin errors at debug, anything else (a bug) with traceback."""
     code, message, trailers = status_for(exc, rpc)
-    if code == grpc.StatusCode.UNKNOWN and not hasattr(exc, "task_id"):
-        log.error(f"{rpc} failed", exc_info=exc)
-    else:
+    if isinstance(exc, PluginError | NotImplementedError):
         log.debug(f"{rpc} failed", extra={"error": message, "code": code.name})
+    else:
+        log.error(f"{rpc} failed", exc_info=exc)
     return code, message, trailers
 
 

@@ -249,6 +249,9 @@ class ExecSession:
         self._stdin: asyncio.Queue[bytes] = asyncio.Queue()
         self._context = context
         self._stdin_done = False
+        # grpc allows one outstanding send per call; stdout and stderr pumps
+        # write concurrently (GRPC_CALL_ERROR_TOO_MANY_OPERATIONS otherwise).
+        self._write_lock = asyncio.Lock()
 
     async def read_stdin(self) -> bytes:
         if self._stdin_done:
@@ -260,7 +263,7 @@ class ExecSession:
 
     async def write_stdout(self, data: bytes) -> None:
         if data:
-            await self._context.write(
+            await self._send(
                 driver_pb2.ExecTaskStreamingResponse(
                     stdout=driver_pb2.ExecTaskStreamingIOOperation(data=data)
                 )
@@ -268,11 +271,15 @@ class ExecSession:
 
     async def write_stderr(self, data: bytes) -> None:
         if data:
-            await self._context.write(
+            await self._send(
                 driver_pb2.ExecTaskStreamingResponse(
                     stderr=driver_pb2.ExecTaskStreamingIOOperation(data=data)
                 )
             )
+
+    async def _send(self, response: driver_pb2.ExecTaskStreamingResponse) -> None:
+        async with self._write_lock:
+            await self._context.write(response)
 
     def _feed(self, request: Any) -> None:
         if request.HasField("tty_size"):
@@ -646,10 +653,10 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             finally:
                 reader.cancel()
             done = driver_pb2.ExecTaskStreamingIOOperation(close=True)
-            await context.write(driver_pb2.ExecTaskStreamingResponse(stdout=done))
+            await session._send(driver_pb2.ExecTaskStreamingResponse(stdout=done))
             if not session.tty:
-                await context.write(driver_pb2.ExecTaskStreamingResponse(stderr=done))
-            await context.write(
+                await session._send(driver_pb2.ExecTaskStreamingResponse(stderr=done))
+            await session._send(
                 driver_pb2.ExecTaskStreamingResponse(exited=True, result=_exit(result))
             )
         except grpc.aio.AbortError:
