@@ -66,6 +66,7 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	./scripts/check-generated-guard.sh
 	(cd go && go test ./...)
 	(cd conformance && go test ./...)
+	./scripts/fuzz.sh --short
 	$(MAKE) -C examples/go build test
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
@@ -84,6 +85,14 @@ demo: tools build ## The main job: start `yurt agent -dev`, run tasks through th
 .PHONY: conformance
 conformance: tools ## Run yurt-conformance against every example plugin; reports in build/conformance/
 	./scripts/conformance.sh
+
+.PHONY: chaos
+chaos: ## Fault injection: 100 rounds of kill -9 of the agent or a plugin (ROUNDS=, SEED=)
+	./scripts/chaos.sh
+
+.PHONY: fuzz
+fuzz: tools ## Fuzz every parser of untrusted bytes (FUZZTIME= per Go target)
+	./scripts/fuzz.sh
 
 .PHONY: gpu-check
 gpu-check: ## NVIDIA plugin on a real GPU: conformance, fingerprint, stats, reserve; output in build/gpu-check
