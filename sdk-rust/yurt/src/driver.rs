@@ -1155,12 +1155,14 @@ mod tests {
 
     #[test]
     fn task_config_built_in_code_travels_whole() {
-        let mut c = TaskConfig::default();
-        c.id = "t2".into();
-        c.user = "nobody".into();
-        c.stdout_path = "/a/out".into();
-        c.stderr_path = "/a/err".into();
-        c.alloc_dir = "/a".into();
+        let mut c = TaskConfig {
+            id: "t2".into(),
+            user: "nobody".into(),
+            stdout_path: "/a/out".into(),
+            stderr_path: "/a/err".into(),
+            alloc_dir: "/a".into(),
+            ..Default::default()
+        };
         c.env.insert("K".into(), "V".into());
         c.mounts.push(Mount {
             task_path: "/in".into(),

@@ -2,6 +2,7 @@
 //! them, watches their state directories, signals them and forgets them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -249,7 +250,11 @@ impl ProcessDriver {
         dir: &Path,
         spec: &state::Spec,
     ) -> Result<DriverState, Error> {
-        std::fs::create_dir_all(dir)
+        // 0700: the spec holds the task's environment, which may carry secrets.
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .map_err(|e| Error::other(format!("creating task state dir {}: {e}", dir.display())))?;
         state::write_record(dir, state::SPEC, spec).map_err(|e| {
             Error::other(format!("writing {}: {e}", dir.join(state::SPEC).display()))

@@ -19,13 +19,12 @@ pub fn child_setup(user: Option<&RunAs>, groups: &[libc::gid_t]) -> io::Result<(
                 libc::signal(sig, libc::SIG_DFL);
             }
         }
-        if let Some(u) = user {
-            if libc::setgroups(groups.len(), groups.as_ptr()) != 0
+        if let Some(u) = user
+            && (libc::setgroups(groups.len(), groups.as_ptr()) != 0
                 || libc::setgid(u.gid) != 0
-                || libc::setuid(u.uid) != 0
-            {
-                return Err(io::Error::last_os_error());
-            }
+                || libc::setuid(u.uid) != 0)
+        {
+            return Err(io::Error::last_os_error());
         }
     }
     Ok(())

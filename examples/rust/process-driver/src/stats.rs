@@ -8,12 +8,15 @@ use yurt::driver::{CpuField, CpuUsage, MemoryField, MemoryUsage, ResourceUsage, 
 
 use crate::state;
 
+/// CPU ticks (user, system) per pid at one instant.
+type Ticks = (Instant, BTreeMap<i32, (u64, u64)>);
+
 /// Keeps the previous sample so CPU percentages cover the interval between two samples.
 pub struct Sampler {
     session: i32,
     ticks_per_sec: f64,
     page_size: u64,
-    last: Option<(Instant, BTreeMap<i32, (u64, u64)>)>,
+    last: Option<Ticks>,
 }
 
 impl Sampler {
