@@ -429,3 +429,66 @@ impl DriverClient {
         })
     }
 }
+
+fn usage_from_proto(
+    u: Option<crate::r#gen::drivers::TaskResourceUsage>,
+) -> crate::driver::ResourceUsage {
+    let u = u.unwrap_or_default();
+    let cpu = u.cpu.unwrap_or_default();
+    let mem = u.memory.unwrap_or_default();
+    crate::driver::ResourceUsage {
+        cpu: crate::driver::CpuUsage {
+            system_mode: cpu.system_mode,
+            user_mode: cpu.user_mode,
+            total_ticks: cpu.total_ticks,
+            percent: cpu.percent,
+            measured: Vec::new(),
+        },
+        memory: crate::driver::MemoryUsage {
+            rss: mem.rss,
+            cache: mem.cache,
+            swap: mem.swap,
+            usage: mem.usage,
+            max_usage: mem.max_usage,
+            measured: Vec::new(),
+        },
+    }
+}
+
+impl DriverClient {
+    /// The first `count` `TaskStats` samples at `interval` (measured-field lists are left empty).
+    pub async fn task_stats(
+        &mut self,
+        task_id: &str,
+        interval: std::time::Duration,
+        count: usize,
+    ) -> Result<Vec<crate::driver::TaskStats>, tonic::Status> {
+        let mut s = self
+            .inner
+            .task_stats(crate::r#gen::drivers::TaskStatsRequest {
+                task_id: task_id.into(),
+                collection_interval: Some(proto_duration(interval)),
+            })
+            .await?
+            .into_inner();
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            let Some(m) = s.message().await? else { break };
+            let st = m.stats.unwrap_or_default();
+            out.push(crate::driver::TaskStats {
+                timestamp: st
+                    .timestamp
+                    .as_ref()
+                    .and_then(crate::base::from_timestamp)
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                total: usage_from_proto(st.agg_resource_usage),
+                by_pid: st
+                    .resource_usage_by_pid
+                    .into_iter()
+                    .map(|(k, v)| (k, usage_from_proto(Some(v))))
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+}

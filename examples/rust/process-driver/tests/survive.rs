@@ -186,3 +186,90 @@ async fn signals_stop_destroy_and_exec_with_a_tty() {
         yurt::TASK_NOT_FOUND
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_measure_the_task_and_its_children_from_proc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = launch(&tmp.path().join("state")).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    // A busy child plus a sleeping one: two processes besides the shell.
+    let (cfg, _o, _e) = shell_task(
+        "busy",
+        tmp.path(),
+        "(while :; do :; done) & sleep 3600 & wait",
+    );
+    d.start_task(&cfg).await.unwrap();
+    let t0 = std::time::Instant::now();
+    let samples = d
+        .task_stats(&cfg.id, Duration::from_millis(300), 4)
+        .await
+        .expect("TaskStats");
+    let took = t0.elapsed();
+    assert_eq!(samples.len(), 4);
+    // Four samples at 300 ms: the first at once, so about 900 ms.
+    assert!(
+        took >= Duration::from_millis(800) && took < Duration::from_secs(4),
+        "{took:?}"
+    );
+    let last = samples.last().unwrap();
+    assert!(
+        last.by_pid.len() >= 3,
+        "expected sh and two children, got {:?}",
+        last.by_pid.keys()
+    );
+    assert!(
+        last.total.cpu.percent > 1.0,
+        "a busy loop shows CPU use: {:?}",
+        last.total.cpu
+    );
+    assert!(last.total.memory.rss > 0);
+    d.destroy_task(&cfg.id, true).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        // The refusal is what a non-root plugin must do; check that instead.
+        let tmp = tempfile::tempdir().unwrap();
+        let p = launch(&tmp.path().join("state")).await;
+        let mut d = DriverClient::new(p.ch.clone());
+        let (mut cfg, _o, _e) = shell_task("as-root", tmp.path(), "id -u");
+        cfg.user = "root".into();
+        let err = d.start_task(&cfg).await.unwrap_err();
+        assert!(err.message().starts_with("user:"), "{}", err.message());
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let p = launch(&tmp.path().join("state")).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    let (mut cfg, out, _e) = shell_task("as-nobody", tmp.path(), "echo uid=$(id -u) gid=$(id -g)");
+    cfg.user = "nobody".into();
+    d.start_task(&cfg).await.unwrap();
+    assert_eq!(d.wait_task(&cfg.id).await.unwrap().exit_code, 0);
+    assert!(
+        out.wait_for("uid=65534 gid=65534", Duration::from_secs(5))
+            .await,
+        "{}",
+        out.text()
+    );
+    // Exec runs as the task's user too.
+    let (mut cfg2, _o, _e) = shell_task("as-nobody-2", tmp.path(), "sleep 3600");
+    cfg2.user = "nobody".into();
+    d.start_task(&cfg2).await.unwrap();
+    let t = d
+        .exec_streaming(&cfg2.id, &["id", "-u"], None, b"")
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&t.stdout), "65534\n");
+    let (mut bad, _o, _e) = shell_task("no-user", tmp.path(), "true");
+    bad.user = "no-such-user-xyz".into();
+    let err = d.start_task(&bad).await.unwrap_err();
+    assert!(
+        err.message().contains("user: no such user"),
+        "{}",
+        err.message()
+    );
+    d.destroy_task(&cfg2.id, true).await.unwrap();
+    d.destroy_task(&cfg.id, false).await.unwrap();
+}
