@@ -208,7 +208,7 @@ async fn stats_measure_the_task_and_its_children_from_proc() {
     assert_eq!(samples.len(), 4);
     // Four samples at 300 ms: the first at once, so about 900 ms.
     assert!(
-        took >= Duration::from_millis(800) && took < Duration::from_secs(4),
+        took >= Duration::from_millis(800) && took < Duration::from_secs(10),
         "{took:?}"
     );
     let last = samples.last().unwrap();
