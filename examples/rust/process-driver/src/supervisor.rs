@@ -5,8 +5,12 @@
 //! into its own process group, reports `ok <pid>` (or `error <why>`) on stdout, then waits for the
 //! task and records the real exit status in `exit.json`. Only a parent can learn an exit status,
 //! and the supervisor is the task's parent: that is why a restarted plugin can report it.
+//!
+//! The task writes into pipes that the supervisor copies to the FIFOs. When the FIFO's reader
+//! (Nomad's logmon) dies, the supervisor gets EPIPE, not the task: it reopens the FIFO, which
+//! waits for the restarted reader, and the task is only held up by a full pipe meanwhile.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
@@ -36,7 +40,7 @@ pub fn run(dir: &Path) -> ExitCode {
     }
     let mut report = std::io::stdout();
     match start(dir) {
-        Ok(child) => {
+        Ok((child, forwarders)) => {
             let _ = writeln!(report, "ok {}", child.id());
             let _ = report.flush();
             // Nobody reads further: point stdout at /dev/null so the plugin's death changes nothing.
@@ -45,7 +49,12 @@ pub fn run(dir: &Path) -> ExitCode {
                 // SAFETY: dup2 onto fd 1 with a descriptor we own.
                 unsafe { libc::dup2(null.as_raw_fd(), 1) };
             }
-            wait(dir, child)
+            let code = wait(dir, child);
+            // Output the task (or what it left behind) still writes keeps flowing to the end.
+            for f in forwarders {
+                let _ = f.join();
+            }
+            code
         }
         Err(e) => {
             let _ = writeln!(report, "error {}", e.replace('\n', " "));
@@ -55,7 +64,59 @@ pub fn run(dir: &Path) -> ExitCode {
     }
 }
 
-fn start(dir: &Path) -> Result<std::process::Child, String> {
+/// Copies `from` to the file at `path` (opened as `out`) until `from` ends, reopening the file
+/// whenever its reader went away.
+fn forward(
+    mut from: impl Read + Send + 'static,
+    mut out: Option<std::fs::File>,
+    path: String,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match from.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return,
+            };
+            let mut attempts = 0;
+            loop {
+                let f = match out.as_mut() {
+                    Some(f) => f,
+                    None => match open_output(&path) {
+                        Ok(f) => out.insert(f),
+                        Err(e) => {
+                            let _ =
+                                writeln!(std::io::stderr(), "supervisor: reopening {path}: {e}");
+                            std::thread::sleep(std::time::Duration::from_millis(200));
+                            continue;
+                        }
+                    },
+                };
+                match f.write_all(&buf[..n]) {
+                    Ok(()) => break,
+                    Err(e) => {
+                        // EPIPE: the reader died; the next open waits for its successor.
+                        out = None;
+                        attempts += 1;
+                        if e.raw_os_error() != Some(libc::EPIPE) || attempts > 3 {
+                            let _ = writeln!(
+                                std::io::stderr(),
+                                "supervisor: writing {path}: {e}; dropped {n} bytes"
+                            );
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+type Forwarders = Vec<std::thread::JoinHandle<()>>;
+
+fn start(dir: &Path) -> Result<(std::process::Child, Forwarders), String> {
     let spec: Spec = state::read_record(dir, state::SPEC)?
         .ok_or_else(|| format!("{}: no task spec", dir.join(state::SPEC).display()))?;
     let out = open_output(&spec.stdout_path)
@@ -68,8 +129,8 @@ fn start(dir: &Path) -> Result<std::process::Child, String> {
         .envs(spec.env.iter().map(|(k, v)| (k, v)))
         .current_dir(&spec.cwd)
         .stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         // Own process group, so StopTask's kill reaches whatever the task forked.
         .process_group(0);
     let user = spec.user.clone();
@@ -78,9 +139,17 @@ fn start(dir: &Path) -> Result<std::process::Child, String> {
     unsafe {
         cmd.pre_exec(move || child_setup(user.as_ref(), &groups));
     }
-    let child = cmd
+    let mut child = cmd
         .spawn()
         .map_err(|e| format!("command {:?}: {e}", spec.program))?;
+    drop(cmd);
+    let mut forwarders = Vec::new();
+    if let Some(o) = child.stdout.take() {
+        forwarders.push(forward(o, Some(out), spec.stdout_path.clone()));
+    }
+    if let Some(e) = child.stderr.take() {
+        forwarders.push(forward(e, Some(err), spec.stderr_path.clone()));
+    }
     let pid = i32::try_from(child.id()).map_err(|_| "task pid out of range".to_string())?;
     let start_ticks = state::proc_stat(pid).map_or(0, |s| s.start_ticks);
     state::write_record(
@@ -93,7 +162,7 @@ fn start(dir: &Path) -> Result<std::process::Child, String> {
         },
     )
     .map_err(|e| format!("{}: {e}", dir.join(state::STARTED).display()))?;
-    Ok(child)
+    Ok((child, forwarders))
 }
 
 fn wait(dir: &Path, mut child: std::process::Child) -> ExitCode {

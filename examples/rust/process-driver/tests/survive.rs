@@ -273,3 +273,77 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
     d.destroy_task(&cfg2.id, true).await.unwrap();
     d.destroy_task(&cfg.id, false).await.unwrap();
 }
+
+/// A nonblocking reader of a FIFO that the test can close, as a crashing logmon would.
+struct Reader(std::fs::File);
+
+impl Reader {
+    fn open(path: &std::path::Path) -> Reader {
+        use std::os::unix::fs::OpenOptionsExt;
+        Reader(
+            std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .unwrap(),
+        )
+    }
+    async fn wait_for(&mut self, want: &str, within: Duration) -> String {
+        use std::io::Read;
+        let mut got = Vec::new();
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            let mut buf = [0u8; 4096];
+            match self.0.read(&mut buf) {
+                Ok(n) if n > 0 => got.extend_from_slice(&buf[..n]),
+                _ => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+            if String::from_utf8_lossy(&got).contains(want) {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_task_survives_its_log_reader_dying_and_output_resumes_for_the_next_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = launch(&tmp.path().join("state")).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    let out_path = tmp.path().join("logs.stdout");
+    let err_path = tmp.path().join("logs.stderr");
+    for f in [&out_path, &err_path] {
+        let c = std::ffi::CString::new(f.to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: a valid C string.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    }
+    let mut r1 = Reader::open(&out_path);
+    let _err_reader = Reader::open(&err_path);
+    let (mut cfg, _o, _e) = shell_task(
+        "chatter",
+        tmp.path(),
+        "i=0; while :; do echo line$i; i=$((i+1)); sleep 0.1; done",
+    );
+    cfg.stdout_path = out_path.to_string_lossy().into_owned();
+    cfg.stderr_path = err_path.to_string_lossy().into_owned();
+    d.start_task(&cfg).await.unwrap();
+    let first = r1.wait_for("line3", Duration::from_secs(5)).await;
+    assert!(first.contains("line3"), "{first}");
+    drop(r1); // the log collector dies
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut r2 = Reader::open(&out_path);
+    let later = r2.wait_for("line", Duration::from_secs(5)).await;
+    assert!(
+        later.contains("line"),
+        "no output for the new reader: {later:?}"
+    );
+    let i = d.inspect_task(&cfg.id).await.unwrap();
+    assert_eq!(
+        i.state,
+        yurt::driver::TaskState::Running,
+        "the task died with its reader: {:?}",
+        i.exit
+    );
+    d.destroy_task(&cfg.id, true).await.unwrap();
+}
