@@ -162,7 +162,12 @@ async fn signals_stop_destroy_and_exec_with_a_tty() {
     let t = d
         .exec_streaming(
             &cfg.id,
-            &["sh", "-c", "stty size; tty; read x; echo got $x; exit 3"],
+            // The size arrives after setup (as in Nomad, whose own exec test sleeps first).
+            &[
+                "sh",
+                "-c",
+                "sleep 0.3; stty size; tty; read x; echo got $x; exit 3",
+            ],
             Some((33, 101)),
             b"hi\n",
         )
