@@ -31,6 +31,7 @@ fn alive(pid: i32) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_code() {
     let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let go = tmp.path().join("go");
     let script = format!(
         "echo before; while [ ! -e '{}' ]; do sleep 0.05; done; echo after; exit 7",
@@ -105,6 +106,7 @@ async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signals_stop_destroy_and_exec_with_a_tty() {
     let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
     let mut d = DriverClient::new(p.ch.clone());
 
@@ -195,6 +197,7 @@ async fn signals_stop_destroy_and_exec_with_a_tty() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stats_measure_the_task_and_its_children_from_proc() {
     let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
     let mut d = DriverClient::new(p.ch.clone());
     // A busy child plus a sleeping one: two processes besides the shell.
@@ -217,6 +220,7 @@ async fn stats_measure_the_task_and_its_children_from_proc() {
         "{took:?}"
     );
     let last = samples.last().unwrap();
+    eprintln!("stats: took {took:?}, last {:?}", last.total);
     assert!(
         last.by_pid.len() >= 3,
         "expected sh and two children, got {:?}",
@@ -237,6 +241,7 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
     if unsafe { libc::geteuid() } != 0 {
         // The refusal is what a non-root plugin must do; check that instead.
         let tmp = tempfile::tempdir().unwrap();
+        let _leftovers = common::KillLeftovers(tmp.path().join("state"));
         let p = launch(&tmp.path().join("state")).await;
         let mut d = DriverClient::new(p.ch.clone());
         let (mut cfg, _o, _e) = shell_task("as-root", tmp.path(), "id -u");
@@ -246,6 +251,7 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
     let mut d = DriverClient::new(p.ch.clone());
     let (mut cfg, out, _e) = shell_task("as-nobody", tmp.path(), "echo uid=$(id -u) gid=$(id -g)");
@@ -314,6 +320,7 @@ impl Reader {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_task_survives_its_log_reader_dying_and_output_resumes_for_the_next_one() {
     let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
     let mut d = DriverClient::new(p.ch.clone());
     let out_path = tmp.path().join("logs.stdout");

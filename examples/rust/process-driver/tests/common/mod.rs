@@ -152,3 +152,29 @@ pub fn shell_task(id: &str, dir: &Path, script: &str) -> (TaskConfig, Fifo, Fifo
     .unwrap();
     (c, out, err)
 }
+
+/// Kills every task still running under `state_root` when dropped, so a failing test leaves no
+/// processes behind (a passing test destroys its tasks itself).
+pub struct KillLeftovers(pub std::path::PathBuf);
+
+impl Drop for KillLeftovers {
+    fn drop(&mut self) {
+        let Ok(dirs) = std::fs::read_dir(&self.0) else {
+            return;
+        };
+        for d in dirs.flatten() {
+            let Ok(text) = std::fs::read_to_string(d.path().join("started.json")) else {
+                continue;
+            };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            if let Some(pid) = v["pid"].as_i64().and_then(|p| i32::try_from(p).ok())
+                && pid > 1
+            {
+                // SAFETY: kill of a process group this test started.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+            }
+        }
+    }
+}
