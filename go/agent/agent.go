@@ -55,11 +55,12 @@ type Agent struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup
 
+	runMu sync.Mutex // serialises runFile
 	mu    sync.Mutex
 	tasks map[string]*task
 
 	devMu    sync.Mutex
-	reserved map[string]string // device ID -> task ID
+	reserved map[string]string // devKey(plugin, device ID) -> task ID
 
 	ln  net.Listener
 	srv *http.Server
@@ -100,9 +101,18 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	defer func() {
 		if !ok {
 			a.cancel()
+			// Processes this failed start launched go; ones it reattached
+			// to belong to tasks that outlive us.
 			for _, pi := range a.plugins {
-				if p, _ := pi.current(); p != nil {
+				pi.mu.Lock()
+				p, reattached := pi.p, pi.reattached
+				pi.mu.Unlock()
+				switch {
+				case p == nil:
+				case reattached:
 					_ = p.Detach()
+				default:
+					p.Kill()
 				}
 			}
 			a.store.Close()
@@ -120,6 +130,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	for _, pi := range a.plugins {
 		go pi.monitor()
 	}
+	go a.watchLogmons()
 	ok = true
 	return a, nil
 }
@@ -161,6 +172,9 @@ func (a *Agent) loadPlugins(ctx context.Context) error {
 
 func (a *Agent) listen() error {
 	sock := filepath.Join(a.dataDir, api.SocketName)
+	if len(sock) > 107 {
+		return fmt.Errorf("api socket path %s is %d bytes; unix sockets allow at most 107: use a shorter data_dir", sock, len(sock))
+	}
 	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove stale socket: %w", err)
 	}

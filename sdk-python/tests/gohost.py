@@ -68,7 +68,10 @@ def parse_handshake(line: str) -> Handshake:
         field = parts[5]
         if "=" in field or "-" in field or "_" in field:
             raise HandshakeParseError("server cert is not RawStdEncoding")
-        cert = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+        try:
+            cert = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+        except ValueError as exc:
+            raise HandshakeParseError(f"server cert: {exc}") from None
     return Handshake(core, app, parts[2], parts[3], protocol, cert)
 
 
@@ -159,14 +162,21 @@ class Plugin:
         return list(self._stderr_lines)
 
     def kill(self) -> None:
+        """Stop the plugin: SIGTERM first (it then removes its socket), SIGKILL after 3 s."""
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         self.proc.wait(timeout=10)
 
 
 def launch(script: Path, env: dict[str, str], timeout: float = 20.0) -> Plugin:
+    """Start a plugin: a .py file runs under this interpreter, anything else is exec'd."""
+    argv = [sys.executable, str(script)] if script.suffix == ".py" else [str(script)]
     proc = subprocess.Popen(
-        [sys.executable, str(script)],
+        argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
