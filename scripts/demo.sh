@@ -19,6 +19,12 @@ if [ -f examples/go/Makefile ]; then
   step "build the Go example plugins"
   make -C examples/go build
 fi
+# The Rust example driver, a debug build (it shares the test build's artifacts).
+if command -v cargo >/dev/null; then
+  step "build the Rust example driver"
+  cargo build --locked -q -j 2 -p yurt-example-process-driver
+  cp target/debug/yurt-example-process-driver "$PLUGINS/rust-exec"
+fi
 # The Python example drivers run from the repo's .venv (make -C sdk-python venv);
 # their launchers resolve symlinks, so a link in the plugin dir is enough.
 if [ -x .venv/bin/python ]; then
