@@ -8,11 +8,18 @@
 #   SEED=123 scripts/chaos.sh     replay a run's random choices
 #
 # Drivers: the Go example always, the Python example when .venv exists
-# (make -C sdk-python venv), plus YURT_HARDENING_DRIVERS=path[:path].
+# (make -C sdk-python venv), the Rust example when cargo is installed, plus
+# YURT_HARDENING_DRIVERS=path[:path].
 # Figures go to build/chaos-report.json and the log to build/chaos.log.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# The Rust example driver joins when cargo is here (a debug build, shared with
+# the test build).
+if command -v cargo >/dev/null; then
+  cargo build --locked -q -j 2 -p yurt-example-process-driver
+  export YURT_HARDENING_DRIVERS="$ROOT/target/debug/yurt-example-process-driver${YURT_HARDENING_DRIVERS:+:$YURT_HARDENING_DRIVERS}"
+fi
 rounds=${ROUNDS:-100}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS: expected a positive integer, got '$rounds'" >&2; exit 2; }
 mkdir -p build
