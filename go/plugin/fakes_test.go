@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
@@ -25,9 +27,13 @@ type fakeDriver struct {
 	destroyed []any
 	signalled []string
 	statsIval time.Duration
+	logger    hclog.Logger
 }
 
 func (d *fakeDriver) PluginInfo(context.Context) (*base.PluginInfo, error) {
+	if d.logger != nil {
+		d.logger.Info("PluginInfo called")
+	}
 	return &base.PluginInfo{Type: base.PluginTypeDriver, APIVersions: []string{base.APIVersion010}, Version: "0.1.0", Name: "fake"}, nil
 }
 func (d *fakeDriver) ConfigSchema(context.Context) (*hclspec.Spec, error) {

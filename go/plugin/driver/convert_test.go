@@ -1,0 +1,127 @@
+package driver
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+)
+
+func TestConvertNil(t *testing.T) {
+	assert.Nil(t, TaskConfigToProto(nil))
+	assert.Nil(t, TaskConfigFromProto(nil))
+	assert.Nil(t, TaskHandleToProto(nil))
+	assert.Nil(t, TaskHandleFromProto(nil))
+	assert.Nil(t, NetworkOverrideToProto(nil))
+	assert.Nil(t, NetworkOverrideFromProto(nil))
+	assert.Nil(t, NetworkIsolationToProto(nil))
+	assert.Nil(t, NetworkIsolationFromProto(nil))
+	assert.Nil(t, ExitResultToProto(nil))
+	assert.Nil(t, ExitResultFromProto(nil))
+	assert.Nil(t, WaitResponseFromProto(nil))
+	assert.True(t, proto.Equal(&driverpb.WaitTaskResponse{}, WaitResponseToProto(nil)))
+	assert.Nil(t, InspectResponseToProto(nil))
+	assert.Nil(t, InspectResponseFromProto(nil))
+	assert.Nil(t, CapabilitiesToProto(nil))
+	assert.Nil(t, CapabilitiesFromProto(nil))
+	assert.Nil(t, FingerprintToProto(nil))
+	assert.Nil(t, FingerprintFromProto(nil))
+	assert.Nil(t, TaskStatsToProto(nil))
+	assert.Nil(t, TaskStatsFromProto(nil))
+	assert.Nil(t, TaskEventToProto(nil))
+	assert.Nil(t, TaskEventFromProto(nil))
+	assert.Nil(t, ExecResultToProto(nil))
+	assert.Nil(t, ExecResultFromProto(nil))
+}
+
+func TestConvertZero(t *testing.T) {
+	assert.Equal(t, &TaskConfig{}, TaskConfigFromProto(TaskConfigToProto(&TaskConfig{})))
+	assert.True(t, proto.Equal(&driverpb.TaskConfig{}, TaskConfigToProto(&TaskConfig{})))
+	assert.Equal(t, &TaskHandle{}, TaskHandleFromProto(&driverpb.TaskHandle{}))
+	assert.Equal(t, &NetworkOverride{}, NetworkOverrideFromProto(NetworkOverrideToProto(&NetworkOverride{})))
+	assert.Equal(t, &ExitResult{}, ExitResultFromProto(&driverpb.ExitResult{}))
+	assert.Equal(t, &TaskStatus{}, InspectResponseFromProto(&driverpb.InspectTaskResponse{}))
+	assert.Equal(t, &TaskStatus{}, InspectResponseFromProto(InspectResponseToProto(&TaskStatus{})))
+	assert.Equal(t, &Capabilities{}, CapabilitiesFromProto(CapabilitiesToProto(&Capabilities{})))
+	assert.Equal(t, &Fingerprint{}, FingerprintFromProto(FingerprintToProto(&Fingerprint{})))
+	assert.Equal(t, &TaskStats{}, TaskStatsFromProto(TaskStatsToProto(&TaskStats{})))
+	assert.Equal(t, &TaskEvent{}, TaskEventFromProto(TaskEventToProto(&TaskEvent{})))
+	assert.Equal(t, &ExecResult{}, ExecResultFromProto(ExecResultToProto(&ExecResult{})))
+	// Zero resources become explicit zero CPU/memory on the wire.
+	assert.Equal(t, &Resources{}, TaskConfigFromProto(TaskConfigToProto(&TaskConfig{Resources: &Resources{}})).Resources)
+	// A nil entry in a repeated field is skipped, not a panic.
+	assert.Empty(t, TaskConfigFromProto(&driverpb.TaskConfig{Mounts: []*driverpb.Mount{nil}, Devices: []*driverpb.Device{nil}}).Mounts)
+}
+
+func TestConvertRoundTrip(t *testing.T) {
+	cfg := &TaskConfig{ID: "t", Name: "n", DriverConfig: []byte{1}, Env: map[string]string{"A": "1"}, DeviceEnv: map[string]string{"D": "2"},
+		Resources: &Resources{CPUShares: 100, MemoryMB: 256, MemoryMaxMB: 512,
+			Networks: []NetworkResource{{Device: "eth0", CIDR: "10.0.0.0/8", IP: "10.0.0.2", MBits: 10,
+				ReservedPorts: []Port{{Label: "r", Value: 22}}, DynamicPorts: []Port{{Label: "d", Value: 20001}}}},
+			Linux: &LinuxResources{CPUPeriod: 1, CPUQuota: 2, CPUShares: 3, MemoryLimitBytes: 4, OOMScoreAdj: 5, CpusetCPUs: "0-1", PercentTicks: 0.5, CpusetCgroup: "/c"},
+			Ports: []PortMapping{{Label: "http", Value: 25000, To: 80, HostIP: "127.0.0.1"}}},
+		Mounts:  []Mount{{TaskPath: "/a", HostPath: "/b", ReadOnly: true, PropagationMode: "private", SELinuxLabel: "z", RequestName: "vol"}},
+		Devices: []DeviceMount{{TaskPath: "/dev/x", HostPath: "/dev/y", CgroupPermissions: "rwm"}},
+		User:    "u", AllocDir: "/alloc", StdoutPath: "/o", StderrPath: "/e", TaskGroupName: "g", JobName: "j", AllocID: "a",
+		NetworkIsolation: &NetworkIsolationSpec{Mode: NetIsolationGroup, Path: "/ns", Labels: map[string]string{"l": "v"}, Hosts: &HostsConfig{Hostname: "h", Address: "1.1.1.1"}},
+		DNS:              &DNSConfig{Servers: []string{"8.8.8.8"}, Searches: []string{"local"}, Options: []string{"ndots:2"}},
+		JobID:            "jid", Namespace: "ns", NodeName: "node", NodeID: "nid", ParentJobID: "pj"}
+	assert.Equal(t, cfg, TaskConfigFromProto(TaskConfigToProto(cfg)))
+
+	h := &TaskHandle{Version: 2, Config: cfg, State: TaskStateExited, DriverState: []byte("{}")}
+	assert.Equal(t, h, TaskHandleFromProto(TaskHandleToProto(h)))
+
+	st := &TaskStatus{ID: "t", Name: "n", State: TaskStateExited, StartedAt: time.Unix(1, 2).UTC(), CompletedAt: time.Unix(3, 4).UTC(),
+		ExitResult: &ExitResult{ExitCode: 2, Signal: 15, OOMKilled: true}, DriverAttributes: map[string]string{"k": "v"},
+		NetworkOverride: &NetworkOverride{PortMap: map[string]int{"p": 1}, Addr: "a", AutoAdvertise: true}}
+	assert.Equal(t, st, InspectResponseFromProto(InspectResponseToProto(st)))
+
+	caps := &Capabilities{SendSignals: true, Exec: true, FSIsolation: FSIsolationUnveil, NetIsolationModes: []NetIsolationMode{NetIsolationNone, NetIsolationTask},
+		MustCreateNetwork: true, MountConfigs: MountConfigsNone, DisableLogCollection: true, DynamicWorkloadUsers: true}
+	assert.Equal(t, caps, CapabilitiesFromProto(CapabilitiesToProto(caps)))
+
+	fp := &Fingerprint{Attributes: map[string]*base.Attribute{"a": base.NewBoolAttribute(true)}, Health: HealthStateUnhealthy, HealthDescription: "d", Err: errors.New("e")}
+	assert.Equal(t, fp, FingerprintFromProto(FingerprintToProto(fp)))
+
+	stats := &TaskStats{ID: "t", Timestamp: time.Unix(9, 9).UTC(),
+		Aggregate: &ResourceUsage{CPU: &CPUUsage{SystemMode: 1, UserMode: 2, TotalTicks: 3, ThrottledPeriods: 4, ThrottledTime: 5, Percent: 6, Measured: []CPUField{CPUSystemMode, CPUPercent}},
+			Memory: &MemoryUsage{RSS: 1, Cache: 2, MaxUsage: 3, KernelUsage: 4, KernelMaxUsage: 5, Usage: 6, Swap: 7, Measured: []MemoryField{MemorySwap}}},
+		ByPID: map[string]*ResourceUsage{"1": {}}}
+	assert.Equal(t, stats, TaskStatsFromProto(TaskStatsToProto(stats)))
+
+	ev := &TaskEvent{TaskID: "t", AllocID: "a", TaskName: "n", Timestamp: time.Unix(5, 0).UTC(), Message: "m", Annotations: map[string]string{"x": "y"}}
+	assert.Equal(t, ev, TaskEventFromProto(TaskEventToProto(ev)))
+
+	ex := &ExecResult{Stdout: []byte("o"), Stderr: []byte("e"), Exit: &ExitResult{ExitCode: 1}}
+	assert.Equal(t, ex, ExecResultFromProto(ExecResultToProto(ex)))
+
+	w := &ExitResult{ExitCode: 1, Err: errors.New("x")}
+	assert.Equal(t, w, WaitResponseFromProto(WaitResponseToProto(w)))
+	assert.Equal(t, &ExitResult{Err: errors.New("only err")}, WaitResponseFromProto(&driverpb.WaitTaskResponse{Err: "only err"}))
+}
+
+func TestDriverState(t *testing.T) {
+	var h TaskHandle
+	var out struct{ PID int }
+	assert.ErrorContains(t, h.GetDriverState(&out), "handle has no driver state")
+	assert.NoError(t, h.SetDriverState(struct{ PID int }{7}))
+	assert.NoError(t, h.GetDriverState(&out))
+	assert.Equal(t, 7, out.PID)
+	assert.ErrorContains(t, h.SetDriverState(make(chan int)), "encoding driver state")
+	h.DriverState = []byte("{")
+	assert.ErrorContains(t, h.GetDriverState(&out), "decoding driver state")
+	var nilCfg *TaskConfig
+	assert.ErrorContains(t, nilCfg.DecodeDriverConfig(nil, &out), "no task config")
+}
+
+func TestExitResultSuccessful(t *testing.T) {
+	assert.True(t, (&ExitResult{}).Successful())
+	assert.False(t, (*ExitResult)(nil).Successful())
+	assert.False(t, (&ExitResult{Signal: 9}).Successful())
+	assert.False(t, (&ExitResult{Err: errors.New("x")}).Successful())
+}
