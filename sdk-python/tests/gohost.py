@@ -68,7 +68,10 @@ def parse_handshake(line: str) -> Handshake:
         field = parts[5]
         if "=" in field or "-" in field or "_" in field:
             raise HandshakeParseError("server cert is not RawStdEncoding")
-        cert = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+        try:
+            cert = base64.b64decode(field + "=" * (-len(field) % 4), validate=True)
+        except ValueError as exc:
+            raise HandshakeParseError(f"server cert: {exc}") from None
     return Handshake(core, app, parts[2], parts[3], protocol, cert)
 
 
@@ -165,8 +168,10 @@ class Plugin:
 
 
 def launch(script: Path, env: dict[str, str], timeout: float = 20.0) -> Plugin:
+    """Start a plugin: a .py file runs under this interpreter, anything else is exec'd."""
+    argv = [sys.executable, str(script)] if script.suffix == ".py" else [str(script)]
     proc = subprocess.Popen(
-        [sys.executable, str(script)],
+        argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

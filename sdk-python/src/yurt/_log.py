@@ -123,5 +123,8 @@ def install(fd: int, level: int = TRACE) -> StderrHandler:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Library chatter (grpc logs a DEBUG line per RPC) would drown plugin logs.
+    for noisy in ("grpc", "asyncio", "hpack"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.raiseExceptions = False
     return handler

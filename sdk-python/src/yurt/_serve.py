@@ -220,6 +220,7 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
         extra={"network": listening.network, "address": listening.address, "tls": bool(cert_field)},
     )
     await stop.wait()
+    t0 = loop.time()
     hub.close()
     await health_servicer.enter_graceful_shutdown()
     try:
@@ -228,8 +229,13 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
         log.exception("plugin shutdown hook failed")
     if listening.relay is not None:
         await listening.relay.close()
+    t1 = loop.time()
     await server.stop(_STOP_GRACE_S)
     remove_paths(listening.cleanup)
+    log.debug(
+        "plugin stopped",
+        extra={"hooks_s": round(t1 - t0, 3), "server_s": round(loop.time() - t1, 3)},
+    )
     return 0
 
 

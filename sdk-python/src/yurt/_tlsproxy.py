@@ -102,6 +102,9 @@ class TLSRelay:
             await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
             up_writer.close()
             writer.close()
+        except asyncio.CancelledError:
+            # Shutdown: end quietly (asyncio logs a cancelled connection task).
+            writer.close()
         finally:
             if task is not None:
                 self._tasks.discard(task)

@@ -240,7 +240,6 @@ def unpack(data: bytes, path: str = "config") -> Any:
             raw=False,
             strict_map_key=False,
             use_list=True,
-            max_buffer_size=_MAX_BYTES,
         )
     except (ValueError, msgpack.UnpackException, TypeError, RecursionError) as exc:
         raise ConfigError(
@@ -270,6 +269,8 @@ def _plain(value: Any) -> Any:
         return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return str(value)  # as cty does for numbers beyond 64 bits
     return value
 
 

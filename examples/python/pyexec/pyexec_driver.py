@@ -1,0 +1,407 @@
+"""pyexec: a raw_exec-like Nomad task driver written with the Yurt Python SDK.
+
+Runs a command with arguments as a plain host process. Each task gets a small
+supervisor process (supervisor.py) in its own session that owns the task and
+records its exit status, so tasks survive the plugin's death and a fresh
+plugin recovers them from driver_state alone, reporting real exit codes.
+
+Task config:   config { command = "/bin/sleep"  args = ["10"] }
+Plugin config: config { state_dir = "/var/lib/pyexec" }   (optional)
+"""
+
+# Local /proc and state-file access is quick and synchronous on purpose, and the
+# supervisor is a detached process no event loop should own or reap-watch.
+# ruff: noqa: ASYNC220, ASYNC240
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import signal as signals
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yurt
+from yurt import hclspec
+from yurt.driver import (
+    Capabilities,
+    CpuUsage,
+    ExecResult,
+    ExitResult,
+    Fingerprint,
+    HealthState,
+    MemoryUsage,
+    TaskConfig,
+    TaskHandle,
+    TaskResourceUsage,
+    TaskState,
+    TaskStats,
+    TaskStatus,
+)
+from yurt.errors import PluginError, TaskNotFoundError
+
+SUPERVISOR = Path(__file__).resolve().parent / "supervisor.py"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+POLL_S = 0.05
+
+
+@dataclass
+class DriverConfig:
+    state_dir: str = ""
+
+
+@dataclass
+class TaskSpec:
+    command: str
+    args: list[str] = field(default_factory=list)
+
+
+@dataclass
+class State:
+    """driver_state: everything needed to find the task again."""
+
+    task_id: str
+    state_dir: str
+    task_pid: int
+    supervisor_pid: int
+    started_at: str
+
+
+@dataclass
+class Task:
+    state: State
+    name: str
+    env: dict[str, str]
+    cwd: str
+
+    @property
+    def exit_file(self) -> Path:
+        return Path(self.state.state_dir) / "exit.json"
+
+    def exit_result(self) -> tuple[ExitResult, dt.datetime] | None:
+        try:
+            data = json.loads(self.exit_file.read_text())
+        except FileNotFoundError:
+            return None
+        return (
+            ExitResult(exit_code=int(data["exit_code"]), signal=int(data["signal"])),
+            dt.datetime.fromisoformat(data["completed_at"]),
+        )
+
+
+def _parse_signal(name: str, default: signals.Signals) -> signals.Signals:
+    if not name:
+        return default
+    key = name.upper()
+    if not key.startswith("SIG"):
+        key = "SIG" + key
+    try:
+        return signals.Signals[key]
+    except KeyError:
+        raise PluginError(f"signal: expected a signal name like SIGTERM, got {name!r}") from None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def _group_pids(pgid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            pids.append(int(entry))
+    return pids
+
+
+def _proc_usage(pid: int) -> tuple[float, float, int] | None:
+    """(user seconds, system seconds, rss bytes) from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/statm") as fh:
+            rss_pages = int(fh.read().split()[1])
+    except (FileNotFoundError, IndexError, ValueError):
+        return None
+    return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK, rss_pages * PAGE
+
+
+class PyExec(yurt.DriverPlugin):
+    name = "pyexec"
+    version = "0.1.0"
+    config_spec = hclspec.obj(state_dir=hclspec.default(hclspec.attr("state_dir", "string"), ""))
+    config_type = DriverConfig
+    task_config_spec = hclspec.obj(
+        command=hclspec.attr("command", "string", required=True),
+        args=hclspec.default(hclspec.attr("args", "list(string)"), []),
+    )
+    task_config_type = TaskSpec
+    capabilities = Capabilities(send_signals=True, exec=True)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tasks: dict[str, Task] = {}
+
+    def _state_root(self) -> Path:
+        configured = self.config.state_dir if isinstance(self.config, DriverConfig) else ""
+        root = Path(configured or os.path.join(tempfile.gettempdir(), "yurt-pyexec"))
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return root
+
+    def _task(self, task_id: str) -> Task:
+        task = self.tasks.get(task_id)
+        if task is None:
+            raise TaskNotFoundError(task_id)
+        return task
+
+    async def fingerprint(self) -> AsyncIterator[Fingerprint]:
+        while True:
+            yield Fingerprint(
+                health=HealthState.HEALTHY,
+                description="healthy",
+                attributes={"driver.pyexec.version": self.version},
+            )
+            await asyncio.sleep(30)
+
+    async def start_task(self, task: TaskConfig) -> TaskHandle:
+        if task.id in self.tasks:
+            raise PluginError(f"task with id {task.id!r} already started")
+        spec: TaskSpec = task.driver_config
+        if spec is None:
+            raise PluginError("task.config: expected a config block with a command, got none")
+        command = spec.command
+        if os.sep not in command:
+            found = shutil.which(command, path=task.env.get("PATH", os.environ.get("PATH")))
+            if found is None:
+                raise PluginError(f"task.config.command: executable {command!r} not found in PATH")
+            command = found
+        elif not os.access(command, os.X_OK):
+            raise PluginError(f"task.config.command: {command!r} is not an executable file")
+        state_dir = self._state_root() / task.id.replace("/", "_")
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for stale in ("pid.json", "exit.json"):
+            with contextlib.suppress(FileNotFoundError):
+                (state_dir / stale).unlink()
+        cwd = os.path.join(task.alloc_dir, task.name) if task.alloc_dir else ""
+        if cwd and not os.path.isdir(cwd):
+            cwd = task.alloc_dir
+        env = {**task.env, **task.device_env}
+        env.setdefault("PATH", os.environ.get("PATH", "/usr/bin:/bin"))
+        (state_dir / "spec.json").write_text(
+            json.dumps(
+                {
+                    "command": command,
+                    "args": spec.args,
+                    "env": env,
+                    "cwd": cwd,
+                    "stdout_path": task.stdout_path,
+                    "stderr_path": task.stderr_path,
+                }
+            )
+        )
+        supervisor = subprocess.Popen(
+            [sys.executable, str(SUPERVISOR), str(state_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+        pid_file = state_dir / "pid.json"
+        exit_file = state_dir / "exit.json"
+        deadline = time.monotonic() + 10
+        while not pid_file.exists():
+            if exit_file.exists():
+                error = json.loads(exit_file.read_text()).get("error", "unknown error")
+                raise PluginError(f"failed to start task {task.id!r}: {error}")
+            if time.monotonic() > deadline or supervisor.poll() not in (None, 0):
+                supervisor.kill()
+                raise PluginError(f"failed to start task {task.id!r}: supervisor did not start it")
+            await asyncio.sleep(POLL_S)
+        started = json.loads(pid_file.read_text())
+        state = State(
+            task_id=task.id,
+            state_dir=str(state_dir),
+            task_pid=int(started["pid"]),
+            supervisor_pid=supervisor.pid,
+            started_at=started["started_at"],
+        )
+        # Reap the supervisor when it ends so no zombie lingers while we live.
+        asyncio.get_running_loop().run_in_executor(None, supervisor.wait)
+        self.tasks[task.id] = Task(state=state, name=task.name, env=env, cwd=cwd)
+        handle = TaskHandle(config=task, state=TaskState.RUNNING)
+        handle.set_state(state)
+        self.log.info("task started", extra={"task_id": task.id, "pid": state.task_pid})
+        return handle
+
+    async def recover_task(self, handle: TaskHandle) -> None:
+        task_id = handle.config.id
+        if task_id in self.tasks:
+            return
+        state: State | None = handle.get_state(State)
+        if state is None:
+            raise PluginError("driver_state: expected the pyexec task state, got empty bytes")
+        task = Task(state=state, name=handle.config.name, env=dict(handle.config.env), cwd="")
+        if task.exit_result() is None and not _alive(state.task_pid):
+            raise PluginError(
+                f"task {task_id!r}: process {state.task_pid} is gone and its supervisor "
+                "recorded no exit status; the exit code is unknown"
+            )
+        self.tasks[task_id] = task
+        self.log.info("task recovered", extra={"task_id": task_id, "pid": state.task_pid})
+
+    async def wait_task(self, task_id: str) -> ExitResult:
+        task = self._task(task_id)
+        while True:
+            done = task.exit_result()
+            if done is not None:
+                return done[0]
+            if not _alive(task.state.task_pid) and not _alive(task.state.supervisor_pid):
+                await asyncio.sleep(0.2)  # the supervisor may be mid-write
+                done = task.exit_result()
+                if done is not None:
+                    return done[0]
+                raise PluginError(f"task {task_id!r}: supervisor died without an exit status")
+            await asyncio.sleep(POLL_S)
+
+    def _signal_group(self, task: Task, sig: signals.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(task.state.task_pid, sig)
+
+    async def stop_task(self, task_id: str, timeout: float, signal: str) -> None:
+        task = self._task(task_id)
+        if task.exit_result() is not None:
+            return
+        self._signal_group(task, _parse_signal(signal, signals.SIGINT))
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while time.monotonic() < deadline:
+            if task.exit_result() is not None:
+                return
+            await asyncio.sleep(POLL_S)
+        self._signal_group(task, signals.SIGKILL)
+        await self.wait_task(task_id)
+
+    async def destroy_task(self, task_id: str, force: bool) -> None:
+        task = self._task(task_id)
+        if task.exit_result() is None:
+            if not force:
+                raise PluginError("cannot destroy running task")
+            self._signal_group(task, signals.SIGKILL)
+            await self.wait_task(task_id)
+        shutil.rmtree(task.state.state_dir, ignore_errors=True)
+        del self.tasks[task_id]
+
+    async def inspect_task(self, task_id: str) -> TaskStatus:
+        task = self._task(task_id)
+        started = dt.datetime.fromisoformat(task.state.started_at)
+        done = task.exit_result()
+        if done is None:
+            return TaskStatus(
+                id=task_id,
+                name=task.name,
+                state=TaskState.RUNNING,
+                started_at=started,
+                driver_attributes={"pid": str(task.state.task_pid)},
+            )
+        return TaskStatus(
+            id=task_id,
+            name=task.name,
+            state=TaskState.EXITED,
+            started_at=started,
+            completed_at=done[1],
+            exit_result=done[0],
+            driver_attributes={"pid": str(task.state.task_pid)},
+        )
+
+    async def task_stats(self, task_id: str, interval: float) -> AsyncIterator[TaskStats]:
+        task = self._task(task_id)
+        last: tuple[float, float] | None = None
+        while task.exit_result() is None:
+            user = system = 0.0
+            rss = 0
+            by_pid: dict[str, TaskResourceUsage] = {}
+            for pid in _group_pids(task.state.task_pid):
+                usage = _proc_usage(pid)
+                if usage is None:
+                    continue
+                user += usage[0]
+                system += usage[1]
+                rss += usage[2]
+                by_pid[str(pid)] = TaskResourceUsage(
+                    cpu=CpuUsage(user_mode=usage[0], system_mode=usage[1]),
+                    memory=MemoryUsage(rss=usage[2]),
+                )
+            now = time.monotonic()
+            percent = None
+            if last is not None and now > last[0]:
+                percent = max(0.0, (user + system - last[1]) / (now - last[0]) * 100.0)
+            last = (now, user + system)
+            yield TaskStats(
+                id=task_id,
+                usage=TaskResourceUsage(
+                    cpu=CpuUsage(
+                        user_mode=user,
+                        system_mode=system,
+                        total_ticks=(user + system) * CLK_TCK,
+                        percent=percent,
+                    ),
+                    memory=MemoryUsage(rss=rss),
+                ),
+                by_pid=by_pid,
+            )
+            await asyncio.sleep(interval)
+
+    async def signal_task(self, task_id: str, signal: str) -> None:
+        task = self._task(task_id)
+        if task.exit_result() is not None:
+            raise PluginError(f"task {task_id!r} has exited; cannot signal it")
+        self._signal_group(task, _parse_signal(signal, signals.SIGINT))
+
+    async def exec_task(self, task_id: str, command: list[str], timeout: float) -> ExecResult:
+        task = self._task(task_id)
+        if not command:
+            raise PluginError("command: expected at least the program to run, got none")
+        env = task.env or {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        proc = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=task.cwd or None,
+            start_new_session=True,
+        )
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(), timeout or None)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signals.SIGKILL)
+            out, err = await proc.communicate()
+        code = proc.returncode if proc.returncode is not None else -1
+        if code < 0:
+            return ExecResult(out, err, ExitResult(exit_code=128 - code, signal=-code))
+        return ExecResult(out, err, ExitResult(exit_code=code))
+
+
+if __name__ == "__main__":
+    yurt.serve(PyExec())
