@@ -59,7 +59,7 @@ type Agent struct {
 	tasks map[string]*task
 
 	devMu    sync.Mutex
-	reserved map[string]string // device ID -> task ID
+	reserved map[string]string // devKey(plugin, device ID) -> task ID
 
 	ln  net.Listener
 	srv *http.Server
@@ -100,9 +100,18 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	defer func() {
 		if !ok {
 			a.cancel()
+			// Processes this failed start launched go; ones it reattached
+			// to belong to tasks that outlive us.
 			for _, pi := range a.plugins {
-				if p, _ := pi.current(); p != nil {
+				pi.mu.Lock()
+				p, reattached := pi.p, pi.reattached
+				pi.mu.Unlock()
+				switch {
+				case p == nil:
+				case reattached:
 					_ = p.Detach()
+				default:
+					p.Kill()
 				}
 			}
 			a.store.Close()

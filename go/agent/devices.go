@@ -31,9 +31,9 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 	picked := map[*pluginInst][]string{}
 	for _, req := range t.Resources.Devices {
 		taken := map[string]bool{}
-		for _, ids := range picked {
+		for pi, ids := range picked {
 			for _, id := range ids {
-				taken[id] = true
+				taken[devKey(pi.file, id)] = true
 			}
 		}
 		need := req.Count
@@ -48,13 +48,14 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 				}
 				for _, d := range g.GetDevices() {
 					matching++
-					if !d.GetHealthy() || a.reserved[d.GetID()] != "" || taken[d.GetID()] {
+					key := devKey(pi.file, d.GetID())
+					if !d.GetHealthy() || a.reserved[key] != "" || taken[key] {
 						continue
 					}
 					free++
 					if need > 0 {
 						picked[pi] = append(picked[pi], d.GetID())
-						taken[d.GetID()] = true
+						taken[key] = true
 						need--
 					}
 				}
@@ -73,7 +74,7 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 	out := map[string][]string{}
 	for pi, ids := range picked {
 		for _, id := range ids {
-			a.reserved[id] = taskID
+			a.reserved[devKey(pi.file, id)] = taskID
 		}
 		out[pi.file] = ids
 	}
@@ -103,6 +104,9 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 	return res, out, nil
 }
 
+// devKey names a device uniquely: IDs are only unique within one plugin.
+func devKey(plugin, id string) string { return plugin + "\x00" + id }
+
 func (a *Agent) releaseDevices(taskID string) {
 	a.devMu.Lock()
 	defer a.devMu.Unlock()
@@ -116,9 +120,9 @@ func (a *Agent) releaseDevices(taskID string) {
 func (a *Agent) markReserved(taskID string, devices map[string][]string) {
 	a.devMu.Lock()
 	defer a.devMu.Unlock()
-	for _, ids := range devices {
+	for plugin, ids := range devices {
 		for _, id := range ids {
-			a.reserved[id] = taskID
+			a.reserved[devKey(plugin, id)] = taskID
 		}
 	}
 }
@@ -158,7 +162,7 @@ func (a *Agent) deviceStatus() []api.DeviceGroup {
 		for _, g := range groups {
 			dg := api.DeviceGroup{Plugin: pi.file, Vendor: g.GetVendor(), Type: g.GetDeviceType(), Name: g.GetDeviceName(), Attributes: attrsToStrings(g.GetAttributes())}
 			for _, d := range g.GetDevices() {
-				dg.Devices = append(dg.Devices, api.Device{ID: d.GetID(), Healthy: d.GetHealthy(), HealthDescription: d.GetHealthDescription(), ReservedBy: a.reserved[d.GetID()]})
+				dg.Devices = append(dg.Devices, api.Device{ID: d.GetID(), Healthy: d.GetHealthy(), HealthDescription: d.GetHealthDescription(), ReservedBy: a.reserved[devKey(pi.file, d.GetID())]})
 			}
 			out = append(out, dg)
 		}

@@ -1,0 +1,668 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/yurt-sdk/yurt/go/api"
+)
+
+// These tests run the real yurt binary with real plugin processes (the
+// agent's test driver and device plugin, built once in TestMain).
+
+var bins struct {
+	yurt, pluginDir, examplesDir string
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "yurt-it-")
+	if err != nil {
+		panic(err)
+	}
+	bins.yurt = filepath.Join(dir, "yurt")
+	bins.pluginDir = filepath.Join(dir, "plugins")
+	builds := [][]string{
+		{"-o", bins.yurt, "."},
+		{"-o", filepath.Join(bins.pluginDir, "yurt-testproc"), "../../agent/internal/testdriver"},
+		{"-o", filepath.Join(bins.pluginDir, "yurt-testdevice"), "../../agent/internal/testdevice"},
+	}
+	// YURT_IT_BUILDFLAGS=-race builds the agent and plugins with the race detector.
+	flags := strings.Fields(os.Getenv("YURT_IT_BUILDFLAGS"))
+	for _, b := range builds {
+		cmd := exec.Command("go", append(append([]string{"build"}, flags...), b...)...)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building test binaries:", err)
+			os.Exit(1)
+		}
+	}
+	// The Go example plugins, when this checkout has them.
+	if _, err := os.Stat("../../../examples/go/Makefile"); err == nil {
+		bins.examplesDir = filepath.Join(dir, "examples")
+		cmd := exec.Command("make", "-C", "../../../examples/go", "build", "PLUGIN_DIR="+bins.examplesDir)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building the example plugins:", err)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type agentProc struct {
+	t       *testing.T
+	dataDir string
+	home    string
+	cmd     *exec.Cmd
+	log     *syncBuf
+	args    []string
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startAgent runs `yurt agent -dev` with its own data dir; at cleanup it is
+// shut down gracefully, which stops its tasks and kills its plugins.
+func startAgent(t *testing.T, extra ...string) *agentProc {
+	t.Helper()
+	base := shortTemp(t)
+	a := &agentProc{t: t, dataDir: filepath.Join(base, "data"), home: base}
+	a.args = append([]string{"agent", "-dev", "-data-dir", a.dataDir, "-plugin-dir", bins.pluginDir}, extra...)
+	a.start()
+	t.Cleanup(a.shutdown)
+	return a
+}
+
+func shortTemp(t *testing.T) string {
+	// unix socket paths must stay under 108 bytes; t.TempDir can be long.
+	d, err := os.MkdirTemp("", "yi")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
+}
+
+func (a *agentProc) start() {
+	a.t.Helper()
+	if a.log == nil {
+		a.log = &syncBuf{}
+	}
+	a.cmd = exec.Command(bins.yurt, a.args...)
+	a.cmd.Env = append(os.Environ(), "HOME="+a.home)
+	a.cmd.Stdout, a.cmd.Stderr = a.log, a.log
+	require.NoError(a.t, a.cmd.Start())
+	sock := filepath.Join(a.dataDir, api.SocketName)
+	ok := waitUntil(20*time.Second, func() bool {
+		_, err := api.NewClient(sock).Plugins(context.Background())
+		return err == nil
+	})
+	require.True(a.t, ok, "agent did not come up:\n%s", a.log.String())
+}
+
+func (a *agentProc) kill9() {
+	a.t.Helper()
+	require.NoError(a.t, a.cmd.Process.Kill())
+	_ = a.cmd.Wait()
+}
+
+func (a *agentProc) shutdown() {
+	if a.cmd.ProcessState != nil {
+		// Killed earlier: start it once more so that the graceful dev-mode
+		// shutdown stops whatever it left behind.
+		a.start()
+	}
+	_ = a.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { a.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		a.cmd.Process.Kill()
+		a.t.Errorf("agent did not shut down; log:\n%s", a.log.String())
+	}
+	if strings.Contains(a.log.String(), "DATA RACE") {
+		a.t.Errorf("the race detector fired in the agent")
+	}
+	if a.t.Failed() {
+		a.t.Logf("agent log:\n%s", a.log.String())
+	}
+}
+
+func (a *agentProc) client() *api.Client {
+	return api.NewClient(filepath.Join(a.dataDir, api.SocketName))
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// yurt runs the CLI against this agent.
+func (a *agentProc) yurt(args ...string) result {
+	a.t.Helper()
+	cmd := exec.Command(bins.yurt, args...)
+	cmd.Env = append(os.Environ(), "HOME="+a.home, "YURT_ADDR="+filepath.Join(a.dataDir, api.SocketName))
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(a.t, err)
+	}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+func (a *agentProc) mustYurt(args ...string) string {
+	a.t.Helper()
+	r := a.yurt(args...)
+	require.Equal(a.t, 0, r.code, "yurt %v failed: %s%s", args, r.stdout, r.stderr)
+	return r.stdout
+}
+
+func (a *agentProc) task(ref string) api.Task {
+	a.t.Helper()
+	var t api.Task
+	require.NoError(a.t, json.Unmarshal([]byte(a.mustYurt("status", ref, "--json")), &t))
+	return t
+}
+
+func (a *agentProc) waitState(ref, state string) api.Task {
+	a.t.Helper()
+	var t api.Task
+	ok := waitUntil(20*time.Second, func() bool {
+		t = a.task(ref)
+		return t.State == state
+	})
+	require.True(a.t, ok, "task %s: want state %s, have %+v", ref, state, t)
+	return t
+}
+
+func (a *agentProc) logs(ref string, extra ...string) string {
+	return a.mustYurt(append([]string{"logs"}, append(extra, ref)...)...)
+}
+
+func waitUntil(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cond()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func shellTask(name, script string, extra string) string {
+	return fmt.Sprintf(`task %q {
+  driver = "testproc"
+  config {
+    command = "/bin/sh"
+    args    = ["-c", %q]
+  }
+  kill_signal  = "SIGTERM"
+  kill_timeout = "3s"
+%s
+}
+`, name, script, extra)
+}
+
+const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
+
+func TestLifecycle(t *testing.T) {
+	a := startAgent(t)
+	file := writeFile(t, "web.hcl", shellTask("web", ticker, `
+  env = { GREETING = "hello" }
+  resources {
+    memory = 32
+    device "yurt/gpu/sim" { count = 2 }
+  }`))
+	out := a.mustYurt("run", file)
+	assert.Contains(t, out, "web")
+	tk := a.waitState("web", api.StateRunning)
+	assert.Equal(t, map[string][]string{"yurt-testdevice": {"sim-0", "sim-1"}}, tk.Devices)
+
+	// Logs: the reservation's env reached the task, stdout and stderr are separate.
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
+	assert.Contains(t, a.logs("web"), "devices=sim-0,sim-1 greeting=hello\n")
+	assert.Equal(t, "oops\n", a.logs("web", "-stderr"))
+
+	// Both devices are taken: a second task asking for one is refused, naming the file and line.
+	other := writeFile(t, "other.hcl", shellTask("other", "sleep 5", "  resources {\n    device \"gpu\" {}\n  }"))
+	r := a.yurt("run", other)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "other.hcl:10,5-17: task \"other\": device \"gpu\": need 1 healthy unreserved devices, 0 of 2 matching are free")
+
+	var devs []api.DeviceGroup
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("device", "status", "--json")), &devs))
+	require.Len(t, devs, 1)
+	for _, d := range devs[0].Devices {
+		assert.Equal(t, tk.ID, d.ReservedBy)
+	}
+
+	var plugins []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
+	require.Len(t, plugins, 2)
+	for _, p := range plugins {
+		assert.Equal(t, "running", p.State, p.File)
+		assert.NotZero(t, p.Pid)
+	}
+
+	var st api.Stats
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("stats", "web", "--json")), &st))
+	assert.NotZero(t, st.MemoryRSS, "real RSS of the task's process")
+	assert.Contains(t, a.mustYurt("stats", "web"), "Memory")
+
+	// Signals reach the task.
+	a.mustYurt("signal", "web", "USR1")
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "got-usr1") }))
+	assert.Equal(t, 1, a.yurt("signal", "web", "SIGBOGUS").code)
+
+	// Exec without and with a terminal.
+	r = a.yurt("exec", "web", "--", "/bin/sh", "-c", `echo "in $GREETING"; tty; exit 3`)
+	assert.Equal(t, 3, r.code, r.stderr)
+	assert.Equal(t, "in hello\nnot a tty\n", r.stdout)
+	r = a.yurt("exec", "-t", "web", "--", "/bin/sh", "-c", "tty")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^/dev/pts/\d+\r?\n$`, r.stdout)
+
+	// Stop: the kill signal is SIGTERM and the exit code is real.
+	a.mustYurt("stop", "web")
+	tk = a.task("web")
+	assert.Equal(t, api.StateExited, tk.State)
+	require.NotNil(t, tk.ExitCode)
+	assert.Equal(t, 143, *tk.ExitCode)
+	assert.Equal(t, 15, tk.Signal)
+	devs = nil
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("device", "status", "--json")), &devs))
+	for _, d := range devs[0].Devices {
+		assert.Empty(t, d.ReservedBy, "devices released after the task ended")
+	}
+
+	// A task that exits by itself reports its code; text and JSON status agree.
+	short := writeFile(t, "short.hcl", shellTask("short", "echo done; exit 4", ""))
+	a.mustYurt("run", short)
+	tk = a.waitState("short", api.StateExited)
+	assert.Equal(t, 4, *tk.ExitCode)
+	assert.Equal(t, "done\n", a.logs("short", "-f"), "logs -f of an ended task returns")
+	assert.Regexp(t, `short\s+short-\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
+
+	ev := a.mustYurt("events")
+	assert.Contains(t, ev, "task started")
+	assert.Contains(t, ev, "task exited: exit code 4")
+	// Log files are private.
+	fi, err := os.Stat(filepath.Join(tk.TaskDir, "logs", "stdout.0"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	fi, err = os.Stat(filepath.Join(a.dataDir, api.SocketName))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+}
+
+func pidOf(t *testing.T, a *agentProc, file string) int {
+	var plugins []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
+	for _, p := range plugins {
+		if p.File == file {
+			return p.Pid
+		}
+	}
+	t.Fatalf("no plugin %s", file)
+	return 0
+}
+
+// TestAgentCrashRecovery kills -9 the agent with tasks running: one keeps
+// running, one exits while the agent is down. The restarted agent must
+// reattach to the same plugin processes, recover the running task, report
+// the other's real exit code, and a `logs -f` started before the crash must
+// carry on.
+func TestAgentCrashRecovery(t *testing.T) {
+	a := startAgent(t)
+	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
+	// brief ends when told to, which the test does while the agent is down.
+	a.mustYurt("run", writeFile(t, "brief.hcl", shellTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; echo bye; exit 9`, "")))
+	a.waitState("long", api.StateRunning)
+	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	drvPid := pidOf(t, a, "yurt-testproc")
+
+	follow := exec.Command(bins.yurt, "logs", "-f", "long")
+	follow.Env = append(os.Environ(), "HOME="+a.home, "YURT_ADDR="+filepath.Join(a.dataDir, api.SocketName))
+	fout, err := follow.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, follow.Start())
+	t.Cleanup(func() { follow.Process.Kill(); follow.Wait() })
+	lines := make(chan string, 10000)
+	go func() {
+		sc := bufio.NewScanner(fout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+
+	a.kill9()
+	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
+	time.Sleep(time.Second) // brief exits, long keeps writing, while the agent is down
+	a.start()
+
+	assert.Equal(t, drvPid, pidOf(t, a, "yurt-testproc"), "the same plugin process is reattached")
+	var plugins []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
+	for _, p := range plugins {
+		assert.True(t, p.Reattached, p.File)
+		assert.Equal(t, 0, p.Launches, p.File)
+	}
+	tk := a.waitState("brief", api.StateExited)
+	require.NotNil(t, tk.ExitCode)
+	assert.Equal(t, 9, *tk.ExitCode, "real exit code of a task that ended while the agent was down")
+	assert.Equal(t, "bye\n", a.logs("brief"))
+	a.waitState("long", api.StateRunning)
+
+	// The follower sees lines written after the restart.
+	last := -1
+	deadline := time.After(20 * time.Second)
+	restartTick := -1
+	n0 := strings.Count(a.logs("long"), "tick ")
+	for restartTick < 0 || last < restartTick+5 {
+		select {
+		case l, ok := <-lines:
+			require.True(t, ok, "logs -f ended early")
+			if n, err := strconv.Atoi(strings.TrimPrefix(l, "tick ")); err == nil {
+				if last >= 0 {
+					require.Equal(t, last+1, n, "no line lost or repeated across the restart")
+				}
+				last = n
+				if restartTick < 0 {
+					restartTick = n0
+				}
+			}
+		case <-deadline:
+			t.Fatalf("logs -f stalled at tick %d (restart at %d)", last, restartTick)
+		}
+	}
+
+	a.mustYurt("stop", "long")
+	tk = a.task("long")
+	assert.Equal(t, 143, *tk.ExitCode)
+}
+
+// TestPluginCrashRecovery kills -9 the driver plugin: the agent must notice,
+// launch a new one, recover the task in it, and still control the task.
+func TestPluginCrashRecovery(t *testing.T) {
+	a := startAgent(t)
+	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
+	a.waitState("long", api.StateRunning)
+	old := pidOf(t, a, "yurt-testproc")
+	require.NoError(t, syscall.Kill(old, syscall.SIGKILL))
+
+	var p api.Plugin
+	require.True(t, waitUntil(15*time.Second, func() bool {
+		var ps []api.Plugin
+		if json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &ps) != nil {
+			return false
+		}
+		for _, x := range ps {
+			if x.File == "yurt-testproc" {
+				p = x
+			}
+		}
+		return p.State == "running" && p.Pid != old && p.Pid != 0
+	}), "plugin relaunched: %+v", p)
+	assert.Contains(t, a.mustYurt("events"), "task recovered by yurt-testproc")
+	a.waitState("long", api.StateRunning)
+
+	// The new process controls the recovered task.
+	r := a.yurt("exec", "long", "--", "/bin/echo", "still here")
+	assert.Equal(t, "still here\n", r.stdout, r.stderr)
+	a.mustYurt("stop", "long")
+	tk := a.task("long")
+	require.NotNil(t, tk.ExitCode)
+	assert.Equal(t, 143, *tk.ExitCode)
+}
+
+func TestBadTaskFiles(t *testing.T) {
+	a := startAgent(t)
+	cases := []struct{ name, src, want string }{
+		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2,"},
+		{"unknown driver", "task \"x\" {\n  driver = \"docker\"\n}\n", `bad.hcl:1,1-9: task "x": no driver plugin named "docker"; loaded drivers: testproc`},
+		{"driver schema", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n    image = \"x\"\n  }\n}\n", `bad.hcl:5,5-10: Unsupported argument; An argument named "image" is not expected here.`},
+		{"missing required", "task \"x\" {\n  driver = \"testproc\"\n  config {}\n}\n", `bad.hcl:3,10-10: Missing required argument; The argument "command" is required`},
+		{"unknown device", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n  }\n  resources {\n    device \"nvidia/gpu\" {}\n  }\n}\n", `device "nvidia/gpu": no device plugin offers such a device; available: yurt/gpu/sim`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := a.yurt("run", writeFile(t, "bad.hcl", tc.src))
+			assert.Equal(t, 1, r.code)
+			assert.Contains(t, r.stderr, tc.want)
+		})
+	}
+	assert.Equal(t, "[]\n", a.mustYurt("status", "--json"), "no task was created by a bad file")
+	r := a.yurt("status", "nope")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `no task with name or id "nope"`)
+	r = a.yurt("run", "/does/not/exist.hcl")
+	assert.Contains(t, r.stderr, "/does/not/exist.hcl: no such file")
+}
+
+func runAgentExpectFailure(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bins.yurt, args...)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	done := make(chan error, 1)
+	require.NoError(t, cmd.Start())
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		ee, ok := err.(*exec.ExitError)
+		require.True(t, ok, "agent should fail; output:\n%s", out.String())
+		assert.Equal(t, 1, ee.ExitCode())
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("agent did not exit:\n%s", out.String())
+	}
+	return out.String()
+}
+
+func TestBadAgentConfig(t *testing.T) {
+	dir := shortTemp(t)
+	plugins := filepath.Join(dir, "plugins")
+	require.NoError(t, os.MkdirAll(plugins, 0o700))
+	for _, f := range []string{"yurt-testproc", "yurt-testdevice"} {
+		b, err := os.ReadFile(filepath.Join(bins.pluginDir, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(plugins, f), b, 0o700))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(plugins, "not-exec"), []byte("#!/bin/sh\n"), 0o600))
+	cases := []struct{ name, cfg, want string }{
+		{"bad plugin config", "plugin \"yurt-testproc\" {\n  config {\n    label = \"x\"\n    colour = \"red\"\n  }\n}\n",
+			`agent.hcl:4,5-11: Unsupported argument; An argument named "colour" is not expected here.`},
+		{"bad plugin config type", "plugin \"yurt-testdevice\" {\n  config {\n    count = \"many\"\n  }\n}\n",
+			`agent.hcl:3,13-19: Incorrect attribute value type; Inappropriate value for attribute "count": a number is required.`},
+		{"missing plugin", "plugin \"yurt-nope\" {}\n", `agent.hcl:1,1-19: plugin "yurt-nope": no executable ` + plugins + `/yurt-nope in plugin_dir`},
+		{"not executable", "plugin \"not-exec\" {}\n", `plugin "not-exec": ` + plugins + `/not-exec is not executable (mode -rw-------); chmod +x it`},
+		{"agent file syntax", "plugin_dir = \n", `agent.hcl:1,`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := filepath.Join(dir, "agent.hcl")
+			require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf("data_dir = %q\nplugin_dir = %q\n%s", filepath.Join(dir, "data"), plugins, tc.cfg)), 0o600))
+			// The two header lines shift line numbers by 2.
+			want := tc.want
+			if strings.HasPrefix(want, "agent.hcl:") {
+				var line int
+				var rest string
+				fmt.Sscanf(strings.TrimPrefix(want, "agent.hcl:"), "%d%s", &line, &rest)
+				idx := strings.Index(want, ",")
+				want = fmt.Sprintf("agent.hcl:%d%s", line+2, want[idx:])
+			}
+			out := runAgentExpectFailure(t, "agent", "-config", cfg)
+			assert.Contains(t, out, want)
+		})
+	}
+	// No plugin process is left behind by a failed start.
+	out, _ := exec.Command("pgrep", "-f", filepath.Join(plugins, "yurt-testproc")).Output()
+	assert.Empty(t, strings.TrimSpace(string(out)))
+}
+
+var _ = io.Discard
+
+// TestBrokenUnconfiguredPlugin: an executable without a plugin block that
+// is not a working plugin does not stop the agent; plugin status says why.
+func TestBrokenUnconfiguredPlugin(t *testing.T) {
+	dir := shortTemp(t)
+	plugins := filepath.Join(dir, "plugins")
+	require.NoError(t, os.MkdirAll(plugins, 0o700))
+	b, err := os.ReadFile(filepath.Join(bins.pluginDir, "yurt-testproc"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(plugins, "yurt-testproc"), b, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(plugins, "broken"), []byte("#!/bin/sh\necho 'I am not a plugin' >&2\nexit 3\n"), 0o700))
+	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir,
+		args: []string{"agent", "-dev", "-data-dir", filepath.Join(dir, "data"), "-plugin-dir", plugins}}
+	a.start()
+	t.Cleanup(a.shutdown)
+	var ps []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &ps))
+	require.Len(t, ps, 2)
+	byFile := map[string]api.Plugin{}
+	for _, p := range ps {
+		byFile[p.File] = p
+	}
+	assert.Equal(t, "failed", byFile["broken"].State)
+	assert.Contains(t, byFile["broken"].Error, "plugin "+filepath.Join(plugins, "broken")+": launch:")
+	assert.Equal(t, "running", byFile["yurt-testproc"].State)
+	assert.Contains(t, a.mustYurt("plugin", "status"), "failed")
+}
+
+// TestAgentAndPluginBothDie: with the agent and the driver plugin both
+// killed, the restarted agent cannot reattach, launches a new plugin and
+// recovers the task into it.
+func TestAgentAndPluginBothDie(t *testing.T) {
+	a := startAgent(t)
+	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
+	a.waitState("long", api.StateRunning)
+	drvPid := pidOf(t, a, "yurt-testproc")
+	a.kill9()
+	require.NoError(t, syscall.Kill(drvPid, syscall.SIGKILL))
+	a.start()
+	var ps []api.Plugin
+	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &ps))
+	for _, p := range ps {
+		if p.File == "yurt-testproc" {
+			assert.False(t, p.Reattached)
+			assert.Equal(t, 1, p.Launches)
+			assert.NotEqual(t, drvPid, p.Pid)
+		}
+	}
+	a.waitState("long", api.StateRunning)
+	before := strings.Count(a.logs("long"), "tick ")
+	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Count(a.logs("long"), "tick ") > before+3 }), "task still writing")
+	a.mustYurt("stop", "long")
+	assert.Equal(t, 143, *a.task("long").ExitCode)
+}
+
+// TestGoExamples runs the Go example plugins (examples/go: the yurt-exec
+// driver and the yurt-files device) next to the test plugins: devices of
+// two plugins with the same IDs, exec with a terminal, agent and plugin
+// crash recovery with the example driver's own supervisor.
+func TestGoExamples(t *testing.T) {
+	if bins.examplesDir == "" {
+		t.Skip("examples/go is not in this checkout")
+	}
+	dir := shortTemp(t)
+	plugins := filepath.Join(dir, "plugins")
+	require.NoError(t, os.MkdirAll(plugins, 0o700))
+	for _, src := range []string{
+		filepath.Join(bins.examplesDir, "yurt-exec"), filepath.Join(bins.examplesDir, "yurt-files"),
+		filepath.Join(bins.pluginDir, "yurt-testproc"), filepath.Join(bins.pluginDir, "yurt-testdevice"),
+	} {
+		require.NoError(t, os.Symlink(src, filepath.Join(plugins, filepath.Base(src))))
+	}
+	cfg := filepath.Join(dir, "agent.hcl")
+	require.NoError(t, os.WriteFile(cfg, []byte("plugin \"yurt-files\" {\n  config {\n    simulated = 2\n  }\n}\n"), 0o600))
+	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir,
+		args: []string{"agent", "-dev", "-config", cfg, "-data-dir", filepath.Join(dir, "data"), "-plugin-dir", plugins}}
+	a.start()
+	t.Cleanup(a.shutdown)
+
+	exTask := func(name, script, extra string) string {
+		return strings.Replace(shellTask(name, script, extra), `driver = "testproc"`, `driver = "yurt-exec"`, 1)
+	}
+	// Both device plugins number their devices sim-0, sim-1: taking all of
+	// one plugin's must leave the other's free.
+	a.mustYurt("run", writeFile(t, "tp.hcl", shellTask("tp", "sleep 60", "  resources {\n    device \"yurt/gpu/sim\" { count = 2 }\n  }")))
+	a.mustYurt("run", writeFile(t, "ex.hcl", exTask("ex", `echo "files=$YURT_FILES_DEVICES"; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`,
+		"  resources {\n    device \"yurt/file\" { count = 2 }\n  }")))
+	tk := a.waitState("ex", api.StateRunning)
+	assert.Equal(t, map[string][]string{"yurt-files": {"sim-0", "sim-1"}}, tk.Devices)
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("ex"), "files=sim-0,sim-1\n") }), a.logs("ex"))
+	r := a.yurt("exec", "-t", "ex", "--", "/bin/sh", "-c", "tty")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^/dev/pts/\d+\r?\n$`, r.stdout)
+
+	// Agent crash: a task ends while the agent is down; its code is real.
+	a.mustYurt("run", writeFile(t, "brief.hcl", exTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; exit 5`, "")))
+	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	exPid := pidOf(t, a, "yurt-exec")
+	a.kill9()
+	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
+	time.Sleep(time.Second)
+	a.start()
+	assert.Equal(t, exPid, pidOf(t, a, "yurt-exec"), "reattached to the same yurt-exec process")
+	tk = a.waitState("brief", api.StateExited)
+	assert.Equal(t, 5, *tk.ExitCode)
+	a.waitState("ex", api.StateRunning)
+
+	// Plugin crash: yurt-exec is relaunched and recovers ex from its handle.
+	require.NoError(t, syscall.Kill(exPid, syscall.SIGKILL))
+	require.True(t, waitUntil(15*time.Second, func() bool {
+		p := pidOf(t, a, "yurt-exec")
+		return p != 0 && p != exPid && strings.Contains(a.mustYurt("events"), "task recovered by yurt-exec")
+	}))
+	before := strings.Count(a.logs("ex"), "tick ")
+	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Count(a.logs("ex"), "tick ") > before+3 }), "ex keeps running")
+	a.mustYurt("stop", "ex")
+	tk = a.task("ex")
+	require.NotNil(t, tk.ExitCode)
+	assert.Equal(t, 143, *tk.ExitCode)
+	a.mustYurt("stop", "tp")
+}
