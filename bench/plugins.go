@@ -305,6 +305,9 @@ func (r *Runner) rest(ctx context.Context, s *session, v map[string]float64) err
 		return errors.Join(append(errs, err)...)
 	}
 	v["rss_idle_mib"], v["rss_idle_peak_mib"] = float64(m.PluginRSS)/mib, float64(m.PluginHWM)/mib
+	if s.t.Flavor == "floor" {
+		return errors.Join(errs...)
+	}
 	if s.device != nil {
 		if err := r.deviceStats(ctx, s, v); err != nil {
 			errs = append(errs, fmt.Errorf("device stats: %w", err))

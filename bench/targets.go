@@ -33,12 +33,14 @@ type = "file"
 model = "m1"
 ids = ["dev0", "dev1"]
 env_var = "BENCH_DEVICES"`},
-		{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "driver", Path: filepath.Join(rel, "floor-rust")},
+		{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "device", Path: filepath.Join(rel, "floor-rust")},
 	}
 }
 
 // BaselineFor is the Go SDK example each target is compared with: the one of
-// the same kind (floors serve the driver API).
+// the same kind. The Go and Python floors are drivers (PluginInfo and
+// InspectTask); the Rust floor is a device (PluginInfo only) like the Rust
+// SDK example.
 func BaselineFor(t Target) string {
 	if t.Kind == "device" {
 		return "go-sdk/yurt-files"

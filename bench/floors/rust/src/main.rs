@@ -1,27 +1,27 @@
 //! floor-rust: the Rust latency floor for the benchmarks.
 //!
-//! A Nomad driver plugin on bare tonic with no Yurt SDK in between: it checks the go-plugin
-//! cookie and protocol version, binds a unix socket in `PLUGIN_UNIX_SOCKET_DIR`, prints the
-//! handshake line, and serves health `"plugin"`, `GRPCController.Shutdown` and the calls the
-//! benchmarks time (PluginInfo, ConfigSchema, SetConfig, InspectTask of any ID). The protobuf
+//! A Nomad plugin on bare tonic with no Yurt SDK in between: it checks the go-plugin cookie and
+//! protocol version, binds a unix socket in `PLUGIN_UNIX_SOCKET_DIR`, prints the handshake line,
+//! and serves health `"plugin"`, `GRPCController.Shutdown` and BasePlugin (PluginInfo,
+//! ConfigSchema, SetConfig). It reports itself as a device, like the Rust SDK example it is
+//! compared with, but serves no DevicePlugin calls: only cold start, PluginInfo latency and
+//! idle memory are compared with it. The protobuf
 //! types are the SDK's generated files, included by path, so both sides encode the same code;
 //! the SDK crate itself is not linked. Plaintext only: AutoMTLS is what the SDK adds.
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use tokio::sync::Notify;
 use tonic::{Request, Response, Status};
 
 #[path = "../../../../sdk-rust/yurt/src/gen/mod.rs"]
 #[allow(unused_imports)]
-mod gen;
+mod pb;
 
-use gen::base;
-use gen::drivers;
-use gen::hclspec;
-use gen::plugin as gp;
+use pb::base;
+use pb::hclspec;
+use pb::plugin as gp;
 
 const COOKIE_KEY: &str = "NOMAD_PLUGIN_MAGIC_COOKIE";
 const COOKIE: &str = "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255";
@@ -35,7 +35,7 @@ impl base::base_plugin_server::BasePlugin for Base {
         _: Request<base::PluginInfoRequest>,
     ) -> Result<Response<base::PluginInfoResponse>, Status> {
         Ok(Response::new(base::PluginInfoResponse {
-            r#type: base::PluginType::Driver as i32,
+            r#type: base::PluginType::Device as i32,
             plugin_api_versions: vec!["v0.1.0".into()],
             plugin_version: "0.1.0".into(),
             name: "floor-rust".into(),
@@ -58,32 +58,6 @@ impl base::base_plugin_server::BasePlugin for Base {
         _: Request<base::SetConfigRequest>,
     ) -> Result<Response<base::SetConfigResponse>, Status> {
         Ok(Response::new(base::SetConfigResponse::default()))
-    }
-}
-
-struct Driver {
-    started: prost_types::Timestamp,
-}
-
-#[tonic::async_trait]
-impl drivers::driver_server::Driver for Driver {
-    async fn inspect_task(
-        &self,
-        req: Request<drivers::InspectTaskRequest>,
-    ) -> Result<Response<drivers::InspectTaskResponse>, Status> {
-        Ok(Response::new(drivers::InspectTaskResponse {
-            task: Some(drivers::TaskStatus {
-                id: req.into_inner().task_id,
-                name: "floor".into(),
-                state: drivers::TaskState::Running as i32,
-                started_at: Some(self.started),
-                ..Default::default()
-            }),
-            driver: Some(drivers::TaskDriverStatus {
-                attributes: [("pid".to_string(), "1".to_string())].into_iter().collect(),
-            }),
-            network_override: None,
-        }))
     }
 }
 
@@ -111,7 +85,10 @@ fn main() -> ExitCode {
         eprintln!("floor-rust serves protocol 2 only");
         return ExitCode::FAILURE;
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the runtime: {e}");
@@ -141,12 +118,12 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
     let stop = std::sync::Arc::new(Notify::new());
-    let started = prost_types::Timestamp::from(SystemTime::now());
     let server = tonic::transport::Server::builder()
         .add_service(health)
-        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(Controller(stop.clone())))
+        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(
+            Controller(stop.clone()),
+        ))
         .add_service(base::base_plugin_server::BasePluginServer::new(Base))
-        .add_service(drivers::driver_server::DriverServer::new(Driver { started }))
         .serve_with_incoming_shutdown(incoming, async move { stop.notified().await });
 
     let mut out = std::io::stdout().lock();
