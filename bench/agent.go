@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -14,12 +15,19 @@ import (
 	"github.com/yurt-sdk/yurt/go/api"
 )
 
-// AgentScale is the host-scale measurement: `yurt agent -dev` with Plugins
+// AgentScale is the host-scale measurement: `yurt agent -dev` with NPlugins
 // plugins in its plugin dir and Tasks long-running tasks of the Go example
 // driver, submitted over the API by a few concurrent clients.
+//
+// The agent refuses two plugins of the same type and name, and the examples
+// have fixed names, so the plugin dir holds each example once and is filled
+// up to NPlugins with symlinks to Filler (the Go floor, which names itself
+// after its file and answers what the agent needs to hold a driver).
 type AgentScale struct {
 	Yurt     string   // the yurt binary
-	Plugins  []string // executables to put in the plugin dir, cycled to reach NPlugins
+	Plugins  []string // distinct plugin executables; the first runs the tasks
+	Filler   string   // executable linked as <name>-1, <name>-2, ... to reach NPlugins
+	Config   string   // agent file body (plugin blocks), may be empty
 	NPlugins int
 	Tasks    int
 	Driver   string // driver name for the tasks
@@ -42,34 +50,36 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, error) {
 	if err := os.MkdirAll(pdir, 0o755); err != nil {
 		return v, err
 	}
-	// Plugin files: the first occurrence keeps its name (so the first one is
-	// the driver tasks go to), repeats get a numeric suffix.
-	count := map[string]int{}
 	for i := 0; i < s.NPlugins; i++ {
-		src := s.Plugins[i%len(s.Plugins)]
-		base := filepath.Base(src)
-		count[base]++
-		name := base
-		if count[base] > 1 {
-			name = fmt.Sprintf("%s-%d", base, count[base])
+		src, name := s.Filler, fmt.Sprintf("%s-%d", filepath.Base(s.Filler), i+1)
+		if i < len(s.Plugins) {
+			src, name = s.Plugins[i], filepath.Base(s.Plugins[i])
+		}
+		if _, err := os.Stat(src); err != nil {
+			return v, fmt.Errorf("plugin for the agent: %w", err)
 		}
 		if err := os.Symlink(src, filepath.Join(pdir, name)); err != nil {
 			return v, err
 		}
+	}
+	cfgFile := filepath.Join(work, "agent.hcl")
+	if err := os.WriteFile(cfgFile, []byte(s.Config), 0o644); err != nil {
+		return v, err
 	}
 	logf, err := os.Create(filepath.Join(s.Scratch, "agent.log"))
 	if err != nil {
 		return v, err
 	}
 	defer logf.Close()
-	cmd := exec.Command(s.Yurt, "agent", "-dev", "-data-dir", data, "-plugin-dir", pdir, "-log-level", "warn")
+	cmd := exec.Command(s.Yurt, "agent", "-dev", "-config", cfgFile, "-data-dir", data, "-plugin-dir", pdir, "-log-level", "warn")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = append(os.Environ(), "HOME="+work)
 	if err := cmd.Start(); err != nil {
 		return v, err
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	done := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(done) }()
 	defer func() {
 		// -dev stops every task and plugin on SIGINT.
 		_ = cmd.Process.Signal(syscall.SIGINT)
@@ -101,8 +111,9 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, error) {
 			break
 		}
 		select {
-		case err := <-done:
-			return v, fmt.Errorf("agent exited: %v (log %s)", err, logf.Name())
+		case <-done:
+			log, _ := os.ReadFile(logf.Name())
+			return v, fmt.Errorf("agent exited (%v): %s", waitErr, lastLines(string(log), 3))
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -198,4 +209,12 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, error) {
 	}
 	v["status_p50_ms"], v["status_p99_ms"] = ms(p50), ms(p99)
 	return v, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " / ")
 }

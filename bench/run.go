@@ -80,16 +80,16 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		plugins := filepath.Join(o.Root, "build", "bench", "plugins")
 		as := AgentScale{
 			Yurt: filepath.Join(o.Root, "build", "bench", "bin", "yurt"), NPlugins: agentPlugins, Tasks: agentTasks,
-			Driver: "yurt-exec", Scratch: o.Scratch, Log: logf,
-			// The first is the driver the tasks run on; the rest are one of each
-			// example and floor-free plugin, cycled to reach NPlugins.
+			Driver: "yurt-exec", Scratch: o.Scratch, Log: logf, Filler: filepath.Join(plugins, "floor-go"),
+			// Each example once (the first runs the tasks), filled up with Go floors.
 			Plugins: []string{filepath.Join(plugins, "yurt-exec"), filepath.Join(plugins, "yurt-files"),
 				filepath.Join(o.RustBin, "yurt-example-device"),
 				filepath.Join(o.Root, "examples", "python", "filedev", "filedev"),
 				filepath.Join(o.Root, "examples", "python", "pyexec", "pyexec")},
+			Config: "plugin \"yurt-example-device\" {\n  config {\n    ids = [\"d0\", \"d1\"]\n  }\n}\n",
 		}
 		if o.Smoke {
-			as.Plugins = as.Plugins[:2]
+			as.Plugins, as.Config = as.Plugins[:1], ""
 		}
 		v, err := as.Run(ctx)
 		r.Agent = AgentResult{Status: "ok", Values: v}

@@ -4,10 +4,17 @@
 // ConfigSchema, SetConfig and InspectTask of any task ID, with a fixed status)
 // so that the Go SDK example can be compared with the cheapest possible plugin
 // that speaks the same handshake, AutoMTLS included (go-plugin does it).
+//
+// For the agent scale benchmark it also answers what `yurt agent` needs to
+// hold a driver (TaskConfigSchema, a Fingerprint stream, a TaskEvents stream)
+// and names itself after its file, so that symlinks floor-go-2, floor-go-3,
+// ... load as distinct plugins.
 package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -24,7 +31,7 @@ type base struct {
 
 func (base) PluginInfo(context.Context, *basepb.PluginInfoRequest) (*basepb.PluginInfoResponse, error) {
 	return &basepb.PluginInfoResponse{Type: basepb.PluginType_DRIVER, PluginApiVersions: []string{"v0.1.0"},
-		PluginVersion: "0.1.0", Name: "floor-go"}, nil
+		PluginVersion: "0.1.0", Name: filepath.Base(os.Args[0])}, nil
 }
 
 func (base) ConfigSchema(context.Context, *basepb.ConfigSchemaRequest) (*basepb.ConfigSchemaResponse, error) {
@@ -45,6 +52,23 @@ func (d driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) (
 		Task:   &driverpb.TaskStatus{Id: r.GetTaskId(), Name: "floor", State: driverpb.TaskState_RUNNING, StartedAt: d.started},
 		Driver: &driverpb.TaskDriverStatus{Attributes: map[string]string{"pid": "1"}},
 	}, nil
+}
+
+func (driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
+	return &driverpb.TaskConfigSchemaResponse{Spec: &hclspecpb.Spec{Block: &hclspecpb.Spec_Object{Object: &hclspecpb.Object{}}}}, nil
+}
+
+func (driver) Fingerprint(_ *driverpb.FingerprintRequest, s driverpb.Driver_FingerprintServer) error {
+	if err := s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "healthy"}); err != nil {
+		return err
+	}
+	<-s.Context().Done()
+	return nil
+}
+
+func (driver) TaskEvents(_ *driverpb.TaskEventsRequest, s driverpb.Driver_TaskEventsServer) error {
+	<-s.Context().Done()
+	return nil
 }
 
 type floorPlugin struct {
