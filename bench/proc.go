@@ -116,8 +116,25 @@ func memoryOf(root int) (treeMemory, error) {
 	return m, nil
 }
 
-// treeRSS sums RSS over root and all its descendants.
-func treeRSS(root int) (rss uint64, n int) {
+// pss reads a process's proportional set size: shared pages (the same
+// binary's text in hundreds of supervisors and log collectors) are divided
+// among the processes that map them, so a sum over a tree is real memory.
+func pss(pid int) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "Pss:" {
+			kb, _ := strconv.ParseUint(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// treeRSS sums RSS and PSS over root and all its descendants.
+func treeRSS(root int) (rss, pssSum uint64, n int) {
 	procs := allProcs()
 	children := map[int][]int{}
 	for pid, p := range procs {
@@ -129,11 +146,12 @@ func treeRSS(root int) (rss uint64, n int) {
 		stack = stack[:len(stack)-1]
 		if p, ok := procs[pid]; ok {
 			rss += p.RSS
+			pssSum += pss(pid)
 			n++
 		}
 		stack = append(stack, children[pid]...)
 	}
-	return rss, n
+	return rss, pssSum, n
 }
 
 const mib = 1 << 20
