@@ -40,6 +40,10 @@ protos=$(cd proto && find . -name '*.proto' | sort)
 # shellcheck disable=SC2086
 (cd proto && "$ROOT/.venv/bin/python" -m grpc_tools.protoc -I . --python_out="$OUT/floors/python" \
   --grpc_python_out="$OUT/floors/python" $protos)
+# Bytecode for everything a Python plugin imports, as an installed wheel would
+# have it: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every launch
+# would otherwise compile the SDK from source, which dominates cold start.
+"$ROOT/.venv/bin/python" -m compileall -q sdk-python/src examples/python bench/floors/python "$OUT/floors/python" >&2
 
 # The smoke run shares the debug build with `cargo test`; the full run is release.
 if [ "$SMOKE" = 1 ]; then PROFILE=(); RUSTBIN=target/debug; else PROFILE=(--release); RUSTBIN=target/release; fi
