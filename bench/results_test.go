@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,6 +149,14 @@ func TestSVGAndMarkdown(t *testing.T) {
 	svg := SVG(r)
 	if !strings.HasPrefix(svg, "<svg") || !strings.Contains(svg, "rust-floor") {
 		t.Fatalf("SVG lacks its root or a plugin: %.200s", svg)
+	}
+	d := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
 	}
 	md := Markdown(r)
 	if !strings.Contains(md, "| rust-floor | go-sdk/yurt-exec | 5.00 (0.50x)") {
