@@ -134,8 +134,9 @@ func machine() Machine {
 	return m
 }
 
-// BenchmarksMD renders BENCHMARKS.md for the repository root.
-func BenchmarksMD(r *Results, chartPath string) string {
+// BenchmarksMD renders BENCHMARKS.md for the repository root; findings is
+// hand-written analysis (bench/FINDINGS.md) appended as is.
+func BenchmarksMD(r *Results, chartPath, findings string) string {
 	var b strings.Builder
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Written by `scripts/bench.sh` (`make bench`); do not edit by hand. Every figure comes from real plugin\n")
@@ -153,5 +154,8 @@ func BenchmarksMD(r *Results, chartPath string) string {
 		fmt.Fprintf(&b, "![cold start and unary latency per plugin](%s)\n\n", chartPath)
 	}
 	b.WriteString(Markdown(r))
+	if findings != "" {
+		b.WriteString("\n" + findings)
+	}
 	return b.String()
 }

@@ -98,7 +98,8 @@ func run() int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		if err := os.WriteFile(*md, []byte(bench.BenchmarksMD(r, "bench/latest/chart.svg")), 0o644); err != nil {
+		findings, _ := os.ReadFile(filepath.Join(absRoot, "bench", "FINDINGS.md"))
+		if err := os.WriteFile(*md, []byte(bench.BenchmarksMD(r, "bench/latest/chart.svg", string(findings))), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
