@@ -64,18 +64,22 @@ func (r *Runner) logf(f string, a ...any) {
 	}
 }
 
-// Measure runs every measurement of t; a failing step is recorded in Errors
-// and the others still run.
-func (r *Runner) Measure(ctx context.Context, t Target) PluginResult {
-	res := PluginResult{ID: t.ID, Language: t.Language, Flavor: t.Flavor, Kind: t.Kind, Path: t.Path,
-		Values: map[string]float64{}, Ratios: map[string]float64{}, Errors: []string{}}
+// NewResult is the empty result of t.
+func NewResult(t Target) PluginResult {
+	return PluginResult{ID: t.ID, Language: t.Language, Flavor: t.Flavor, Kind: t.Kind, Path: t.Path,
+		Baseline: BaselineFor(t), Values: map[string]float64{}, Ratios: map[string]float64{}, Errors: []string{}}
+}
+
+// Measure runs every measurement of t but cold start (ColdStarts) into res;
+// a failing step is recorded in Errors and the others still run.
+func (r *Runner) Measure(ctx context.Context, t Target, res *PluginResult) {
 	fail := func(step string, err error) {
 		res.Errors = append(res.Errors, fmt.Sprintf("%s: %v", step, err))
 		r.logf("  %s: %s: %v", t.ID, step, err)
 	}
 	if _, err := os.Stat(t.Path); err != nil {
 		fail("binary", err)
-		return res
+		return
 	}
 	modes := []bool{false}
 	if t.MTLS {
@@ -83,12 +87,6 @@ func (r *Runner) Measure(ctx context.Context, t Target) PluginResult {
 	}
 	for _, mtls := range modes {
 		sfx := suffix(mtls)
-		r.logf("  %s: cold start x%d (%s)", t.ID, r.Sizes.Launches, sfx)
-		if p50, p90, err := r.coldStart(ctx, t, mtls); err != nil {
-			fail("cold start "+sfx, err)
-		} else {
-			res.Values["cold_p50_ms_"+sfx], res.Values["cold_p90_ms_"+sfx] = ms(p50), ms(p90)
-		}
 		r.logf("  %s: unary x%d (%s)", t.ID, r.Sizes.UnaryCalls, sfx)
 		if err := r.session(ctx, t, mtls, func(s *session) error { return r.unary(ctx, s, res.Values, sfx) }); err != nil {
 			fail("unary "+sfx, err)
@@ -98,7 +96,6 @@ func (r *Runner) Measure(ctx context.Context, t Target) PluginResult {
 	if err := r.session(ctx, t, t.MTLS, func(s *session) error { return r.rest(ctx, s, res.Values) }); err != nil {
 		fail("streams/lifecycle/memory", err)
 	}
-	return res
 }
 
 func suffix(mtls bool) string {
@@ -113,24 +110,57 @@ func (r *Runner) launch(ctx context.Context, t Target, mtls bool) (*host.Plugin,
 		StartTimeout: 30 * time.Second, Stderr: io.Discard})
 }
 
-// coldStart times spawn + handshake + first PluginInfo answered, Launches times.
-func (r *Runner) coldStart(ctx context.Context, t Target, mtls bool) (p50, p90 time.Duration, err error) {
-	var ds []time.Duration
-	for i := 0; i < r.Sizes.Launches; i++ {
-		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		start := time.Now()
-		p, err := r.launch(cctx, t, mtls)
-		if err == nil {
-			_, err = basepb.NewBasePluginClient(p.Conn()).PluginInfo(cctx, &basepb.PluginInfoRequest{})
-			ds = append(ds, time.Since(start))
-			p.Kill()
+// ColdStarts times spawn + handshake + first PluginInfo answered, Launches
+// times per target and mode. Launches are interleaved round-robin across the
+// targets, so that a change of background load during the run hits every
+// target alike and the ratios stay fair. Results go into res[i].Values.
+func (r *Runner) ColdStarts(ctx context.Context, ts []Target, res []PluginResult) {
+	for _, mtls := range []bool{false, true} {
+		sfx := suffix(mtls)
+		r.logf("cold start x%d, interleaved (%s)", r.Sizes.Launches, sfx)
+		ds := make([][]time.Duration, len(ts))
+		failed := make([]bool, len(ts))
+		for i := 0; i < r.Sizes.Launches; i++ {
+			for j, t := range ts {
+				if failed[j] || (mtls && !t.MTLS) {
+					continue
+				}
+				if _, err := os.Stat(t.Path); err != nil {
+					failed[j] = true
+					continue
+				}
+				d, err := r.coldStart(ctx, t, mtls)
+				if err != nil {
+					failed[j] = true
+					res[j].Errors = append(res[j].Errors, fmt.Sprintf("cold start %s, launch %d: %v", sfx, i+1, err))
+					r.logf("  %s: cold start %s: %v", t.ID, sfx, err)
+					continue
+				}
+				ds[j] = append(ds[j], d)
+			}
 		}
-		cancel()
-		if err != nil {
-			return 0, 0, fmt.Errorf("launch %d: %w", i+1, err)
+		for j := range ts {
+			if !failed[j] && len(ds[j]) > 0 {
+				res[j].Values["cold_p50_ms_"+sfx] = ms(percentile(ds[j], 0.5))
+				res[j].Values["cold_p90_ms_"+sfx] = ms(percentile(ds[j], 0.9))
+			}
 		}
 	}
-	return percentile(ds, 0.5), percentile(ds, 0.9), nil
+}
+
+func (r *Runner) coldStart(ctx context.Context, t Target, mtls bool) (time.Duration, error) {
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	p, err := r.launch(cctx, t, mtls)
+	if err != nil {
+		return 0, err
+	}
+	defer p.Kill()
+	if _, err := basepb.NewBasePluginClient(p.Conn()).PluginInfo(cctx, &basepb.PluginInfoRequest{}); err != nil {
+		return 0, err
+	}
+	return time.Since(start), nil
 }
 
 // session is a launched, configured plugin.

@@ -55,15 +55,18 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 	run := &Runner{Sizes: sz, Scratch: o.Scratch, Log: o.Log}
 	logf := func(f string, a ...any) { fmt.Fprintf(o.Log, f+"\n", a...) }
-	targets := Targets(o.Root, o.RustBin)
-	for _, t := range targets {
+	var targets []Target
+	for _, t := range Targets(o.Root, o.RustBin) {
 		if len(o.Only) > 0 && !o.Only[t.ID] || len(o.Only) == 0 && o.Smoke && !t.Smoke {
 			continue
 		}
+		targets = append(targets, t)
+		r.Plugins = append(r.Plugins, NewResult(t))
+	}
+	run.ColdStarts(ctx, targets, r.Plugins)
+	for i, t := range targets {
 		logf("%s (%s %s %s)", t.ID, t.Language, t.Flavor, t.Kind)
-		res := run.Measure(ctx, t)
-		res.Baseline = BaselineFor(t)
-		r.Plugins = append(r.Plugins, res)
+		run.Measure(ctx, t, &r.Plugins[i])
 	}
 	// A plugin whose baseline was not measured (e.g. -only) has no baseline.
 	have := map[string]bool{}
