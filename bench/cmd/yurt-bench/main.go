@@ -3,6 +3,7 @@
 //
 //	yurt-bench [-smoke] [-agent] [-only id,id] [-root DIR] [-out DIR] [-benchmarks-md FILE]
 //	yurt-bench validate results.json
+//	yurt-bench render ROOT results.json   (rewrites ROOT/BENCHMARKS.md)
 package main
 
 import (
@@ -31,7 +32,31 @@ func main() {
 		fmt.Printf("%s matches schema version %d\n", os.Args[2], bench.SchemaVersion)
 		return
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "render" {
+		os.Exit(render(os.Args[2:]))
+	}
 	os.Exit(run())
+}
+
+// render rewrites BENCHMARKS.md from a results file (after editing FINDINGS.md):
+// yurt-bench render ROOT RESULTS.json
+func render(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: yurt-bench render ROOT results.json")
+		return 2
+	}
+	r, err := bench.ReadResults(args[1])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "yurt-bench: %v\n", err)
+		return 1
+	}
+	findings, _ := os.ReadFile(filepath.Join(args[0], "bench", "FINDINGS.md"))
+	md := bench.BenchmarksMD(r, "bench/latest/chart.svg", string(findings))
+	if err := os.WriteFile(filepath.Join(args[0], "BENCHMARKS.md"), []byte(md), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
 }
 
 func run() int {
