@@ -162,8 +162,13 @@ class Plugin:
         return list(self._stderr_lines)
 
     def kill(self) -> None:
+        """Stop the plugin: SIGTERM first (it then removes its socket), SIGKILL after 3 s."""
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         self.proc.wait(timeout=10)
 
 

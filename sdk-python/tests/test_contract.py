@@ -24,14 +24,15 @@ from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_gr
 from yurt._proto.hashicorp.nomad.plugins.device import device_pb2, device_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
-from yurt.device import DeviceGroup, StatValue, stat_value_to_proto
+from yurt.device import DeviceGroup, StatValue, _stat_value_to_proto
 from yurt.driver import (
+    ExecSession,
     ExitResult,
     TaskConfig,
     TaskEvent,
     TaskHandle,
-    task_config_from_proto,
-    task_config_to_proto,
+    _task_config_from_proto,
+    _task_config_to_proto,
 )
 from yurt.errors import RecoverableError, TaskNotFoundError
 
@@ -133,9 +134,14 @@ async def test_task_not_found_text_and_unimplemented(
         await stub.ExecTask(driver_pb2.ExecTaskRequest(task_id="x"), timeout=5)
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert err.value.details() == "ExecTask is not implemented by this plugin"
+    setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
+    call = stub.ExecTaskStreaming(
+        iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5
+    )
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await stub.ExecTaskStreaming(iter(()), timeout=5).read()
+        await call.read()
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert err.value.details() == "ExecTaskStreaming is not implemented by this plugin"
 
 
 async def test_start_returns_handle_with_state_and_emits_events(
@@ -246,15 +252,15 @@ def test_task_config_round_trip_keeps_fields_the_type_does_not_model() -> None:
             )
         ),
     )
-    cfg = task_config_from_proto(msg, None)
+    cfg = _task_config_from_proto(msg, None)
     assert (cfg.resources.cpu_shares, cfg.resources.memory_mb) == (100, 64)
-    back = task_config_to_proto(cfg)
+    back = _task_config_to_proto(cfg)
     assert back.mounts[0].host_path == "/b"
     assert back.resources.allocated_resources.cpu.cpu_shares == 100
     # Zero values convert too.
-    empty = task_config_from_proto(driver_pb2.TaskConfig(), None)
+    empty = _task_config_from_proto(driver_pb2.TaskConfig(), None)
     assert empty == TaskConfig(id="")
-    assert task_config_to_proto(TaskConfig(id="")) == driver_pb2.TaskConfig()
+    assert _task_config_to_proto(TaskConfig(id="")) == driver_pb2.TaskConfig()
 
 
 @pytest.mark.parametrize(
@@ -268,7 +274,7 @@ def test_task_config_round_trip_keeps_fields_the_type_does_not_model() -> None:
     ],
 )
 def test_stat_values(value: StatValue, field: str, wire: object) -> None:
-    msg = stat_value_to_proto(value)
+    msg = _stat_value_to_proto(value)
     assert msg.HasField(field)
     assert getattr(msg, field).value == wire
     if value.denominator is not None:
@@ -281,3 +287,36 @@ def test_handle_state_helpers_name_the_path() -> None:
     handle.set_state({"pid": "nope"})
     with pytest.raises(yurt.ConfigError, match=r"^driver_state.pid: expected integer"):
         handle.get_state(State)
+
+
+class Chatty(Driver):
+    """Writes stdout and stderr from concurrent coroutines, as real drivers do."""
+
+    async def exec_task_streaming(self, session: ExecSession) -> ExitResult:
+        async def spam(write: Any, tag: bytes) -> None:
+            for _ in range(200):
+                await write(tag)
+
+        await asyncio.gather(spam(session.write_stdout, b"o"), spam(session.write_stderr, b"e"))
+        return ExitResult(exit_code=3)
+
+
+async def test_concurrent_exec_output_is_serialized(tmp_path: Path) -> None:
+    server, channel = await _serve(Chatty(), tmp_path)
+    try:
+        stub = driver_pb2_grpc.DriverStub(channel)
+        setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["c"])
+        call = stub.ExecTaskStreaming(
+            iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=20
+        )
+        out = err = b""
+        exit_code = None
+        async for resp in call:
+            out += resp.stdout.data
+            err += resp.stderr.data
+            if resp.exited:
+                exit_code = resp.result.exit_code
+        assert (out, err, exit_code) == (b"o" * 200, b"e" * 200, 3)
+    finally:
+        await channel.close()
+        await server.stop(None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import grp
 import json
 import os
-import shutil
 import signal
 import stat
 import subprocess
@@ -21,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import msgpack
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from gohost import PLUGINS, TLSBridge, host_certificate, host_env, launch, running
 from google.protobuf import empty_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -40,7 +39,6 @@ from yurt._proto.plugin import (
 )
 
 SAMPLE = PLUGINS / "sample_device.py"
-HOST_GO = Path(__file__).resolve().parent / "gotls"
 
 
 def _channel(target: str) -> grpc.Channel:
@@ -356,50 +354,99 @@ def test_bad_client_cert_env_is_reported() -> None:
     assert b"PLUGIN_CLIENT_CERT" in plugin_proc.stderr
 
 
-@pytest.mark.skipif(shutil.which("go") is None, reason="needs the Go toolchain")
-def test_go_crypto_tls_client_with_p521_cert_is_accepted(tmp_path: Path) -> None:
-    """Go's crypto/tls (what go-plugin uses) presents a P-521 cert and gets HTTP/2."""
-    binary = tmp_path / "gotls"
-    subprocess.run(
-        ["go", "build", "-o", str(binary), "."],
-        cwd=HOST_GO,
-        check=True,
-        timeout=300,
-        env={**os.environ, "GOFLAGS": "-mod=mod", "CGO_ENABLED": "0"},
-    )
-    cert, key = tmp_path / "h.pem", tmp_path / "h.key"
-    wrong_cert, wrong_key = tmp_path / "w.pem", tmp_path / "w.key"
-    subprocess.run([binary, "gen", cert, key], check=True, timeout=30)
-    subprocess.run([binary, "gen", wrong_cert, wrong_key], check=True, timeout=30)
-    env = host_env(PLUGIN_CLIENT_CERT=cert.read_text())
-    with running(SAMPLE, env) as plugin:
-        assert plugin.handshake.network == "unix"
-        assert plugin.handshake.cert_der is not None
-        server_pem = tmp_path / "s.pem"
-        server_pem.write_text(
-            x509.load_der_x509_certificate(plugin.handshake.cert_der)
-            .public_bytes(serialization.Encoding.PEM)
-            .decode()
-        )
-        ok = subprocess.run(
-            [binary, "dial", plugin.handshake.address, cert, key, server_pem],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        assert ok.returncode == 0, ok.stdout + ok.stderr
-        assert b"ok frame type 4" in ok.stdout  # the server's HTTP/2 SETTINGS
-        bad = subprocess.run(
-            [binary, "dial", plugin.handshake.address, wrong_cert, wrong_key, server_pem],
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        assert bad.returncode != 0
-
-
 def test_launch_helper_rejects_stray_stdout(tmp_path: Path) -> None:
     script = tmp_path / "noisy.py"
     script.write_text("print('hello')\nimport time; time.sleep(5)\n")
     with pytest.raises(Exception, match="Unrecognized remote plugin message"):
         launch(script, host_env(), timeout=10)
+
+
+def test_an_unnamed_plugin_is_refused_before_the_handshake(tmp_path: Path) -> None:
+    script = tmp_path / "unnamed.py"
+    script.write_text(
+        "import yurt\nclass P(yurt.DevicePlugin):\n    task_config_type = int\nyurt.serve(P())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=host_env(), capture_output=True, timeout=30, check=False
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    assert b"plugin definition: P.name: expected a non-empty string, got ''" in proc.stderr
+    assert b"P.task_config_type: expected a dataclass or None" in proc.stderr
+
+
+_BLOCKING_PLUGIN = """
+import asyncio, time
+import yurt
+
+class P(yurt.DevicePlugin):
+    name = "blocking"
+
+    async def set_config(self, config, agent):
+        # A long blocking call parked in the default executor.
+        asyncio.get_running_loop().run_in_executor(None, time.sleep, 60)
+
+yurt.serve(P())
+"""
+
+
+def test_shutdown_does_not_wait_for_executor_threads(tmp_path: Path) -> None:
+    script = tmp_path / "blocking.py"
+    script.write_text(_BLOCKING_PLUGIN)
+    with running(script, host_env()) as plugin, _channel(plugin.target) as ch:
+        base_pb2_grpc.BasePluginStub(ch).SetConfig(base_pb2.SetConfigRequest(), timeout=10)
+        took = _shutdown_and_wait(ch, plugin.proc)
+        assert took < 2.0
+        assert plugin.proc.returncode == 0
+
+
+def test_automtls_relay_carries_large_messages(host_cert: tuple[bytes, bytes]) -> None:
+    """A config well over gRPC's default 4 MiB crosses the TLS relay intact."""
+    cert_pem, key_pem = host_cert
+    devices = [f"device-{i:07d}-" + "x" * 40 for i in range(120_000)]  # ~6 MiB
+    blob = msgpack.packb({"devices": devices})
+    assert len(blob) > 5 * 1024 * 1024
+    with running(SAMPLE, host_env(PLUGIN_CLIENT_CERT=cert_pem.decode())) as plugin:
+        bridge = TLSBridge(plugin.handshake, cert_pem, key_pem)
+        try:
+            with grpc.insecure_channel(
+                bridge.target,
+                options=[
+                    ("grpc.max_send_message_length", 64 << 20),
+                    ("grpc.max_receive_message_length", 64 << 20),
+                ],
+            ) as ch:
+                base_pb2_grpc.BasePluginStub(ch).SetConfig(
+                    base_pb2.SetConfigRequest(msgpack_config=blob), timeout=60
+                )
+                stream = device_pb2_grpc.DevicePluginStub(ch).Fingerprint(
+                    device_pb2.FingerprintRequest(),
+                    timeout=60,
+                )
+                first = next(iter(stream))
+                ids = [d.ID for d in first.device_group[0].devices]
+                assert ids == devices
+                stream.cancel()
+        finally:
+            bridge.close()
+
+
+@pytest.mark.parametrize("automtls", [False, True], ids=["plaintext", "automtls"])
+def test_tcp_listener_in_the_port_range(host_cert: tuple[bytes, bytes], automtls: bool) -> None:
+    cert_pem, key_pem = host_cert
+    env = host_env(SAMPLE_NETWORK="tcp", PLUGIN_MIN_PORT="21000", PLUGIN_MAX_PORT="21999")
+    if automtls:
+        env["PLUGIN_CLIENT_CERT"] = cert_pem.decode()
+    with running(SAMPLE, env) as plugin:
+        h = plugin.handshake
+        assert h.network == "tcp"
+        assert 21000 <= int(h.address.rsplit(":", 1)[1]) <= 21999
+        assert (h.cert_der is not None) is automtls
+        bridge = TLSBridge(h, cert_pem, key_pem) if automtls else None
+        try:
+            with _channel(bridge.target if bridge else plugin.target) as ch:
+                assert _health(ch) == health_pb2.HealthCheckResponse.SERVING
+                assert _shutdown_and_wait(ch, plugin.proc) < 2.0
+        finally:
+            if bridge:
+                bridge.close()

@@ -200,3 +200,10 @@ def test_socket_path_and_group_helpers(tmp_path: Path) -> None:
 def test_candidate_ports() -> None:
     assert list(candidate_ports(0, 0)) == [0]
     assert list(candidate_ports(10, 14, is_free=lambda p: p % 2 == 0)) == [10, 12, 14]
+
+
+def test_multiplex_request_is_warned_about() -> None:
+    launch = read_launch_env(
+        {MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE, "PLUGIN_MULTIPLEX_GRPC": "true"}
+    )
+    assert any("PLUGIN_MULTIPLEX_GRPC" in w for w in launch.warnings)

@@ -95,7 +95,7 @@ def test_wire_form_of_a_realistic_schema() -> None:
         uniq=hclspec.block_set("uniq", hclspec.obj(), min_items=1),
         pair=hclspec.array(hclspec.literal("a"), hclspec.literal(1)),
     )
-    msg = hclspec.to_proto(spec)
+    msg = hclspec._to_proto(spec)
     again = hclspec_pb2.Spec.FromString(msg.SerializeToString())
     attrs = again.object.attributes
     assert attrs["command"].Attr == hclspec_pb2.Attr(name="command", type="string", required=True)

@@ -59,3 +59,5 @@ def test_go_plugin_host_launches_pings_calls_and_kills(host_binary: Path, automt
     assert "stdio service not available" not in log
     assert "plugin serving" in log  # our hclog JSON line was parsed and re-logged
     assert f"tls={'true' if automtls else 'false'}" in log
+    # What the plugin printed after the handshake arrived through GRPCStdio.
+    assert report["synced_stdout"] == "sample configured\n"

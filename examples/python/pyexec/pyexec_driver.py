@@ -18,17 +18,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
+import pty
+import pwd
 import shutil
 import signal as signals
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yurt
 from yurt import hclspec
@@ -36,6 +43,7 @@ from yurt.driver import (
     Capabilities,
     CpuUsage,
     ExecResult,
+    ExecSession,
     ExitResult,
     Fingerprint,
     HealthState,
@@ -46,6 +54,7 @@ from yurt.driver import (
     TaskState,
     TaskStats,
     TaskStatus,
+    TerminalSize,
 )
 from yurt.errors import PluginError, TaskNotFoundError
 
@@ -197,6 +206,11 @@ class PyExec(yurt.DriverPlugin):
             command = found
         elif not os.access(command, os.X_OK):
             raise PluginError(f"task.config.command: {command!r} is not an executable file")
+        if task.user:
+            try:
+                pwd.getpwnam(task.user)
+            except KeyError:
+                raise PluginError(f"task.user: no such user {task.user!r}") from None
         state_dir = self._state_root() / task.id.replace("/", "_")
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in ("pid.json", "exit.json"):
@@ -216,6 +230,7 @@ class PyExec(yurt.DriverPlugin):
                     "cwd": cwd,
                     "stdout_path": task.stdout_path,
                     "stderr_path": task.stderr_path,
+                    "user": task.user,
                 }
             )
         )
@@ -231,12 +246,17 @@ class PyExec(yurt.DriverPlugin):
         exit_file = state_dir / "exit.json"
         deadline = time.monotonic() + 10
         while not pid_file.exists():
+            failure = None
             if exit_file.exists():
                 error = json.loads(exit_file.read_text()).get("error", "unknown error")
-                raise PluginError(f"failed to start task {task.id!r}: {error}")
-            if time.monotonic() > deadline or supervisor.poll() not in (None, 0):
+                failure = f"failed to start task {task.id!r}: {error}"
+            elif time.monotonic() > deadline or supervisor.poll() not in (None, 0):
                 supervisor.kill()
-                raise PluginError(f"failed to start task {task.id!r}: supervisor did not start it")
+                failure = f"failed to start task {task.id!r}: supervisor did not start it"
+            if failure is not None:
+                supervisor.wait()
+                shutil.rmtree(state_dir, ignore_errors=True)  # leave nothing behind
+                raise PluginError(failure)
             await asyncio.sleep(POLL_S)
         started = json.loads(pid_file.read_text())
         state = State(
@@ -246,8 +266,9 @@ class PyExec(yurt.DriverPlugin):
             supervisor_pid=supervisor.pid,
             started_at=started["started_at"],
         )
-        # Reap the supervisor when it ends so no zombie lingers while we live.
-        asyncio.get_running_loop().run_in_executor(None, supervisor.wait)
+        # Reap the supervisor when it ends so no zombie lingers while we live;
+        # a daemon thread, so it never holds up the plugin's exit.
+        threading.Thread(target=supervisor.wait, name=f"reap-{task.id}", daemon=True).start()
         self.tasks[task.id] = Task(state=state, name=task.name, env=env, cwd=cwd)
         handle = TaskHandle(config=task, state=TaskState.RUNNING)
         handle.set_state(state)
@@ -377,6 +398,42 @@ class PyExec(yurt.DriverPlugin):
             raise PluginError(f"task {task_id!r} has exited; cannot signal it")
         self._signal_group(task, _parse_signal(signal, signals.SIGINT))
 
+    async def exec_task_streaming(self, session: ExecSession) -> ExitResult:
+        task = self._task(session.task_id)
+        env = task.env or {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        if session.tty:
+            return await _exec_tty(session, env, task.cwd or None)
+        proc = await asyncio.create_subprocess_exec(
+            *session.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=task.cwd or None,
+            start_new_session=True,
+        )
+        if proc.stdin is None or proc.stdout is None or proc.stderr is None:
+            raise PluginError("exec: the command's pipes could not be created")
+
+        async def feed(writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError):
+                while data := await session.read_stdin():
+                    writer.write(data)
+                    await writer.drain()
+            writer.close()
+
+        async def drain(reader: asyncio.StreamReader, write: Any) -> None:
+            while data := await reader.read(4096):
+                await write(data)
+
+        feeder = asyncio.create_task(feed(proc.stdin))
+        await asyncio.gather(
+            drain(proc.stdout, session.write_stdout), drain(proc.stderr, session.write_stderr)
+        )
+        code = await proc.wait()
+        feeder.cancel()
+        return _exit_from_status(code)
+
     async def exec_task(self, task_id: str, command: list[str], timeout: float) -> ExecResult:
         task = self._task(task_id)
         if not command:
@@ -398,9 +455,90 @@ class PyExec(yurt.DriverPlugin):
                 os.killpg(proc.pid, signals.SIGKILL)
             out, err = await proc.communicate()
         code = proc.returncode if proc.returncode is not None else -1
-        if code < 0:
-            return ExecResult(out, err, ExitResult(exit_code=128 - code, signal=-code))
-        return ExecResult(out, err, ExitResult(exit_code=code))
+        return ExecResult(out, err, _exit_from_status(code))
+
+
+def _exit_from_status(code: int) -> ExitResult:
+    """A Popen returncode as Nomad reports it: 128+N and the signal when killed."""
+    if code < 0:
+        return ExitResult(exit_code=128 - code, signal=-code)
+    return ExitResult(exit_code=code)
+
+
+def _set_winsize(fd: int, size: TerminalSize | None) -> None:
+    if size is not None and size.height > 0 and size.width > 0:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size.height, size.width, 0, 0))
+
+
+_TAKE_TTY_AND_EXEC = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execvp(sys.argv[1], sys.argv[1:])"
+)
+
+
+async def _exec_tty(session: ExecSession, env: dict[str, str], cwd: str | None) -> ExitResult:
+    """Run the command on a fresh pseudo-terminal; output arrives on stdout only."""
+    master, slave = pty.openpty()
+    _set_winsize(master, session.size)
+    session.on_resize = lambda size: _set_winsize(master, size)
+
+    # No preexec_fn here: it forces a plain fork() that runs grpc's fork
+    # handlers in the child (they printed epoll errors onto the terminal). A
+    # fresh interpreter in its own session takes the terminal and execs.
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _TAKE_TTY_AND_EXEC, *session.command],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=cwd,
+        start_new_session=True,
+        close_fds=True,
+    )
+    # The parent keeps its slave fd open until the command has exited, so the
+    # master never reports EIO early and output written just before exit is
+    # not lost; what is left is drained after the exit.
+    loop = asyncio.get_running_loop()
+    output: asyncio.Queue[bytes] = asyncio.Queue()
+    os.set_blocking(master, False)
+
+    def read_available() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except (BlockingIOError, OSError):
+                return
+            if not data:
+                return
+            output.put_nowait(data)
+
+    async def forward() -> None:
+        while data := await output.get():
+            await session.write_stdout(data)
+
+    async def feed() -> None:
+        while data := await session.read_stdin():
+            with contextlib.suppress(OSError):
+                os.write(master, data)
+        with contextlib.suppress(OSError):
+            os.write(master, b"\x04")  # EOF for a canonical-mode terminal
+
+    loop.add_reader(master, read_available)
+    forwarder = asyncio.create_task(forward())
+    feeder = asyncio.create_task(feed())
+    try:
+        code = await loop.run_in_executor(None, proc.wait)
+        loop.remove_reader(master)
+        read_available()
+        output.put_nowait(b"")
+        await forwarder
+    finally:
+        feeder.cancel()
+        forwarder.cancel()
+        loop.remove_reader(master)
+        os.close(master)
+        os.close(slave)
+    return _exit_from_status(code)
 
 
 if __name__ == "__main__":

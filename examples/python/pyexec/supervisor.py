@@ -50,6 +50,7 @@ def main(state_dir: str) -> int:
             stdout=stdout,
             stderr=stderr,
             process_group=0,
+            user=spec.get("user") or None,
             preexec_fn=_reset_signals,
             close_fds=True,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -27,6 +28,7 @@ class Driver:
         self.channel = grpc.insecure_channel(plugin.target)
         self.base = base_pb2_grpc.BasePluginStub(self.channel)
         self.stub = driver_pb2_grpc.DriverStub(self.channel)
+        self.started: list[str] = []
 
     def configure(self, state_dir: Path) -> None:
         self.base.SetConfig(
@@ -40,6 +42,7 @@ class Driver:
     def start(
         self, task_id: str, command: str, args: list[str], tmp: Path
     ) -> driver_pb2.TaskHandle:
+        self.started.append(task_id)
         resp = self.stub.StartTask(
             driver_pb2.StartTaskRequest(
                 task=driver_pb2.TaskConfig(
@@ -61,14 +64,26 @@ class Driver:
         result: driver_pb2.ExitResult = resp.result
         return result
 
-    def close(self, shutdown: bool = True) -> None:
+    def close(self, shutdown: bool = True, destroy: bool = True) -> None:
         if shutdown and self.plugin.proc.poll() is None:
+            for task_id in self.started if destroy else ():  # leave no task running after a test
+                with contextlib.suppress(grpc.RpcError):
+                    self.stub.DestroyTask(
+                        driver_pb2.DestroyTaskRequest(task_id=task_id, force=True), timeout=20
+                    )
             grpc_controller_pb2_grpc.GRPCControllerStub(self.channel).Shutdown(
                 grpc_controller_pb2.Empty(), timeout=10
             )
             self.plugin.proc.wait(timeout=5)
         self.channel.close()
         self.plugin.kill()
+
+
+def _wait_for(path: Path, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -142,7 +157,9 @@ def test_stop_signals_then_reports_the_signal(driver: Driver, tmp_path: Path) ->
 
 
 def test_stop_escalates_to_sigkill_after_the_timeout(driver: Driver, tmp_path: Path) -> None:
-    driver.start("t3", "sh", ["-c", "trap '' TERM; sleep 30"], tmp_path)
+    ready = tmp_path / "ready"
+    driver.start("t3", "sh", ["-c", f"trap '' TERM; touch {ready}; sleep 30"], tmp_path)
+    _wait_for(ready)  # SIGTERM must not beat the trap
     start = time.monotonic()
     driver.stub.StopTask(
         driver_pb2.StopTaskRequest(
@@ -155,7 +172,9 @@ def test_stop_escalates_to_sigkill_after_the_timeout(driver: Driver, tmp_path: P
 
 
 def test_signal_and_exec(driver: Driver, tmp_path: Path) -> None:
-    driver.start("t4", "sh", ["-c", "trap 'exit 42' USR1; while :; do sleep 0.05; done"], tmp_path)
+    ready = tmp_path / "ready4"
+    script = f"trap 'exit 42' USR1; touch {ready}; while :; do sleep 0.05; done"
+    driver.start("t4", "sh", ["-c", script], tmp_path)
     exec_resp = driver.stub.ExecTask(
         driver_pb2.ExecTaskRequest(
             task_id="t4",
@@ -166,7 +185,7 @@ def test_signal_and_exec(driver: Driver, tmp_path: Path) -> None:
     )
     assert exec_resp.stdout == b"in-task hello\n"
     assert exec_resp.result.exit_code == 5
-    time.sleep(0.2)
+    _wait_for(ready)
     driver.stub.SignalTask(driver_pb2.SignalTaskRequest(task_id="t4", signal="SIGUSR1"), timeout=10)
     assert driver.wait("t4").exit_code == 42
 
@@ -237,3 +256,142 @@ def test_recover_refuses_garbage_driver_state(driver: Driver) -> None:
             driver_pb2.RecoverTaskRequest(task_id="g1", handle=handle), timeout=10
         )
     assert err.value.details().startswith("driver_state.")
+
+
+def _exec_stream(
+    driver: Driver, requests: list[driver_pb2.ExecTaskStreamingRequest]
+) -> tuple[bytes, bytes, driver_pb2.ExitResult]:
+    out = err = b""
+    result = None
+    for resp in driver.stub.ExecTaskStreaming(iter(requests), timeout=20):
+        out += resp.stdout.data
+        err += resp.stderr.data
+        if resp.exited:
+            result = resp.result
+    assert result is not None, "the session must end with exited=true"
+    return out, err, result
+
+
+def _setup(
+    task_id: str, command: list[str], tty: bool = False
+) -> driver_pb2.ExecTaskStreamingRequest:
+    return driver_pb2.ExecTaskStreamingRequest(
+        setup=driver_pb2.ExecTaskStreamingRequest.Setup(task_id=task_id, command=command, tty=tty)
+    )
+
+
+def _stdin(data: bytes = b"", close: bool = False) -> driver_pb2.ExecTaskStreamingRequest:
+    return driver_pb2.ExecTaskStreamingRequest(
+        stdin=driver_pb2.ExecTaskStreamingIOOperation(data=data, close=close)
+    )
+
+
+def test_streaming_exec_pipes(driver: Driver, tmp_path: Path) -> None:
+    driver.start("s1", "sleep", ["30"], tmp_path)
+    out, err, result = _exec_stream(
+        driver,
+        [
+            _setup("s1", ["sh", "-c", "cat; echo to-err >&2; exit 4"]),
+            _stdin(b"line one\n"),
+            _stdin(b"line two\n"),
+            _stdin(close=True),
+        ],
+    )
+    assert out == b"line one\nline two\n"
+    assert err == b"to-err\n"
+    assert result.exit_code == 4
+
+
+def test_streaming_exec_tty_and_resize(driver: Driver, tmp_path: Path) -> None:
+    driver.start("s2", "sleep", ["30"], tmp_path)
+    size = driver_pb2.ExecTaskStreamingRequest(
+        tty_size=driver_pb2.ExecTaskStreamingRequest.TerminalSize(height=33, width=101)
+    )
+    out, err, result = _exec_stream(
+        driver, [_setup("s2", ["sh", "-c", "tty; stty size"], tty=True), size]
+    )
+    assert err == b""
+    assert b"/dev/pts/" in out
+    assert b"epoll" not in out  # nothing from the plugin process leaks onto the terminal
+    assert b"33 101" in out
+    assert result.exit_code == 0
+
+
+def test_streaming_exec_errors(driver: Driver) -> None:
+    with pytest.raises(grpc.RpcError) as err:
+        _exec_stream(driver, [_setup("missing", ["true"])])
+    assert err.value.details() == "task not found for given id"
+    with pytest.raises(grpc.RpcError) as err:
+        _exec_stream(driver, [_stdin(b"x")])
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert err.value.details() == "setup: expected a setup message first, got a stream without one"
+
+
+def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> None:
+    d = Driver(launch(LAUNCHER, host_env()))
+    d.configure(tmp_path / "state")
+    handle = d.start("k1", "sleep", ["30"], tmp_path)
+    pid = msgpack.unpackb(handle.driver_state)["task_pid"]
+    start = time.monotonic()
+    d.close(destroy=False)  # GRPCController.Shutdown, then wait for the process
+    assert time.monotonic() - start < 2.0
+    os.kill(pid, 0)  # the task outlives the plugin (no exception: still there)
+    os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
+    resp = driver.stub.StartTask(
+        driver_pb2.StartTaskRequest(
+            task=driver_pb2.TaskConfig(
+                id="u1",
+                user="nobody",
+                msgpack_driver_config=msgpack.packb({"command": "id", "args": ["-un"]}),
+                env={"PATH": os.environ["PATH"]},
+                stdout_path=str(tmp_path / "u1.stdout"),
+            )
+        ),
+        timeout=20,
+    )
+    assert resp.handle.driver_state
+    assert driver.wait("u1").exit_code == 0
+    assert (tmp_path / "u1.stdout").read_text() == "nobody\n"
+    with pytest.raises(grpc.RpcError) as err:
+        driver.stub.StartTask(
+            driver_pb2.StartTaskRequest(
+                task=driver_pb2.TaskConfig(
+                    id="u2",
+                    user="no-such-user-yurt",
+                    msgpack_driver_config=msgpack.packb({"command": "id"}),
+                )
+            ),
+            timeout=20,
+        )
+    assert err.value.details() == "task.user: no such user 'no-such-user-yurt'"
+
+
+def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> None:
+    """The plugin ignores SIGINT, but commands it runs must not inherit that."""
+    driver.start("i1", "sleep", ["30"], tmp_path)
+    resp = driver.stub.ExecTask(
+        driver_pb2.ExecTaskRequest(
+            task_id="i1",
+            command=["sh", "-c", "kill -INT $$; echo survived"],
+            timeout=duration_pb2.Duration(seconds=10),
+        ),
+        timeout=20,
+    )
+    assert resp.stdout == b""
+    assert (resp.result.exit_code, resp.result.signal) == (128 + signal.SIGINT, signal.SIGINT)
+
+
+def test_failed_start_cleans_up(driver: Driver, tmp_path: Path) -> None:
+    # A directory passes the executable check but cannot be exec'd.
+    with pytest.raises(grpc.RpcError) as err:
+        driver.start("f1", str(tmp_path), [], tmp_path)
+    assert "failed to start task 'f1'" in (err.value.details() or "")
+    assert "Permission denied" in (err.value.details() or "")
+    assert not (tmp_path / "state" / "f1").exists()
+    # The id is free again: nothing half-started is remembered.
+    driver.start("f1", "true", [], tmp_path)
+    assert driver.wait("f1").exit_code == 0

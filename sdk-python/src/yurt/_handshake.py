@@ -124,6 +124,11 @@ def read_launch_env(
     check_cookie(env)
     version, warnings = negotiate_version(env.get("PLUGIN_PROTOCOL_VERSIONS"), supported)
     low, high = parse_port_range(env)
+    if env.get("PLUGIN_MULTIPLEX_GRPC"):
+        warnings.append(
+            "PLUGIN_MULTIPLEX_GRPC is set but this SDK does not speak yamux; "
+            "the host will refuse the plugin unless it disables GRPCBrokerMultiplex"
+        )
     return LaunchEnv(
         app_version=version,
         min_port=low,

@@ -12,7 +12,7 @@ from google.protobuf import any_pb2
 from google.rpc import status_pb2
 
 from ._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
-from .errors import ConfigError, RecoverableError
+from .errors import ConfigError, PluginError, RecoverableError
 
 log = logging.getLogger("yurt.rpc")
 
@@ -40,12 +40,13 @@ def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tupl
     return grpc.StatusCode.UNKNOWN, str(exc) or type(exc).__name__, ()
 
 
-def _report(exc: Exception, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
+def report(exc: Exception, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
+    """Status for `exc`, logged: plugin errors at debug, anything else (a bug) with traceback."""
     code, message, trailers = status_for(exc, rpc)
-    if code == grpc.StatusCode.UNKNOWN and not hasattr(exc, "task_id"):
-        log.error(f"{rpc} failed", exc_info=exc)
-    else:
+    if isinstance(exc, PluginError | NotImplementedError):
         log.debug(f"{rpc} failed", extra={"error": message, "code": code.name})
+    else:
+        log.error(f"{rpc} failed", exc_info=exc)
     return code, message, trailers
 
 
@@ -62,7 +63,7 @@ def unary(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                code, message, trailers = _report(exc, rpc)
+                code, message, trailers = report(exc, rpc)
                 await context.abort(code, message, trailers)
                 raise  # unreachable: abort raises
 
@@ -87,7 +88,7 @@ def stream(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                code, message, trailers = _report(exc, rpc)
+                code, message, trailers = report(exc, rpc)
                 await context.abort(code, message, trailers)
 
         return inner

@@ -17,9 +17,9 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -41,8 +41,9 @@ from ._proto.plugin import (
     grpc_stdio_pb2_grpc,
 )
 from ._stdio import STDOUT, StdioHub, redirect_process_stdio
-from ._tls import generate_server_certificate, load_client_certificate
-from ._tlsproxy import TLSRelay, server_ssl_context
+
+if TYPE_CHECKING:
+    from ._tlsproxy import TLSRelay
 
 __all__ = ["Network", "ServedPlugin", "serve"]
 
@@ -57,6 +58,8 @@ class ServedPlugin(Protocol):
     """What serve() needs from a plugin object (BasePlugin implements it)."""
 
     def _yurt_register(self, server: grpc.aio.Server) -> None: ...
+
+    def _yurt_problems(self) -> list[str]: ...
 
     async def _yurt_on_shutdown(self) -> None: ...
 
@@ -125,17 +128,34 @@ def _bind_grpc(server: grpc.aio.Server, target: str) -> int:
 
 async def _listen(server: grpc.aio.Server, launch: LaunchEnv, network: Network) -> _Listening:
     """Bind the public listener (directly, or via the TLS relay) before start()."""
+    created: list[str] = []
+    try:
+        return await _listen_inner(server, launch, network, created)
+    except BaseException:
+        remove_paths(created)  # no stray sockets or private dirs after a failed start
+        raise
+
+
+async def _listen_inner(
+    server: grpc.aio.Server, launch: LaunchEnv, network: Network, created: list[str]
+) -> _Listening:
     relay: TLSRelay | None = None
     backend_dir: str | None = None
     cert_field = ""
     gid = resolve_group(launch.socket_group) if launch.socket_group else None
     if launch.client_cert_pem is not None:
+        # cryptography is imported only when the host asks for AutoMTLS
+        # (a tenth of the SDK's import time).
+        from ._tls import generate_server_certificate, load_client_certificate
+        from ._tlsproxy import TLSRelay, server_ssl_context
+
         try:
             client_pem = load_client_certificate(launch.client_cert_pem)
         except ValueError as exc:
             raise HandshakeError(str(exc)) from None
         own = generate_server_certificate()
         backend_dir = tempfile.mkdtemp(prefix="yurt-grpc-")
+        created.append(backend_dir)
         backend = os.path.join(backend_dir, "grpc.sock")
         if _bind_grpc(server, f"unix:{backend}") == 0:
             raise HandshakeError(f"cannot bind the internal gRPC socket {backend!r}")
@@ -156,6 +176,7 @@ async def _listen(server: grpc.aio.Server, launch: LaunchEnv, network: Network) 
             errors.append(str(exc))
             log.warning("unix socket unavailable, falling back to TCP", extra={"error": str(exc)})
         else:
+            created.append(path)
             if gid is not None:
                 apply_socket_group(path, gid)
             cleanup = [path] + ([backend_dir] if backend_dir else [])
@@ -239,6 +260,32 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
     return 0
 
 
+def _ignore_interrupt(signum: int, frame: object) -> None:
+    log.log(_log.TRACE, "plugin received interrupt signal, ignoring")
+
+
+def _run_loop(main: Coroutine[Any, Any, int]) -> int:
+    """asyncio.run without its final wait for executor threads.
+
+    asyncio.run joins the default executor on exit, so a plugin that parked a
+    long blocking call there (waiting on a child process, say) would outlive
+    Shutdown; go-plugin SIGKILLs after 2 s. Pending tasks still get cancelled.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(main)
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(
+                    asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), 0.5)
+                )
+
+
 def serve(
     plugin: ServedPlugin,
     *,
@@ -256,13 +303,21 @@ def serve(
         sys.stderr.write(str(exc).rstrip("\n") + "\n")
         sys.stderr.flush()
         os._exit(1)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    problems = plugin._yurt_problems()
+    if problems:
+        sys.stderr.write("".join(f"plugin definition: {p}\n" for p in problems))
+        sys.stderr.flush()
+        os._exit(1)
+    # Ignore SIGINT with a handler, not SIG_IGN: an ignored disposition is
+    # inherited across exec (tasks and exec sessions could never be
+    # interrupted), a handler is reset to the default there.
+    signal.signal(signal.SIGINT, _ignore_interrupt)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # EPIPE instead; children get SIG_DFL back
     _log.install(os.dup(2))
     for warning in launch.warnings:
         log.warning(warning)
     try:
-        code = asyncio.run(_serve_async(plugin, launch, network))
+        code = _run_loop(_serve_async(plugin, launch, network))
     except HandshakeError as exc:
         log.error(str(exc))
         code = 1

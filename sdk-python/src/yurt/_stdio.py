@@ -18,7 +18,6 @@ import io
 import os
 import sys
 import threading
-from typing import TextIO
 
 __all__ = ["STDERR", "STDOUT", "StdioHub", "redirect_process_stdio"]
 
@@ -87,11 +86,8 @@ def _pump(fd: int, channel: int, hub: StdioHub) -> None:
         hub.publish_threadsafe(channel, data)
 
 
-def redirect_process_stdio(hub: StdioHub) -> TextIO:
-    """Point fd 1 and sys.stdout/sys.stderr at pipes feeding `hub`.
-
-    Returns the previous `sys.stderr` so callers can restore it in tests.
-    """
+def redirect_process_stdio(hub: StdioHub) -> None:
+    """Point fd 1 and sys.stdout/sys.stderr at pipes feeding `hub`."""
     sys.stdout.flush()
     out_r, out_w = os.pipe()
     os.dup2(out_w, 1)
@@ -99,8 +95,7 @@ def redirect_process_stdio(hub: StdioHub) -> TextIO:
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)
     err_r, err_w = os.pipe()
-    old_stderr = sys.stderr
-    old_stderr.flush()
+    sys.stderr.flush()
     sys.stderr = io.TextIOWrapper(
         os.fdopen(err_w, "wb", buffering=0),
         encoding="utf-8",
@@ -112,4 +107,3 @@ def redirect_process_stdio(hub: StdioHub) -> TextIO:
         threading.Thread(
             target=_pump, args=(fd, channel, hub), name=f"yurt-stdio-{channel}", daemon=True
         ).start()
-    return old_stderr

@@ -7,6 +7,7 @@ declares the hclspec schema and the dataclass the config decodes into.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 from dataclasses import dataclass
@@ -82,6 +83,24 @@ class BasePlugin:
             return _config.unpack(data, "config")
         return _config.decode(data, self.config_type, "config")
 
+    def _yurt_problems(self) -> list[str]:
+        """What is wrong with the plugin's class attributes (checked by serve())."""
+        problems = []
+        cls = type(self).__name__
+        if not isinstance(self.name, str) or not self.name.strip():
+            problems.append(f"{cls}.name: expected a non-empty string, got {self.name!r}")
+        if not isinstance(self.version, str) or not self.version.strip():
+            problems.append(f"{cls}.version: expected a version string, got {self.version!r}")
+        if not getattr(self, "plugin_type", None):
+            problems.append(f"{cls}: subclass DriverPlugin or DevicePlugin, not BasePlugin")
+        if not self.api_versions:
+            problems.append(f"{cls}.api_versions: expected at least one version, got none")
+        for attr in ("config_type", "task_config_type"):
+            tp = getattr(self, attr, None)
+            if tp is not None and not dataclasses.is_dataclass(tp):
+                problems.append(f"{cls}.{attr}: expected a dataclass or None, got {tp!r}")
+        return problems
+
     def _yurt_register(self, server: grpc.aio.Server) -> None:
         base_pb2_grpc.add_BasePluginServicer_to_server(_BaseServicer(self), server)
 
@@ -112,7 +131,7 @@ class _BaseServicer(base_pb2_grpc.BasePluginServicer):  # type: ignore[misc]
         spec = self._p.config_spec
         if spec is None:
             return base_pb2.ConfigSchemaResponse()
-        return base_pb2.ConfigSchemaResponse(spec=hclspec.to_proto(spec))
+        return base_pb2.ConfigSchemaResponse(spec=hclspec._to_proto(spec))
 
     @unary("SetConfig")
     async def SetConfig(

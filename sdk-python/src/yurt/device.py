@@ -165,7 +165,7 @@ def _attribute(value: Scalar | Attribute, path: str) -> attribute_pb2.Attribute:
     raise TypeError(f"{path}: expected bool, int, float or str, got {type(value).__name__}")
 
 
-def group_to_proto(g: DeviceGroup, path: str = "device_group") -> device_pb2.DeviceGroup:
+def _group_to_proto(g: DeviceGroup, path: str = "device_group") -> device_pb2.DeviceGroup:
     for name, value in (("vendor", g.vendor), ("type", g.type), ("name", g.name)):
         if not value:
             raise ValueError(f"{path}.{name}: required (Nomad rejects groups without it)")
@@ -192,7 +192,7 @@ def group_to_proto(g: DeviceGroup, path: str = "device_group") -> device_pb2.Dev
     )
 
 
-def stat_value_to_proto(v: StatValue) -> stats_pb2.StatValue:
+def _stat_value_to_proto(v: StatValue) -> stats_pb2.StatValue:
     out = stats_pb2.StatValue(unit=v.unit, desc=v.desc)
     value = v.value
     if isinstance(value, bool):
@@ -210,10 +210,10 @@ def stat_value_to_proto(v: StatValue) -> stats_pb2.StatValue:
     return out
 
 
-def stat_object_to_proto(o: StatObject) -> stats_pb2.StatObject:
+def _stat_object_to_proto(o: StatObject) -> stats_pb2.StatObject:
     return stats_pb2.StatObject(
-        attributes={k: stat_value_to_proto(v) for k, v in o.attributes.items()},
-        nested={k: stat_object_to_proto(v) for k, v in o.nested.items()},
+        attributes={k: _stat_value_to_proto(v) for k, v in o.attributes.items()},
+        nested={k: _stat_object_to_proto(v) for k, v in o.nested.items()},
     )
 
 
@@ -231,7 +231,9 @@ class _DeviceServicer(device_pb2_grpc.DevicePluginServicer):  # type: ignore[mis
     async def Fingerprint(self, request: Any, context: Any) -> AsyncIterator[Any]:
         async for groups in self._p.fingerprint():
             yield device_pb2.FingerprintResponse(
-                device_group=[group_to_proto(g, f"device_group[{i}]") for i, g in enumerate(groups)]
+                device_group=[
+                    _group_to_proto(g, f"device_group[{i}]") for i, g in enumerate(groups)
+                ]
             )
         # Nomad treats a closed stream as the end of device management; a
         # plugin whose generator returns keeps the stream open instead.
@@ -271,8 +273,8 @@ class _DeviceServicer(device_pb2_grpc.DevicePluginServicer):  # type: ignore[mis
                         name=g.name,
                         instance_stats={
                             k: device_pb2.DeviceStats(
-                                summary=stat_value_to_proto(s.summary),
-                                stats=stat_object_to_proto(s.stats),
+                                summary=_stat_value_to_proto(s.summary),
+                                stats=_stat_object_to_proto(s.stats),
                                 timestamp=_ts(s.timestamp),
                             )
                             for k, s in g.instance_stats.items()

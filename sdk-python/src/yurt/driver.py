@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import enum
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -29,15 +29,16 @@ from . import config as _config
 from . import hclspec
 from ._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
 from ._proto.hashicorp.nomad.plugins.shared.structs import attribute_pb2
-from ._rpc import stream, unary
+from ._rpc import report, stream, unary
 from .base import BasePlugin, PluginType
-from .errors import TaskNotFoundError
+from .errors import ConfigError, TaskNotFoundError
 
 __all__ = [
     "Capabilities",
     "CpuUsage",
     "DriverPlugin",
     "ExecResult",
+    "ExecSession",
     "ExitResult",
     "FSIsolation",
     "Fingerprint",
@@ -54,6 +55,7 @@ __all__ = [
     "TaskState",
     "TaskStats",
     "TaskStatus",
+    "TerminalSize",
 ]
 
 
@@ -225,6 +227,73 @@ class TaskEvent:
 
 
 @dataclass(frozen=True)
+class TerminalSize:
+    height: int
+    width: int
+
+
+class ExecSession:
+    """One interactive ExecTaskStreaming call, as the driver sees it.
+
+    Read stdin with read_stdin() (b"" at EOF), write output with
+    write_stdout()/write_stderr(). For tty sessions, `size` holds the last
+    terminal size and `on_resize` (if set) is called on every change.
+    """
+
+    def __init__(self, task_id: str, command: list[str], tty: bool, context: Any) -> None:
+        self.task_id = task_id
+        self.command = command
+        self.tty = tty
+        self.size: TerminalSize | None = None
+        self.on_resize: Callable[[TerminalSize], None] | None = None
+        self._stdin: asyncio.Queue[bytes] = asyncio.Queue()
+        self._context = context
+        self._stdin_done = False
+        # grpc allows one outstanding send per call; stdout and stderr pumps
+        # write concurrently (GRPC_CALL_ERROR_TOO_MANY_OPERATIONS otherwise).
+        self._write_lock = asyncio.Lock()
+
+    async def read_stdin(self) -> bytes:
+        if self._stdin_done:
+            return b""
+        data = await self._stdin.get()
+        if not data:
+            self._stdin_done = True
+        return data
+
+    async def write_stdout(self, data: bytes) -> None:
+        if data:
+            await self._send(
+                driver_pb2.ExecTaskStreamingResponse(
+                    stdout=driver_pb2.ExecTaskStreamingIOOperation(data=data)
+                )
+            )
+
+    async def write_stderr(self, data: bytes) -> None:
+        if data:
+            await self._send(
+                driver_pb2.ExecTaskStreamingResponse(
+                    stderr=driver_pb2.ExecTaskStreamingIOOperation(data=data)
+                )
+            )
+
+    async def _send(self, response: driver_pb2.ExecTaskStreamingResponse) -> None:
+        async with self._write_lock:
+            await self._context.write(response)
+
+    def _feed(self, request: Any) -> None:
+        if request.HasField("tty_size"):
+            self.size = TerminalSize(request.tty_size.height, request.tty_size.width)
+            if self.on_resize is not None:
+                self.on_resize(self.size)
+        if request.HasField("stdin"):
+            if request.stdin.data:
+                self._stdin.put_nowait(bytes(request.stdin.data))
+            if request.stdin.close:
+                self._stdin.put_nowait(b"")
+
+
+@dataclass(frozen=True)
 class ExecResult:
     stdout: bytes = b""
     stderr: bytes = b""
@@ -283,6 +352,10 @@ class DriverPlugin(BasePlugin):
     async def exec_task(self, task_id: str, command: list[str], timeout: float) -> ExecResult:
         raise NotImplementedError
 
+    async def exec_task_streaming(self, session: ExecSession) -> ExitResult:
+        """Run session.command interactively in the task; required when exec is advertised."""
+        raise NotImplementedError
+
     def emit_event(self, event: TaskEvent) -> None:
         """Send a task event to every open TaskEvents stream."""
         for queue in list(self._event_queues):
@@ -329,7 +402,7 @@ def _from_ts(ts: timestamp_pb2.Timestamp) -> dt.datetime:
     return ts.ToDatetime(tzinfo=dt.UTC)
 
 
-def task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> TaskConfig:
+def _task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> TaskConfig:
     alloc = msg.resources.allocated_resources
     return TaskConfig(
         id=msg.id,
@@ -358,7 +431,7 @@ def task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> Ta
     )
 
 
-def task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
+def _task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
     msg = driver_pb2.TaskConfig.FromString(cfg._wire) if cfg._wire else driver_pb2.TaskConfig()
     msg.id = cfg.id
     msg.name = cfg.name
@@ -374,10 +447,10 @@ def task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
     return msg
 
 
-def handle_to_proto(handle: TaskHandle) -> driver_pb2.TaskHandle:
+def _handle_to_proto(handle: TaskHandle) -> driver_pb2.TaskHandle:
     return driver_pb2.TaskHandle(
         version=handle.version,
-        config=task_config_to_proto(handle.config),
+        config=_task_config_to_proto(handle.config),
         state=int(handle.state),  # type: ignore[arg-type]
         driver_state=handle.driver_state,
     )
@@ -429,7 +502,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         spec = self._p.task_config_spec
         if spec is None:
             return driver_pb2.TaskConfigSchemaResponse()
-        return driver_pb2.TaskConfigSchemaResponse(spec=hclspec.to_proto(spec))
+        return driver_pb2.TaskConfigSchemaResponse(spec=hclspec._to_proto(spec))
 
     @unary("Capabilities")
     async def Capabilities(self, request: Any, context: Any) -> Any:
@@ -458,16 +531,16 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
 
     @unary("StartTask")
     async def StartTask(self, request: Any, context: Any) -> Any:
-        task = task_config_from_proto(
+        task = _task_config_from_proto(
             request.task, self._p._decode_task_config(request.task.msgpack_driver_config)
         )
         handle = await self._p.start_task(task)
-        return driver_pb2.StartTaskResponse(handle=handle_to_proto(handle))
+        return driver_pb2.StartTaskResponse(handle=_handle_to_proto(handle))
 
     @unary("RecoverTask")
     async def RecoverTask(self, request: Any, context: Any) -> Any:
         cfg_msg = request.handle.config
-        task = task_config_from_proto(
+        task = _task_config_from_proto(
             cfg_msg, self._p._decode_task_config(cfg_msg.msgpack_driver_config)
         )
         if not task.id:
@@ -557,6 +630,40 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         return driver_pb2.ExecTaskResponse(
             stdout=r.stdout, stderr=r.stderr, result=_exit(r.exit_result)
         )
+
+    async def ExecTaskStreaming(self, request_iterator: Any, context: Any) -> None:
+        try:
+            first = await context.read()
+            if first is grpc.aio.EOF or not first.HasField("setup"):
+                raise ConfigError("setup", "a setup message first", "a stream without one")
+            setup = first.setup
+            if not setup.command:
+                raise ConfigError("setup.command", "a command to run", "an empty list")
+            session = ExecSession(setup.task_id, list(setup.command), setup.tty, context)
+            session._feed(first)
+
+            async def pump() -> None:
+                while (req := await context.read()) is not grpc.aio.EOF:
+                    session._feed(req)
+                session._stdin.put_nowait(b"")
+
+            reader = asyncio.create_task(pump())
+            try:
+                result = await self._p.exec_task_streaming(session)
+            finally:
+                reader.cancel()
+            done = driver_pb2.ExecTaskStreamingIOOperation(close=True)
+            await session._send(driver_pb2.ExecTaskStreamingResponse(stdout=done))
+            if not session.tty:
+                await session._send(driver_pb2.ExecTaskStreamingResponse(stderr=done))
+            await session._send(
+                driver_pb2.ExecTaskStreamingResponse(exited=True, result=_exit(result))
+            )
+        except grpc.aio.AbortError:
+            raise
+        except Exception as exc:
+            code, message, trailers = report(exc, "ExecTaskStreaming")
+            await context.abort(code, message, trailers)
 
     @unary("Init")
     async def Init(self, request: Any, context: Any) -> Any:

@@ -344,16 +344,16 @@ def array(*values: Spec) -> Array:
 # --- to the wire ---------------------------------------------------------------
 
 
-def to_proto(spec: Spec) -> hclspec_pb2.Spec:
+def _to_proto(spec: Spec) -> hclspec_pb2.Spec:
     """Convert to the wire message (private to the SDK)."""
     if isinstance(spec, Object):
         return hclspec_pb2.Spec(
             object=hclspec_pb2.Object(
-                attributes={k: to_proto(v) for k, v in sorted(spec.attributes.items())}
+                attributes={k: _to_proto(v) for k, v in sorted(spec.attributes.items())}
             )
         )
     if isinstance(spec, Array):
-        return hclspec_pb2.Spec(array=hclspec_pb2.Array(values=[to_proto(v) for v in spec.values]))
+        return hclspec_pb2.Spec(array=hclspec_pb2.Array(values=[_to_proto(v) for v in spec.values]))
     if isinstance(spec, Attr):
         return hclspec_pb2.Spec(
             Attr=hclspec_pb2.Attr(name=spec.name, type=spec.type, required=spec.required)
@@ -361,7 +361,7 @@ def to_proto(spec: Spec) -> hclspec_pb2.Spec:
     if isinstance(spec, Block):
         return hclspec_pb2.Spec(
             block_value=hclspec_pb2.Block(
-                name=spec.name, required=spec.required, nested=to_proto(spec.nested)
+                name=spec.name, required=spec.required, nested=_to_proto(spec.nested)
             )
         )
     if isinstance(spec, BlockAttrs):
@@ -376,7 +376,7 @@ def to_proto(spec: Spec) -> hclspec_pb2.Spec:
                 name=spec.name,
                 min_items=spec.min_items,
                 max_items=spec.max_items,
-                nested=to_proto(spec.nested),
+                nested=_to_proto(spec.nested),
             )
         )
     if isinstance(spec, BlockSet):
@@ -385,13 +385,13 @@ def to_proto(spec: Spec) -> hclspec_pb2.Spec:
                 name=spec.name,
                 min_items=spec.min_items,
                 max_items=spec.max_items,
-                nested=to_proto(spec.nested),
+                nested=_to_proto(spec.nested),
             )
         )
     if isinstance(spec, BlockMap):
         return hclspec_pb2.Spec(
             block_map=hclspec_pb2.BlockMap(
-                name=spec.name, labels=list(spec.labels), nested=to_proto(spec.nested)
+                name=spec.name, labels=list(spec.labels), nested=_to_proto(spec.nested)
             )
         )
     if isinstance(spec, Literal):
@@ -399,7 +399,7 @@ def to_proto(spec: Spec) -> hclspec_pb2.Spec:
     if isinstance(spec, Default):
         return hclspec_pb2.Spec(
             default=hclspec_pb2.Default(
-                primary=to_proto(spec.primary), default=to_proto(spec.default)
+                primary=_to_proto(spec.primary), default=_to_proto(spec.default)
             )
         )
     raise SpecError(f"expected a spec node, got {type(spec).__name__}")

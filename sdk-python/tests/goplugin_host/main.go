@@ -84,7 +84,10 @@ func main() {
 		fail("PluginInfo: %v\n%s", err, hostLog.String())
 	}
 	startMs := float64(time.Since(start).Microseconds()) / 1000
-	time.Sleep(200 * time.Millisecond) // let stdio written at start-up arrive
+	if _, err := raw.(basepb.BasePluginClient).SetConfig(ctx, &basepb.SetConfigRequest{PluginApiVersion: "v0.1.0"}); err != nil {
+		fail("SetConfig: %v\n%s", err, hostLog.String())
+	}
+	time.Sleep(300 * time.Millisecond) // let the plugin's stdout reach SyncStdout
 	killStart := time.Now()
 	client.Kill()
 	out := report{

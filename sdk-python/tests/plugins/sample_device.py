@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ class Sample(yurt.DevicePlugin):
     )
     config_type = Config
 
+    async def set_config(self, config: Config | None, agent: yurt.AgentConfig | None) -> None:
+        print("sample configured")  # reaches the host through GRPCStdio
+        await super().set_config(config, agent)
+
     async def fingerprint(self) -> AsyncIterator[list[DeviceGroup]]:
         ids = self.config.devices if self.config else ["d0"]
         yield [DeviceGroup("yurt", "sample", "s", tuple(Device(i) for i in ids))]
@@ -43,4 +48,6 @@ class Sample(yurt.DevicePlugin):
 
 
 if __name__ == "__main__":
-    yurt.serve(Sample())
+    network = os.environ.get("SAMPLE_NETWORK", "auto")
+    assert network in ("auto", "unix", "tcp")
+    yurt.serve(Sample(), network=network)  # type: ignore[arg-type]

@@ -1,3 +1,0 @@
-module yurt.test/gotls
-
-go 1.26
