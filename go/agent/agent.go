@@ -55,6 +55,7 @@ type Agent struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup
 
+	runMu sync.Mutex // serialises runFile
 	mu    sync.Mutex
 	tasks map[string]*task
 
@@ -129,6 +130,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	for _, pi := range a.plugins {
 		go pi.monitor()
 	}
+	go a.watchLogmons()
 	ok = true
 	return a, nil
 }
@@ -170,6 +172,9 @@ func (a *Agent) loadPlugins(ctx context.Context) error {
 
 func (a *Agent) listen() error {
 	sock := filepath.Join(a.dataDir, api.SocketName)
+	if len(sock) > 107 {
+		return fmt.Errorf("api socket path %s is %d bytes; unix sockets allow at most 107: use a shorter data_dir", sock, len(sock))
+	}
 	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove stale socket: %w", err)
 	}

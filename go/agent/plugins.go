@@ -135,7 +135,7 @@ func (pi *pluginInst) connect(ctx context.Context, allowReattach bool) error {
 			return nil
 		})
 		if rec != nil {
-			p, reattached = pi.tryReattach(ctx, rec), true
+			p = pi.tryReattach(ctx, rec)
 			reattached = p != nil
 		}
 	}
@@ -263,6 +263,8 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 func (pi *pluginInst) openStreams(ctx context.Context, p *host.Plugin, gen int) {
 	a := pi.a
 	bo := host.Backoff{Initial: 250 * time.Millisecond, Max: 5 * time.Second}
+	// Read once here: a relaunch rewrites pi.info while these streams run.
+	name := pi.info.Name
 	switch pi.info.Type {
 	case host.PluginTypeDriver:
 		go p.Driver().FollowFingerprint(ctx, bo, func(m *driverpb.FingerprintResponse) {
@@ -275,7 +277,7 @@ func (pi *pluginInst) openStreams(ctx context.Context, p *host.Plugin, gen int) 
 			pi.attrs = attrsToStrings(m.GetAttributes())
 		}, nil)
 		go p.Driver().FollowTaskEvents(ctx, bo, func(e *driverpb.DriverTaskEvent) {
-			ev := api.Event{Source: "driver " + pi.info.Name, TaskID: e.GetTaskId(), TaskName: e.GetTaskName(), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
+			ev := api.Event{Source: "driver " + name, TaskID: e.GetTaskId(), TaskName: e.GetTaskName(), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
 			if ts := e.GetTimestamp(); ts != nil {
 				ev.Time = ts.AsTime()
 			}

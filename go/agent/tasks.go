@@ -80,6 +80,9 @@ type prepared struct {
 	t       *config.Task
 	drv     *pluginInst
 	msgpack []byte
+	id      string
+	res     *reservation
+	devices map[string][]string
 }
 
 // runFile parses, validates and starts every task of a task file. Nothing
@@ -89,6 +92,10 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 	if err != nil {
 		return nil, err
 	}
+	// One run at a time, so that two runs cannot both pass the
+	// "name not running" check for the same name.
+	a.runMu.Lock()
+	defer a.runMu.Unlock()
 	var preps []prepared
 	var errs []error
 	for _, t := range tasks {
@@ -102,10 +109,26 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	// Devices for every task of the file, or for none.
+	for i := range preps {
+		p := &preps[i]
+		p.id = newID(p.t.Name)
+		res, devices, err := a.reserveDevices(ctx, p.id, p.t)
+		if err != nil {
+			for _, q := range preps[:i] {
+				a.releaseDevices(q.id)
+			}
+			return nil, err
+		}
+		p.res, p.devices = res, devices
+	}
 	var out []api.Task
-	for _, p := range preps {
+	for i, p := range preps {
 		t, err := a.start(ctx, file, src, p)
 		if err != nil {
+			for _, q := range preps[i+1:] {
+				a.releaseDevices(q.id)
+			}
 			return out, err
 		}
 		out = append(out, t.snapshot())
@@ -141,14 +164,9 @@ func (a *Agent) prepare(t *config.Task) (prepared, error) {
 }
 
 func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) (*task, error) {
-	id := newID(p.t.Name)
+	id, res := p.id, p.res
 	dir := filepath.Join(a.dataDir, "tasks", id)
-	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir}
-	res, devices, err := a.reserveDevices(ctx, id, p.t)
-	if err != nil {
-		return nil, err
-	}
-	spec.Devices = devices
+	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir, Devices: p.devices}
 	t := &task{spec: spec, parsed: p.t, state: api.StatePending, done: make(chan struct{})}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		a.releaseDevices(id)
@@ -292,8 +310,10 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		msg = fmt.Sprintf("task %s: %s", t.state, r.Err)
 	}
 	a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: msg})
-	close(t.done)
+	// Count the cleanup before anyone can see the task done: a shutdown
+	// that waited for it must also wait for its log collector to stop.
 	a.bg.Add(1)
+	close(t.done)
 	go func() {
 		defer a.bg.Done()
 		if pi := a.driverByName(t.spec.Driver); pi != nil {
@@ -396,7 +416,11 @@ func (a *Agent) recoverAll() error {
 				t.state = api.StateFailed
 			}
 			close(t.done)
-			go logmon.Stop(s.TaskDir, 5*time.Second)
+			a.bg.Add(1)
+			go func() {
+				defer a.bg.Done()
+				_ = logmon.Stop(s.TaskDir, 5*time.Second)
+			}()
 		case err != nil:
 			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
 		case handles[s.ID] == nil:
@@ -491,5 +515,53 @@ func (a *Agent) recoverTasks(pi *pluginInst) {
 		}
 		a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: fmt.Sprintf("task recovered by %s (plugin pid %d)", pi.file, pi.status().Pid)})
 		go a.wait(t, pi, gen)
+	}
+}
+
+// watchLogmons restarts the log collector of a running task if it died. A
+// task that writes while its collector is gone gets SIGPIPE, so the window
+// is kept short.
+func (a *Agent) watchLogmons() {
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-t.C:
+		}
+		a.mu.Lock()
+		var running []*task
+		for _, tk := range a.tasks {
+			tk.mu.Lock()
+			if !tk.finished && (tk.state == api.StateRunning || tk.state == api.StateStopping) {
+				running = append(running, tk)
+			}
+			tk.mu.Unlock()
+		}
+		a.mu.Unlock()
+		for _, tk := range running {
+			if _, ok := logmon.Running(tk.spec.TaskDir); ok {
+				continue
+			}
+			tk.mu.Lock()
+			fin := tk.finished
+			tk.mu.Unlock()
+			if fin {
+				continue
+			}
+			if _, err := logmon.Start(a.logmonCmd, logmonConfig(tk)); err != nil {
+				a.log.Error("restarting log collector", "task", tk.spec.ID, "error", err)
+				continue
+			}
+			tk.mu.Lock()
+			fin = tk.finished
+			tk.mu.Unlock()
+			if fin { // the task ended meanwhile; finish may have missed this collector
+				_ = logmon.Stop(tk.spec.TaskDir, 5*time.Second)
+				continue
+			}
+			a.events.add(api.Event{Source: "agent", TaskID: tk.spec.ID, TaskName: tk.spec.Name, Message: "log collector died; restarted"})
+		}
 	}
 }

@@ -66,7 +66,13 @@ type Store struct {
 
 // Open creates dir (0700) if needed and opens dir/state.db (0600). It fails
 // within a second, naming the file, when another agent holds it.
-func Open(dir string) (*Store, error) {
+func Open(dir string) (s *Store, err error) {
+	// bbolt panics on some kinds of corruption; report it as an error.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("open state %s: corrupt file: %v", filepath.Join(dir, FileName), r)
+		}
+	}()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -159,4 +160,30 @@ func TestKillDashNine(t *testing.T) {
 		}
 		return nil
 	}))
+}
+
+func TestCorruptFile(t *testing.T) {
+	for name, content := range map[string][]byte{
+		"garbage":   bytes.Repeat([]byte("not a bolt file "), 1024),
+		"truncated": {0, 0, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, FileName), content, 0o600))
+			_, err := Open(dir)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "open state "+filepath.Join(dir, FileName))
+		})
+	}
+}
+
+func TestUnreadableRecord(t *testing.T) {
+	s, err := Open(t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	require.NoError(t, s.Update(func(tx *Tx) error { return tx.put(bucketSpecs, "x", []byte("{")) }))
+	err = s.View(func(tx *Tx) error { _, err := tx.Specs(); return err })
+	assert.ErrorContains(t, err, `decode task_specs "x"`)
+	err = s.View(func(tx *Tx) error { _, err := tx.Spec("x"); return err })
+	assert.ErrorContains(t, err, `decode task_specs "x"`)
 }

@@ -104,7 +104,7 @@ func clientCommand(cmd string, args []string, stdout, stderr io.Writer) error {
 		if *useStderr {
 			stream = "stderr"
 		}
-		return followLogs(ctx, c, pos[0], stream, *follow, stdout, stderr)
+		return followLogs(ctx, c, pos[0], stream, *follow, cf.json, stdout, stderr)
 	case "stop":
 		t, err := c.Stop(ctx, pos[0])
 		if err != nil {
@@ -228,12 +228,20 @@ func printTask(w io.Writer, t api.Task) {
 
 // followLogs prints a task's log; with follow it keeps going until the task
 // ends, reconnecting (from where it stopped) if the agent restarts.
-func followLogs(ctx context.Context, c *api.Client, ref, stream string, follow bool, stdout, stderr io.Writer) error {
+// With asJSON every chunk is printed as an api.LogFrame line.
+func followLogs(ctx context.Context, c *api.Client, ref, stream string, follow, asJSON bool, stdout, stderr io.Writer) error {
 	var pos *api.LogFrame
 	var lastOK time.Time
+	enc := json.NewEncoder(stdout)
 	for {
 		err := c.Logs(ctx, ref, stream, follow, pos, func(f api.LogFrame) error {
-			if _, err := stdout.Write(f.Data); err != nil {
+			var err error
+			if asJSON {
+				err = enc.Encode(f)
+			} else {
+				_, err = stdout.Write(f.Data)
+			}
+			if err != nil {
 				return err
 			}
 			pos = &api.LogFrame{Index: f.Index, Offset: f.Offset}

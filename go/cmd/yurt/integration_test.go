@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,6 +152,17 @@ func (a *agentProc) shutdown() {
 		a.cmd.Process.Kill()
 		a.t.Errorf("agent did not shut down; log:\n%s", a.log.String())
 	}
+	// A dev-mode shutdown leaves no log collector or task supervisor behind.
+	if slices.Contains(a.args, "-dev") {
+		var left []string
+		ok := waitUntil(5*time.Second, func() bool {
+			left = processesMentioning(a.dataDir)
+			return len(left) == 0
+		})
+		if !ok {
+			a.t.Errorf("processes left after a dev-mode shutdown: %q", left)
+		}
+	}
 	if strings.Contains(a.log.String(), "DATA RACE") {
 		a.t.Errorf("the race detector fired in the agent")
 	}
@@ -245,10 +257,17 @@ func shellTask(name, script string, extra string) string {
 `, name, script, extra)
 }
 
-const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
+const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo "mounts=$TESTPROC_MOUNTS devs=$TESTPROC_DEVICES"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
 
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
+	evCmd := exec.Command(bins.yurt, "events", "-f", "--json")
+	evCmd.Env = append(os.Environ(), "HOME="+a.home, "YURT_ADDR="+filepath.Join(a.dataDir, api.SocketName))
+	evOut := &syncBuf{}
+	evCmd.Stdout = evOut
+	require.NoError(t, evCmd.Start())
+	t.Cleanup(func() { evCmd.Process.Kill(); evCmd.Wait() })
 	file := writeFile(t, "web.hcl", shellTask("web", ticker, `
   env = { GREETING = "hello" }
   resources {
@@ -259,11 +278,23 @@ func TestLifecycle(t *testing.T) {
 	assert.Contains(t, out, "web")
 	tk := a.waitState("web", api.StateRunning)
 	assert.Equal(t, map[string][]string{"yurt-testdevice": {"sim-0", "sim-1"}}, tk.Devices)
+	require.True(t, waitUntil(5*time.Second, func() bool {
+		return strings.Contains(evOut.String(), `"task_name":"web","message":"task started"`)
+	}), "events -f delivers new events: %s", evOut.String())
+
+	r0 := a.yurt("run", file)
+	assert.Equal(t, 1, r0.code)
+	assert.Contains(t, r0.stderr, `task "web" is already running (id `+tk.ID+`); stop it first`)
 
 	// Logs: the reservation's env reached the task, stdout and stderr are separate.
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("web"), "tick 2\n") }))
 	assert.Contains(t, a.logs("web"), "devices=sim-0,sim-1 greeting=hello\n")
+	assert.Contains(t, a.logs("web"), "mounts=/sim/sim-0:/dev/null:true,/sim/sim-1:/dev/null:true devs=/dev/sim-0:/dev/null:rw,/dev/sim-1:/dev/null:rw\n",
+		"the reservation's mounts and devices reach the TaskConfig")
 	assert.Equal(t, "oops\n", a.logs("web", "-stderr"))
+	var frame api.LogFrame
+	require.NoError(t, json.Unmarshal([]byte(a.logs("web", "-stderr", "--json")), &frame))
+	assert.Equal(t, api.LogFrame{Data: []byte("oops\n"), Index: 0, Offset: 5}, frame)
 
 	// Both devices are taken: a second task asking for one is refused, naming the file and line.
 	other := writeFile(t, "other.hcl", shellTask("other", "sleep 5", "  resources {\n    device \"gpu\" {}\n  }"))
@@ -325,6 +356,20 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, "done\n", a.logs("short", "-f"), "logs -f of an ended task returns")
 	assert.Regexp(t, `short\s+short-\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
 
+	// Log rotation settings from the task file reach the collector.
+	a.mustYurt("run", writeFile(t, "big.hcl", shellTask("big", `head -c 3500000 /dev/zero | tr '\0' a; echo; echo end`, "  logs {\n    max_files = 2\n    max_file_size = 1\n  }")))
+	big := a.waitState("big", api.StateExited)
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.HasSuffix(a.logs("big"), "a\nend\n") }))
+	files, err := filepath.Glob(filepath.Join(big.TaskDir, "logs", "stdout.*"))
+	require.NoError(t, err)
+	assert.Len(t, files, 2, "max_files = 2")
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, fi.Size(), int64(1<<20), "max_file_size = 1 (MiB)")
+	}
+	assert.Less(t, len(a.logs("big")), 2*(1<<20)+1)
+
 	ev := a.mustYurt("events")
 	assert.Contains(t, ev, "task started")
 	assert.Contains(t, ev, "task exited: exit code 4")
@@ -355,6 +400,7 @@ func pidOf(t *testing.T, a *agentProc, file string) int {
 // the other's real exit code, and a `logs -f` started before the crash must
 // carry on.
 func TestAgentCrashRecovery(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	// brief ends when told to, which the test does while the agent is down.
@@ -427,6 +473,7 @@ func TestAgentCrashRecovery(t *testing.T) {
 // TestPluginCrashRecovery kills -9 the driver plugin: the agent must notice,
 // launch a new one, recover the task in it, and still control the task.
 func TestPluginCrashRecovery(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	a.waitState("long", api.StateRunning)
@@ -459,6 +506,7 @@ func TestPluginCrashRecovery(t *testing.T) {
 }
 
 func TestBadTaskFiles(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	cases := []struct{ name, src, want string }{
 		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2,"},
@@ -474,8 +522,15 @@ func TestBadTaskFiles(t *testing.T) {
 			assert.Contains(t, r.stderr, tc.want)
 		})
 	}
+	// Two tasks that each fit but not together: neither starts, nothing stays reserved.
+	two := shellTask("one", "sleep 30", "  resources {\n    device \"gpu\" { count = 2 }\n  }") +
+		shellTask("two", "sleep 30", "  resources {\n    device \"gpu\" { count = 1 }\n  }")
+	r := a.yurt("run", writeFile(t, "two.hcl", two))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `task "two": device "gpu": need 1 healthy unreserved devices, 0 of 2 matching are free`)
+	assert.NotContains(t, a.mustYurt("device", "status"), "one-")
 	assert.Equal(t, "[]\n", a.mustYurt("status", "--json"), "no task was created by a bad file")
-	r := a.yurt("status", "nope")
+	r = a.yurt("status", "nope")
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, `no task with name or id "nope"`)
 	r = a.yurt("run", "/does/not/exist.hcl")
@@ -504,6 +559,7 @@ func runAgentExpectFailure(t *testing.T, args ...string) string {
 }
 
 func TestBadAgentConfig(t *testing.T) {
+	t.Parallel()
 	dir := shortTemp(t)
 	plugins := filepath.Join(dir, "plugins")
 	require.NoError(t, os.MkdirAll(plugins, 0o700))
@@ -549,6 +605,7 @@ var _ = io.Discard
 // TestBrokenUnconfiguredPlugin: an executable without a plugin block that
 // is not a working plugin does not stop the agent; plugin status says why.
 func TestBrokenUnconfiguredPlugin(t *testing.T) {
+	t.Parallel()
 	dir := shortTemp(t)
 	plugins := filepath.Join(dir, "plugins")
 	require.NoError(t, os.MkdirAll(plugins, 0o700))
@@ -577,6 +634,7 @@ func TestBrokenUnconfiguredPlugin(t *testing.T) {
 // killed, the restarted agent cannot reattach, launches a new plugin and
 // recovers the task into it.
 func TestAgentAndPluginBothDie(t *testing.T) {
+	t.Parallel()
 	a := startAgent(t)
 	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
 	a.waitState("long", api.StateRunning)
@@ -605,6 +663,7 @@ func TestAgentAndPluginBothDie(t *testing.T) {
 // two plugins with the same IDs, exec with a terminal, agent and plugin
 // crash recovery with the example driver's own supervisor.
 func TestGoExamples(t *testing.T) {
+	t.Parallel()
 	if bins.examplesDir == "" {
 		t.Skip("examples/go is not in this checkout")
 	}
@@ -665,4 +724,80 @@ func TestGoExamples(t *testing.T) {
 	require.NotNil(t, tk.ExitCode)
 	assert.Equal(t, 143, *tk.ExitCode)
 	a.mustYurt("stop", "tp")
+}
+
+// stopGracefully sends SIGTERM and waits for the agent to exit 0.
+func (a *agentProc) stopGracefully() {
+	a.t.Helper()
+	require.NoError(a.t, a.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(a.t, a.cmd.Wait(), a.log.String())
+}
+
+// TestGracefulRestartKeepsTasks: outside dev mode, stopping the agent
+// leaves plugins and tasks running, and the next agent reattaches.
+func TestGracefulRestartKeepsTasks(t *testing.T) {
+	t.Parallel()
+	dir := shortTemp(t)
+	cfg := filepath.Join(dir, "agent.hcl")
+	require.NoError(t, os.WriteFile(cfg, []byte(fmt.Sprintf("data_dir = \"data\"\nplugin_dir = %q\n", bins.pluginDir)), 0o600))
+	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir, args: []string{"agent", "-config", cfg}}
+	a.start()
+	t.Cleanup(a.shutdown)
+	a.mustYurt("run", writeFile(t, "long.hcl", shellTask("long", ticker, "")))
+	a.waitState("long", api.StateRunning)
+	drv := pidOf(t, a, "yurt-testproc")
+	out := runAgentExpectFailure(t, "agent", "-config", cfg)
+	assert.Contains(t, out, "locked by another process (is another yurt agent using this data_dir?)", "a second agent on the same data dir")
+	a.stopGracefully()
+	require.NoError(t, syscall.Kill(drv, 0), "the plugin outlives a graceful agent stop")
+	a.start()
+	assert.Equal(t, drv, pidOf(t, a, "yurt-testproc"))
+	a.waitState("long", api.StateRunning)
+	// Finish in dev mode so that cleanup stops the task and the plugins.
+	a.stopGracefully()
+	a.args = []string{"agent", "-dev", "-config", cfg}
+	a.start()
+	a.mustYurt("stop", "long")
+	assert.Equal(t, 143, *a.task("long").ExitCode)
+}
+
+// TestLogCollectorRestarted: a log collector killed while its task runs is
+// restarted by the agent and output keeps arriving.
+func TestLogCollectorRestarted(t *testing.T) {
+	t.Parallel()
+	a := startAgent(t)
+	a.mustYurt("run", writeFile(t, "slow.hcl", shellTask("slow", `i=0; while :; do echo "line $i"; i=$((i+1)); sleep 2; done`, "")))
+	tk := a.waitState("slow", api.StateRunning)
+	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Contains(a.logs("slow"), "line 0\n") }))
+	b, err := os.ReadFile(filepath.Join(tk.TaskDir, "logmon.pid"))
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	require.NoError(t, err)
+	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.mustYurt("events"), "log collector died; restarted") }))
+	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("slow"), "line 2\n") }), a.logs("slow"))
+	assert.Equal(t, api.StateRunning, a.task("slow").State)
+}
+
+// processesMentioning lists the command lines of live processes that
+// contain s.
+func processesMentioning(s string) []string {
+	var out []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !strings.Contains(string(b), s) {
+			continue
+		}
+		if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil {
+			if i := strings.LastIndexByte(string(st), ')'); i > 0 && len(st) > i+2 && st[i+2] == 'Z' {
+				continue
+			}
+		}
+		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+	}
+	return out
 }

@@ -78,7 +78,12 @@ func (d *dev) Reserve(_ context.Context, ids []string) (*device.ContainerReserva
 	}
 	s := append([]string(nil), ids...)
 	sort.Strings(s)
-	return &device.ContainerReservation{Envs: map[string]string{"SIM_VISIBLE_DEVICES": strings.Join(s, ",")}}, nil
+	r := &device.ContainerReservation{Envs: map[string]string{"SIM_VISIBLE_DEVICES": strings.Join(s, ",")}}
+	for _, id := range s {
+		r.Mounts = append(r.Mounts, device.Mount{TaskPath: "/sim/" + id, HostPath: "/dev/null", ReadOnly: true})
+		r.Devices = append(r.Devices, device.DeviceSpec{TaskPath: "/dev/" + id, HostPath: "/dev/null", Permissions: "rw"})
+	}
+	return r, nil
 }
 
 func (d *dev) Stats(ctx context.Context, interval time.Duration) (<-chan *device.StatsResponse, error) {

@@ -203,6 +203,15 @@ func (d *drv) StartTask(_ context.Context, cfg *driver.TaskConfig) (*driver.Task
 	for k, v := range cfg.Env {
 		env = append(env, k+"="+v)
 	}
+	// This driver isolates nothing; it shows the task what it was given.
+	var mounts, devs []string
+	for _, m := range cfg.Mounts {
+		mounts = append(mounts, fmt.Sprintf("%s:%s:%v", m.TaskPath, m.HostPath, m.ReadOnly))
+	}
+	for _, d := range cfg.Devices {
+		devs = append(devs, fmt.Sprintf("%s:%s:%s", d.TaskPath, d.HostPath, d.CgroupPermissions))
+	}
+	env = append(env, "TESTPROC_MOUNTS="+strings.Join(mounts, ","), "TESTPROC_DEVICES="+strings.Join(devs, ","))
 	spec, _ := json.Marshal(supSpec{Dir: dir, Stdout: cfg.StdoutPath, Stderr: cfg.StderrPath, Cmd: append([]string{tc.Command}, tc.Args...), Env: env})
 	self, err := os.Executable()
 	if err != nil {
