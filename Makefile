@@ -14,7 +14,7 @@ BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
 GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
-GO_MODULES := go conformance
+GO_MODULES := go conformance examples/go
 
 .PHONY: help
 help: ## List the targets
@@ -64,22 +64,26 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 test: check-generated lint ## Everything CI runs: generated-code drift, lint, all tests
 	./scripts/check-breaking-guard.sh
 	./scripts/check-generated-guard.sh
-	@for m in $(GO_MODULES); do (cd $$m && go test ./...); done
+	(cd go && go test ./...)
+	(cd conformance && go test ./...)
+	$(MAKE) -C examples/go build test
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
+	CONFORMANCE_CARGO_PROFILE=dev $(MAKE) conformance
 
 .PHONY: build
-build: ## Build the Go commands into build/bin
+build: ## Build the yurt host and tools into build/bin, example plugins into build/plugins
 	@mkdir -p $(BIN)
 	cd go && go build -o $(BIN)/ ./cmd/...
+	$(MAKE) -C examples/go build
 
 .PHONY: demo
-demo: tools build ## Build everything and show the plugin API surface
-	$(BIN)/yurt-contracts
+demo: tools build ## The main job: start `yurt agent -dev`, run tasks through the example drivers with devices reserved
+	./scripts/demo.sh
 
 .PHONY: conformance
-conformance: ## Run the conformance harness against every example plugin
-	@echo "make conformance: not built yet (the conformance harness has not landed)" >&2; exit 1
+conformance: tools ## Run yurt-conformance against every example plugin; reports in build/conformance/
+	./scripts/conformance.sh
 
 .PHONY: bench
 bench: ## Benchmarks across languages

@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -36,7 +37,7 @@ func waitCtx(t *T, d time.Duration) (context.Context, context.CancelFunc) {
 func driverCases() []Case {
 	return []Case{
 		{ID: "driver/capabilities", Level: Required, Kind: DriverPlugin,
-			Doc: "Capabilities answers with known enum values",
+			Doc: "Capabilities answers with known enum values and agrees with behaviour: send_signals and exec say whether SignalTask and ExecTask/ExecTaskStreaming work on a running task",
 			Run: func(t *T) {
 				_, d := driverSession(t)
 				c := caps(t, d)
@@ -44,6 +45,7 @@ func driverCases() []Case {
 					t.Errorf("capabilities.fs_isolation: expected NONE, CHROOT, IMAGE or UNVEIL, got %d", c.GetFsIsolation())
 				}
 				t.Logf("send_signals=%v exec=%v fs_isolation=%s", c.GetSendSignals(), c.GetExec(), c.GetFsIsolation())
+				checkCapabilitiesBehaviour(t, d, c)
 			}},
 		{ID: "driver/task-config-schema", Level: Required, Kind: DriverPlugin,
 			Doc: "TaskConfigSchema converts to a valid hcldec spec",
@@ -241,7 +243,7 @@ func driverCases() []Case {
 				startTask(t, d, pt)
 				r, err := d.ExecTask(t.Ctx, pt.Config.Id, ex.Command, 10*time.Second)
 				t.Check(err, "ExecTask %v", ex.Command)
-				checkExec(t, ex, string(r.GetStdout()), r.GetResult())
+				checkExec(t, "ExecTask", ex, string(r.GetStdout()), r.GetResult())
 			}},
 		{ID: "driver/exec-streaming", Level: Required, Kind: DriverPlugin,
 			Doc: "ExecTaskStreaming with and without a TTY streams output and reports the exit code (if exec)",
@@ -260,7 +262,7 @@ func driverCases() []Case {
 						t.Errorf("ExecTaskStreaming tty=%v: %v", tty, err)
 						continue
 					}
-					checkExec(t, ex, out.String(), res)
+					checkExec(t, fmt.Sprintf("ExecTaskStreaming tty=%v", tty), ex, out.String(), res)
 				}
 			}},
 		{ID: "driver/task-stats", Level: Required, Kind: DriverPlugin,
@@ -285,8 +287,12 @@ func driverCases() []Case {
 			Doc: "the TaskEvents stream opens and stays open",
 			Run: func(t *T) {
 				_, d := driverSession(t)
-				ctx, cancel := waitCtx(t, 700*time.Millisecond)
+				// Cancel rather than a deadline: a deadline travels as grpc-timeout,
+				// and the plugin's side may end the stream a moment before ours
+				// notices, which would read as the plugin closing it.
+				ctx, cancel := context.WithCancel(t.Ctx)
 				defer cancel()
+				time.AfterFunc(700*time.Millisecond, cancel)
 				s, err := d.TaskEvents(ctx)
 				t.Check(err, "TaskEvents")
 				for {
@@ -353,15 +359,69 @@ func execScenario(t *T, d *host.Driver) *ExecScenario {
 	return t.H.cfg.Scenarios.Exec
 }
 
-func checkExec(t *T, ex *ExecScenario, out string, res *driverpb.ExitResult) {
+func checkExec(t *T, via string, ex *ExecScenario, out string, res *driverpb.ExitResult) {
 	if ex.Stdout != nil && !strings.Contains(out, *ex.Stdout) {
-		t.Errorf("exec %v output: expected %q, got %q", ex.Command, *ex.Stdout, oneLine(out, 200))
+		t.Errorf("%s %v output: expected %q, got %q", via, ex.Command, *ex.Stdout, oneLine(out, 200))
 	}
 	want := 0
 	if ex.ExitCode != nil {
 		want = *ex.ExitCode
 	}
 	if res.GetExitCode() != int32(want) {
-		t.Errorf("exec %v exit code: expected %d, got %d", ex.Command, want, res.GetExitCode())
+		t.Errorf("%s %v exit code: expected %d, got %d (signal %d)", via, ex.Command, want, res.GetExitCode(), res.GetSignal())
+	}
+}
+
+// checkCapabilitiesBehaviour holds the plugin to what Capabilities advertises,
+// on a running long_running task: Nomad decides from these flags whether to
+// offer `alloc signal` and `alloc exec`, so a flag that lies either hides a
+// working feature or sends users into errors.
+func checkCapabilitiesBehaviour(t *T, d *host.Driver, c *driverpb.DriverCapabilities) {
+	if t.H.cfg.Scenarios == nil || t.H.cfg.Scenarios.Tasks[RoleLongRunning] == nil {
+		t.Skipf("behaviour not checked: the scenario file defines no task %q to signal and exec in", RoleLongRunning)
+	}
+	pt := prepareTask(t, d, RoleLongRunning)
+	startTask(t, d, pt)
+	command := []string{"true"}
+	if ex := t.H.cfg.Scenarios.Exec; ex != nil {
+		command = ex.Command
+	}
+	execUnchecked := c.GetExec() && t.H.cfg.Scenarios.Exec == nil
+	switch {
+	case execUnchecked:
+	case c.GetExec():
+		if _, err := d.ExecTask(t.Ctx, pt.Config.Id, command, 10*time.Second); err != nil {
+			t.Errorf("capabilities.exec is true, but ExecTask %v failed: %v", command, err)
+		}
+	default:
+		checkExecRefused(t, d, pt.Config.Id, command)
+	}
+	// Last, as the signal may end the task: the signal role's signal is one the
+	// driver is known to understand.
+	sig := "SIGCONT"
+	if s := t.H.cfg.Scenarios.Tasks[RoleSignal]; s != nil {
+		sig = *s.Signal
+	}
+	sigErr := d.SignalTask(t.Ctx, pt.Config.Id, sig)
+	switch {
+	case c.GetSendSignals() && sigErr != nil:
+		t.Errorf("capabilities.send_signals is true, but SignalTask(%s) of a running task failed: %v", sig, sigErr)
+	case !c.GetSendSignals() && sigErr == nil:
+		t.Errorf("capabilities.send_signals is false, but SignalTask(%s) of a running task succeeded: advertise send_signals=true or make SignalTask fail", sig)
+	}
+	if execUnchecked {
+		t.Skipf("exec not checked: capabilities.exec is true but the scenario file has no exec block to run")
+	}
+}
+
+func checkExecRefused(t *T, d *host.Driver, id string, command []string) {
+	if _, err := d.ExecTask(t.Ctx, id, command, 10*time.Second); err == nil {
+		t.Errorf("capabilities.exec is false, but ExecTask %v succeeded: advertise exec=true or make ExecTask fail", command)
+	}
+	ctx, cancel := waitCtx(t, 10*time.Second)
+	defer cancel()
+	_, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: id, Command: command, Stdin: strings.NewReader("")})
+	if err == nil {
+		t.Errorf("capabilities.exec is false, but ExecTaskStreaming %v succeeded: advertise exec=true or make it fail", command)
 	}
 }

@@ -118,6 +118,9 @@ func (h *Harness) Selected() []Case {
 // applied by the caller with ExpectedFailures.Apply).
 func (h *Harness) Run(ctx context.Context) *Report {
 	r := &Report{Plugin: h.cfg.PluginPath, Started: time.Now()}
+	if info, err := h.Info(ctx); err == nil {
+		r.PluginType = string(info.Type)
+	}
 	for _, c := range h.Selected() {
 		var res Result
 		if reason := h.skipReason(ctx, c); reason != "" {

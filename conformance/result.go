@@ -36,9 +36,12 @@ type Result struct {
 
 // Report is the outcome of a run.
 type Report struct {
-	Plugin  string    `json:"plugin"`
-	Started time.Time `json:"started"`
-	Results []Result  `json:"results"`
+	Plugin string `json:"plugin"`
+	// PluginType is "driver" or "device" as PluginInfo said; empty when the
+	// plugin could not be launched.
+	PluginType string    `json:"plugin_type,omitempty"`
+	Started    time.Time `json:"started"`
+	Results    []Result  `json:"results"`
 	// Problems are run-level errors, e.g. expected failures naming unknown cases.
 	Problems []string `json:"problems,omitempty"`
 }

@@ -70,14 +70,22 @@ func failed(r *conformance.Report) []string {
 // TestBrokenPluginsFailExactlyTheirCases is the harness proving it can fail:
 // each fault of the self-test plugin must fail exactly the listed cases and
 // pass (or skip) every other case of the groups it is run against.
-func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
+// faultVariant is one run of the self-test plugin: with fault (none for the
+// clean plugin) and kind, the cases matching run must fail exactly want.
+type faultVariant struct {
+	fault, kind, run string
+	want             []string
+}
+
+func faultVariants() []faultVariant {
 	const hs, drv, dev = `^(handshake|nomad)/`, `^driver/`, `^device/`
-	for _, tc := range []struct {
-		fault, kind, run string
-		want             []string
-	}{
+	return []faultVariant{
 		{"", "driver", ".", nil},
 		{"", "device", `^(handshake/reattach|base|device|nomad)/`, nil},
+		{"without-signals-exec", "driver", `^driver/(capabilities|signal|exec)`, nil},
+		{"caps-hide-signals", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
+		{"caps-hide-exec", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
+		{"exec-unimplemented", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities", "driver/exec", "driver/exec-streaming"}},
 		{"ignore-cookie", "driver", hs, []string{"handshake/cookie-enforced"}},
 		{"print-before-bind", "driver", `^handshake/`, []string{"handshake/listener-bound", "handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
 		{"pad-cert", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
@@ -99,23 +107,73 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 		{"duplicate-ok", "driver", `^driver/duplicate-task-id$`, []string{"driver/duplicate-task-id"}},
 		{"stop-no-kill", "driver", `^driver/stop`, []string{"driver/stop-kills-after-timeout"}},
 		{"slow-fingerprint", "driver", `^driver/fingerprint$`, []string{"driver/fingerprint"}},
+		{"reject-config", "driver", `^base/set-config$`, []string{"base/set-config"}},
+		{"accept-malformed", "driver", `^base/`, []string{"base/set-config-malformed"}},
+		{"ignore-socket-dir", "driver", `^handshake/unix-socket-dir$`, []string{"handshake/unix-socket-dir"}},
+		{"bad-task-schema", "driver", `^driver/task-config-schema$`, []string{"driver/task-config-schema"}},
+		{"exit-zero", "driver", `^driver/(lifecycle|wait-after-exit)$`, []string{"driver/lifecycle"}},
+		{"no-stderr", "driver", `^driver/(output|signal)$`, []string{"driver/output"}},
+		{"stop-noop", "driver", `^driver/(stop|stop-kills-after-timeout|recover-task|destroy-running)$`, []string{"driver/recover-task", "driver/stop", "driver/stop-kills-after-timeout"}},
+		{"destroy-running-ok", "driver", `^driver/(lifecycle|destroy-running)$`, []string{"driver/destroy-running"}},
+		{"unknown-task-text", "driver", `^driver/(lifecycle|destroy-running|task-not-found)$`, []string{"driver/destroy-running", "driver/lifecycle", "driver/task-not-found"}},
+		{"vague-config-error", "driver", `^driver/invalid-config$`, []string{"driver/invalid-config"}},
+		{"signal-dropped", "driver", `^driver/(capabilities|signal)$`, []string{"driver/signal"}},
+		{"stats-once", "driver", `^driver/task-stats$`, []string{"driver/task-stats"}},
+		{"events-close", "driver", `^(driver/task-events|nomad/call-sequence)$`, []string{"driver/task-events", "nomad/call-sequence"}},
+		{"init-error", "driver", `^(driver/init-shutdown|nomad/call-sequence)$`, []string{"driver/init-shutdown", "nomad/call-sequence"}},
+		{"silent-fingerprint", "device", `^device/fingerprint$`, []string{"device/fingerprint"}},
+		{"crash-on-cancel", "device", `^device/stream-cancel$`, []string{"device/stream-cancel"}},
 		{"unstable-ids", "device", dev, []string{"device/ids-stable"}},
 		{"duplicate-ids", "device", `^device/groups-valid$`, []string{"device/groups-valid"}},
 		{"bad-unit", "device", dev, []string{"device/groups-valid"}},
 		{"reserve-anything", "device", `^device/reserve$`, []string{"device/reserve"}},
 		{"stats-partial", "device", `^device/stats$`, []string{"device/stats"}},
-	} {
+	}
+}
+
+// TestEveryCaseHasABrokenPlugin keeps the rule that the harness proves it can
+// fail: a new case needs a fault variant (or the TCP test) that fails it.
+func TestEveryCaseHasABrokenPlugin(t *testing.T) {
+	tripped := map[string]bool{"handshake/port-range": true} // TestTCPPluginPortRange
+	for _, v := range faultVariants() {
+		for _, id := range v.want {
+			tripped[id] = true
+		}
+	}
+	for _, c := range conformance.AllCases() {
+		assert.True(t, tripped[c.ID], "no broken self-test plugin fails %s: add a fault to testdata/fakeplugin and a variant here", c.ID)
+	}
+}
+
+func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
+	// Cases that must pass, not merely not fail: a skip would hide a check
+	// that never ran.
+	mustPass := map[string][]string{
+		"clean-driver":         {"driver/capabilities", "driver/recover-task", "driver/signal", "driver/exec", "driver/exec-streaming"},
+		"without-signals-exec": {"driver/capabilities"},
+	}
+	for _, tc := range faultVariants() {
 		name := tc.fault
 		if name == "" {
 			name = "clean-" + tc.kind
 		}
 		t.Run(name, func(t *testing.T) {
+			// The variants are independent processes and mostly wait on
+			// timeouts, so they overlap well (go test -parallel, GOMAXPROCS by default).
+			t.Parallel()
 			args := []string{tc.kind}
 			if tc.fault != "" {
 				args = []string{"-fault=" + tc.fault, tc.kind}
 			}
 			r := runHarness(t, args, tc.run)
 			require.NotEmpty(t, r.Results)
+			byID := map[string]conformance.Result{}
+			for _, x := range r.Results {
+				byID[x.ID] = x
+			}
+			for _, id := range mustPass[name] {
+				assert.Equal(t, conformance.StatusPass, byID[id].Status, "%s: %s", id, byID[id].Message)
+			}
 			got := failed(r)
 			want := append([]string(nil), tc.want...)
 			sort.Strings(want)

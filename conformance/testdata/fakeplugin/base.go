@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -59,7 +60,13 @@ func (b *base) SetConfig(_ context.Context, r *basepb.SetConfigRequest) (*basepb
 			return nil, fmt.Errorf("already configured")
 		}
 	}
+	if fault("reject-config") {
+		return nil, errors.New("this plugin accepts no configuration")
+	}
 	v, err := ctymsgpack.Unmarshal(r.GetMsgpackConfig(), configType)
+	if err != nil && fault("accept-malformed") {
+		return &basepb.SetConfigResponse{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("msgpack_config: expected msgpack of object({greeting=string}), got: %v", err)
 	}

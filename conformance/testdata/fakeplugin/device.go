@@ -32,6 +32,10 @@ func newDevice() *device {
 }
 
 func (d *device) Fingerprint(_ *devicepb.FingerprintRequest, s grpc.ServerStreamingServer[devicepb.FingerprintResponse]) error {
+	if fault("silent-fingerprint") {
+		<-s.Context().Done()
+		return nil
+	}
 	unit := "MiB"
 	if fault("bad-unit") {
 		unit = "parsecs"
@@ -45,6 +49,9 @@ func (d *device) Fingerprint(_ *devicepb.FingerprintRequest, s grpc.ServerStream
 		return err
 	}
 	<-s.Context().Done()
+	if fault("crash-on-cancel") {
+		os.Exit(3)
+	}
 	return nil
 }
 

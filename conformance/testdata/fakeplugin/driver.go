@@ -23,6 +23,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -59,13 +61,18 @@ func newDriver() *driver {
 var taskConfigType = cty.Object(map[string]cty.Type{"command": cty.String, "args": cty.List(cty.String)})
 
 func (d *driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
+	if fault("bad-task-schema") {
+		return &driverpb.TaskConfigSchemaResponse{Spec: &hclspecpb.Spec{Block: &hclspecpb.Spec_Attr{Attr: &hclspecpb.Attr{Name: "command", Type: "no-such-type("}}}}, nil
+	}
 	return &driverpb.TaskConfigSchemaResponse{Spec: &hclspecpb.Spec{Block: &hclspecpb.Spec_Object{Object: &hclspecpb.Object{
 		Attributes: map[string]*hclspecpb.Spec{"command": attr("command", "string", true), "args": attr("args", "list(string)", false)},
 	}}}}, nil
 }
 
 func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
-	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{SendSignals: true, Exec: true,
+	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{
+		SendSignals: !fault("caps-hide-signals") && !fault("without-signals-exec"),
+		Exec:        !fault("caps-hide-exec") && !fault("without-signals-exec"),
 		FsIsolation: driverpb.DriverCapabilities_NONE}}, nil
 }
 
@@ -93,6 +100,9 @@ func (d *driver) publish(ev *driverpb.DriverTaskEvent) {
 }
 
 func (d *driver) TaskEvents(_ *driverpb.TaskEventsRequest, s grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
+	if fault("events-close") {
+		return nil
+	}
 	ch := make(chan *driverpb.DriverTaskEvent, 64)
 	d.mu.Lock()
 	d.subs[ch] = true
@@ -124,6 +134,9 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	}
 	cmdv := v.GetAttr("command")
 	if cmdv.IsNull() || cmdv.AsString() == "" {
+		if fault("vague-config-error") {
+			return nil, errors.New("invalid task")
+		}
 		return nil, errors.New(`config.command: expected a non-empty command, got ""`)
 	}
 	argv := []string{cmdv.AsString()}
@@ -145,7 +158,11 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	exitFile := filepath.Join(dir, "fake-"+unsafeID.ReplaceAllString(cfg.GetId(), "_")+".exit")
 	_ = os.Remove(exitFile)
 	self, _ := os.Executable()
-	sup := exec.Command(self, append([]string{"supervise", exitFile, cfg.GetStdoutPath(), cfg.GetStderrPath(), "--"}, argv...)...)
+	stderrPath := cfg.GetStderrPath()
+	if fault("no-stderr") {
+		stderrPath = os.DevNull
+	}
+	sup := exec.Command(self, append([]string{"supervise", exitFile, cfg.GetStdoutPath(), stderrPath, "--"}, argv...)...)
 	sup.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	env := os.Environ()
 	for k, val := range cfg.GetEnv() {
@@ -159,8 +176,10 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	if err := sup.Start(); err != nil {
 		return nil, fmt.Errorf("starting supervisor: %v", err)
 	}
-	go func() { _ = sup.Wait() }()
+	// Read the pid before reaping: Wait closes the pipe, and a task that exits
+	// at once would otherwise race its own pid line.
 	line, _ := bufio.NewReader(out).ReadString('\n')
+	go func() { _ = sup.Wait() }()
 	pid, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil {
 		return nil, fmt.Errorf("supervisor did not report the task pid: %q", line)
@@ -222,6 +241,9 @@ func (d *driver) get(id string) (*task, error) {
 	defer d.mu.Unlock()
 	t, ok := d.tasks[id]
 	if !ok {
+		if fault("unknown-task-text") {
+			return nil, fmt.Errorf("no task %q", id)
+		}
 		return nil, errTaskNotFound
 	}
 	return t, nil
@@ -243,6 +265,9 @@ func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*dr
 		return nil, errors.New("task already waited on")
 	}
 	t.waited = true
+	if fault("exit-zero") {
+		return &driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, nil
+	}
 	return &driverpb.WaitTaskResponse{Result: t.result}, nil
 }
 
@@ -277,7 +302,7 @@ func (d *driver) StopTask(ctx context.Context, r *driverpb.StopTaskRequest) (*dr
 	if err != nil {
 		return nil, err
 	}
-	if !t.running() {
+	if !t.running() || fault("stop-noop") {
 		return &driverpb.StopTaskResponse{}, nil
 	}
 	_ = syscall.Kill(-t.st.TaskPid, sig)
@@ -302,7 +327,7 @@ func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) 
 		return nil, err
 	}
 	if t.running() {
-		if !r.GetForce() {
+		if !r.GetForce() && !fault("destroy-running-ok") {
 			return nil, errors.New("cannot destroy running task")
 		}
 		_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
@@ -346,6 +371,9 @@ func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingS
 			AggResourceUsage: &driverpb.TaskResourceUsage{Cpu: &driverpb.CPUUsage{}, Memory: &driverpb.MemoryUsage{}}}}); err != nil {
 			return err
 		}
+		if fault("stats-once") {
+			return nil
+		}
 		select {
 		case <-t.done:
 			return nil
@@ -357,6 +385,9 @@ func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingS
 }
 
 func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
+	if fault("without-signals-exec") {
+		return nil, status.Error(codes.Unimplemented, "this driver does not send signals")
+	}
 	t, err := d.get(r.GetTaskId())
 	if err != nil {
 		return nil, err
@@ -365,6 +396,9 @@ func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*
 	if err != nil {
 		return nil, err
 	}
+	if fault("signal-dropped") {
+		return &driverpb.SignalTaskResponse{}, nil
+	}
 	if err := syscall.Kill(t.st.TaskPid, sig); err != nil {
 		return nil, fmt.Errorf("signalling task: %v", err)
 	}
@@ -372,6 +406,9 @@ func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*
 }
 
 func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
+	if fault("exec-unimplemented") || fault("without-signals-exec") {
+		return nil, status.Error(codes.Unimplemented, "ExecTask is not implemented")
+	}
 	if _, err := d.get(r.GetTaskId()); err != nil {
 		return nil, err
 	}
@@ -397,6 +434,9 @@ func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*dr
 }
 
 func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
+	if fault("exec-unimplemented") || fault("without-signals-exec") {
+		return status.Error(codes.Unimplemented, "ExecTaskStreaming is not implemented")
+	}
 	first, err := s.Recv()
 	if err != nil {
 		return err
@@ -501,4 +541,13 @@ func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskS
 		_ = ptm.Close()
 	}
 	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: &driverpb.ExitResult{ExitCode: int32(cmd.ProcessState.ExitCode())}})
+}
+
+// Init and Shutdown answer Unimplemented (the embedded server) unless the
+// init-error fault makes Init fail outright.
+func (d *driver) Init(context.Context, *driverpb.InitRequest) (*driverpb.InitResponse, error) {
+	if fault("init-error") {
+		return nil, errors.New("init failed")
+	}
+	return nil, status.Error(codes.Unimplemented, "Init is not implemented")
 }

@@ -2,7 +2,8 @@
 // server side by hand (as a Python or Rust plugin would), serves a driver that
 // runs real processes under a small supervisor, or a device plugin, and with
 // -fault=NAME[,NAME] breaks one rule on purpose so that the harness's tests can
-// prove each case fails exactly when it should.
+// prove each case fails exactly when it should. -fault=without-signals-exec is
+// not a fault: it is an honest driver without signals or exec, which must pass.
 package main
 
 import (

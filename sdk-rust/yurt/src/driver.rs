@@ -198,12 +198,56 @@ impl TaskConfig {
         }
     }
 
-    /// The wire form: what came in, with the identity fields a driver may have set.
+    /// The wire form: what came in (fields this type does not map survive untouched), with
+    /// every mapped field as it is now, so configs built in code (host-side tests) travel whole.
     pub(crate) fn to_proto(&self) -> pb::TaskConfig {
         let mut p = self.raw.clone();
         p.id.clone_from(&self.id);
         p.name.clone_from(&self.name);
         p.alloc_id.clone_from(&self.alloc_id);
+        p.job_name.clone_from(&self.job_name);
+        p.job_id.clone_from(&self.job_id);
+        p.task_group_name.clone_from(&self.task_group_name);
+        p.namespace.clone_from(&self.namespace);
+        p.node_name.clone_from(&self.node_name);
+        p.node_id.clone_from(&self.node_id);
+        p.user.clone_from(&self.user);
+        p.alloc_dir.clone_from(&self.alloc_dir);
+        p.stdout_path.clone_from(&self.stdout_path);
+        p.stderr_path.clone_from(&self.stderr_path);
+        p.env = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        p.device_env = self
+            .device_env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Mounts and resources: keep the wire form (with fields this type does not map) unless
+        // the typed values were changed.
+        let wire = TaskConfig::from_proto(self.raw.clone());
+        if wire.mounts != self.mounts {
+            p.mounts = self
+                .mounts
+                .iter()
+                .map(|m| pb::Mount {
+                    task_path: m.task_path.clone(),
+                    host_path: m.host_path.clone(),
+                    readonly: m.readonly,
+                    ..Default::default()
+                })
+                .collect();
+        }
+        if wire.resources != self.resources {
+            let res = p.resources.get_or_insert_with(Default::default);
+            let alloc = res.allocated_resources.get_or_insert_with(Default::default);
+            alloc.cpu.get_or_insert_with(Default::default).cpu_shares = self.resources.cpu_shares;
+            let mem = alloc.memory.get_or_insert_with(Default::default);
+            mem.memory_mb = self.resources.memory_mb;
+            mem.memory_max_mb = self.resources.memory_max_mb;
+        }
         p.msgpack_driver_config.clone_from(&self.driver_config);
         p
     }
@@ -229,7 +273,7 @@ impl TaskState {
             TaskState::Exited => pb::TaskState::Exited,
         }
     }
-    fn from_proto(v: i32) -> Self {
+    pub(crate) fn from_proto(v: i32) -> Self {
         match pb::TaskState::try_from(v) {
             Ok(pb::TaskState::Running) => TaskState::Running,
             Ok(pb::TaskState::Exited) => TaskState::Exited,
@@ -524,6 +568,104 @@ pub struct ExecOutput {
     pub exit: ExitResult,
 }
 
+/// The start of an interactive exec session (`ExecTaskStreaming`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExecSetup {
+    /// Task to run the command in.
+    pub task_id: String,
+    /// Program and arguments; never empty (the SDK rejects an empty command).
+    pub command: Vec<String>,
+    /// Run on a pseudo-terminal; stdout and stderr are then one stream, sent as stdout.
+    pub tty: bool,
+}
+
+/// What the host sends during an exec session, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecInput {
+    /// Bytes for the command's stdin.
+    Stdin(Vec<u8>),
+    /// The host's stdin ended (EOF).
+    StdinClosed,
+    /// The host's terminal was resized (tty sessions).
+    Resize {
+        /// Height in rows.
+        rows: u16,
+        /// Width in columns.
+        cols: u16,
+    },
+}
+
+/// The host went away: nobody reads the session's output any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the exec session's client went away")]
+pub struct SessionClosed;
+
+/// Where an exec session's output goes. Cloneable, so stdout and stderr can be pumped from
+/// separate tasks.
+#[derive(Debug, Clone)]
+pub struct ExecSink {
+    tx: tokio::sync::mpsc::Sender<Result<pb::ExecTaskStreamingResponse, Status>>,
+}
+
+impl ExecSink {
+    /// Largest payload per message, well under gRPC's 4 MiB default.
+    const CHUNK: usize = 64 * 1024;
+
+    async fn send(&self, data: &[u8], stderr: bool) -> Result<(), SessionClosed> {
+        for chunk in data.chunks(Self::CHUNK) {
+            let io = Some(pb::ExecTaskStreamingIoOperation {
+                data: chunk.to_vec(),
+                close: false,
+            });
+            let msg = if stderr {
+                pb::ExecTaskStreamingResponse {
+                    stderr: io,
+                    ..Default::default()
+                }
+            } else {
+                pb::ExecTaskStreamingResponse {
+                    stdout: io,
+                    ..Default::default()
+                }
+            };
+            self.tx.send(Ok(msg)).await.map_err(|_| SessionClosed)?;
+        }
+        Ok(())
+    }
+    /// Sends bytes of the command's stdout (or of the terminal, for tty sessions).
+    pub async fn stdout(&self, data: &[u8]) -> Result<(), SessionClosed> {
+        self.send(data, false).await
+    }
+    /// Sends bytes of the command's stderr.
+    pub async fn stderr(&self, data: &[u8]) -> Result<(), SessionClosed> {
+        self.send(data, true).await
+    }
+    /// Resolves when the host has gone away; a driver should then kill the command.
+    pub async fn closed(&self) {
+        self.tx.closed().await;
+    }
+}
+
+fn exec_inputs(m: pb::ExecTaskStreamingRequest) -> Vec<ExecInput> {
+    let mut v = Vec::new();
+    if let Some(sz) = m.tty_size {
+        let clamp = |x: i32| u16::try_from(x.max(0)).unwrap_or(u16::MAX);
+        v.push(ExecInput::Resize {
+            rows: clamp(sz.height),
+            cols: clamp(sz.width),
+        });
+    }
+    if let Some(io) = m.stdin {
+        if !io.data.is_empty() {
+            v.push(ExecInput::Stdin(io.data));
+        }
+        if io.close {
+            v.push(ExecInput::StdinClosed);
+        }
+    }
+    v
+}
+
 /// A Nomad task driver. Implement the required methods; the optional ones default to what
 /// Nomad treats as "not supported".
 pub trait DriverPlugin: BasePlugin {
@@ -604,6 +746,24 @@ pub trait DriverPlugin: BasePlugin {
     ) -> impl Future<Output = Result<ExecOutput, Error>> + Send {
         let _ = (task_id, command, timeout);
         async { Err(Error::other("ExecTask is not supported by this driver")) }
+    }
+
+    /// Runs an interactive command in the task's context: read `input` (stdin, resizes), write
+    /// output to `output`, return how the command ended. The SDK sends the final `exited`
+    /// message; an error ends the stream with that error instead. Required when
+    /// [`Capabilities::exec`] is set.
+    fn exec_task_streaming(
+        &self,
+        setup: ExecSetup,
+        input: PluginStream<ExecInput>,
+        output: ExecSink,
+    ) -> impl Future<Output = Result<ExitResult, Error>> + Send {
+        let _ = (setup, input, output);
+        async {
+            Err(Error::Unimplemented(
+                "ExecTaskStreaming is not supported by this driver".into(),
+            ))
+        }
     }
 
     /// Optional one-time setup after SetConfig.
@@ -878,11 +1038,67 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
 
     async fn exec_task_streaming(
         &self,
-        _req: Request<Streaming<pb::ExecTaskStreamingRequest>>,
+        req: Request<Streaming<pb::ExecTaskStreamingRequest>>,
     ) -> Result<Response<Self::ExecTaskStreamingStream>, Status> {
-        Err(Status::unimplemented(
-            "ExecTaskStreaming is not supported by this SDK yet",
-        ))
+        use tokio::sync::mpsc;
+        let mut inbound = req.into_inner();
+        let first = inbound.message().await?.ok_or_else(|| {
+            Status::invalid_argument(
+                "setup: expected a first message carrying setup, the stream ended",
+            )
+        })?;
+        let setup = first.setup.clone().ok_or_else(|| {
+            Status::invalid_argument("setup: expected the first message to carry setup, got none")
+        })?;
+        need_id(&setup.task_id)?;
+        if setup.command.is_empty() {
+            return Err(Status::invalid_argument(
+                "setup.command: expected at least the program name, got an empty list",
+            ));
+        }
+        let (in_tx, in_rx) = mpsc::channel::<ExecInput>(64);
+        tokio::spawn(async move {
+            let mut next = Some(first);
+            loop {
+                let m = match next.take() {
+                    Some(m) => m,
+                    None => match inbound.next().await {
+                        Some(Ok(m)) => m,
+                        // The host closed its side or went away: no more input.
+                        _ => return,
+                    },
+                };
+                for i in exec_inputs(m) {
+                    if in_tx.send(i).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        let (out_tx, out_rx) = mpsc::channel(64);
+        let sink = ExecSink { tx: out_tx.clone() };
+        let driver = self.driver.clone();
+        let setup = ExecSetup {
+            task_id: setup.task_id,
+            command: setup.command,
+            tty: setup.tty,
+        };
+        tokio::spawn(async move {
+            let input: PluginStream<ExecInput> =
+                Box::pin(tokio_stream::wrappers::ReceiverStream::new(in_rx));
+            let last = match driver.exec_task_streaming(setup, input, sink).await {
+                Ok(exit) => Ok(pb::ExecTaskStreamingResponse {
+                    exited: true,
+                    result: Some(exit.to_proto()),
+                    ..Default::default()
+                }),
+                Err(e) => Err(Status::from(e)),
+            };
+            let _ = out_tx.send(last).await;
+        });
+        let out: BoxStream<pb::ExecTaskStreamingResponse> =
+            Box::pin(tokio_stream::wrappers::ReceiverStream::new(out_rx));
+        Ok(Response::new(until_shutdown(out, self.shutdown.clone())))
     }
 
     async fn create_network(
@@ -935,6 +1151,61 @@ mod tests {
         let c = TaskConfig::from_proto(p.clone());
         assert_eq!(c.id, "t1");
         assert_eq!(c.to_proto(), p);
+    }
+
+    #[test]
+    fn task_config_built_in_code_travels_whole() {
+        let mut c = TaskConfig {
+            id: "t2".into(),
+            user: "nobody".into(),
+            stdout_path: "/a/out".into(),
+            stderr_path: "/a/err".into(),
+            alloc_dir: "/a".into(),
+            ..Default::default()
+        };
+        c.env.insert("K".into(), "V".into());
+        c.mounts.push(Mount {
+            task_path: "/in".into(),
+            host_path: "/out".into(),
+            readonly: true,
+        });
+        c.resources.memory_mb = 64;
+        let back = TaskConfig::from_proto(c.to_proto());
+        assert_eq!(back.id, "t2");
+        assert_eq!(back.user, "nobody");
+        assert_eq!(
+            (back.stdout_path.as_str(), back.stderr_path.as_str()),
+            ("/a/out", "/a/err")
+        );
+        assert_eq!(back.env.get("K").map(String::as_str), Some("V"));
+        assert_eq!(back.mounts, c.mounts);
+        assert_eq!(back.resources.memory_mb, 64);
+        // Untouched zero resources stay absent on the wire.
+        assert!(TaskConfig::default().to_proto().resources.is_none());
+    }
+
+    #[test]
+    fn exec_requests_become_inputs_in_order() {
+        let m = pb::ExecTaskStreamingRequest {
+            setup: None,
+            tty_size: Some(pb::exec_task_streaming_request::TerminalSize {
+                height: 40,
+                width: -3,
+            }),
+            stdin: Some(pb::ExecTaskStreamingIoOperation {
+                data: b"ls\n".to_vec(),
+                close: true,
+            }),
+        };
+        assert_eq!(
+            exec_inputs(m),
+            vec![
+                ExecInput::Resize { rows: 40, cols: 0 },
+                ExecInput::Stdin(b"ls\n".to_vec()),
+                ExecInput::StdinClosed,
+            ]
+        );
+        assert!(exec_inputs(pb::ExecTaskStreamingRequest::default()).is_empty());
     }
 
     #[test]

@@ -153,6 +153,11 @@ pub fn serve_device_with<P: device::DevicePlugin>(plugin: P, opts: ServeOptions)
     entry::serve_process(opts, move |sd| device_routes(plugin, sd))
 }
 
+/// The README's five-minute driver, compiled and checked as a doc test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 #[cfg(test)]
 mod gen_smoke_tests;
 

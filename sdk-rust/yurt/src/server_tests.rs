@@ -100,6 +100,105 @@ impl DriverPlugin for FakeDriver {
     async fn inspect_task(&self, _id: String) -> Result<TaskStatus, Error> {
         Err(Error::TaskNotFound)
     }
+    /// Echoes stdin upper-cased on stdout, reports resizes on stderr, and exits with the number
+    /// of stdin bytes once stdin closes; "tty" sessions answer with one merged stdout.
+    async fn exec_task_streaming(
+        &self,
+        setup: ExecSetup,
+        mut input: PluginStream<ExecInput>,
+        output: ExecSink,
+    ) -> Result<ExitResult, Error> {
+        if setup.task_id != "t1" {
+            return Err(Error::TaskNotFound);
+        }
+        output
+            .stdout(format!("{} tty={}\n", setup.command.join(" "), setup.tty).as_bytes())
+            .await
+            .map_err(Error::other)?;
+        let mut n = 0;
+        while let Some(i) = input.next().await {
+            match i {
+                ExecInput::Stdin(b) => {
+                    n += b.len();
+                    output
+                        .stdout(&b.to_ascii_uppercase())
+                        .await
+                        .map_err(Error::other)?;
+                }
+                ExecInput::Resize { rows, cols } => {
+                    let msg = format!("size {rows}x{cols}\n");
+                    let r = if setup.tty {
+                        output.stdout(msg.as_bytes()).await
+                    } else {
+                        output.stderr(msg.as_bytes()).await
+                    };
+                    r.map_err(Error::other)?;
+                }
+                ExecInput::StdinClosed => break,
+            }
+        }
+        Ok(ExitResult {
+            exit_code: i32::try_from(n).unwrap_or(i32::MAX),
+            ..Default::default()
+        })
+    }
+}
+
+#[tokio::test]
+async fn exec_task_streaming_carries_setup_stdin_resize_and_exit() {
+    let r = start(env(None), Transport::Unix, move |sd| {
+        crate::driver_routes(Arc::new(FakeDriver::default()), sd).unwrap()
+    })
+    .await;
+    let ch = connect(&r.line, None).await;
+    let mut d = crate::testing::DriverClient::new(ch.clone());
+
+    let t = d
+        .exec_streaming("t1", &["sh", "-i"], None, b"hello")
+        .await
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&t.stdout), "sh -i tty=false\nHELLO");
+    assert!(t.stderr.is_empty());
+    assert_eq!(t.exit.exit_code, 5);
+
+    let t = d
+        .exec_streaming("t1", &["top"], Some((24, 80)), b"q")
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&t.stdout),
+        "top tty=true\nsize 24x80\nQ"
+    );
+    assert_eq!(t.exit.exit_code, 1);
+
+    // Errors from the driver end the stream with the error's status and text.
+    let err = d
+        .exec_streaming("other", &["true"], None, b"")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.message()),
+        (tonic::Code::Unknown, crate::TASK_NOT_FOUND)
+    );
+    let err = d.exec_streaming("t1", &[], None, b"").await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert!(err.message().contains("setup.command"), "{}", err.message());
+
+    // A first message without setup is refused.
+    let mut raw = pb::driver_client::DriverClient::new(ch);
+    let err = raw
+        .exec_task_streaming(tokio_stream::iter(vec![pb::ExecTaskStreamingRequest {
+            stdin: Some(pb::ExecTaskStreamingIoOperation {
+                data: b"x".to_vec(),
+                close: false,
+            }),
+            ..Default::default()
+        }]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert!(err.message().starts_with("setup:"), "{}", err.message());
+    r.shutdown.trigger();
 }
 
 fn env(cert: Option<String>) -> HandshakeEnv {

@@ -136,3 +136,359 @@ pub async fn device_reserve(
         .map(|c| c.envs.into_iter().collect())
         .unwrap_or_default())
 }
+
+/// A host-side Driver client speaking the SDK's typed values, for tests that drive a plugin
+/// binary over its socket (start, recover, wait, stop, exec) as Nomad's client does.
+#[derive(Debug, Clone)]
+pub struct DriverClient {
+    inner: crate::r#gen::drivers::driver_client::DriverClient<Channel>,
+}
+
+/// What `InspectTask` answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspected {
+    /// State.
+    pub state: crate::driver::TaskState,
+    /// Exit result, once exited.
+    pub exit: Option<crate::driver::ExitResult>,
+    /// Driver attributes.
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
+/// Output and result of an `ExecTaskStreaming` session.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExecTranscript {
+    /// Everything received as stdout.
+    pub stdout: Vec<u8>,
+    /// Everything received as stderr.
+    pub stderr: Vec<u8>,
+    /// The final result.
+    pub exit: crate::driver::ExitResult,
+}
+
+fn exit_from_proto(r: Option<crate::r#gen::drivers::ExitResult>) -> crate::driver::ExitResult {
+    let r = r.unwrap_or_default();
+    crate::driver::ExitResult {
+        exit_code: r.exit_code,
+        signal: r.signal,
+        oom_killed: r.oom_killed,
+    }
+}
+
+fn proto_duration(d: std::time::Duration) -> prost_types::Duration {
+    prost_types::Duration {
+        seconds: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        nanos: i32::try_from(d.subsec_nanos()).unwrap_or(0),
+    }
+}
+
+impl DriverClient {
+    /// A client on a connected channel (see [`connect`]).
+    pub fn new(ch: Channel) -> Self {
+        DriverClient {
+            inner: crate::r#gen::drivers::driver_client::DriverClient::new(ch),
+        }
+    }
+
+    /// `StartTask`: the handle the driver returned.
+    pub async fn start_task(
+        &mut self,
+        config: &crate::driver::TaskConfig,
+    ) -> Result<crate::driver::TaskHandle, tonic::Status> {
+        let r = self
+            .inner
+            .start_task(crate::r#gen::drivers::StartTaskRequest {
+                task: Some(config.to_proto()),
+            })
+            .await?
+            .into_inner();
+        let h = r
+            .handle
+            .ok_or_else(|| tonic::Status::unknown("StartTask answered without a handle"))?;
+        Ok(crate::driver::TaskHandle::from_proto(h))
+    }
+
+    /// `RecoverTask` with this handle.
+    pub async fn recover_task(
+        &mut self,
+        handle: &crate::driver::TaskHandle,
+    ) -> Result<(), tonic::Status> {
+        self.inner
+            .recover_task(crate::r#gen::drivers::RecoverTaskRequest {
+                task_id: handle.config.id.clone(),
+                handle: Some(handle.to_proto()),
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// `WaitTask`; a driver-side `err` string becomes an Unknown status.
+    pub async fn wait_task(
+        &mut self,
+        task_id: &str,
+    ) -> Result<crate::driver::ExitResult, tonic::Status> {
+        let r = self
+            .inner
+            .wait_task(crate::r#gen::drivers::WaitTaskRequest {
+                task_id: task_id.into(),
+            })
+            .await?
+            .into_inner();
+        if !r.err.is_empty() {
+            return Err(tonic::Status::unknown(r.err));
+        }
+        Ok(exit_from_proto(r.result))
+    }
+
+    /// `InspectTask`.
+    pub async fn inspect_task(&mut self, task_id: &str) -> Result<Inspected, tonic::Status> {
+        let r = self
+            .inner
+            .inspect_task(crate::r#gen::drivers::InspectTaskRequest {
+                task_id: task_id.into(),
+            })
+            .await?
+            .into_inner();
+        let t = r.task.unwrap_or_default();
+        Ok(Inspected {
+            state: crate::driver::TaskState::from_proto(t.state),
+            exit: t.result.map(|r| exit_from_proto(Some(r))),
+            attributes: r
+                .driver
+                .map(|d| d.attributes.into_iter().collect())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// `StopTask`.
+    pub async fn stop_task(
+        &mut self,
+        task_id: &str,
+        timeout: std::time::Duration,
+        signal: &str,
+    ) -> Result<(), tonic::Status> {
+        self.inner
+            .stop_task(crate::r#gen::drivers::StopTaskRequest {
+                task_id: task_id.into(),
+                timeout: Some(proto_duration(timeout)),
+                signal: signal.into(),
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// `DestroyTask`.
+    pub async fn destroy_task(&mut self, task_id: &str, force: bool) -> Result<(), tonic::Status> {
+        self.inner
+            .destroy_task(crate::r#gen::drivers::DestroyTaskRequest {
+                task_id: task_id.into(),
+                force,
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// `SignalTask`.
+    pub async fn signal_task(&mut self, task_id: &str, signal: &str) -> Result<(), tonic::Status> {
+        self.inner
+            .signal_task(crate::r#gen::drivers::SignalTaskRequest {
+                task_id: task_id.into(),
+                signal: signal.into(),
+            })
+            .await
+            .map(|_| ())
+    }
+
+    /// `ExecTaskStreaming`: sends setup, an optional terminal size, `stdin` and its close, then
+    /// collects output until the `exited` message.
+    pub async fn exec_streaming(
+        &mut self,
+        task_id: &str,
+        command: &[&str],
+        tty: Option<(u16, u16)>,
+        stdin: &[u8],
+    ) -> Result<ExecTranscript, tonic::Status> {
+        use crate::r#gen::drivers::{
+            ExecTaskStreamingIoOperation as Io, ExecTaskStreamingRequest as Req,
+            exec_task_streaming_request as r,
+        };
+        let mut msgs = vec![Req {
+            setup: Some(r::Setup {
+                task_id: task_id.into(),
+                command: command.iter().map(|s| s.to_string()).collect(),
+                tty: tty.is_some(),
+            }),
+            ..Default::default()
+        }];
+        if let Some((rows, cols)) = tty {
+            msgs.push(Req {
+                tty_size: Some(r::TerminalSize {
+                    height: rows.into(),
+                    width: cols.into(),
+                }),
+                ..Default::default()
+            });
+        }
+        if !stdin.is_empty() {
+            msgs.push(Req {
+                stdin: Some(Io {
+                    data: stdin.to_vec(),
+                    close: false,
+                }),
+                ..Default::default()
+            });
+        }
+        msgs.push(Req {
+            stdin: Some(Io {
+                data: Vec::new(),
+                close: true,
+            }),
+            ..Default::default()
+        });
+        // Keep the request side open until the session ends, as a terminal client does.
+        let outbound = tokio_stream::StreamExt::chain(
+            tokio_stream::iter(msgs),
+            tokio_stream::pending::<Req>(),
+        );
+        let mut s = self.inner.exec_task_streaming(outbound).await?.into_inner();
+        let mut t = ExecTranscript::default();
+        while let Some(m) = s.message().await? {
+            if let Some(o) = m.stdout {
+                t.stdout.extend_from_slice(&o.data);
+            }
+            if let Some(e) = m.stderr {
+                t.stderr.extend_from_slice(&e.data);
+            }
+            if m.exited {
+                t.exit = exit_from_proto(m.result);
+                return Ok(t);
+            }
+        }
+        Err(tonic::Status::unknown(
+            "ExecTaskStreaming ended before the driver reported exited",
+        ))
+    }
+}
+
+/// Which stream a `GRPCStdio` chunk belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdioChannel {
+    /// The plugin's stdout.
+    Stdout,
+    /// The plugin's stderr.
+    Stderr,
+    /// A value this SDK does not know.
+    Invalid,
+}
+
+/// `plugin.GRPCStdio/StreamStdio`: what the plugin wrote to stdout/stderr after the handshake.
+pub async fn stdio(
+    ch: Channel,
+) -> Result<
+    crate::driver::PluginStream<Result<(StdioChannel, Vec<u8>), tonic::Status>>,
+    tonic::Status,
+> {
+    use tokio_stream::StreamExt;
+    let s = gpb::grpc_stdio_client::GrpcStdioClient::new(ch)
+        .stream_stdio(())
+        .await?
+        .into_inner();
+    Ok(Box::pin(s.map(|r| {
+        r.map(|d| {
+            let c = match gpb::stdio_data::Channel::try_from(d.channel) {
+                Ok(gpb::stdio_data::Channel::Stdout) => StdioChannel::Stdout,
+                Ok(gpb::stdio_data::Channel::Stderr) => StdioChannel::Stderr,
+                _ => StdioChannel::Invalid,
+            };
+            (c, d.data)
+        })
+    })))
+}
+
+impl DriverClient {
+    /// The first `Fingerprint` message (health and description; attributes are dropped).
+    pub async fn first_fingerprint(&mut self) -> Result<crate::driver::Fingerprint, tonic::Status> {
+        use crate::r#gen::drivers::fingerprint_response::HealthState as H;
+        let mut s = self
+            .inner
+            .fingerprint(crate::r#gen::drivers::FingerprintRequest {})
+            .await?
+            .into_inner();
+        let m = s
+            .message()
+            .await?
+            .ok_or_else(|| tonic::Status::unknown("fingerprint stream ended without a message"))?;
+        Ok(crate::driver::Fingerprint {
+            health: match H::try_from(m.health) {
+                Ok(H::Healthy) => crate::driver::Health::Healthy,
+                Ok(H::Unhealthy) => crate::driver::Health::Unhealthy,
+                _ => crate::driver::Health::Undetected,
+            },
+            health_description: m.health_description,
+            attributes: Default::default(),
+        })
+    }
+}
+
+fn usage_from_proto(
+    u: Option<crate::r#gen::drivers::TaskResourceUsage>,
+) -> crate::driver::ResourceUsage {
+    let u = u.unwrap_or_default();
+    let cpu = u.cpu.unwrap_or_default();
+    let mem = u.memory.unwrap_or_default();
+    crate::driver::ResourceUsage {
+        cpu: crate::driver::CpuUsage {
+            system_mode: cpu.system_mode,
+            user_mode: cpu.user_mode,
+            total_ticks: cpu.total_ticks,
+            percent: cpu.percent,
+            measured: Vec::new(),
+        },
+        memory: crate::driver::MemoryUsage {
+            rss: mem.rss,
+            cache: mem.cache,
+            swap: mem.swap,
+            usage: mem.usage,
+            max_usage: mem.max_usage,
+            measured: Vec::new(),
+        },
+    }
+}
+
+impl DriverClient {
+    /// The first `count` `TaskStats` samples at `interval` (measured-field lists are left empty).
+    pub async fn task_stats(
+        &mut self,
+        task_id: &str,
+        interval: std::time::Duration,
+        count: usize,
+    ) -> Result<Vec<crate::driver::TaskStats>, tonic::Status> {
+        let mut s = self
+            .inner
+            .task_stats(crate::r#gen::drivers::TaskStatsRequest {
+                task_id: task_id.into(),
+                collection_interval: Some(proto_duration(interval)),
+            })
+            .await?
+            .into_inner();
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            let Some(m) = s.message().await? else { break };
+            let st = m.stats.unwrap_or_default();
+            out.push(crate::driver::TaskStats {
+                timestamp: st
+                    .timestamp
+                    .as_ref()
+                    .and_then(crate::base::from_timestamp)
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                total: usage_from_proto(st.agg_resource_usage),
+                by_pid: st
+                    .resource_usage_by_pid
+                    .into_iter()
+                    .map(|(k, v)| (k, usage_from_proto(Some(v))))
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+}

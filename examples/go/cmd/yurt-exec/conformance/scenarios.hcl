@@ -1,0 +1,47 @@
+# Task roles for the conformance harness (see conformance/README.md). The
+# task config is this driver's schema: { command = string, args = list(string) }.
+task "long_running" {
+  config {
+    command = "sleep"
+    args    = ["3600"]
+  }
+}
+
+task "exit_code" {
+  exit_code = 3
+  config {
+    command = "sh"
+    args    = ["-c", "exit 3"]
+  }
+}
+
+task "output" {
+  stdout = "hello from the task"
+  stderr = "and from stderr"
+  config {
+    command = "sh"
+    args    = ["-c", "echo hello from the task; echo and from stderr >&2"]
+  }
+}
+
+task "signal" {
+  signal = "SIGUSR1"
+  stdout = "got usr1"
+  config {
+    command = "sh"
+    args    = ["-c", "trap 'echo got usr1' USR1; while true; do sleep 0.1; done"]
+  }
+}
+
+task "invalid" {
+  error_contains = "command"
+  config {
+    command = ""
+  }
+}
+
+exec {
+  command   = ["sh", "-c", "echo exec says hi; exit 4"]
+  stdout    = "exec says hi"
+  exit_code = 4
+}

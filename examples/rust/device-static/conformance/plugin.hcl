@@ -1,0 +1,2 @@
+# Plugin config for the conformance harness: two static devices.
+ids = ["dev-a", "dev-b"]
