@@ -44,6 +44,8 @@ func targetRules() []targetRule {
 	}
 	add("Rust cold start <= 1.0x Go", "rust-sdk/yurt-static-device", "go-sdk/yurt-files", "1.0", "cold_p50_ms_mtls", "cold_p50_ms_plain")
 	add("Rust unary p50 <= 1.0x Go", "rust-sdk/yurt-static-device", "go-sdk/yurt-files", "1.0", "info_p50_us_mtls", "info_p50_us_plain")
+	add("Rust cold start <= 1.0x Go", "rust-sdk/process-driver", "go-sdk/yurt-exec", "1.0", "cold_p50_ms_mtls", "cold_p50_ms_plain")
+	add("Rust unary p50 <= 1.0x Go", "rust-sdk/process-driver", "go-sdk/yurt-exec", "1.0", "info_p50_us_mtls", "info_p50_us_plain", "inspect_p50_us_mtls", "inspect_p50_us_plain")
 	add("Python cold start <= 12x Go", "python-sdk/pyexec", "go-sdk/yurt-exec", "12", "cold_p50_ms_mtls", "cold_p50_ms_plain")
 	add("Python cold start <= 12x Go", "python-sdk/filedev", "go-sdk/yurt-files", "12", "cold_p50_ms_mtls", "cold_p50_ms_plain")
 	add("Python unary p50 <= 3x Go", "python-sdk/pyexec", "go-sdk/yurt-exec", "3", "info_p50_us_mtls", "info_p50_us_plain", "inspect_p50_us_mtls", "inspect_p50_us_plain")

@@ -47,8 +47,8 @@ protos=$(cd proto && find . -name '*.proto' | sort)
 
 # The smoke run shares the debug build with `cargo test`; the full run is release.
 if [ "$SMOKE" = 1 ]; then PROFILE=(); RUSTBIN=target/debug; else PROFILE=(--release); RUSTBIN=target/release; fi
-say "Rust: example device and the floor (${RUSTBIN})"
-cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p yurt-example-device -p yurt-bench-floor
+say "Rust: the examples and the floor (${RUSTBIN})"
+cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p yurt-example-device -p yurt-example-process-driver -p yurt-bench-floor
 
 ARGS=(-root "$ROOT" -rust-bin "$RUSTBIN")
 if [ "$SMOKE" = 1 ]; then
