@@ -1,0 +1,138 @@
+// Command yurt-bench runs Yurt's benchmarks (see bench/SCHEMA.md) and checks
+// results files:
+//
+//	yurt-bench [-smoke] [-agent] [-only id,id] [-root DIR] [-out DIR] [-benchmarks-md FILE]
+//	yurt-bench validate results.json
+//	yurt-bench render ROOT results.json   (rewrites ROOT/BENCHMARKS.md)
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/yurt-sdk/yurt/bench"
+)
+
+func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "validate" {
+		if len(os.Args) != 3 {
+			fmt.Fprintln(os.Stderr, "usage: yurt-bench validate results.json")
+			os.Exit(2)
+		}
+		if _, err := bench.ReadResults(os.Args[2]); err != nil {
+			fmt.Fprintf(os.Stderr, "yurt-bench: %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Printf("%s matches schema version %d\n", os.Args[2], bench.SchemaVersion)
+		return
+	}
+	if len(os.Args) >= 2 && os.Args[1] == "render" {
+		os.Exit(render(os.Args[2:]))
+	}
+	os.Exit(run())
+}
+
+// render rewrites BENCHMARKS.md from a results file (after editing FINDINGS.md):
+// yurt-bench render ROOT RESULTS.json
+func render(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: yurt-bench render ROOT results.json")
+		return 2
+	}
+	r, err := bench.ReadResults(args[1])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "yurt-bench: %v\n", err)
+		return 1
+	}
+	findings, _ := os.ReadFile(filepath.Join(args[0], "bench", "FINDINGS.md"))
+	md := bench.BenchmarksMD(r, "bench/latest/chart.svg", string(findings))
+	if err := os.WriteFile(filepath.Join(args[0], "BENCHMARKS.md"), []byte(md), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func run() int {
+	root := flag.String("root", ".", "repository root")
+	out := flag.String("out", "build/bench", "output directory (relative to -root)")
+	smoke := flag.Bool("smoke", false, "tiny configuration: 3 launches, 200 calls, one plugin per language")
+	agent := flag.Bool("agent", true, "measure yurt agent at scale")
+	only := flag.String("only", "", "comma-separated target IDs to measure")
+	rustBin := flag.String("rust-bin", "target/release", "folder of the Rust plugin binaries (relative to -root)")
+	md := flag.String("benchmarks-md", "", "also write this BENCHMARKS.md, the chart beside it in bench/latest")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	absRoot, err := filepath.Abs(*root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	outDir := filepath.Join(absRoot, *out)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// Short scratch path: unix socket paths are limited to 108 bytes.
+	scratch, err := os.MkdirTemp("", "yb-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(scratch)
+	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
+	for _, id := range strings.Split(*only, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			o.Only[id] = true
+		}
+	}
+	r, verr := bench.Run(ctx, o)
+	if err := r.Write(filepath.Join(outDir, "results.json")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := os.WriteFile(filepath.Join(outDir, "results.md"), []byte(bench.Markdown(r)), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	svg := bench.SVG(r)
+	if err := os.WriteFile(filepath.Join(outDir, "chart.svg"), []byte(svg), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if *md != "" {
+		latest := filepath.Join(absRoot, "bench", "latest")
+		if err := os.MkdirAll(latest, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		for name, data := range map[string][]byte{"chart.svg": []byte(svg), "results.md": []byte(bench.Markdown(r))} {
+			if err := os.WriteFile(filepath.Join(latest, name), data, 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+		}
+		if err := r.Write(filepath.Join(latest, "results.json")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		findings, _ := os.ReadFile(filepath.Join(absRoot, "bench", "FINDINGS.md"))
+		if err := os.WriteFile(*md, []byte(bench.BenchmarksMD(r, "bench/latest/chart.svg", string(findings))), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	fmt.Print(bench.Markdown(r))
+	if verr != nil {
+		fmt.Fprintf(os.Stderr, "yurt-bench: results do not match the schema: %v\n", verr)
+		return 1
+	}
+	return 0
+}

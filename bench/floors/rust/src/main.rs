@@ -1,0 +1,136 @@
+//! floor-rust: the Rust latency floor for the benchmarks.
+//!
+//! A Nomad plugin on bare tonic with no Yurt SDK in between: it checks the go-plugin cookie and
+//! protocol version, binds a unix socket in `PLUGIN_UNIX_SOCKET_DIR`, prints the handshake line,
+//! and serves health `"plugin"`, `GRPCController.Shutdown` and BasePlugin (PluginInfo,
+//! ConfigSchema, SetConfig). It reports itself as a device, like the Rust SDK example it is
+//! compared with, but serves no DevicePlugin calls: only cold start, PluginInfo latency and
+//! idle memory are compared with it. The protobuf
+//! types are the SDK's generated files, included by path, so both sides encode the same code;
+//! the SDK crate itself is not linked. Plaintext only: AutoMTLS is what the SDK adds.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use tokio::sync::Notify;
+use tonic::{Request, Response, Status};
+
+#[path = "../../../../sdk-rust/yurt/src/gen/mod.rs"]
+#[allow(unused_imports)]
+mod pb;
+
+use pb::base;
+use pb::hclspec;
+use pb::plugin as gp;
+
+const COOKIE_KEY: &str = "NOMAD_PLUGIN_MAGIC_COOKIE";
+const COOKIE: &str = "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255";
+
+struct Base;
+
+#[tonic::async_trait]
+impl base::base_plugin_server::BasePlugin for Base {
+    async fn plugin_info(
+        &self,
+        _: Request<base::PluginInfoRequest>,
+    ) -> Result<Response<base::PluginInfoResponse>, Status> {
+        Ok(Response::new(base::PluginInfoResponse {
+            r#type: base::PluginType::Device as i32,
+            plugin_api_versions: vec!["v0.1.0".into()],
+            plugin_version: "0.1.0".into(),
+            name: "floor-rust".into(),
+        }))
+    }
+
+    async fn config_schema(
+        &self,
+        _: Request<base::ConfigSchemaRequest>,
+    ) -> Result<Response<base::ConfigSchemaResponse>, Status> {
+        Ok(Response::new(base::ConfigSchemaResponse {
+            spec: Some(hclspec::Spec {
+                block: Some(hclspec::spec::Block::Object(hclspec::Object::default())),
+            }),
+        }))
+    }
+
+    async fn set_config(
+        &self,
+        _: Request<base::SetConfigRequest>,
+    ) -> Result<Response<base::SetConfigResponse>, Status> {
+        Ok(Response::new(base::SetConfigResponse::default()))
+    }
+}
+
+struct Controller(std::sync::Arc<Notify>);
+
+#[tonic::async_trait]
+impl gp::grpc_controller_server::GrpcController for Controller {
+    async fn shutdown(&self, _: Request<gp::Empty>) -> Result<Response<gp::Empty>, Status> {
+        self.0.notify_one();
+        Ok(Response::new(gp::Empty {}))
+    }
+}
+
+fn main() -> ExitCode {
+    if std::env::var(COOKIE_KEY).ok().as_deref() != Some(COOKIE) {
+        eprintln!("This binary is a plugin. It is run by a Nomad-compatible host.");
+        return ExitCode::FAILURE;
+    }
+    if std::env::var_os("PLUGIN_CLIENT_CERT").is_some_and(|v| !v.is_empty()) {
+        eprintln!("floor-rust does not serve AutoMTLS");
+        return ExitCode::FAILURE;
+    }
+    let versions = std::env::var("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_else(|_| "2".into());
+    if !versions.split(',').any(|v| v.trim() == "2") {
+        eprintln!("floor-rust serves protocol 2 only");
+        return ExitCode::FAILURE;
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(serve()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("floor-rust: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let path = dir.join(format!("floor-rust-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let listener = tokio::net::UnixListener::bind(&path)?;
+    let incoming = tokio_stream::wrappers::UnixListenerStream::new(listener);
+
+    let (reporter, health) = tonic_health::server::health_reporter();
+    reporter
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
+    let stop = std::sync::Arc::new(Notify::new());
+    let server = tonic::transport::Server::builder()
+        .add_service(health)
+        .add_service(gp::grpc_controller_server::GrpcControllerServer::new(
+            Controller(stop.clone()),
+        ))
+        .add_service(base::base_plugin_server::BasePluginServer::new(Base))
+        .serve_with_incoming_shutdown(incoming, async move { stop.notified().await });
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "1|2|unix|{}|grpc|", path.display())?;
+    out.flush()?;
+    drop(out);
+    server.await?;
+    let _ = std::fs::remove_file(&path);
+    Ok(())
+}

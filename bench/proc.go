@@ -1,0 +1,157 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// procInfo is what the benchmarks read from /proc/<pid>.
+type procInfo struct {
+	PID, PPID, SID int
+	RSS, HWM       uint64 // bytes
+}
+
+func readProc(pid int) (procInfo, error) {
+	p := procInfo{PID: pid}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return p, err
+	}
+	// The command name sits in parentheses and may hold spaces: fields after
+	// the last ')' are state, ppid, pgrp, session, ...
+	s := string(stat)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return p, fmt.Errorf("/proc/%d/stat: no command name", pid)
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 4 {
+		return p, fmt.Errorf("/proc/%d/stat: short", pid)
+	}
+	p.PPID, _ = strconv.Atoi(f[1])
+	p.SID, _ = strconv.Atoi(f[3])
+	st, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return p, err
+	}
+	defer st.Close()
+	sc := bufio.NewScanner(st)
+	for sc.Scan() {
+		line := sc.Text()
+		var dst *uint64
+		switch {
+		case strings.HasPrefix(line, "VmRSS:"):
+			dst = &p.RSS
+		case strings.HasPrefix(line, "VmHWM:"):
+			dst = &p.HWM
+		default:
+			continue
+		}
+		fs := strings.Fields(line)
+		if len(fs) >= 2 {
+			kb, _ := strconv.ParseUint(fs[1], 10, 64)
+			*dst = kb * 1024
+		}
+	}
+	return p, sc.Err()
+}
+
+// allProcs reads every process; ones that vanish meanwhile are skipped.
+func allProcs() map[int]procInfo {
+	out := map[int]procInfo{}
+	ents, _ := filepath.Glob("/proc/[0-9]*")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(filepath.Base(e))
+		if err != nil {
+			continue
+		}
+		if p, err := readProc(pid); err == nil {
+			out[pid] = p
+		}
+	}
+	return out
+}
+
+// treeMemory splits the process tree under root in two: the plugin itself
+// (root and descendants in root's session, e.g. helper processes of an SDK)
+// and processes it started in other sessions (per-task supervisors, which
+// call setsid, and their tasks). Each side sums RSS and VmHWM.
+type treeMemory struct {
+	PluginRSS, PluginHWM uint64
+	PluginProcs          int
+	OtherRSS             uint64
+	OtherProcs           int
+}
+
+func memoryOf(root int) (treeMemory, error) {
+	procs := allProcs()
+	r, ok := procs[root]
+	if !ok {
+		return treeMemory{}, fmt.Errorf("process %d is gone", root)
+	}
+	children := map[int][]int{}
+	for pid, p := range procs {
+		children[p.PPID] = append(children[p.PPID], pid)
+	}
+	var m treeMemory
+	stack := []int{root}
+	for len(stack) > 0 {
+		pid := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		p := procs[pid]
+		if p.SID == r.SID {
+			m.PluginRSS += p.RSS
+			m.PluginHWM += p.HWM
+			m.PluginProcs++
+		} else {
+			m.OtherRSS += p.RSS
+			m.OtherProcs++
+		}
+		stack = append(stack, children[pid]...)
+	}
+	return m, nil
+}
+
+// pss reads a process's proportional set size: shared pages (the same
+// binary's text in hundreds of supervisors and log collectors) are divided
+// among the processes that map them, so a sum over a tree is real memory.
+func pss(pid int) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "Pss:" {
+			kb, _ := strconv.ParseUint(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// treeRSS sums RSS and PSS over root and all its descendants.
+func treeRSS(root int) (rss, pssSum uint64, n int) {
+	procs := allProcs()
+	children := map[int][]int{}
+	for pid, p := range procs {
+		children[p.PPID] = append(children[p.PPID], pid)
+	}
+	stack := []int{root}
+	for len(stack) > 0 {
+		pid := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if p, ok := procs[pid]; ok {
+			rss += p.RSS
+			pssSum += pss(pid)
+			n++
+		}
+		stack = append(stack, children[pid]...)
+	}
+	return rss, pssSum, n
+}
+
+const mib = 1 << 20

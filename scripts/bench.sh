@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Yurt benchmarks (what `make bench` runs): builds every example plugin, the
+# bench floors (bench/floors), the yurt agent and the harness (bench/), then
+# measures cold start, unary latency, streams, task lifecycle, memory and the
+# agent at scale. Writes build/bench/results.json (schema: bench/SCHEMA.md),
+# results.md and chart.svg; a full run also rewrites BENCHMARKS.md and
+# bench/latest/. Figures are ratios against the Go SDK example of the same run.
+#
+#   scripts/bench.sh            full run (~5-10 min on 2 cores)
+#   scripts/bench.sh --smoke    harness check: 3 launches, 200 calls, one plugin
+#                               per language, a 2-plugin/5-task agent; validates
+#                               results.json against the schema (for make test)
+#   scripts/bench.sh -- ARGS    extra yurt-bench flags, e.g. -- -only go-floor -agent=false
+# Environment: CARGO_JOBS (default 2) bounds the Rust build.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+SMOKE=0
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) SMOKE=1 ;;
+    --) shift; EXTRA=("$@"); break ;;
+    *) echo "bench.sh: unknown argument $1 (use --smoke or -- yurt-bench flags)" >&2; exit 2 ;;
+  esac
+  shift
+done
+OUT="$ROOT/build/bench"
+mkdir -p "$OUT/bin" "$OUT/plugins" "$OUT/floors/python"
+say() { printf '== %s\n' "$*" >&2; }
+
+say "build Go: yurt, the Go examples, the Go floor, the harness"
+(cd go && go build -o "$OUT/bin/yurt" ./cmd/yurt)
+(cd examples/go && for p in yurt-exec yurt-files; do go build -trimpath -o "$OUT/plugins/$p" "./cmd/$p"; done)
+(cd bench && go build -trimpath -o "$OUT/plugins/floor-go" ./floors/go && go build -o "$OUT/bin/yurt-bench" ./cmd/yurt-bench)
+
+say "Python: venv and the floor's stubs"
+make -s -C sdk-python venv >&2
+protos=$(cd proto && find . -name '*.proto' | sort)
+# shellcheck disable=SC2086
+(cd proto && "$ROOT/.venv/bin/python" -m grpc_tools.protoc -I . --python_out="$OUT/floors/python" \
+  --grpc_python_out="$OUT/floors/python" $protos)
+# Bytecode for everything a Python plugin imports, as an installed wheel would
+# have it: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every launch
+# would otherwise compile the SDK from source, which dominates cold start.
+"$ROOT/.venv/bin/python" -m compileall -q sdk-python/src examples/python bench/floors/python "$OUT/floors/python" >&2
+
+# The smoke run shares the debug build with `cargo test`; the full run is release.
+if [ "$SMOKE" = 1 ]; then PROFILE=(); RUSTBIN=target/debug; else PROFILE=(--release); RUSTBIN=target/release; fi
+say "Rust: the examples and the floor (${RUSTBIN})"
+cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p yurt-example-device -p yurt-example-process-driver -p yurt-bench-floor
+
+ARGS=(-root "$ROOT" -rust-bin "$RUSTBIN")
+if [ "$SMOKE" = 1 ]; then
+  ARGS+=(-smoke -out build/bench/smoke)
+  RESULTS="$OUT/smoke/results.json"
+else
+  ARGS+=(-benchmarks-md "$ROOT/BENCHMARKS.md")
+  RESULTS="$OUT/results.json"
+fi
+say "measure"
+"$OUT/bin/yurt-bench" "${ARGS[@]}" "${EXTRA[@]}"
+"$OUT/bin/yurt-bench" validate "$RESULTS"
