@@ -14,7 +14,7 @@ BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
 GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
-GO_MODULES := go conformance examples/go examples/rust/nvidia-gpu/probe
+GO_MODULES := go conformance examples/go examples/rust/nvidia-gpu/probe bench
 
 .PHONY: help
 help: ## List the targets
@@ -71,6 +71,8 @@ test: check-generated lint ## Everything CI runs: generated-code drift, lint, al
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
 	CONFORMANCE_CARGO_PROFILE=dev $(MAKE) conformance
+	(cd bench && go test ./...)
+	./scripts/bench.sh --smoke
 
 .PHONY: build
 build: ## Build the yurt host and tools into build/bin, example plugins into build/plugins
@@ -99,8 +101,8 @@ gpu-check: ## NVIDIA plugin on a real GPU: conformance, fingerprint, stats, rese
 	$(MAKE) -C examples/rust/nvidia-gpu gpu-check
 
 .PHONY: bench
-bench: ## Benchmarks across languages
-	@echo "make bench: not built yet (the benchmarks have not landed)" >&2; exit 1
+bench: tools ## Benchmarks across languages: build/bench/{results.json,results.md,chart.svg}, BENCHMARKS.md
+	./scripts/bench.sh
 
 .PHONY: clean
 clean: ## Remove build outputs (generated code is committed and stays)
