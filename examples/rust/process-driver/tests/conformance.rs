@@ -8,49 +8,6 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_yurt-example-process-driver");
 
-const SCENARIOS: &str = r#"
-task "long_running" {
-  config {
-    command = "sleep"
-    args    = ["3600"]
-  }
-}
-task "exit_code" {
-  exit_code = 3
-  config {
-    command = "sh"
-    args    = ["-c", "exit 3"]
-  }
-}
-task "output" {
-  stdout = "hello from rust-exec"
-  stderr = "and from stderr"
-  config {
-    command = "sh"
-    args    = ["-c", "echo hello from rust-exec; echo and from stderr >&2"]
-  }
-}
-task "signal" {
-  signal = "SIGUSR1"
-  stdout = "got usr1"
-  config {
-    command = "sh"
-    args    = ["-c", "trap 'echo got usr1' USR1; while true; do sleep 0.1; done"]
-  }
-}
-task "invalid" {
-  error_contains = "command"
-  config {
-    command = ""
-  }
-}
-exec {
-  command   = ["sh", "-c", "echo exec says hi; exit 4"]
-  stdout    = "exec says hi"
-  exit_code = 4
-}
-"#;
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
@@ -110,17 +67,9 @@ fn run_harness(
 #[test]
 fn passes_every_required_conformance_case_under_the_go_plugin_host() {
     let tmp = tempfile::tempdir().unwrap();
+    // The same plugin config and task roles that `make conformance` uses.
     let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance");
-    let (config, scenarios) = if own.join("scenarios.hcl").is_file() {
-        (own.join("plugin.hcl"), own.join("scenarios.hcl"))
-    } else {
-        let c = tmp.path().join("plugin.hcl");
-        let s = tmp.path().join("scenarios.hcl");
-        let state = tmp.path().join("state");
-        std::fs::write(&c, format!("state_dir = {:?}\n", state.to_string_lossy())).unwrap();
-        std::fs::write(&s, SCENARIOS).unwrap();
-        (c, s)
-    };
+    let (config, scenarios) = (own.join("plugin.hcl"), own.join("scenarios.hcl"));
     let harness = harness(tmp.path());
     let (results, table, status) = run_harness(
         &harness,
