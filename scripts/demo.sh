@@ -23,7 +23,7 @@ fi
 if command -v cargo >/dev/null; then
   step "build the Rust example driver"
   cargo build --locked -q -j 2 -p yurt-example-process-driver
-  cp target/debug/yurt-example-process-driver "$PLUGINS/rust-exec"
+  cp target/debug/yurt-example-process-driver "$PLUGINS/"
 fi
 # The Python example drivers run from the repo's .venv (make -C sdk-python venv);
 # their launchers resolve symlinks, so a link in the plugin dir is enough.
