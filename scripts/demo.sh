@@ -8,7 +8,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 BIN="$ROOT/build/bin"
-PLUGINS="${YURT_DEMO_PLUGIN_DIR:-$ROOT/build/plugins}"
+# A plugin dir of its own: exactly the plugins the demo builds, whatever other
+# targets (make conformance, make bench) left in build/plugins.
+PLUGINS="${YURT_DEMO_PLUGIN_DIR:-$ROOT/build/demo/plugins}"
 mkdir -p "$BIN" "$PLUGINS"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -17,7 +19,7 @@ step "build yurt"
 (cd go && go build -o "$BIN/yurt" ./cmd/yurt)
 if [ -f examples/go/Makefile ]; then
   step "build the Go example plugins"
-  make -C examples/go build
+  make -C examples/go build PLUGIN_DIR="$PLUGINS"
 fi
 # The Rust example driver, a debug build (it shares the test build's artifacts).
 if command -v cargo >/dev/null; then
@@ -63,7 +65,7 @@ yurt() { "$BIN/yurt" "$@"; }
 yurt plugin status
 yurt device status
 
-drivers="$(yurt plugin status --json | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin) if p["type"]=="driver" and p["state"]=="running"))')"
+drivers="$(yurt plugin status --json | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin) if p.get("type")=="driver" and p.get("state")=="running"))')"
 tasks=()
 for f in scripts/demo/tasks/*.hcl; do
   d="$(sed -n 's/^ *driver *= *"\([^"]*\)".*/\1/p' "$f" | head -1)"
