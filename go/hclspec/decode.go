@@ -139,11 +139,10 @@ func checkNumbers(val cty.Value) error {
 	})
 }
 
-// formatPath writes a cty path as HCL-like traversal, "." for the root.
-func formatPath(path cty.Path) string {
-	if len(path) == 0 {
-		return "."
-	}
+// FormatPath writes a cty path as an HCL-like traversal (`.a["k"][0]`), the
+// empty string for the root. Every Go package that names a config field in an
+// error uses it, so a field reads the same in all of them.
+func FormatPath(path cty.Path) string {
 	var b strings.Builder
 	for _, step := range path {
 		switch s := step.(type) {
@@ -163,6 +162,15 @@ func formatPath(path cty.Path) string {
 		}
 	}
 	return b.String()
+}
+
+// formatPath is FormatPath with "." for the root, for messages that need a
+// visible location.
+func formatPath(path cty.Path) string {
+	if len(path) == 0 {
+		return "."
+	}
+	return FormatPath(path)
 }
 
 func outOfRange(bf *big.Float) bool {

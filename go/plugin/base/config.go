@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -59,7 +58,7 @@ func DecodeValue(val cty.Value, out any) (err error) {
 			if strings.HasPrefix(msg, "unsupported attribute") {
 				msg += fmt.Sprintf(" (the schema has it but %T has no field tagged `cty:\"...\"` for it)", out)
 			}
-			return fmt.Errorf("decoding config: config%s: %s", formatPath(pe.Path), msg)
+			return fmt.Errorf("decoding config: config%s: %s", hclspec.FormatPath(pe.Path), msg)
 		}
 		return fmt.Errorf("decoding config: %w", err)
 	}
@@ -73,26 +72,4 @@ func stripPathPrefix(s string) string {
 		return s[i+2:]
 	}
 	return s
-}
-
-func formatPath(path cty.Path) string {
-	var b strings.Builder
-	for _, step := range path {
-		switch s := step.(type) {
-		case cty.GetAttrStep:
-			b.WriteString("." + s.Name)
-		case cty.IndexStep:
-			switch {
-			case !s.Key.IsKnown() || s.Key.IsNull():
-				b.WriteString("[?]")
-			case s.Key.Type() == cty.String:
-				b.WriteString("[" + strconv.Quote(s.Key.AsString()) + "]")
-			case s.Key.Type() == cty.Number:
-				b.WriteString("[" + s.Key.AsBigFloat().Text('f', -1) + "]")
-			default:
-				b.WriteString("[?]")
-			}
-		}
-	}
-	return b.String()
 }
