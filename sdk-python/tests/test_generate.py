@@ -66,6 +66,8 @@ def test_rewrite_keeps_google_and_rewrites_local() -> None:
 def _tree_digest(folder: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
+        if "__pycache__" in p.parts:
+            continue  # bytecode caches are build outputs (git ignores them too)
         h.update(str(p.relative_to(folder)).encode())
         if p.is_file():
             h.update(p.read_bytes())
