@@ -124,7 +124,8 @@ def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
+    # Reading the stat file of a process reaped after the open fails with ESRCH.
+    except (FileNotFoundError, ProcessLookupError, IndexError):
         return False
 
 
@@ -150,7 +151,7 @@ def _proc_usage(pid: int) -> tuple[float, float, int] | None:
             fields = fh.read().rsplit(")", 1)[1].split()
         with open(f"/proc/{pid}/statm") as fh:
             rss_pages = int(fh.read().split()[1])
-    except (FileNotFoundError, IndexError, ValueError):
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
         return None
     return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK, rss_pages * PAGE
 
