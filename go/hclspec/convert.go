@@ -192,15 +192,30 @@ func itemBounds(minItems, maxItems uint64, path string) (int, int, error) {
 	return int(minItems), int(maxItems), nil
 }
 
-func convertBlockList(b *hclspecpb.BlockList, path string) (hcldec.Spec, error) {
+// repeatedBlock is what BlockList and BlockSet share on the wire.
+type repeatedBlock interface {
+	GetName() string
+	GetMinItems() uint64
+	GetMaxItems() uint64
+	GetNested() *hclspecpb.Spec
+}
+
+// convertRepeated checks and converts the parts BlockList and BlockSet share.
+func convertRepeated(b repeatedBlock, path string) (nested hcldec.Spec, lo, hi int, err error) {
 	if err := checkName(b.GetName(), path); err != nil {
-		return nil, err
+		return nil, 0, 0, err
 	}
-	lo, hi, err := itemBounds(b.GetMinItems(), b.GetMaxItems(), path)
-	if err != nil {
-		return nil, err
+	if lo, hi, err = itemBounds(b.GetMinItems(), b.GetMaxItems(), path); err != nil {
+		return nil, 0, 0, err
 	}
-	nested, err := convertNested(b.GetNested(), path)
+	if nested, err = convertNested(b.GetNested(), path); err != nil {
+		return nil, 0, 0, err
+	}
+	return nested, lo, hi, nil
+}
+
+func convertBlockList(b *hclspecpb.BlockList, path string) (hcldec.Spec, error) {
+	nested, lo, hi, err := convertRepeated(b, path)
 	if err != nil {
 		return nil, err
 	}
@@ -208,14 +223,7 @@ func convertBlockList(b *hclspecpb.BlockList, path string) (hcldec.Spec, error) 
 }
 
 func convertBlockSet(b *hclspecpb.BlockSet, path string) (hcldec.Spec, error) {
-	if err := checkName(b.GetName(), path); err != nil {
-		return nil, err
-	}
-	lo, hi, err := itemBounds(b.GetMinItems(), b.GetMaxItems(), path)
-	if err != nil {
-		return nil, err
-	}
-	nested, err := convertNested(b.GetNested(), path)
+	nested, lo, hi, err := convertRepeated(b, path)
 	if err != nil {
 		return nil, err
 	}
