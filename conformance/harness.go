@@ -19,6 +19,10 @@ type Config struct {
 	PluginPath string
 	// Args are passed to the plugin (Nomad's plugin "args").
 	Args []string
+	// Env adds KEY=VALUE entries to every plugin process's environment. A
+	// host passes only an allow-list of its own environment (see
+	// host.PluginEnvAllowList), so a variable the plugin needs goes here.
+	Env []string
 	// PluginConfig is the plugin configuration as HCL (the body of Nomad's
 	// plugin "config" block); empty means an empty body.
 	PluginConfig []byte
@@ -87,7 +91,7 @@ func (h *Harness) Info(ctx context.Context) (host.PluginInfo, error) {
 }
 
 func (h *Harness) hostOptions(mod func(*host.Options)) host.Options {
-	o := host.Options{Path: h.cfg.PluginPath, Args: h.cfg.Args, Logger: h.cfg.Logger, StartTimeout: 20 * time.Second}
+	o := host.Options{Path: h.cfg.PluginPath, Args: h.cfg.Args, Env: append([]string(nil), h.cfg.Env...), Logger: h.cfg.Logger, StartTimeout: 20 * time.Second}
 	if mod != nil {
 		mod(&o)
 	}

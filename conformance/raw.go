@@ -131,6 +131,7 @@ func (h *Harness) rawEnv(o RawOptions) []string {
 	if o.ClientCert != nil {
 		env = append(env, "PLUGIN_CLIENT_CERT="+string(o.ClientCert.PEM))
 	}
+	env = append(env, h.cfg.Env...)
 	return append(env, o.Env...)
 }
 

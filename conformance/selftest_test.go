@@ -44,11 +44,16 @@ func fakePlugin(t *testing.T) string {
 
 func runHarness(t *testing.T, args []string, run string) *conformance.Report {
 	t.Helper()
+	return runHarnessEnv(t, args, nil, run)
+}
+
+func runHarnessEnv(t *testing.T, args, env []string, run string) *conformance.Report {
+	t.Helper()
 	scen, err := conformance.LoadScenarios("testdata/fake-scenarios.hcl")
 	require.NoError(t, err)
 	cfgSrc, err := os.ReadFile("testdata/fake-config.hcl")
 	require.NoError(t, err)
-	h, err := conformance.New(conformance.Config{PluginPath: fakePlugin(t), Args: args, Scenarios: scen,
+	h, err := conformance.New(conformance.Config{PluginPath: fakePlugin(t), Args: args, Env: env, Scenarios: scen,
 		PluginConfig: cfgSrc, PluginConfigFile: "fake-config.hcl", Run: regexp.MustCompile(run), CaseTimeout: 30 * time.Second})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -210,4 +215,17 @@ func TestCaseIDsStableAndUnique(t *testing.T) {
 		assert.NotEmpty(t, c.Doc, c.ID)
 		assert.True(t, strings.HasPrefix(c.ID, c.Group()+"/"))
 	}
+}
+
+// TestConfigEnvReachesPlugin: hosts pass a plugin only an allow-listed
+// environment, so Config.Env (yurt-conformance --env) is the way to hand it a
+// variable. The fault arrives only through the environment, on both launch
+// paths: host.Launch (base/plugin-info) and the raw launcher
+// (handshake/cookie-enforced).
+func TestConfigEnvReachesPlugin(t *testing.T) {
+	const run = `^(base/plugin-info|handshake/cookie-enforced)$`
+	r := runHarnessEnv(t, []string{"driver"}, nil, run)
+	assert.Empty(t, failed(r), "control run without --env")
+	r = runHarnessEnv(t, []string{"driver"}, []string{"FAKEPLUGIN_FAULT=bad-info,ignore-cookie"}, run)
+	assert.Equal(t, []string{"base/plugin-info", "handshake/cookie-enforced"}, failed(r))
 }

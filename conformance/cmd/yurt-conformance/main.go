@@ -33,6 +33,8 @@ func run(argv []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "list cases and exit")
 	verbose := fs.Bool("v", false, "log harness and plugin output to stderr")
 	timeout := fs.Duration("case-timeout", 60*time.Second, "time limit per case")
+	var env envFlag
+	fs.Var(&env, "env", "KEY=VALUE added to the plugin's environment (repeatable; the host passes only an allow-list of its own)")
 	if err := fs.Parse(argv); err != nil {
 		return 2
 	}
@@ -56,7 +58,7 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "--plugin: expected the plugin executable path, got nothing")
 		return 2
 	}
-	cfg := conformance.Config{PluginPath: *pluginPath, Args: strings.Fields(*args), Run: re, CaseTimeout: *timeout, Progress: stderr}
+	cfg := conformance.Config{PluginPath: *pluginPath, Args: strings.Fields(*args), Env: env, Run: re, CaseTimeout: *timeout, Progress: stderr}
 	if *verbose {
 		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "conformance", Output: stderr, Level: hclog.Debug})
 	}
@@ -124,4 +126,18 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// envFlag collects repeated --env KEY=VALUE flags.
+type envFlag []string
+
+func (e *envFlag) String() string { return strings.Join(*e, " ") }
+
+func (e *envFlag) Set(v string) error {
+	k, _, ok := strings.Cut(v, "=")
+	if !ok || k == "" || strings.ContainsAny(k, " \t\n") {
+		return fmt.Errorf("expected KEY=VALUE with a non-empty KEY, got %q", v)
+	}
+	*e = append(*e, v)
+	return nil
 }

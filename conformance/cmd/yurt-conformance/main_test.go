@@ -188,3 +188,18 @@ func TestJUnitFromARealRun(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"base/set-config-twice": true}, failures)
 }
+
+// TestEnvFlagRejectsMalformedEntries: --env takes KEY=VALUE; anything else is
+// a usage error naming the flag's expected form and what was given.
+func TestEnvFlagRejectsMalformedEntries(t *testing.T) {
+	for _, bad := range []string{"NOEQUALS", "=value", "TWO WORDS=x"} {
+		var out, errb bytes.Buffer
+		assert.Equal(t, 2, run([]string{"--env", bad, "--plugin", "/bin/true"}, &out, &errb), bad)
+		assert.Contains(t, errb.String(), "expected KEY=VALUE", bad)
+		assert.Contains(t, errb.String(), bad, "the error names what was given")
+	}
+	var e envFlag
+	require.NoError(t, e.Set("A=b=c"))
+	require.NoError(t, e.Set("EMPTY="))
+	assert.Equal(t, envFlag{"A=b=c", "EMPTY="}, e)
+}

@@ -69,7 +69,9 @@ func main() {
 	faultList := flag.String("fault", "", "comma-separated faults to inject")
 	useTCP := flag.Bool("tcp", false, "listen on TCP 127.0.0.1 instead of a unix socket")
 	flag.Parse()
-	for _, f := range strings.Split(*faultList, ",") {
+	// FAKEPLUGIN_FAULT adds faults from the environment, so a test can prove
+	// that the harness's Config.Env reaches the plugin process.
+	for _, f := range strings.Split(*faultList+","+os.Getenv("FAKEPLUGIN_FAULT"), ",") {
 		if f != "" {
 			faults[f] = true
 		}

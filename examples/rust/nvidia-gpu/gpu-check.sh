@@ -111,7 +111,9 @@ fingerprint_period = "5s"
 EOF
 echo "# device plugins have no task scenarios" >"$OUT/scenarios.hcl"
 echo "gpu-check: running yurt-conformance (limit 150 s)"
-timeout 150 "$HARNESS" --plugin "$PLUGIN" --config "$OUT/plugin.hcl" --scenarios "$OUT/scenarios.hcl" \
+HARNESS_ENV=()
+if [[ -n "${YURT_NVML_LIBRARY:-}" ]]; then HARNESS_ENV=(--env "YURT_NVML_LIBRARY=$YURT_NVML_LIBRARY"); fi
+timeout 150 "$HARNESS" "${HARNESS_ENV[@]}" --plugin "$PLUGIN" --config "$OUT/plugin.hcl" --scenarios "$OUT/scenarios.hcl" \
 	--json "$OUT/conformance.json" --junit "$OUT/conformance.xml" -v >"$OUT/conformance.txt" 2>"$OUT/conformance-log.txt"
 CONF_RC=$?
 CONF_LINE=$(grep -E '^[0-9]+ cases:' "$OUT/conformance.txt" | tail -1)

@@ -121,7 +121,13 @@ func (p *probe) run(ctx context.Context, path, configFile string, samples int, i
 		return fmt.Errorf("creating plugin-stderr.log: %w", err)
 	}
 	defer stderr.Close()
-	pl, err := host.Launch(ctx, host.Options{Path: path, Stderr: stderr, StartTimeout: 20 * time.Second})
+	// The host passes only an allow-list of its environment to a plugin; the
+	// plugin's own NVML override is forwarded on purpose.
+	var env []string
+	if lib := os.Getenv("YURT_NVML_LIBRARY"); lib != "" {
+		env = append(env, "YURT_NVML_LIBRARY="+lib)
+	}
+	pl, err := host.Launch(ctx, host.Options{Path: path, Env: env, Stderr: stderr, StartTimeout: 20 * time.Second})
 	if err != nil {
 		return fmt.Errorf("launching %s: %w", path, err)
 	}

@@ -1,0 +1,1 @@
+# device plugins have no task scenarios
