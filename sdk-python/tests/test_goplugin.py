@@ -450,3 +450,34 @@ def test_tcp_listener_in_the_port_range(host_cert: tuple[bytes, bytes], automtls
         finally:
             if bridge:
                 bridge.close()
+
+
+def test_automtls_silent_client_does_not_hold_up_others(host_cert: tuple[bytes, bytes]) -> None:
+    """A client that connects and never says a word (a port scanner, a wedged
+    host) does not stall the relay: the host's own TLS connection is served
+    meanwhile, and the relay keeps serving after the silent one goes away."""
+    import socket
+
+    cert_pem, key_pem = host_cert
+    with running(SAMPLE, host_env(PLUGIN_CLIENT_CERT=cert_pem.decode())) as plugin:
+        h = plugin.handshake
+        assert h.network == "unix"
+        silent = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(3)]
+        for s in silent:
+            s.connect(h.address)
+        half = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        half.connect(h.address)
+        half.sendall(b"\x16\x03\x01\x02\x00")  # a TLS record header, then nothing
+        bridge = TLSBridge(h, cert_pem, key_pem)
+        try:
+            with _channel(bridge.target) as ch:
+                assert _health(ch) == health_pb2.HealthCheckResponse.SERVING
+                for s in [*silent, half]:
+                    s.close()
+                info = base_pb2_grpc.BasePluginStub(ch).PluginInfo(
+                    base_pb2.PluginInfoRequest(), timeout=10
+                )
+                assert info.name == "sample"
+                assert _shutdown_and_wait(ch, plugin.proc) < 2.0
+        finally:
+            bridge.close()

@@ -248,10 +248,12 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
         await asyncio.wait_for(plugin._yurt_on_shutdown(), timeout=1.0)
     except Exception:
         log.exception("plugin shutdown hook failed")
-    if listening.relay is not None:
-        await listening.relay.close()
     t1 = loop.time()
     await server.stop(_STOP_GRACE_S)
+    if listening.relay is not None:
+        # After the server: its last responses (Shutdown's own) still cross
+        # the relay while the server stops and closes the backend connections.
+        await listening.relay.close()
     remove_paths(listening.cleanup)
     log.debug(
         "plugin stopped",

@@ -10,6 +10,12 @@ relays the decrypted HTTP/2 bytes to the gRPC server on a private unix socket.
 Policy matches go-plugin's server: TLS 1.2+, ALPN h2 (grpc-go requires it),
 a client certificate is required and chain-verified against the host's PEM,
 and then pinned: the presented leaf must be byte-for-byte that certificate.
+
+The relay moves bytes with non-blocking `ssl.SSLSocket`s driven by the event
+loop's reader/writer callbacks, not with asyncio streams: asyncio's TLS layer
+is a pure-Python state machine with a task hop per read, which cost about
+250 us per call (BENCHMARKS.md, "Python unary"). Relay threads were tried
+too: the GIL hand-offs between them and the loop cost nearly as much.
 """
 
 from __future__ import annotations
@@ -18,9 +24,9 @@ import asyncio
 import contextlib
 import logging
 import os
+import socket
 import ssl
 import tempfile
-from collections.abc import Awaitable, Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -31,6 +37,8 @@ __all__ = ["TLSRelay", "server_ssl_context"]
 
 log = logging.getLogger("yurt.tls")
 _BUF = 64 * 1024
+_HIGH_WATER = 4 * 1024 * 1024  # stop reading a side while this much waits for the other
+_TLS_CHUNK = 16 * 1024  # one TLS record's worth per SSL_write
 _HANDSHAKE_TIMEOUT = 10.0
 
 
@@ -52,21 +60,6 @@ def server_ssl_context(own: ServerCertificate, client_pem: bytes) -> ssl.SSLCont
     return ctx
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while data := await reader.read(_BUF):
-            writer.write(data)
-            await writer.drain()
-    except (ConnectionError, OSError, ssl.SSLError, asyncio.IncompleteReadError):
-        pass
-    finally:
-        with contextlib.suppress(Exception):
-            if writer.can_write_eof():
-                writer.write_eof()
-            else:
-                writer.close()
-
-
 class TLSRelay:
     """Accepts TLS on the public listener and relays to `backend` (a unix path)."""
 
@@ -76,62 +69,248 @@ class TLSRelay:
         self._pinned = x509.load_pem_x509_certificate(client_pem).public_bytes(
             serialization.Encoding.DER
         )
-        self._server: asyncio.Server | None = None
+        self._listener: socket.socket | None = None
+        self._accept_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def handler(self) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
-        return self._handle
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-        try:
-            ssl_obj = writer.get_extra_info("ssl_object")
-            peer = ssl_obj.getpeercert(binary_form=True) if ssl_obj is not None else None
-            if peer != self._pinned:
-                log.warning("rejecting TLS client: its certificate is not PLUGIN_CLIENT_CERT")
-                writer.close()
-                return
-            try:
-                up_reader, up_writer = await asyncio.open_unix_connection(self._backend)
-            except OSError as exc:
-                log.error("TLS relay cannot reach the gRPC server", extra={"error": str(exc)})
-                writer.close()
-                return
-            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
-            up_writer.close()
-            writer.close()
-        except asyncio.CancelledError:
-            # Shutdown: end quietly (asyncio logs a cancelled connection task).
-            writer.close()
-        finally:
-            if task is not None:
-                self._tasks.discard(task)
-
     async def start_unix(self, path: str) -> None:
-        self._server = await asyncio.start_unix_server(
-            self._handle, path=path, ssl=self._ctx, ssl_handshake_timeout=_HANDSHAKE_TIMEOUT
-        )
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.bind(path)
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+        self._start(sock)
 
     async def start_tcp(self, host: str, port: int) -> None:
-        self._server = await asyncio.start_server(
-            self._handle,
-            host=host,
-            port=port,
-            ssl=self._ctx,
-            ssl_handshake_timeout=_HANDSHAKE_TIMEOUT,
-            reuse_address=False,
-        )
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.bind((host, port))
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+        self._start(sock)
 
     def port(self) -> int:
         """The bound TCP port (after start_tcp)."""
-        if self._server is None or not self._server.sockets:
+        if self._listener is None or self._listener.family != socket.AF_INET:
             raise RuntimeError("TLS relay is not listening on TCP")
-        return int(self._server.sockets[0].getsockname()[1])
+        return int(self._listener.getsockname()[1])
+
+    def _start(self, sock: socket.socket) -> None:
+        sock.setblocking(False)
+        self._listener = sock
+        self._accept_task = asyncio.get_running_loop().create_task(self._accept_loop(sock))
+
+    async def _accept_loop(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                conn, _addr = await loop.sock_accept(listener)
+            except OSError as exc:
+                log.warning("TLS relay accept failed", extra={"error": str(exc)})
+                await asyncio.sleep(0.05)
+                continue
+            task = loop.create_task(self._connection(conn))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _connection(self, conn: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        conn.setblocking(False)
+        try:
+            tls = self._ctx.wrap_socket(conn, server_side=True, do_handshake_on_connect=False)
+        except (OSError, ValueError) as exc:
+            log.debug("TLS setup failed", extra={"error": str(exc)})
+            conn.close()
+            return
+        up: socket.socket | None = None
+        try:
+            try:
+                await asyncio.wait_for(_handshake(loop, tls), _HANDSHAKE_TIMEOUT)
+            except (TimeoutError, OSError, ValueError) as exc:  # SSLError is an OSError
+                log.debug("TLS handshake failed", extra={"error": str(exc) or type(exc).__name__})
+                return
+            if tls.getpeercert(binary_form=True) != self._pinned:
+                log.warning("rejecting TLS client: its certificate is not PLUGIN_CLIENT_CERT")
+                return
+            up = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            up.setblocking(False)
+            try:
+                await loop.sock_connect(up, self._backend)
+            except OSError as exc:
+                log.error("TLS relay cannot reach the gRPC server", extra={"error": str(exc)})
+                return
+            pump = _Pump(loop, tls, up)
+            try:
+                await pump.done
+            finally:
+                pump.stop()
+        finally:
+            tls.close()
+            if up is not None:
+                up.close()
 
     async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        for task in list(self._tasks):
+        """Stops accepting and ends every connection."""
+        tasks = list(self._tasks)
+        if self._accept_task is not None:
+            tasks.append(self._accept_task)
+        for task in tasks:
             task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._listener is not None:
+            self._listener.close()
+
+
+async def _handshake(loop: asyncio.AbstractEventLoop, tls: ssl.SSLSocket) -> None:
+    while True:
+        try:
+            tls.do_handshake()
+            return
+        except ssl.SSLWantReadError:
+            await _ready(loop, tls, write=False)
+        except ssl.SSLWantWriteError:
+            await _ready(loop, tls, write=True)
+
+
+async def _ready(loop: asyncio.AbstractEventLoop, sock: socket.socket, *, write: bool) -> None:
+    fut: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not fut.done():
+            fut.set_result(None)
+
+    fd = sock.fileno()
+    if write:
+        loop.add_writer(fd, wake)
+    else:
+        loop.add_reader(fd, wake)
+    try:
+        await fut
+    finally:
+        if write:
+            loop.remove_writer(fd)
+        else:
+            loop.remove_reader(fd)
+
+
+class _Pump:
+    """Moves bytes both ways between a non-blocking TLS socket and the backend.
+
+    Driven by the loop's reader/writer callbacks. Each side's unsent bytes are
+    buffered, and a side is not read while the buffer towards the other is
+    above the high-water mark. SSL_write is retried with the same bytes after
+    SSLWantWrite, as OpenSSL requires. `done` resolves when the connection is
+    over: the server closed its side and its last bytes left, the host closed
+    and the server answered, or either socket failed.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, tls: ssl.SSLSocket, up: socket.socket):
+        self.loop, self.tls, self.up = loop, tls, up
+        self.tls_fd, self.up_fd = tls.fileno(), up.fileno()
+        self.to_up = bytearray()
+        self.to_tls = bytearray()
+        self.tls_chunk = 0  # length of an SSL_write to retry, 0 if none pending
+        self.tls_eof = False
+        self.up_eof = False
+        self.up_shut = False
+        self.watching: dict[tuple[int, bool], bool] = {}
+        self.done: asyncio.Future[None] = loop.create_future()
+        self._step()
+
+    def stop(self) -> None:
+        for (fd, write), on in list(self.watching.items()):
+            if on:
+                (self.loop.remove_writer if write else self.loop.remove_reader)(fd)
+        self.watching.clear()
+
+    def _finish(self) -> None:
+        self.stop()
+        if not self.done.done():
+            self.done.set_result(None)
+
+    def _watch(self, fd: int, write: bool, want: bool) -> None:
+        if self.watching.get((fd, write), False) == want:
+            return
+        self.watching[(fd, write)] = want
+        if write:
+            if want:
+                self.loop.add_writer(fd, self._step)
+            else:
+                self.loop.remove_writer(fd)
+        elif want:
+            self.loop.add_reader(fd, self._step)
+        else:
+            self.loop.remove_reader(fd)
+
+    def _step(self) -> None:
+        """Reads what is ready, writes what is buffered, then re-arms callbacks."""
+        if self.done.done():
+            return
+        try:
+            self._read_tls()
+            self._read_up()
+            self._flush()
+        except (OSError, ValueError):
+            self._finish()  # reset, broken pipe, TLS alert: the connection is over
+            return
+        if (self.up_eof and not self.to_tls) or (self.tls_eof and self.up_eof):
+            self._finish()
+            return
+        self._watch(self.tls_fd, False, not self.tls_eof and len(self.to_up) < _HIGH_WATER)
+        self._watch(self.tls_fd, True, bool(self.to_tls))
+        self._watch(self.up_fd, False, not self.up_eof and len(self.to_tls) < _HIGH_WATER)
+        self._watch(self.up_fd, True, bool(self.to_up))
+        # Decrypted bytes can wait inside the SSL object, where no callback sees them.
+        if not self.tls_eof and len(self.to_up) < _HIGH_WATER and self.tls.pending():
+            self.loop.call_soon(self._step)
+
+    def _read_tls(self) -> None:
+        while not self.tls_eof and len(self.to_up) < _HIGH_WATER:
+            try:
+                data = self.tls.recv(_BUF)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                return
+            except ssl.SSLZeroReturnError:
+                data = b""
+            if not data:
+                self.tls_eof = True
+                return
+            self.to_up += data
+
+    def _read_up(self) -> None:
+        while not self.up_eof and len(self.to_tls) < _HIGH_WATER:
+            try:
+                data = self.up.recv(_BUF)
+            except (BlockingIOError, InterruptedError):
+                return
+            if not data:
+                self.up_eof = True
+                return
+            self.to_tls += data
+
+    def _flush(self) -> None:
+        while self.to_up:
+            try:
+                n = self.up.send(self.to_up)
+            except (BlockingIOError, InterruptedError):
+                break
+            del self.to_up[:n]
+        while self.to_tls:
+            size = self.tls_chunk or min(len(self.to_tls), _TLS_CHUNK)
+            try:
+                n = self.tls.send(self.to_tls[:size])
+            except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+                self.tls_chunk = size
+                break
+            self.tls_chunk = 0
+            del self.to_tls[:n]
+        if self.tls_eof and not self.to_up and not self.up_shut:
+            self.up_shut = True
+            with contextlib.suppress(OSError):
+                self.up.shutdown(socket.SHUT_WR)
