@@ -144,16 +144,47 @@ def _group_pids(pgid: int) -> list[int]:
     return pids
 
 
-def _proc_usage(pid: int) -> tuple[float, float, int] | None:
-    """(user seconds, system seconds, rss bytes) from /proc."""
+def _proc_usage(pid: int, pgid: int | None = None) -> tuple[float, float, int] | None:
+    """(user seconds, system seconds, rss bytes) from /proc; None when the
+    process is gone, a zombie, or (given `pgid`) no longer in that group."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
+        if fields[0] == "Z" or (pgid is not None and int(fields[2]) != pgid):
+            return None
         with open(f"/proc/{pid}/statm") as fh:
             rss_pages = int(fh.read().split()[1])
     except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
         return None
     return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK, rss_pages * PAGE
+
+
+RESCAN_S = 5.0  # as Nomad's executor rescans for its pid collector
+
+
+class GroupMembers:
+    """The pids of a task's process group for stats sampling.
+
+    Finding them reads the stat of every process on the host, so that full
+    scan runs at most every `rescan` seconds; samples in between reuse its
+    pids (`_proc_usage` drops the gone and the reused). A process the task
+    forks is counted from the next scan on.
+    """
+
+    def __init__(self, pgid: int, rescan: float = RESCAN_S) -> None:
+        self.pgid = pgid
+        self.rescan = rescan
+        self.scans = 0
+        self._pids: list[int] = []
+        self._at: float | None = None
+
+    def pids(self) -> list[int]:
+        now = time.monotonic()
+        if self._at is None or now - self._at >= self.rescan:
+            self._pids = _group_pids(self.pgid)
+            self._at = now
+            self.scans += 1
+        return list(self._pids)
 
 
 class PyExec(yurt.DriverPlugin):
@@ -358,12 +389,13 @@ class PyExec(yurt.DriverPlugin):
     async def task_stats(self, task_id: str, interval: float) -> AsyncIterator[TaskStats]:
         task = self._task(task_id)
         last: tuple[float, float] | None = None
+        members = GroupMembers(task.state.task_pid)
         while task.exit_result() is None:
             user = system = 0.0
             rss = 0
             by_pid: dict[str, TaskResourceUsage] = {}
-            for pid in _group_pids(task.state.task_pid):
-                usage = _proc_usage(pid)
+            for pid in members.pids():
+                usage = _proc_usage(pid, members.pgid)
                 if usage is None:
                     continue
                 user += usage[0]
