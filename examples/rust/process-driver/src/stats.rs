@@ -149,11 +149,10 @@ mod tests {
     use std::os::unix::process::CommandExt;
     use std::process::{Child, Command, Stdio};
 
-    /// A session leader (`sh`, like the supervisor) with two `sleep` members.
-    fn session() -> Child {
+    /// A session leader (`sh` running `script`, like the supervisor) in a new session.
+    fn session(script: &str, stdin: Stdio) -> Child {
         let mut cmd = Command::new("sh");
-        cmd.args(["-c", "sleep 30 & sleep 30 & wait"])
-            .stdin(Stdio::null());
+        cmd.args(["-c", script]).stdin(stdin);
         // SAFETY: setsid is async-signal-safe and touches no parent state.
         unsafe {
             cmd.pre_exec(|| {
@@ -182,7 +181,7 @@ mod tests {
 
     #[test]
     fn between_rescans_known_pids_are_restatted_and_dead_ones_drop_out() {
-        let mut leader = session();
+        let mut leader = session("sleep 30 & sleep 30 & wait", Stdio::null());
         let sid = leader.id() as i32;
         let pids = wait_members(sid, 2);
         let mut sampler = Sampler::new(sid).with_rescan(Duration::from_secs(3600));
@@ -216,19 +215,7 @@ mod tests {
     #[test]
     fn a_process_forked_later_is_counted_from_the_next_rescan() {
         use std::io::Write;
-        let mut cmd = Command::new("sh");
-        cmd.args(["-c", "sleep 30 & read x; sleep 30 & wait"])
-            .stdin(Stdio::piped());
-        // SAFETY: setsid is async-signal-safe and touches no parent state.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let mut leader = cmd.spawn().expect("spawn sh");
+        let mut leader = session("sleep 30 & read x; sleep 30 & wait", Stdio::piped());
         let sid = leader.id() as i32;
         wait_members(sid, 1);
         let mut sampler = Sampler::new(sid).with_rescan(Duration::from_secs(3600));
