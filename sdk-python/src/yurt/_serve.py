@@ -112,6 +112,8 @@ class _Broker(grpc_broker_pb2_grpc.GRPCBrokerServicer):  # type: ignore[misc]
 
 @dataclass
 class _Listening:
+    """The bound public listener and what to clean up when serving ends."""
+
     network: str
     address: str
     cleanup: list[str] = field(default_factory=list)  # paths to remove

@@ -48,6 +48,8 @@ class Attribute:
 
 @dataclass(frozen=True)
 class Device:
+    """One device instance; `id` must be stable across plugin restarts."""
+
     id: str  # MUST be stable across plugin restarts
     healthy: bool = True
     health_description: str = ""
@@ -56,6 +58,8 @@ class Device:
 
 @dataclass(frozen=True)
 class DeviceGroup:
+    """Devices of one vendor, type and model, with the attributes they share."""
+
     vendor: str
     type: str
     name: str
@@ -65,6 +69,8 @@ class DeviceGroup:
 
 @dataclass(frozen=True)
 class Mount:
+    """A host path to mount into the task, part of a Reservation."""
+
     task_path: str
     host_path: str
     read_only: bool = False
@@ -72,6 +78,8 @@ class Mount:
 
 @dataclass(frozen=True)
 class DeviceSpec:
+    """A device node for the task (cgroup permissions from "rwm"), part of a Reservation."""
+
     task_path: str
     host_path: str
     permissions: str = "rw"
@@ -79,6 +87,8 @@ class DeviceSpec:
 
 @dataclass(frozen=True)
 class Reservation:
+    """What Reserve hands the task for its devices: environment, mounts and device nodes."""
+
     envs: dict[str, str] = field(default_factory=dict)
     mounts: tuple[Mount, ...] = ()
     devices: tuple[DeviceSpec, ...] = ()
@@ -96,12 +106,16 @@ class StatValue:
 
 @dataclass(frozen=True)
 class StatObject:
+    """A tree of named statistics: values at this level and nested objects."""
+
     attributes: dict[str, StatValue] = field(default_factory=dict)
     nested: dict[str, StatObject] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class DeviceStats:
+    """Statistics of one device instance: a summary value and the detailed tree."""
+
     summary: StatValue
     stats: StatObject = field(default_factory=StatObject)
     timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
@@ -109,6 +123,8 @@ class DeviceStats:
 
 @dataclass(frozen=True)
 class DeviceGroupStats:
+    """Statistics of one device group's instances, by device ID."""
+
     vendor: str
     type: str
     name: str

@@ -95,6 +95,8 @@ AttributeValue = bool | int | float | str
 
 @dataclass(frozen=True)
 class Capabilities:
+    """What the driver supports, as Nomad reads it from the Capabilities RPC."""
+
     send_signals: bool = False
     exec: bool = False
     fs_isolation: FSIsolation = FSIsolation.NONE
@@ -107,6 +109,8 @@ class Capabilities:
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """The driver's health and node attributes, sent on the Fingerprint stream."""
+
     health: HealthState = HealthState.HEALTHY
     description: str = "healthy"
     attributes: dict[str, AttributeValue] = field(default_factory=dict)
@@ -169,6 +173,8 @@ class TaskHandle:
 
 @dataclass(frozen=True)
 class ExitResult:
+    """How a task ended: exit code, terminating signal (0 if none) and whether it was OOM-killed."""
+
     exit_code: int = 0
     signal: int = 0
     oom_killed: bool = False
@@ -176,6 +182,8 @@ class ExitResult:
 
 @dataclass(frozen=True)
 class TaskStatus:
+    """A task as InspectTask reports it: identity, state, times and exit result."""
+
     id: str
     name: str
     state: TaskState
@@ -187,6 +195,8 @@ class TaskStatus:
 
 @dataclass(frozen=True)
 class CpuUsage:
+    """CPU use of a task or one of its processes; None marks a figure not measured."""
+
     system_mode: float | None = None
     user_mode: float | None = None
     total_ticks: float | None = None
@@ -195,6 +205,8 @@ class CpuUsage:
 
 @dataclass(frozen=True)
 class MemoryUsage:
+    """Memory use in bytes of a task or one of its processes; None marks a figure not measured."""
+
     rss: int | None = None
     cache: int | None = None
     swap: int | None = None
@@ -204,12 +216,16 @@ class MemoryUsage:
 
 @dataclass(frozen=True)
 class TaskResourceUsage:
+    """CPU and memory use of a task, or of one of its processes."""
+
     cpu: CpuUsage = field(default_factory=CpuUsage)
     memory: MemoryUsage = field(default_factory=MemoryUsage)
 
 
 @dataclass(frozen=True)
 class TaskStats:
+    """One TaskStats sample: the whole task and, optionally, each of its processes by pid."""
+
     id: str
     usage: TaskResourceUsage
     timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
@@ -218,6 +234,8 @@ class TaskStats:
 
 @dataclass(frozen=True)
 class TaskEvent:
+    """A task event for Nomad's task events stream (shown by `nomad alloc status`)."""
+
     task_id: str
     alloc_id: str
     task_name: str
@@ -228,6 +246,8 @@ class TaskEvent:
 
 @dataclass(frozen=True)
 class TerminalSize:
+    """A terminal size in characters, for exec sessions with a TTY."""
+
     height: int
     width: int
 
@@ -295,6 +315,8 @@ class ExecSession:
 
 @dataclass(frozen=True)
 class ExecResult:
+    """The outcome of a non-interactive ExecTask: the command's output and its exit result."""
+
     stdout: bytes = b""
     stderr: bytes = b""
     exit_result: ExitResult = field(default_factory=ExitResult)

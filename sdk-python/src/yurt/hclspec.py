@@ -57,6 +57,8 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class Attr:
+    """An attribute of a given HCL type, e.g. `attr("command", "string", required=True)`."""
+
     name: str
     type: str
     required: bool = False
@@ -64,6 +66,8 @@ class Attr:
 
 @dataclass(frozen=True)
 class Block:
+    """A single nested block decoded with its own spec."""
+
     name: str
     nested: Spec
     required: bool = False
@@ -71,6 +75,8 @@ class Block:
 
 @dataclass(frozen=True)
 class BlockAttrs:
+    """A block whose attributes all have one type (decoded as a map)."""
+
     name: str
     type: str
     required: bool = False
@@ -78,6 +84,8 @@ class BlockAttrs:
 
 @dataclass(frozen=True)
 class BlockList:
+    """Repeated blocks decoded as a list, with optional item bounds."""
+
     name: str
     nested: Spec
     min_items: int = 0
@@ -86,6 +94,8 @@ class BlockList:
 
 @dataclass(frozen=True)
 class BlockSet:
+    """Repeated blocks decoded as a set, with optional item bounds."""
+
     name: str
     nested: Spec
     min_items: int = 0
@@ -94,6 +104,8 @@ class BlockSet:
 
 @dataclass(frozen=True)
 class BlockMap:
+    """Labelled blocks decoded as a map keyed by their labels."""
+
     name: str
     labels: tuple[str, ...]
     nested: Spec
@@ -101,22 +113,30 @@ class BlockMap:
 
 @dataclass(frozen=True)
 class Literal:
+    """A constant value, given as an HCL expression such as '"5s"' or '[]'."""
+
     value: str  # an HCL expression, e.g. '"5s"' or '[]'
 
 
 @dataclass(frozen=True)
 class Default:
+    """The primary spec, or the default spec's value when the primary is absent."""
+
     primary: Spec
     default: Spec
 
 
 @dataclass(frozen=True)
 class Object:
+    """An object whose attributes each have their own spec (the usual top level)."""
+
     attributes: Mapping[str, Spec] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Array:
+    """A list whose elements each have their own spec."""
+
     values: tuple[Spec, ...] = ()
 
 
