@@ -150,24 +150,7 @@ func (c *Client) Logs(ctx context.Context, ref, stream string, follow bool, from
 		q.Set("index", strconv.Itoa(from.Index))
 		q.Set("offset", strconv.FormatInt(from.Offset, 10))
 	}
-	resp, err := c.open(ctx, http.MethodGet, taskPath(ref, "/logs?"+q.Encode()), nil)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	dec := json.NewDecoder(resp.Body)
-	for {
-		var f LogFrame
-		if err := dec.Decode(&f); err != nil {
-			if errors.Is(err, io.EOF) || ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("log stream: %w", err)
-		}
-		if err := fn(f); err != nil {
-			return err
-		}
-	}
+	return streamJSON(ctx, c, taskPath(ref, "/logs?"+q.Encode()), "log stream", fn)
 }
 
 // Events streams the agent's events to fn; without follow it returns after
@@ -177,6 +160,12 @@ func (c *Client) Events(ctx context.Context, follow bool, fn func(Event) error) 
 	if follow {
 		path += "?follow=true"
 	}
+	return streamJSON(ctx, c, path, "event stream", fn)
+}
+
+// streamJSON GETs path and hands each JSON value of the answer to fn until
+// the agent ends the stream or ctx is done (both return nil).
+func streamJSON[T any](ctx context.Context, c *Client, path, what string, fn func(T) error) error {
 	resp, err := c.open(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return err
@@ -184,14 +173,14 @@ func (c *Client) Events(ctx context.Context, follow bool, fn func(Event) error) 
 	defer resp.Body.Close()
 	dec := json.NewDecoder(resp.Body)
 	for {
-		var e Event
-		if err := dec.Decode(&e); err != nil {
+		var v T
+		if err := dec.Decode(&v); err != nil {
 			if errors.Is(err, io.EOF) || ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("event stream: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		if err := fn(e); err != nil {
+		if err := fn(v); err != nil {
 			return err
 		}
 	}

@@ -22,25 +22,7 @@ func (s *Server) Fingerprint(_ *devicepb.FingerprintRequest, stream grpc.ServerS
 	if err != nil {
 		return base.StatusError(err)
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case f, ok := <-ch:
-			if !ok {
-				return nil
-			}
-			if f == nil {
-				continue
-			}
-			if f.Err != nil {
-				return base.StatusError(f.Err)
-			}
-			if err := stream.Send(FingerprintToProto(f)); err != nil {
-				return err
-			}
-		}
-	}
+	return base.Pump(ctx, ch, func(f *FingerprintResponse) error { return base.StatusError(f.Err) }, FingerprintToProto, stream.Send)
 }
 
 func (s *Server) Reserve(ctx context.Context, req *devicepb.ReserveRequest) (*devicepb.ReserveResponse, error) {
@@ -67,23 +49,5 @@ func (s *Server) Stats(req *devicepb.StatsRequest, stream grpc.ServerStreamingSe
 	if err != nil {
 		return base.StatusError(err)
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case st, ok := <-ch:
-			if !ok {
-				return nil
-			}
-			if st == nil {
-				continue
-			}
-			if st.Err != nil {
-				return base.StatusError(st.Err)
-			}
-			if err := stream.Send(StatsToProto(st)); err != nil {
-				return err
-			}
-		}
-	}
+	return base.Pump(ctx, ch, func(st *StatsResponse) error { return base.StatusError(st.Err) }, StatsToProto, stream.Send)
 }

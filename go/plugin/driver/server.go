@@ -74,34 +74,13 @@ func (s *Server) Capabilities(ctx context.Context, _ *driverpb.CapabilitiesReque
 	return &driverpb.CapabilitiesResponse{Capabilities: CapabilitiesToProto(c)}, nil
 }
 
-// pump forwards a plugin's channel to a server stream until the channel
-// closes or the client goes away.
-func pump[T any, M any](ctx context.Context, ch <-chan *T, conv func(*T) *M, send func(*M) error) error {
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case v, ok := <-ch:
-			if !ok {
-				return nil
-			}
-			if v == nil {
-				continue
-			}
-			if err := send(conv(v)); err != nil {
-				return err
-			}
-		}
-	}
-}
-
 func (s *Server) Fingerprint(_ *driverpb.FingerprintRequest, stream grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
 	ctx := stream.Context()
 	ch, err := s.Impl.Fingerprint(ctx)
 	if err != nil {
 		return wireError(err)
 	}
-	return pump(ctx, ch, FingerprintToProto, stream.Send)
+	return base.Pump(ctx, ch, nil, FingerprintToProto, stream.Send)
 }
 
 func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
@@ -176,7 +155,7 @@ func (s *Server) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStr
 	if err != nil {
 		return wireError(err)
 	}
-	return pump(ctx, ch, func(t *TaskStats) *driverpb.TaskStatsResponse {
+	return base.Pump(ctx, ch, nil, func(t *TaskStats) *driverpb.TaskStatsResponse {
 		return &driverpb.TaskStatsResponse{Stats: TaskStatsToProto(t)}
 	}, stream.Send)
 }
@@ -187,7 +166,7 @@ func (s *Server) TaskEvents(_ *driverpb.TaskEventsRequest, stream grpc.ServerStr
 	if err != nil {
 		return wireError(err)
 	}
-	return pump(ctx, ch, TaskEventToProto, stream.Send)
+	return base.Pump(ctx, ch, nil, TaskEventToProto, stream.Send)
 }
 
 func (s *Server) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {

@@ -27,6 +27,7 @@ import os
 import socket
 import ssl
 import tempfile
+from collections.abc import Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -244,17 +245,21 @@ class _Pump:
             else:
                 self.loop.remove_writer(fd)
         elif want:
-            self.loop.add_reader(fd, self._step)
+            self.loop.add_reader(
+                fd, self._step, self._read_tls if fd == self.tls_fd else self._read_up
+            )
         else:
             self.loop.remove_reader(fd)
 
-    def _step(self) -> None:
-        """Reads what is ready, writes what is buffered, then re-arms callbacks."""
+    def _step(self, read: Callable[[], None] | None = None) -> None:
+        """Reads the side that is ready (if any), writes what is buffered, then
+        re-arms the callbacks. Only the ready side is read: a read attempt on
+        the idle one would be a wasted syscall per message."""
         if self.done.done():
             return
         try:
-            self._read_tls()
-            self._read_up()
+            if read is not None:
+                read()
             self._flush()
         except (OSError, ValueError):
             self._finish()  # reset, broken pipe, TLS alert: the connection is over
@@ -268,7 +273,7 @@ class _Pump:
         self._watch(self.up_fd, True, bool(self.to_up))
         # Decrypted bytes can wait inside the SSL object, where no callback sees them.
         if not self.tls_eof and len(self.to_up) < _HIGH_WATER and self.tls.pending():
-            self.loop.call_soon(self._step)
+            self.loop.call_soon(self._step, self._read_tls)
 
     def _read_tls(self) -> None:
         while not self.tls_eof and len(self.to_up) < _HIGH_WATER:

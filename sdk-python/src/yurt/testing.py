@@ -82,6 +82,16 @@ def error_from_rpc(err: grpc.RpcError) -> Exception:
     return PluginError(details or code.name)
 
 
+async def _first(call: Any) -> Any:
+    """The first message of a server stream, which is then cancelled."""
+    try:
+        return await call.read()
+    except grpc.aio.AioRpcError as err:
+        raise error_from_rpc(err) from None
+    finally:
+        call.cancel()
+
+
 def _duration(seconds: float) -> duration_pb2.Duration:
     d = duration_pb2.Duration()
     d.FromTimedelta(dt.timedelta(seconds=seconds))
@@ -136,13 +146,7 @@ class PluginClient:
 
     async def fingerprint(self) -> Fingerprint:
         """The driver's first fingerprint."""
-        call = self._driver.Fingerprint(driver_pb2.FingerprintRequest())
-        try:
-            r = await call.read()
-        except grpc.aio.AioRpcError as err:
-            raise error_from_rpc(err) from None
-        finally:
-            call.cancel()
+        r = await _first(self._driver.Fingerprint(driver_pb2.FingerprintRequest()))
         return Fingerprint(
             health=HealthState(r.health),
             description=r.health_description,
@@ -237,13 +241,7 @@ class PluginClient:
 
     async def device_fingerprint(self) -> list[DeviceGroup]:
         """The device plugin's first fingerprint."""
-        call = self._device.Fingerprint(device_pb2.FingerprintRequest())
-        try:
-            r = await call.read()
-        except grpc.aio.AioRpcError as err:
-            raise error_from_rpc(err) from None
-        finally:
-            call.cancel()
+        r = await _first(self._device.Fingerprint(device_pb2.FingerprintRequest()))
         return [
             DeviceGroup(
                 vendor=g.vendor,

@@ -250,33 +250,8 @@ async fn start(
 }
 
 async fn connect(line: &HandshakeLine, tls: Option<rustls::ClientConfig>) -> Channel {
-    let address = line.address.clone();
-    let tls = tls.map(|c| tokio_rustls::TlsConnector::from(Arc::new(c)));
-    tonic::transport::Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_| {
-            let address = address.clone();
-            let tls = tls.clone();
-            async move {
-                let io: Box<dyn Io> = match &address {
-                    Address::Unix(p) => Box::new(tokio::net::UnixStream::connect(p).await?),
-                    Address::Tcp(a) => Box::new(tokio::net::TcpStream::connect(a).await?),
-                };
-                let io: Box<dyn Io> = match tls {
-                    None => io,
-                    Some(c) => {
-                        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-                        Box::new(c.connect(name, io).await?)
-                    }
-                };
-                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(io))
-            }
-        }))
-        .await
-        .expect("connect")
+    crate::testing::connect(line, tls).await.expect("connect")
 }
-
-trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static {}
-impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static> Io for T {}
 
 /// A host-like identity: ECDSA P-521 / SHA-512, CA, CN localhost (go-plugin's generateCert).
 fn host_identity() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
