@@ -61,7 +61,11 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 	$(MAKE) -C sdk-rust lint
 
 .PHONY: test
-test: check-generated lint ## Everything CI runs: generated-code drift, lint, all tests
+test: ## Everything CI runs; fails too if it leaves a process, socket or temp file behind
+	./scripts/no-leftovers.py $(MAKE) test-run
+
+.PHONY: test-run
+test-run: check-generated lint ## `make test` without the leftover check
 	./scripts/check-breaking-guard.sh
 	./scripts/check-generated-guard.sh
 	(cd go && go test ./...)

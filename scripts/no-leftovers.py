@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Run a command and fail if it leaves any process, socket or file behind.
+
+Usage: scripts/no-leftovers.py COMMAND [ARG ...]
+
+`make test` runs through this. It makes itself a child subreaper
+(prctl PR_SET_CHILD_SUBREAPER), so every process the command starts stays its
+descendant even after double-forking or setsid: a task, a supervisor or a log
+collector that outlives the test run is re-parented here and found. The
+command also gets a private TMPDIR, which must be empty again at the end: no
+plugin socket, no state directory, no temp file left.
+
+After the command exits (whatever its status), processes get a grace period to
+finish exiting; whatever is still alive is listed with its command line,
+killed, and the run fails. Exit status: the command's own if it failed,
+otherwise 0 if nothing was left, 3 if something was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+GRACE_SECONDS = 15.0
+
+
+def descendants(root: int) -> dict[int, str]:
+    """Live descendants of root: pid -> command line."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        # Field 4 (ppid) follows the ")" that closes the command name.
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if fields[0] == "Z":
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found: dict[int, str] = {}
+    todo = list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found[pid] = cmdline(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return "?"
+
+
+def reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        print("no-leftovers: prctl(PR_SET_CHILD_SUBREAPER) failed", file=sys.stderr)
+        return 2
+    tmp = tempfile.mkdtemp(prefix="yurt-test-tmp.")
+    env = dict(os.environ, TMPDIR=tmp)
+    # Ctrl-C reaches the whole foreground group; let the command handle it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    status = subprocess.call(argv, env=env)
+
+    me = os.getpid()
+    deadline = time.monotonic() + GRACE_SECONDS
+    left = descendants(me)
+    while left and time.monotonic() < deadline:
+        reap()
+        time.sleep(0.2)
+        left = descendants(me)
+    problems = []
+    if left:
+        problems.append(f"{len(left)} process(es) still running after the command exited:")
+        problems += [f"  pid {pid}: {cmd}" for pid, cmd in sorted(left.items())]
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.2)
+        reap()
+    leftover_files = sorted(os.listdir(tmp))
+    if leftover_files:
+        problems.append(f"{len(leftover_files)} entr(y/ies) left in the run's TMPDIR {tmp}:")
+        problems += [f"  {name}" for name in leftover_files[:50]]
+    shutil.rmtree(tmp, ignore_errors=True)
+    if problems:
+        print("no-leftovers: " + "\n".join(problems), file=sys.stderr)
+        if status == 0:
+            return 3
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
