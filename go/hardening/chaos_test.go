@@ -53,6 +53,7 @@ func TestChaos(t *testing.T) {
 	w.finish()
 	require.NoError(t, w.agent.shutdown(), "graceful agent shutdown")
 	w.checkNoSurvivors()
+	w.checkNoStrays()
 	w.report(rounds)
 }
 
@@ -77,19 +78,24 @@ type chaosTask struct {
 }
 
 type chaosFigures struct {
-	Seed           uint64         `json:"seed"`
-	Rounds         int            `json:"rounds"`
-	Tasks          int            `json:"tasks"`
-	TasksByDriver  map[string]int `json:"tasks_by_driver"`
-	AgentKills     int            `json:"agent_kills"`
-	PluginKills    int            `json:"plugin_kills"`
-	Ops            map[string]int `json:"ops"`
-	StoreChecks    int            `json:"store_checks"`
-	Lost           int            `json:"lost"`
-	Duplicates     int            `json:"duplicates"`
-	Orphans        int            `json:"orphans"`
-	WrongExitCodes int            `json:"wrong_exit_codes"`
-	FailedStarts   int            `json:"failed_starts"`
+	Seed          uint64         `json:"seed"`
+	Rounds        int            `json:"rounds"`
+	Tasks         int            `json:"tasks"`
+	TasksByDriver map[string]int `json:"tasks_by_driver"`
+	AgentKills    int            `json:"agent_kills"`
+	PluginKills   int            `json:"plugin_kills"`
+	Ops           map[string]int `json:"ops"`
+	StoreChecks   int            `json:"store_checks"`
+	Lost          int            `json:"lost"`
+	Duplicates    int            `json:"duplicates"`
+	Orphans       int            `json:"orphans"`
+	// OrphanProcesses are supervisors, log collectors and plugins alive
+	// after the agent's shutdown; StaleStateDirs are supervision state
+	// directories left on disk (strays_test.go).
+	OrphanProcesses int `json:"orphan_processes"`
+	StaleStateDirs  int `json:"stale_state_dirs"`
+	WrongExitCodes  int `json:"wrong_exit_codes"`
+	FailedStarts    int `json:"failed_starts"`
 	// InterruptedStarts began but were killed by the agent because the
 	// kill came before the driver's handle was stored.
 	InterruptedStarts int     `json:"interrupted_starts"`
@@ -98,6 +104,7 @@ type chaosFigures struct {
 
 type world struct {
 	t       *testing.T
+	base    string // every file of the run is under it
 	rng     *rand.Rand
 	agent   *agentProc
 	marks   string
@@ -117,7 +124,7 @@ func newWorld(t *testing.T, seed uint64) *world {
 		require.NoError(t, os.Symlink(p, filepath.Join(pdir, filepath.Base(p))))
 	}
 	w := &world{
-		t: t, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), marks: filepath.Join(base, "marks"),
+		t: t, base: base, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), marks: filepath.Join(base, "marks"),
 		tasks: map[string]*chaosTask{}, began: time.Now(),
 		fig: chaosFigures{Seed: seed, TasksByDriver: map[string]int{}, Ops: map[string]int{}},
 	}
