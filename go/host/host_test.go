@@ -272,6 +272,20 @@ func TestDriverLifecycle(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no task event")
 	}
+	// Replies Nomad's Go client cannot decode are errors naming the field.
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad1", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "no-completed-at"}})
+	require.NoError(t, err)
+	_, err = d.InspectTask(c, "bad1")
+	require.ErrorIs(t, err, host.ErrNomadDecode)
+	assert.Contains(t, err.Error(), "field task.completed_at: expected a timestamp")
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad2", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "state-9"}})
+	require.NoError(t, err)
+	_, err = d.InspectTask(c, "bad2")
+	require.ErrorIs(t, err, host.ErrNomadDecode)
+	assert.Contains(t, err.Error(), "field task.state: expected UNKNOWN, RUNNING or EXITED, got enum value 9")
+	for _, id := range []string{"bad1", "bad2"} {
+		require.NoError(t, d.StopTask(c, id, time.Second, "SIGKILL"))
+	}
 
 	// Stats at an interval.
 	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t2", Env: map[string]string{"RUN_MS": "60000"}})

@@ -44,6 +44,7 @@ from .driver import (
     TaskHandle,
     TaskState,
     TaskStatus,
+    _from_ts_opt,
     _task_config_from_proto,
     _task_config_to_proto,
 )
@@ -212,10 +213,8 @@ class PluginClient:
             id=t.id,
             name=t.name,
             state=TaskState(t.state),
-            started_at=t.started_at.ToDatetime(tzinfo=dt.UTC) if t.HasField("started_at") else None,
-            completed_at=t.completed_at.ToDatetime(tzinfo=dt.UTC)
-            if t.HasField("completed_at")
-            else None,
+            started_at=_from_ts_opt(t, "started_at"),
+            completed_at=_from_ts_opt(t, "completed_at"),
             exit_result=_exit(t.result) if t.HasField("result") else None,
             driver_attributes=dict(r.driver.attributes),
         )

@@ -946,8 +946,9 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
                 id: s.id,
                 name: s.name,
                 state: s.state.to_proto() as i32,
-                started_at: s.started_at.map(timestamp),
-                completed_at: s.completed_at.map(timestamp),
+                // Both always set, Go's zero time while unknown, as Nomad's server sends.
+                started_at: Some(base::timestamp_or_go_zero(s.started_at)),
+                completed_at: Some(base::timestamp_or_go_zero(s.completed_at)),
                 result: s.exit.map(ExitResult::to_proto),
             }),
             driver: Some(pb::TaskDriverStatus {

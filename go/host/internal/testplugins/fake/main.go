@@ -245,11 +245,19 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	if err != nil {
 		return nil, err
 	}
-	ts := &driverpb.TaskStatus{Id: r.GetTaskId(), Name: t.cfg.GetName(), State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.started)}
+	// completed_at is Go's zero time while running, as Nomad's server sends.
+	ts := &driverpb.TaskStatus{Id: r.GetTaskId(), Name: t.cfg.GetName(), State: driverpb.TaskState_RUNNING,
+		StartedAt: timestamppb.New(t.started), CompletedAt: timestamppb.New(time.Time{})}
 	select {
 	case <-t.done:
-		ts.State, ts.Result = driverpb.TaskState_EXITED, t.result
+		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.Now()
 	default:
+	}
+	switch t.cfg.GetEnv()["BAD_INSPECT"] {
+	case "no-completed-at": // what the SDKs sent before: Nomad's client fails on it
+		ts.CompletedAt = nil
+	case "state-9":
+		ts.State = 9
 	}
 	return &driverpb.InspectTaskResponse{Task: ts}, nil
 }
