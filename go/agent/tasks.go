@@ -196,11 +196,16 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		a.finish(t, &state.TaskResult{Err: "log collector: " + err.Error()}, api.StateFailed)
 		return t, nil
 	}
-	cfg := a.taskConfig(t, ad, p.msgpack, res)
 	drv, gen, err := p.drv.driver()
 	var resp *driverpb.StartTaskResponse
+	var caps *driverpb.DriverCapabilities
 	if err == nil {
-		resp, err = drv.StartTask(ctx, cfg)
+		// Nomad reads the driver's capabilities before it builds the task's
+		// environment: filesystem isolation decides its paths.
+		caps, err = drv.Capabilities(ctx)
+	}
+	if err == nil {
+		resp, err = drv.StartTask(ctx, a.taskConfig(t, ad, caps.GetFsIsolation(), p.msgpack, res))
 	}
 	if err == nil && resp.GetResult() != driverpb.StartTaskResponse_SUCCESS {
 		err = fmt.Errorf("driver answered %s: %s", resp.GetResult(), resp.GetDriverErrorMsg())
@@ -240,17 +245,25 @@ func logmonConfig(t *task) logmon.Config {
 	return c
 }
 
-func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, msgpack []byte, res *reservation) *driverpb.TaskConfig {
+// The agent's tasks each run as the only task of a job, group and
+// allocation of the same name, in Nomad's defaults for the rest.
+const (
+	taskNamespace  = "default"
+	taskRegion     = "global"
+	taskDatacenter = "dc1"
+)
+
+func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driverpb.DriverCapabilities_FSIsolation, msgpack []byte, res *reservation) *driverpb.TaskConfig {
 	pt := t.parsed
-	env := map[string]string{
-		"NOMAD_TASK_NAME": pt.Name, "NOMAD_ALLOC_ID": ad.AllocID, "NOMAD_TASK_DIR": ad.LocalDir,
-	}
-	for k, v := range res.env {
-		env[k] = v
-	}
-	for k, v := range pt.Env {
-		env[k] = v
-	}
+	// The environment Nomad's client/taskenv builds, the task's env on top,
+	// the device reservation's on top of that (as Nomad's device hook).
+	env := allocdir.TaskEnv(allocdir.EnvInput{
+		Alloc: ad, FSIsolation: fsi,
+		JobID: pt.Name, JobName: pt.Name, GroupName: pt.Name, AllocIndex: 0,
+		Namespace: taskNamespace, Region: taskRegion, Datacenter: taskDatacenter,
+		CPULimitMHz: int64(pt.Resources.CPU), MemoryLimitMB: int64(pt.Resources.MemoryMB),
+		TaskEnv: pt.Env, DeviceEnv: res.env,
+	})
 	cfg := &driverpb.TaskConfig{
 		Id: t.spec.DriverID(), MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
 		Resources: &driverpb.Resources{
@@ -261,7 +274,7 @@ func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, msgpack []byte, res *
 			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(pt.Resources.CPU), MemoryLimitBytes: int64(pt.Resources.MemoryMB) << 20},
 		},
 		Mounts: res.mounts, Devices: res.devices, User: pt.User,
-		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, Namespace: "default",
+		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, Namespace: taskNamespace,
 		NodeName: a.nodeName, NodeId: a.nodeName,
 	}
 	// alloc_dir is the allocation directory; FIFOs, name and alloc id come

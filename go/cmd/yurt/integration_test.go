@@ -322,6 +322,18 @@ func TestLifecycle(t *testing.T) {
 		assert.Equal(t, tk.ID, d.ReservedBy)
 	}
 
+	// The task environment Nomad's client/taskenv builds, the task's env on top.
+	a.mustYurt("run", writeFile(t, "envcheck.hcl", shellTask("envcheck",
+		`echo "A=$NOMAD_ALLOC_DIR T=$NOMAD_TASK_DIR S=$NOMAD_SECRETS_DIR ID=$NOMAD_ALLOC_ID SID=$NOMAD_SHORT_ALLOC_ID"; `+
+			`echo "N=$NOMAD_ALLOC_NAME I=$NOMAD_ALLOC_INDEX TN=$NOMAD_TASK_NAME G=$NOMAD_GROUP_NAME J=$NOMAD_JOB_NAME JI=$NOMAD_JOB_ID"; `+
+			`echo "NS=$NOMAD_NAMESPACE R=$NOMAD_REGION DC=$NOMAD_DC CPU=$NOMAD_CPU_LIMIT MEM=$NOMAD_MEMORY_LIMIT"`,
+		"  env = { NOMAD_REGION = \"mine\" }\n  resources {\n    cpu    = 250\n    memory = 48\n  }")))
+	ek := a.waitState("envcheck", api.StateExited)
+	want := fmt.Sprintf("A=%[1]s/alloc T=%[1]s/envcheck/local S=%[1]s/envcheck/secrets ID=%[2]s SID=%[3]s\n"+
+		"N=envcheck.envcheck[0] I=0 TN=envcheck G=envcheck J=envcheck JI=envcheck\n"+
+		"NS=default R=mine DC=dc1 CPU=250 MEM=48\n", ek.AllocDir, ek.AllocID, ek.AllocID[:8])
+	assert.Equal(t, want, a.logs("envcheck"))
+
 	var plugins []api.Plugin
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
 	require.Len(t, plugins, 2)
