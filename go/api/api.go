@@ -33,6 +33,12 @@ type Task struct {
 	FinishedAt *time.Time          `json:"finished_at,omitempty"`
 	Devices    map[string][]string `json:"devices,omitempty"`
 	TaskDir    string              `json:"task_dir"`
+	// AllocID and AllocDir are the task's allocation and its directory in
+	// Nomad's layout (<alloc dir>/<task>/local is NOMAD_TASK_DIR);
+	// DriverTaskID is the id the driver knows the task by.
+	AllocID      string `json:"alloc_id,omitempty"`
+	AllocDir     string `json:"alloc_dir,omitempty"`
+	DriverTaskID string `json:"driver_task_id,omitempty"`
 }
 
 // Terminal reports whether the task has ended.

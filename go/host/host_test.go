@@ -272,6 +272,20 @@ func TestDriverLifecycle(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no task event")
 	}
+	// Replies Nomad's Go client cannot decode are errors naming the field.
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad1", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "no-completed-at"}})
+	require.NoError(t, err)
+	_, err = d.InspectTask(c, "bad1")
+	require.ErrorIs(t, err, host.ErrNomadDecode)
+	assert.Contains(t, err.Error(), "field task.completed_at: expected a timestamp")
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad2", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "state-9"}})
+	require.NoError(t, err)
+	_, err = d.InspectTask(c, "bad2")
+	require.ErrorIs(t, err, host.ErrNomadDecode)
+	assert.Contains(t, err.Error(), "field task.state: expected UNKNOWN, RUNNING or EXITED, got enum value 9")
+	for _, id := range []string{"bad1", "bad2"} {
+		require.NoError(t, d.StopTask(c, id, time.Second, "SIGKILL"))
+	}
 
 	// Stats at an interval.
 	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t2", Env: map[string]string{"RUN_MS": "60000"}})
@@ -321,10 +335,15 @@ func TestRecoverTaskInFreshProcess(t *testing.T) {
 	p2 := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
 	h := resp.GetHandle()
 	h.Config.MsgpackDriverConfig = nil
-	require.NoError(t, p2.Driver().RecoverTask(ctx(t), "r1", h))
+	require.NoError(t, p2.Driver().RecoverTask(ctx(t), h))
 	res, err := p2.Driver().WaitTask(ctx(t), "r1")
 	require.NoError(t, err)
 	assert.EqualValues(t, 7, res.GetExitCode())
+
+	// The id travels in handle.config.id only; without it the host refuses.
+	err = p2.Driver().RecoverTask(ctx(t), &driverpb.TaskHandle{DriverState: h.GetDriverState()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "field handle.config.id: expected the task id")
 }
 
 func TestDevice(t *testing.T) {

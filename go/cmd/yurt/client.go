@@ -209,6 +209,9 @@ func printTasks(w io.Writer, ts []api.Task) {
 func printTask(w io.Writer, t api.Task) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Name\t%s\nID\t%s\nDriver\t%s\nState\t%s\nExit code\t%s\nFile\t%s\nTask dir\t%s\nCreated\t%s\n", t.Name, t.ID, t.Driver, t.State, exitStr(t), t.File, t.TaskDir, t.CreatedAt.Local().Format(time.RFC3339))
+	if t.AllocDir != "" {
+		fmt.Fprintf(tw, "Alloc ID\t%s\nAlloc dir\t%s\nDriver task ID\t%s\n", t.AllocID, t.AllocDir, t.DriverTaskID)
+	}
 	if t.FinishedAt != nil {
 		fmt.Fprintf(tw, "Finished\t%s\n", t.FinishedAt.Local().Format(time.RFC3339))
 	}
