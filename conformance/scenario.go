@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 // Scenarios says which task configurations play which role in driver cases. It
@@ -66,6 +68,10 @@ func LoadScenarios(path string) (*Scenarios, error) {
 
 // ParseScenarios parses scenario HCL; errors name file, line and field.
 func ParseScenarios(src []byte, filename string) (*Scenarios, error) {
+	// HCL's parser recurses per nesting level; check before it runs.
+	if err := inputlimit.CheckHCL(src, filename, inputlimit.MaxNesting); err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("scenarios: %s", diags.Error())

@@ -91,11 +91,11 @@ func scanPlugins(cfg *config.Agent) ([]*pluginInst, error) {
 		st, err := os.Stat(path)
 		switch {
 		case err != nil:
-			errs = append(errs, fmt.Errorf("%s: plugin %q: no executable %s in plugin_dir: %w", b.DefRange, n, path, err))
+			errs = append(errs, fmt.Errorf("%s: plugin %q: no executable %s in plugin_dir: %w", config.Where(b.DefRange), n, path, err))
 		case !st.Mode().IsRegular():
-			errs = append(errs, fmt.Errorf("%s: plugin %q: %s is not a regular file", b.DefRange, n, path))
+			errs = append(errs, fmt.Errorf("%s: plugin %q: %s is not a regular file", config.Where(b.DefRange), n, path))
 		default:
-			errs = append(errs, fmt.Errorf("%s: plugin %q: %s is not executable (mode %v); chmod +x it", b.DefRange, n, path, st.Mode().Perm()))
+			errs = append(errs, fmt.Errorf("%s: plugin %q: %s is not executable (mode %v); chmod +x it", config.Where(b.DefRange), n, path, st.Mode().Perm()))
 		}
 	}
 	return out, errors.Join(errs...)
@@ -236,7 +236,7 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 	}
 	val, diags := hclspec.DecodeBody(body, schema, nil)
 	if diags.HasErrors() {
-		return fmt.Errorf("plugin %q config: %w", pi.file, diags)
+		return fmt.Errorf("plugin %q config: %w", pi.file, config.Diags(diags))
 	}
 	req := host.SetConfigRequest{Value: &val, APIVersion: api}
 	if info.Type == host.PluginTypeDriver {

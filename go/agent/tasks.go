@@ -142,24 +142,24 @@ func (a *Agent) prepare(t *config.Task) (prepared, error) {
 	drv := a.driverByName(t.Driver)
 	if drv == nil {
 		return prepared{}, fmt.Errorf("%s: task %q: no driver plugin named %q; loaded drivers: %s",
-			t.DefRange, t.Name, t.Driver, strings.Join(a.driverNames(), ", "))
+			config.Where(t.DefRange), t.Name, t.Driver, strings.Join(a.driverNames(), ", "))
 	}
 	drv.mu.Lock()
 	schema := drv.taskSchema
 	drv.mu.Unlock()
 	val, diags := hclspec.DecodeBody(t.Config, schema, nil)
 	if diags.HasErrors() {
-		return prepared{}, fmt.Errorf("task %q config for driver %q: %w", t.Name, t.Driver, diags)
+		return prepared{}, fmt.Errorf("task %q config for driver %q: %w", t.Name, t.Driver, config.Diags(diags))
 	}
 	mp, err := hclspec.EncodeMsgpack(val)
 	if err != nil {
-		return prepared{}, fmt.Errorf("%s: task %q: encoding config: %w", t.DefRange, t.Name, err)
+		return prepared{}, fmt.Errorf("%s: task %q: encoding config: %w", config.Where(t.DefRange), t.Name, err)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, other := range a.tasks {
 		if other.spec.Name == t.Name && !other.snapshot().Terminal() {
-			return prepared{}, fmt.Errorf("%s: task %q is already %s (id %s); stop it first", t.DefRange, t.Name, other.snapshot().State, other.spec.ID)
+			return prepared{}, fmt.Errorf("%s: task %q is already %s (id %s); stop it first", config.Where(t.DefRange), t.Name, other.snapshot().State, other.spec.ID)
 		}
 	}
 	return prepared{t: t, drv: drv, msgpack: mp}, nil

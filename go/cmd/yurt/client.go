@@ -20,6 +20,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 type clientFlags struct {
@@ -64,7 +65,8 @@ func clientCommand(cmd string, args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "run":
-		src, err := os.ReadFile(pos[0])
+		// The size is checked before reading, so that a huge file costs nothing.
+		src, err := config.ReadFileLimited(pos[0], "task file", inputlimit.MaxTaskFileBytes)
 		if err != nil {
 			return err
 		}

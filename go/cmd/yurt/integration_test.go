@@ -313,7 +313,7 @@ func TestLifecycle(t *testing.T) {
 	other := writeFile(t, "other.hcl", shellTask("other", "sleep 5", "  resources {\n    device \"gpu\" {}\n  }"))
 	r := a.yurt("run", other)
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "other.hcl:10,5-17: task \"other\": device \"gpu\": need 1 healthy unreserved devices, 0 of 2 matching are free")
+	assert.Contains(t, r.stderr, "other.hcl:10:5: task \"other\": device \"gpu\": need 1 healthy unreserved devices, 0 of 2 matching are free")
 
 	var devs []api.DeviceGroup
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("device", "status", "--json")), &devs))
@@ -534,10 +534,10 @@ func TestBadTaskFiles(t *testing.T) {
 	t.Parallel()
 	a := startAgent(t)
 	cases := []struct{ name, src, want string }{
-		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2,"},
-		{"unknown driver", "task \"x\" {\n  driver = \"docker\"\n}\n", `bad.hcl:1,1-9: task "x": no driver plugin named "docker"; loaded drivers: testproc`},
-		{"driver schema", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n    image = \"x\"\n  }\n}\n", `bad.hcl:5,5-10: Unsupported argument; An argument named "image" is not expected here.`},
-		{"missing required", "task \"x\" {\n  driver = \"testproc\"\n  config {}\n}\n", `bad.hcl:3,10-10: Missing required argument; The argument "command" is required`},
+		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2:"},
+		{"unknown driver", "task \"x\" {\n  driver = \"docker\"\n}\n", `bad.hcl:1:1: task "x": no driver plugin named "docker"; loaded drivers: testproc`},
+		{"driver schema", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n    image = \"x\"\n  }\n}\n", `bad.hcl:5:5: Unsupported argument; An argument named "image" is not expected here.`},
+		{"missing required", "task \"x\" {\n  driver = \"testproc\"\n  config {}\n}\n", `bad.hcl:3:10: Missing required argument; The argument "command" is required`},
 		{"unknown device", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n  }\n  resources {\n    device \"nvidia/gpu\" {}\n  }\n}\n", `device "nvidia/gpu": no device plugin offers such a device; available: yurt/gpu/sim`},
 	}
 	for _, tc := range cases {
@@ -596,12 +596,12 @@ func TestBadAgentConfig(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(plugins, "not-exec"), []byte("#!/bin/sh\n"), 0o600))
 	cases := []struct{ name, cfg, want string }{
 		{"bad plugin config", "plugin \"yurt-testproc\" {\n  config {\n    label = \"x\"\n    colour = \"red\"\n  }\n}\n",
-			`agent.hcl:4,5-11: Unsupported argument; An argument named "colour" is not expected here.`},
+			`agent.hcl:4:5: Unsupported argument; An argument named "colour" is not expected here.`},
 		{"bad plugin config type", "plugin \"yurt-testdevice\" {\n  config {\n    count = \"many\"\n  }\n}\n",
-			`agent.hcl:3,13-19: Incorrect attribute value type; Inappropriate value for attribute "count": a number is required.`},
-		{"missing plugin", "plugin \"yurt-nope\" {}\n", `agent.hcl:1,1-19: plugin "yurt-nope": no executable ` + plugins + `/yurt-nope in plugin_dir`},
+			`agent.hcl:3:13: Incorrect attribute value type; Inappropriate value for attribute "count": a number is required.`},
+		{"missing plugin", "plugin \"yurt-nope\" {}\n", `agent.hcl:1:1: plugin "yurt-nope": no executable ` + plugins + `/yurt-nope in plugin_dir`},
 		{"not executable", "plugin \"not-exec\" {}\n", `plugin "not-exec": ` + plugins + `/not-exec is not executable (mode -rw-------); chmod +x it`},
-		{"agent file syntax", "plugin_dir = \n", `agent.hcl:1,`},
+		{"agent file syntax", "plugin_dir = \n", `agent.hcl:1:`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -613,7 +613,7 @@ func TestBadAgentConfig(t *testing.T) {
 				var line int
 				var rest string
 				fmt.Sscanf(strings.TrimPrefix(want, "agent.hcl:"), "%d%s", &line, &rest)
-				idx := strings.Index(want, ",")
+				idx := strings.Index(want[len("agent.hcl:"):], ":") + len("agent.hcl:")
 				want = fmt.Sprintf("agent.hcl:%d%s", line+2, want[idx:])
 			}
 			out := runAgentExpectFailure(t, "agent", "-config", cfg)

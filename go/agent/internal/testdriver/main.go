@@ -30,7 +30,9 @@ import (
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
-const name = "testproc"
+// name is the driver's name; `-name NAME` as the first arguments changes it,
+// so that one binary can play two drivers in a test.
+var name = "testproc"
 
 type supSpec struct {
 	Dir    string   `json:"dir"`
@@ -62,19 +64,27 @@ var taskSchema = hclspec.Object(hclspec.Attrs{
 	"args":    hclspec.Attr("args", "list(string)", false),
 })
 
+// Fault switches for the agent's tests: start_delay makes every StartTask
+// sleep that long first, ignoring its context, as a slow or hung driver
+// would (e.g. "1h" for one that never answers in a test's lifetime).
 var configSchema = hclspec.Object(hclspec.Attrs{
-	"label": hclspec.Attr("label", "string", false),
+	"label":       hclspec.Attr("label", "string", false),
+	"start_delay": hclspec.Attr("start_delay", "string", false),
 })
 
 type drv struct {
-	mu    sync.Mutex
-	tasks map[string]*driverState
-	label string
+	mu         sync.Mutex
+	tasks      map[string]*driverState
+	label      string
+	startDelay time.Duration
 }
 
 func main() {
 	if len(os.Args) == 3 && os.Args[1] == "supervise" {
 		os.Exit(supervise(os.Args[2]))
+	}
+	if len(os.Args) >= 3 && os.Args[1] == "-name" {
+		name = os.Args[2]
 	}
 	plugin.Serve(&drv{tasks: map[string]*driverState{}})
 }
@@ -139,7 +149,8 @@ func (d *drv) ConfigSchema(context.Context) (*hclspec.Spec, error) { return conf
 
 func (d *drv) SetConfig(_ context.Context, c *base.Config) error {
 	var cfg struct {
-		Label *string `cty:"label"`
+		Label      *string `cty:"label"`
+		StartDelay *string `cty:"start_delay"`
 	}
 	if len(c.MsgpackConfig) > 0 {
 		if err := base.DecodeConfig(c.MsgpackConfig, configSchema, &cfg); err != nil {
@@ -148,6 +159,13 @@ func (d *drv) SetConfig(_ context.Context, c *base.Config) error {
 	}
 	if cfg.Label != nil {
 		d.label = *cfg.Label
+	}
+	if cfg.StartDelay != nil {
+		dur, err := time.ParseDuration(*cfg.StartDelay)
+		if err != nil {
+			return fmt.Errorf("start_delay: %w", err)
+		}
+		d.startDelay = dur
 	}
 	return nil
 }
@@ -191,6 +209,9 @@ func (d *drv) RecoverTask(_ context.Context, h *driver.TaskHandle) error {
 }
 
 func (d *drv) StartTask(_ context.Context, cfg *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
+	if d.startDelay > 0 {
+		time.Sleep(d.startDelay)
+	}
 	var tc taskConfig
 	if err := cfg.DecodeDriverConfig(taskSchema, &tc); err != nil {
 		return nil, nil, err
