@@ -30,6 +30,7 @@ type Error struct {
 	Msg string
 }
 
+// Error is "hclspec: <path>: <what was expected and found>".
 func (e *Error) Error() string { return "hclspec: " + e.Path + ": " + e.Msg }
 
 // Convert turns the wire form of a schema into an hcldec spec. Every spec in

@@ -19,12 +19,14 @@ const APIVersion010 = "v0.1.0"
 // PluginType says which service a plugin serves besides BasePlugin.
 type PluginType int32
 
+// The plugin types, numbered as Nomad's base.PluginType is on the wire.
 const (
 	PluginTypeUnknown PluginType = 0
 	PluginTypeDriver  PluginType = 2
 	PluginTypeDevice  PluginType = 3
 )
 
+// String is the type's name as Nomad prints it ("driver", "device").
 func (t PluginType) String() string {
 	switch t {
 	case PluginTypeDriver:
@@ -87,6 +89,7 @@ type NodeDistances struct {
 // CoreGrade tells performance cores from efficiency cores.
 type CoreGrade int32
 
+// The core grades, as Nomad's numa topology reports them.
 const (
 	CoreGradePerformance CoreGrade = 0
 	CoreGradeEfficiency  CoreGrade = 1
@@ -104,9 +107,16 @@ type Core struct {
 
 // Plugin is the BasePlugin service every plugin implements.
 type Plugin interface {
+	// PluginInfo says what the plugin is: its type, name, version and the
+	// plugin API versions it speaks (Nomad's is v0.1.0). Nomad calls it first,
+	// after the handshake.
 	PluginInfo(ctx context.Context) (*PluginInfo, error)
 	// ConfigSchema returns the schema of the plugin's configuration; nil
 	// means the plugin accepts no configuration.
 	ConfigSchema(ctx context.Context) (*hclspec.Spec, error)
+	// SetConfig delivers the plugin's `plugin "name" { config { } }` block,
+	// encoded as cty msgpack against ConfigSchema (decode it with
+	// DecodeConfig), and, for drivers, the agent's own settings. Nomad may call
+	// it more than once; reject bad config with an error naming the field.
 	SetConfig(ctx context.Context, cfg *Config) error
 }

@@ -55,6 +55,8 @@ __all__ = ["PluginClient", "PluginInfo", "connect", "error_from_rpc"]
 
 @dataclass(frozen=True)
 class PluginInfo:
+    """What the plugin answered to BasePlugin.PluginInfo: its identity and API versions."""
+
     name: str
     type: PluginType
     version: str
@@ -126,6 +128,7 @@ class PluginClient:
     # --- base ---------------------------------------------------------------
 
     async def plugin_info(self) -> PluginInfo:
+        """Call PluginInfo, as Nomad does first after the handshake."""
         r = await self._call(self._base.PluginInfo, base_pb2.PluginInfoRequest())
         return PluginInfo(
             r.name, PluginType(r.type), r.plugin_version, tuple(r.plugin_api_versions)
@@ -185,6 +188,7 @@ class PluginClient:
         )
 
     async def wait_task(self, task_id: str, timeout: float = 60.0) -> ExitResult:
+        """Call WaitTask; an `err` in the answer is raised as PluginError."""
         r = await self._call(
             self._driver.WaitTask, driver_pb2.WaitTaskRequest(task_id=task_id), timeout
         )
@@ -193,6 +197,7 @@ class PluginClient:
         return _exit(r.result)
 
     async def stop_task(self, task_id: str, timeout: float = 5.0, signal: str = "") -> None:
+        """Call StopTask with the kill timeout (seconds) and signal ("" = the driver's default)."""
         await self._call(
             self._driver.StopTask,
             driver_pb2.StopTaskRequest(task_id=task_id, timeout=_duration(timeout), signal=signal),
@@ -200,11 +205,13 @@ class PluginClient:
         )
 
     async def destroy_task(self, task_id: str, force: bool = False) -> None:
+        """Call DestroyTask (`force` kills a running task first)."""
         await self._call(
             self._driver.DestroyTask, driver_pb2.DestroyTaskRequest(task_id=task_id, force=force)
         )
 
     async def inspect_task(self, task_id: str) -> TaskStatus:
+        """Call InspectTask and return the task's status in public types."""
         r = await self._call(
             self._driver.InspectTask, driver_pb2.InspectTaskRequest(task_id=task_id)
         )
@@ -220,6 +227,7 @@ class PluginClient:
         )
 
     async def signal_task(self, task_id: str, signal: str) -> None:
+        """Call SignalTask with a signal name such as "SIGHUP"."""
         await self._call(
             self._driver.SignalTask, driver_pb2.SignalTaskRequest(task_id=task_id, signal=signal)
         )
@@ -227,6 +235,7 @@ class PluginClient:
     async def exec_task(
         self, task_id: str, command: list[str], timeout: float = 30.0
     ) -> ExecResult:
+        """Call ExecTask (non-interactive) and return the command's output and exit."""
         r = await self._call(
             self._driver.ExecTask,
             driver_pb2.ExecTaskRequest(
@@ -259,6 +268,7 @@ class PluginClient:
         ]
 
     async def reserve(self, device_ids: list[str]) -> Reservation:
+        """Call the device plugin's Reserve for `device_ids`, as Nomad does before a task starts."""
         r = await self._call(self._device.Reserve, device_pb2.ReserveRequest(device_ids=device_ids))
         res = r.container_res
         return Reservation(
