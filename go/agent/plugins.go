@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
@@ -238,10 +237,9 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 	if diags.HasErrors() {
 		return fmt.Errorf("plugin %q config: %w", pi.file, diags)
 	}
-	req := host.SetConfigRequest{Value: &val, APIVersion: api}
-	if info.Type == host.PluginTypeDriver {
-		req.NomadConfig = &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{ClientMinPort: 14000, ClientMaxPort: 14512}}
-	}
+	// Nomad sends the same agent config, port range and CPU topology, to
+	// drivers and devices (client/client.go NomadPluginConfig).
+	req := host.SetConfigRequest{Value: &val, APIVersion: api, NomadConfig: host.NomadAgentConfig(pi.a.topology)}
 	if err := p.SetConfig(cctx, req); err != nil {
 		return fmt.Errorf("plugin %s: %w", pi.file, err)
 	}
