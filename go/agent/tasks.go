@@ -172,7 +172,14 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	// lays it out (client/allocdir) under <data dir>/alloc, and is known to
 	// its driver by a Nomad task id (task_runner.go buildTaskConfig).
 	allocID := allocdir.NewAllocID()
-	ad, err := allocdir.Build(filepath.Join(a.dataDir, "alloc"), allocID, p.t.Name)
+	// <data>/alloc is private like the rest of the data dir (Nomad makes its
+	// client alloc_dir 0711; inside a 0700 data dir that is the same).
+	allocRoot := filepath.Join(a.dataDir, "alloc")
+	err := os.MkdirAll(allocRoot, 0o700)
+	var ad *allocdir.AllocDir
+	if err == nil {
+		ad, err = allocdir.Build(allocRoot, allocID, p.t.Name)
+	}
 	if err != nil {
 		a.releaseDevices(id)
 		return nil, fmt.Errorf("task %q: %w", p.t.Name, err)
