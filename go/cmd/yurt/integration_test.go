@@ -352,6 +352,7 @@ func TestLifecycle(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("stats", "web", "--json")), &st))
 	assert.NotZero(t, st.MemoryRSS, "real RSS of the task's process")
 	assert.Contains(t, a.mustYurt("stats", "web"), "Memory")
+	assert.Regexp(t, `CPU\s+\d+/100 MHz`, a.mustYurt("stats", "web"), "total_ticks/limit MHz, as nomad alloc status -stats")
 
 	// Signals reach the task.
 	a.mustYurt("signal", "web", "USR1")
