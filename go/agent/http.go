@@ -212,9 +212,10 @@ func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
 	}
 	s := m.GetStats()
 	u := s.GetAggResourceUsage()
+	cpuLimit, _ := nomadResources(t.parsed.Resources)
 	out := api.Stats{
 		TaskID: t.spec.ID, CPUPercent: u.GetCpu().GetPercent(), CPUUserMode: u.GetCpu().GetUserMode(),
-		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(),
+		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(), CPULimitMHz: cpuLimit,
 		MemoryRSS: u.GetMemory().GetRss(), MemoryUsage: u.GetMemory().GetUsage(), MemoryMaxUsage: u.GetMemory().GetMaxUsage(),
 		MemorySwap: u.GetMemory().GetSwap(), Pids: len(s.GetResourceUsageByPid()),
 	}

@@ -172,7 +172,14 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	// lays it out (client/allocdir) under <data dir>/alloc, and is known to
 	// its driver by a Nomad task id (task_runner.go buildTaskConfig).
 	allocID := allocdir.NewAllocID()
-	ad, err := allocdir.Build(filepath.Join(a.dataDir, "alloc"), allocID, p.t.Name)
+	// <data>/alloc is private like the rest of the data dir (Nomad makes its
+	// client alloc_dir 0711; inside a 0700 data dir that is the same).
+	allocRoot := filepath.Join(a.dataDir, "alloc")
+	err := os.MkdirAll(allocRoot, 0o700)
+	var ad *allocdir.AllocDir
+	if err == nil {
+		ad, err = allocdir.Build(allocRoot, allocID, p.t.Name)
+	}
 	if err != nil {
 		a.releaseDevices(id)
 		return nil, fmt.Errorf("task %q: %w", p.t.Name, err)
@@ -253,25 +260,46 @@ const (
 	taskDatacenter = "dc1"
 )
 
+// nomadResources is the task's cpu (MHz) and memory (MB) with Nomad's
+// defaults for what the task file leaves unset (hashicorp/nomad v2.0.5
+// nomad/structs DefaultResources: 100 MHz, 300 MB).
+func nomadResources(r config.Resources) (cpuMHz, memoryMB int) {
+	cpuMHz, memoryMB = r.CPU, r.MemoryMB
+	if cpuMHz == 0 {
+		cpuMHz = 100
+	}
+	if memoryMB == 0 {
+		memoryMB = 300
+	}
+	return cpuMHz, memoryMB
+}
+
 func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driverpb.DriverCapabilities_FSIsolation, msgpack []byte, res *reservation) *driverpb.TaskConfig {
 	pt := t.parsed
+	cpu, mem := nomadResources(pt.Resources)
+	// Nomad: cpu shares over the host's usable compute (task_runner.go
+	// buildTaskConfig PercentTicks).
+	var percentTicks float64
+	if total := host.TotalCompute(a.topology); total > 0 {
+		percentTicks = float64(cpu) / float64(total)
+	}
 	// The environment Nomad's client/taskenv builds, the task's env on top,
 	// the device reservation's on top of that (as Nomad's device hook).
 	env := allocdir.TaskEnv(allocdir.EnvInput{
 		Alloc: ad, FSIsolation: fsi,
 		JobID: pt.Name, JobName: pt.Name, GroupName: pt.Name, AllocIndex: 0,
 		Namespace: taskNamespace, Region: taskRegion, Datacenter: taskDatacenter,
-		CPULimitMHz: int64(pt.Resources.CPU), MemoryLimitMB: int64(pt.Resources.MemoryMB),
+		CPULimitMHz: int64(cpu), MemoryLimitMB: int64(mem),
 		TaskEnv: pt.Env, DeviceEnv: res.env,
 	})
 	cfg := &driverpb.TaskConfig{
 		Id: t.spec.DriverID(), MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
 		Resources: &driverpb.Resources{
 			AllocatedResources: &driverpb.AllocatedTaskResources{
-				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(pt.Resources.CPU)},
-				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(pt.Resources.MemoryMB)},
+				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(cpu)},
+				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(mem)},
 			},
-			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(pt.Resources.CPU), MemoryLimitBytes: int64(pt.Resources.MemoryMB) << 20},
+			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(cpu), MemoryLimitBytes: int64(mem) << 20, PercentTicks: percentTicks},
 		},
 		Mounts: res.mounts, Devices: res.devices, User: pt.User,
 		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, Namespace: taskNamespace,

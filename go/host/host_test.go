@@ -3,6 +3,7 @@ package host_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -228,6 +229,44 @@ func TestFollowReconnects(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 3, msgs)
 	assert.GreaterOrEqual(t, ends, 2, "each closed stream must be reported and reopened")
+}
+
+// TestFingerprintHealthFollowsNomad: the health shown follows the last
+// fingerprint; a message with err and a failed stream make the driver
+// unhealthy (drivermanager/instance.go handleFingerprintError); a failed
+// stream that delivered messages is reopened at once.
+func TestFingerprintHealthFollowsNomad(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_FP_FAIL=1"}, DisableAutoMTLS: true})
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var seen []host.DriverHealth
+	var ends []host.StreamEvent
+	start := time.Now()
+	var reopenedAfter time.Duration
+	err := p.Driver().FollowFingerprint(c, host.NomadStreamBackoff,
+		func(m *driverpb.FingerprintResponse) { seen = append(seen, host.HealthFromFingerprint(m)) },
+		func(ev host.StreamEvent) {
+			ends = append(ends, ev)
+			if h, ok := host.HealthFromStreamEnd(ev); ok {
+				seen = append(seen, h)
+			}
+			reopenedAfter = ev.Retry
+			// The second stream stays open and silent: stop after a moment.
+			go func() { time.Sleep(500 * time.Millisecond); cancel() }()
+		})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, ends, 1)
+	assert.Zero(t, reopenedAfter, "a stream that delivered messages is reopened at once, as Nomad does")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	require.Len(t, seen, 3)
+	assert.Equal(t, host.DriverHealth{Health: "healthy", Description: "ok"}, seen[0])
+	assert.Equal(t, host.DriverHealth{Health: "unhealthy", Description: "failed to fingerprint driver: probe broke"}, seen[1])
+	assert.Equal(t, "unhealthy", seen[2].Health)
+	assert.Contains(t, seen[2].Description, "failed to fingerprint driver: ")
+	assert.Contains(t, seen[2].Description, "fingerprint source went away")
+
+	_, ok := host.HealthFromStreamEnd(host.StreamEvent{Err: io.EOF})
+	assert.False(t, ok, "a stream the plugin closes cleanly changes nothing")
 }
 
 func TestDriverLifecycle(t *testing.T) {

@@ -218,8 +218,10 @@ func (d *driver) track(id, name, allocID string, st taskState) *task {
 }
 
 func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	// Nomad sends task_id empty; the id is handle.config.id.
+	id := r.GetHandle().GetConfig().GetId()
 	d.mu.Lock()
-	_, known := d.tasks[r.GetTaskId()]
+	_, known := d.tasks[id]
 	d.mu.Unlock()
 	if known {
 		return &driverpb.RecoverTaskResponse{}, nil
@@ -232,7 +234,7 @@ func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) 
 	if err := json.Unmarshal(h.GetDriverState(), &st); err != nil || st.ExitFile == "" {
 		return nil, fmt.Errorf("handle.driver_state: expected the fake driver's JSON state, got %q", h.GetDriverState())
 	}
-	d.track(r.GetTaskId(), h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
+	d.track(id, h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
 	return &driverpb.RecoverTaskResponse{}, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/host"
 )
 
 // These tests run the real yurt binary with real plugin processes (the
@@ -337,15 +338,21 @@ func TestLifecycle(t *testing.T) {
 	var plugins []api.Plugin
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
 	require.Len(t, plugins, 2)
+	// SetConfig carried the host's CPU topology as Nomad's client sends it.
+	top := host.DetectTopology()
 	for _, p := range plugins {
 		assert.Equal(t, "running", p.State, p.File)
 		assert.NotZero(t, p.Pid)
+		if p.File == "yurt-testproc" {
+			assert.Equal(t, fmt.Sprintf("%d/%d", host.TotalCompute(top), len(top.GetCores())), p.Attributes["driver.testproc.agent_compute"])
+		}
 	}
 
 	var st api.Stats
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("stats", "web", "--json")), &st))
 	assert.NotZero(t, st.MemoryRSS, "real RSS of the task's process")
 	assert.Contains(t, a.mustYurt("stats", "web"), "Memory")
+	assert.Regexp(t, `CPU\s+\d+/100 MHz`, a.mustYurt("stats", "web"), "total_ticks/limit MHz, as nomad alloc status -stats")
 
 	// Signals reach the task.
 	a.mustYurt("signal", "web", "USR1")

@@ -77,6 +77,7 @@ type drv struct {
 	tasks      map[string]*driverState
 	label      string
 	startDelay time.Duration
+	compute    string
 }
 
 func main() {
@@ -167,7 +168,17 @@ func (d *drv) SetConfig(_ context.Context, c *base.Config) error {
 		}
 		d.startDelay = dur
 	}
+	d.compute = agentCompute(c)
 	return nil
+}
+
+// agentCompute shows what SetConfig's agent config said about the host:
+// "<total MHz>/<cores>", or "none".
+func agentCompute(c *base.Config) string {
+	if c.Agent == nil || c.Agent.Topology == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%d/%d", c.Agent.Topology.TotalCompute(), len(c.Agent.Topology.Cores))
 }
 
 func (d *drv) TaskConfigSchema(context.Context) (*hclspec.Spec, error) { return taskSchema, nil }
@@ -179,7 +190,8 @@ func (d *drv) Capabilities(context.Context) (*driver.Capabilities, error) {
 func (d *drv) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, error) {
 	ch := make(chan *driver.Fingerprint, 1)
 	ch <- &driver.Fingerprint{Health: driver.HealthStateHealthy, HealthDescription: "ready",
-		Attributes: map[string]*base.Attribute{"driver.testproc.label": base.NewStringAttribute(d.label)}}
+		Attributes: map[string]*base.Attribute{"driver.testproc.label": base.NewStringAttribute(d.label),
+			"driver.testproc.agent_compute": base.NewStringAttribute(d.compute)}}
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch, nil
 }

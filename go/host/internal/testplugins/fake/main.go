@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	plugin "github.com/hashicorp/go-plugin"
@@ -104,6 +105,8 @@ type driver struct {
 	mu     sync.Mutex
 	tasks  map[string]*task
 	events chan *driverpb.DriverTaskEvent
+	// fpStreams counts Fingerprint calls (FAKE_FP_FAIL).
+	fpStreams atomic.Int32
 }
 
 func (d *driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
@@ -115,6 +118,17 @@ func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*
 }
 
 func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
+	// FAKE_FP_FAIL: the first stream sends a healthy message, then one with
+	// err set, then fails; later streams stay open and silent.
+	if os.Getenv("FAKE_FP_FAIL") != "" {
+		if d.fpStreams.Add(1) > 1 {
+			<-s.Context().Done()
+			return nil
+		}
+		_ = s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "ok"})
+		_ = s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, Err: "probe broke"})
+		return fmt.Errorf("fingerprint source went away")
+	}
 	for {
 		err := s.Send(&driverpb.FingerprintResponse{
 			Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "ok",
