@@ -59,7 +59,7 @@ type Agent struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup
 
-	runMu sync.Mutex // serialises runFile
+	gates startGates // starts in flight and names claimed by runs (startgate.go)
 	mu    sync.Mutex
 	tasks map[string]*task
 
@@ -90,6 +90,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 		events: newEventLog(1000), tasks: map[string]*task{}, reserved: map[string]string{},
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
+	a.gates.init()
 	plugins, err := scanPlugins(cfg)
 	if err != nil {
 		return nil, err
@@ -275,22 +276,6 @@ func (a *Agent) driverNames() []string {
 		out = []string{"(none)"}
 	}
 	return out
-}
-
-// findTask resolves a task by ID, or by name (the newest with that name).
-func (a *Agent) findTask(ref string) *task {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if t, ok := a.tasks[ref]; ok {
-		return t
-	}
-	var best *task
-	for _, t := range a.tasks {
-		if t.spec.Name == ref && (best == nil || t.spec.CreatedAt.After(best.spec.CreatedAt)) {
-			best = t
-		}
-	}
-	return best
 }
 
 func (a *Agent) taskList() []api.Task {

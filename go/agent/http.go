@@ -61,10 +61,13 @@ func writeErr(w http.ResponseWriter, code int, err error) {
 
 func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ref := r.PathValue("ref")
-		t := a.findTask(ref)
-		if t == nil {
-			writeErr(w, http.StatusNotFound, fmt.Errorf("no task with name or id %s", inputlimit.Quote(ref, 0)))
+		t, err := a.resolveTask(r.PathValue("ref"))
+		if err != nil {
+			code := http.StatusNotFound
+			if re, ok := err.(*refError); ok && len(re.candidates) > 0 {
+				code = http.StatusConflict
+			}
+			writeErr(w, code, err)
 			return
 		}
 		h(w, r, t)

@@ -73,7 +73,7 @@ func (t *task) setState(s, errMsg string) {
 func newID(name string) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return name + "-" + hex.EncodeToString(b)
+	return name + idSeparator + hex.EncodeToString(b) // a form no name can take (refs.go)
 }
 
 // prepared is a validated task ready to start: its driver config encoded
@@ -94,10 +94,11 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 	if err != nil {
 		return nil, err
 	}
-	// One run at a time, so that two runs cannot both pass the
-	// "name not running" check for the same name.
-	a.runMu.Lock()
-	defer a.runMu.Unlock()
+	// Two runs cannot both pass the "name not running" check for the same
+	// name: prepare claims each name until its task is in a.tasks. No lock
+	// is held across plugin RPCs (startgate.go).
+	var claimed []string
+	defer func() { a.releaseNames(claimed) }()
 	var preps []prepared
 	var errs []error
 	for _, t := range tasks {
@@ -106,6 +107,7 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 			errs = append(errs, err)
 			continue
 		}
+		claimed = append(claimed, t.Name)
 		preps = append(preps, p)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -126,8 +128,10 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 	}
 	var out []api.Task
 	for i, p := range preps {
+		a.openGate(p.id)
 		t, err := a.start(ctx, file, src, p)
 		if err != nil {
+			a.closeGate(p.id)
 			for _, q := range preps[i+1:] {
 				a.releaseDevices(q.id)
 			}
@@ -161,6 +165,9 @@ func (a *Agent) prepare(t *config.Task) (prepared, error) {
 		if other.spec.Name == t.Name && !other.snapshot().Terminal() {
 			return prepared{}, fmt.Errorf("%s: task %q is already %s (id %s); stop it first", config.Where(t.DefRange), t.Name, other.snapshot().State, other.spec.ID)
 		}
+	}
+	if !a.claimNameLocked(t.Name) {
+		return prepared{}, fmt.Errorf("%s: task %q is being started by another run; stop it first", config.Where(t.DefRange), t.Name)
 	}
 	return prepared{t: t, drv: drv, msgpack: mp}, nil
 }
@@ -212,7 +219,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		caps, err = drv.Capabilities(ctx)
 	}
 	if err == nil {
-		resp, err = drv.StartTask(ctx, a.taskConfig(t, ad, caps.GetFsIsolation(), p.msgpack, res))
+		resp, err = a.startTask(t, p.drv, drv, a.taskConfig(t, ad, caps.GetFsIsolation(), p.msgpack, res))
 	}
 	if err == nil && resp.GetResult() != driverpb.StartTaskResponse_SUCCESS {
 		err = fmt.Errorf("driver answered %s: %s", resp.GetResult(), resp.GetDriverErrorMsg())
@@ -238,6 +245,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	t.setState(api.StateRunning, "")
 	a.events.add(api.Event{Source: "agent", TaskID: id, TaskName: t.spec.Name, Message: "task started"})
 	go a.wait(t, p.drv, gen)
+	a.afterStart(t)
 	return t, nil
 }
 
@@ -355,6 +363,7 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		return
 	}
 	t.finished = true
+	a.closeGate(t.spec.ID)
 	if r.FinishedAt.IsZero() {
 		r.FinishedAt = time.Now().UTC()
 	}
@@ -383,7 +392,8 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		defer a.bg.Done()
 		if pi := a.driverByName(t.spec.Driver); pi != nil {
 			if d, _, err := pi.driver(); err == nil {
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				_, _, destroyTimeout := pi.pluginTimeouts()
+				ctx, cancel := context.WithTimeout(context.Background(), destroyTimeout)
 				_ = d.DestroyTask(ctx, t.spec.DriverID(), true)
 				cancel()
 			}
@@ -411,11 +421,18 @@ func (a *Agent) stop(ctx context.Context, t *task) error {
 	if pi == nil {
 		return fmt.Errorf("driver %q is not loaded", t.spec.Driver)
 	}
-	deadline := time.Now().Add(t.parsed.KillTimeout + 30*time.Second)
+	if handled, err := a.awaitStartedStop(ctx, t, pi); handled {
+		return err
+	}
+	_, stopTimeout, _ := pi.pluginTimeouts()
+	budget := t.parsed.KillTimeout + stopTimeout
+	deadline := time.Now().Add(budget)
 	for {
 		d, _, err := pi.driver()
 		if err == nil {
-			err = d.StopTask(ctx, t.spec.DriverID(), t.parsed.KillTimeout, t.parsed.KillSignal)
+			sctx, cancel := context.WithDeadline(ctx, deadline)
+			err = d.StopTask(sctx, t.spec.DriverID(), t.parsed.KillTimeout, t.parsed.KillSignal)
+			cancel()
 			if host.IsTaskNotFound(err) {
 				err = nil
 			}
@@ -440,7 +457,7 @@ func (a *Agent) stop(ctx context.Context, t *task) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-time.After(time.Until(deadline)):
-		return fmt.Errorf("stop %s: the driver did not report an exit within %s", t.spec.Name, time.Until(deadline))
+		return fmt.Errorf("stop %s: driver %q did not report an exit within %s (kill_timeout + stop_task_timeout)", t.spec.Name, t.spec.Driver, budget)
 	}
 }
 

@@ -65,13 +65,28 @@ func CheckSource(src []byte, filename, what string, maxBytes int) hcl.Diagnostic
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "File too large", Detail: err.Error(), Subject: &pos}}
 	}
 	if err := inputlimit.CheckHCL(src, filename, inputlimit.MaxNesting); err != nil {
-		de := err.(*inputlimit.DepthError)
-		p := hcl.Pos{Line: de.Line, Column: de.Column, Byte: de.Byte}
-		return hcl.Diagnostics{{
-			Severity: hcl.DiagError, Summary: "Nesting too deep",
-			Detail:  fmt.Sprintf("this file nests deeper than the limit of %d levels (every open bracket, brace, parenthesis, block, string template and operator of one expression counts one)", de.Limit),
-			Subject: &hcl.Range{Filename: filename, Start: p, End: p},
-		}}
+		return LimitDiag(err)
 	}
 	return nil
+}
+
+// LimitDiag turns an error of inputlimit.CheckHCL or CheckJSON into a
+// diagnostic at the place the limit was passed.
+func LimitDiag(err error) hcl.Diagnostics {
+	pe, ok := err.(inputlimit.Positioned)
+	if !ok {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Input refused", Detail: err.Error()}}
+	}
+	file, line, col := pe.Position()
+	p := hcl.Pos{Line: line, Column: col}
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Subject: &hcl.Range{Filename: file, Start: p, End: p}}
+	switch e := err.(type) {
+	case *inputlimit.DepthError:
+		d.Summary = "Nesting too deep"
+		d.Detail = fmt.Sprintf("this file nests deeper than the limit of %d levels (every open bracket, brace, parenthesis, block, string template and operator of one expression counts one)", e.Limit)
+	case *inputlimit.TokenError:
+		d.Summary = "Too many tokens"
+		d.Detail = fmt.Sprintf("this file has more than the limit of %d tokens (words, numbers, strings, operators and punctuation); split it or shorten its lists", e.Limit)
+	}
+	return hcl.Diagnostics{d}
 }

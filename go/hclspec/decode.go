@@ -55,12 +55,19 @@ func DecodeJSON(src []byte, filename string, spec *Spec, ctx *hcl.EvalContext) (
 	return val, append(diags, more...)
 }
 
-// depthDiag turns an *inputlimit.DepthError into a diagnostic at its place.
+// depthDiag turns an inputlimit error into a diagnostic at its place.
 func depthDiag(err error) hcl.Diagnostics {
-	de := err.(*inputlimit.DepthError)
-	p := hcl.Pos{Line: de.Line, Column: de.Column, Byte: de.Byte}
-	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Nesting too deep", Detail: err.Error(),
-		Subject: &hcl.Range{Filename: de.Filename, Start: p, End: p}}}
+	summary := "Nesting too deep"
+	if _, ok := err.(*inputlimit.TokenError); ok {
+		summary = "Too many tokens"
+	}
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: err.Error()}
+	if pe, ok := err.(inputlimit.Positioned); ok {
+		file, line, col := pe.Position()
+		p := hcl.Pos{Line: line, Column: col}
+		d.Subject = &hcl.Range{Filename: file, Start: p, End: p}
+	}
+	return hcl.Diagnostics{d}
 }
 
 // DecodeBody decodes an already parsed body with spec. ctx supplies the

@@ -21,6 +21,13 @@ import (
 // yurt parses. Real task files and agent configs nest fewer than 10 levels.
 const MaxNesting = 100
 
+// MaxTokens bounds the tokens of one HCL or JSON document. HCL's parser
+// needs about 1.5 KB of memory per token (tokens, syntax tree, ranges), so
+// a megabyte of "0," would cost over 400 MB; this caps a document's parse
+// at a few tens of MB whatever its shape. A task with a driver config is
+// about 50 tokens; a list item is two to four.
+const MaxTokens = 10000
+
 // DepthError says where a document first nests deeper than the limit.
 type DepthError struct {
 	Filename     string
@@ -28,6 +35,35 @@ type DepthError struct {
 	Byte         int // 0-based offset
 	Limit        int
 	What         string // "HCL" or "JSON"
+}
+
+// TokenError says a document has more tokens than the limit.
+type TokenError struct {
+	Filename     string
+	Line, Column int
+	Limit        int
+}
+
+// Position returns where the limit was passed.
+func (e *TokenError) Position() (filename string, line, column int) {
+	return e.Filename, e.Line, e.Column
+}
+
+// Position returns where the limit was passed.
+func (e *DepthError) Position() (filename string, line, column int) {
+	return e.Filename, e.Line, e.Column
+}
+
+// Positioned is an error from CheckHCL or CheckJSON: a *DepthError or a
+// *TokenError.
+type Positioned interface {
+	error
+	Position() (filename string, line, column int)
+}
+
+func (e *TokenError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: more than %d tokens (words, numbers, strings, operators and punctuation); split the file or shorten its lists",
+		e.Filename, e.Line, e.Column, e.Limit)
 }
 
 func (e *DepthError) Error() string {
@@ -64,8 +100,20 @@ type scanner struct {
 	stack     []frame
 	topOps    int // operators of the current top-level expression
 	depth     int
-	err       *DepthError
+	tokens    int
+	textRun   bool // inside the text of a string or heredoc line
+	err       error
 	lineStart bool // in heredoc mode: at the start of a line
+}
+
+// tok counts one token and reports whether the count is within MaxTokens.
+func (s *scanner) tok() bool {
+	s.tokens++
+	if s.tokens > MaxTokens {
+		s.err = &TokenError{Filename: s.filename, Line: s.line, Column: s.col, Limit: MaxTokens}
+		return false
+	}
+	return true
 }
 
 func (s *scanner) fail() bool {
@@ -171,6 +219,21 @@ func isIdentByte(c byte) bool {
 
 func (s *scanner) exprByte(f *frame) bool {
 	c, n := s.peek(0), s.peek(1)
+	if isIdentByte(c) || c == '.' {
+		// A word or number (or a run of dots): one token.
+		for s.i < len(s.src) && (isIdentByte(s.src[s.i]) || s.src[s.i] == '.') {
+			s.advance(1)
+		}
+		return s.tok()
+	}
+	if c == ' ' || c == '\t' || c == '\r' {
+		s.advance(1)
+		return true
+	}
+	s.textRun = false
+	if c != '#' && c != '/' && !s.tok() { // every other byte starts a token (or a comment)
+		return false
+	}
 	switch {
 	case c == '#' || c == '/' && n == '/':
 		for s.i < len(s.src) && s.src[s.i] != '\n' {
@@ -201,6 +264,7 @@ func (s *scanner) exprByte(f *frame) bool {
 		return s.push(frame{kind: fBracket, closer: closer})
 	case c == ']' || c == '}' || c == ')':
 		s.advance(1)
+		s.textRun = false
 		// Only a matching closer pops; anything else is a syntax error the
 		// parser reports, and ignoring it keeps the count high.
 		if f != nil && f.closer == c && (f.kind == fBracket || f.kind == fTemplate) {
@@ -288,6 +352,10 @@ func (s *scanner) templateOpen(f *frame) (consumed, ok bool) {
 		}
 	}
 	s.advance(2)
+	s.textRun = false
+	if !s.tok() {
+		return true, false
+	}
 	return true, s.push(frame{kind: fTemplate, closer: '}'})
 }
 
@@ -301,12 +369,18 @@ func (s *scanner) stringByte(f *frame) bool {
 	case '"':
 		s.advance(1)
 		s.pop()
+		s.textRun = false
+		return s.tok()
 	case '\n':
 		// A quoted string ends at the end of its line (an error the parser
 		// reports); what follows is read as an expression.
 		s.pop()
 	default:
 		s.advance(1)
+		if !s.textRun {
+			s.textRun = true
+			return s.tok()
+		}
 	}
 	return true
 }
@@ -337,8 +411,13 @@ func (s *scanner) heredocByte(f *frame) bool {
 	}
 	if s.peek(0) == '\n' {
 		s.lineStart = true
+		s.textRun = false
 	}
 	s.advance(1)
+	if !s.textRun {
+		s.textRun = true
+		return s.tok()
+	}
 	return true
 }
 
@@ -349,11 +428,21 @@ func CheckJSON(src []byte, filename string, limit int) error {
 	if limit <= 0 {
 		limit = MaxNesting
 	}
-	line, col, depth := 1, 1, 0
+	line, col, depth, tokens := 1, 1, 0, 0
 	var closers []byte
-	inString := false
+	inString, inScalar := false, false
 	for i := 0; i < len(src); i++ {
 		c := src[i]
+		// Every string, structural byte and run of scalar bytes is a token.
+		scalar := !inString && c != '"' && c != ' ' && c != '\t' && c != '\r' && c != '\n' &&
+			c != '[' && c != ']' && c != '{' && c != '}' && c != ':' && c != ','
+		if !inString && c != ' ' && c != '\t' && c != '\r' && c != '\n' && !(scalar && inScalar) {
+			tokens++
+			if tokens > MaxTokens {
+				return &TokenError{Filename: filename, Line: line, Column: col, Limit: MaxTokens}
+			}
+		}
+		inScalar = scalar
 		switch {
 		case inString && c == '\\':
 			i++

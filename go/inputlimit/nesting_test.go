@@ -25,7 +25,7 @@ func TestCheckHCL(t *testing.T) {
 		{"deep blocks", strings.Repeat("b {\n", 200) + strings.Repeat("}\n", 200), 101},
 		{"deep parens", "x = " + deep("(", ")", 1000) + "\n", 1},
 		{"deep calls", "x = " + deep("f(", ")", 1000) + "\n", 1},
-		{"many sequential brackets are fine", "x = [" + strings.Repeat("[1],", 10000) + "]\n", 0},
+		{"many sequential brackets are fine", "x = [" + strings.Repeat("[1],", 2000) + "]\n", 0},
 		{"many lines of operators are fine", strings.Repeat("x = 1 + 2 - 3\n", 1000), 0},
 		{"unary chain", "x = " + strings.Repeat("!", 5000) + "true\n", 1},
 		{"binary chain", "x = 1" + strings.Repeat(" + 1", 5000) + "\n", 1},
@@ -80,4 +80,33 @@ func TestQuoteAndBytes(t *testing.T) {
 	assert.Equal(t, "task file f is 3.9 MiB (4089446 bytes), larger than the limit of 1 MiB (1048576 bytes)",
 		CheckSize("task file f", 4089446, MaxTaskFileBytes).Error())
 	assert.NoError(t, CheckSize("x", 10, 10))
+}
+
+func TestTokenLimit(t *testing.T) {
+	ok := []string{
+		"x = [" + strings.Repeat("0,", MaxTokens/2-10) + "]\n",
+		"# " + strings.Repeat("x y z ", 200000) + "\nx = \"" + strings.Repeat("a b c ", 200000) + "\"\n",
+		"x = <<EOT\n" + strings.Repeat("word word word\n", 5000) + "EOT\n",
+	}
+	for _, src := range ok {
+		require.NoError(t, CheckHCL([]byte(src), "t.hcl", 0), "%.40s", src)
+	}
+	bad := map[string]string{
+		"numbers":          "x = [" + strings.Repeat("0,", MaxTokens) + "]\n",
+		"words":            strings.Repeat("a ", MaxTokens+1),
+		"string templates": "x = \"" + strings.Repeat("${a}", MaxTokens) + "\"\n",
+		"heredoc lines":    "x = <<EOT\n" + strings.Repeat("a\n", MaxTokens+1) + "EOT\n",
+		"env entries":      "env = {\n" + strings.Repeat("a=1\n", MaxTokens/3) + "}\n",
+	}
+	for name, src := range bad {
+		err := CheckHCL([]byte(src), "t.hcl", 0)
+		var te *TokenError
+		require.ErrorAs(t, err, &te, name)
+		assert.Contains(t, err.Error(), "t.hcl:")
+		assert.Contains(t, err.Error(), "more than 10000 tokens")
+	}
+	require.NoError(t, CheckJSON([]byte(`{"a": ["x y z", 1, true, null]}`), "j", 0))
+	var te *TokenError
+	require.ErrorAs(t, CheckJSON([]byte("["+strings.Repeat("1,", MaxTokens)+"1]"), "j", 0), &te)
+	require.NoError(t, CheckJSON([]byte(`"`+strings.Repeat("[1,", MaxTokens)+`"`), "j", 0), "a string is one token")
 }

@@ -386,7 +386,7 @@ func TestLifecycle(t *testing.T) {
 	tk = a.waitState("short", api.StateExited)
 	assert.Equal(t, 4, *tk.ExitCode)
 	assert.Equal(t, "done\n", a.logs("short", "-f"), "logs -f of an ended task returns")
-	assert.Regexp(t, `short\s+short-\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
+	assert.Regexp(t, `short\s+short@\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
 
 	// Log rotation settings from the task file reach the collector.
 	a.mustYurt("run", writeFile(t, "big.hcl", shellTask("big", `head -c 3500000 /dev/zero | tr '\0' a; echo; echo end`, "  logs {\n    max_files = 2\n    max_file_size = 1\n  }")))
@@ -560,7 +560,7 @@ func TestBadTaskFiles(t *testing.T) {
 	r := a.yurt("run", writeFile(t, "two.hcl", two))
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, `task "two": device "gpu": need 1 healthy unreserved devices, 0 of 2 matching are free`)
-	assert.NotContains(t, a.mustYurt("device", "status"), "one-")
+	assert.NotContains(t, a.mustYurt("device", "status"), "one@")
 	assert.Equal(t, "[]\n", a.mustYurt("status", "--json"), "no task was created by a bad file")
 	r = a.yurt("status", "nope")
 	assert.Equal(t, 1, r.code)

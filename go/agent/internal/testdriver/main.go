@@ -49,6 +49,7 @@ type exitFile struct {
 
 type driverState struct {
 	Dir      string    `json:"dir"`
+	SupPid   int       `json:"sup_pid"`
 	ChildPid int       `json:"child_pid"`
 	Env      []string  `json:"env"`
 	Started  time.Time `json:"started"`
@@ -266,7 +267,7 @@ func (d *drv) StartTask(_ context.Context, cfg *driver.TaskConfig) (*driver.Task
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	s := &driverState{Dir: dir, ChildPid: child, Env: env, Started: time.Now()}
+	s := &driverState{Dir: dir, SupPid: sup.Process.Pid, ChildPid: child, Env: env, Started: time.Now()}
 	h := &driver.TaskHandle{Version: 1, Config: cfg, State: driver.TaskStateRunning}
 	if err := h.SetDriverState(s); err != nil {
 		return nil, nil, err
@@ -306,11 +307,14 @@ func (d *drv) StopTask(ctx context.Context, id string, timeout time.Duration, si
 	if sig != "" {
 		num = unix.SignalNum(strings.ToUpper(sig))
 	}
-	_ = syscall.Kill(s.ChildPid, num)
+	s.kill(num)
 	deadline := time.Now().Add(timeout)
 	for readExit(s.Dir) == nil {
+		if s.ChildPid <= 0 && !alive(s.SupPid) {
+			return nil // the supervisor never started the command and is gone
+		}
 		if time.Now().After(deadline) {
-			_ = syscall.Kill(s.ChildPid, syscall.SIGKILL)
+			s.kill(syscall.SIGKILL)
 			deadline = time.Now().Add(time.Hour)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -327,13 +331,40 @@ func (d *drv) DestroyTask(_ context.Context, id string, force bool) error {
 		if !force {
 			return errors.New("task is still running; stop it or destroy with force")
 		}
-		_ = syscall.Kill(s.ChildPid, syscall.SIGKILL)
+		s.kill(syscall.SIGKILL)
 	}
 	d.mu.Lock()
 	delete(d.tasks, id)
 	d.mu.Unlock()
 	return nil
 }
+
+// kill signals the task's command, or, when the supervisor never started
+// one (e.g. blocked opening a FIFO no one reads), kills the supervisor.
+// Never pid 0 or below: kill(0) would hit this driver's process group.
+func (s *driverState) kill(sig syscall.Signal) {
+	s.refreshChild()
+	if s.ChildPid > 0 {
+		_ = syscall.Kill(s.ChildPid, sig)
+		return
+	}
+	if s.SupPid > 0 {
+		_ = syscall.Kill(s.SupPid, syscall.SIGKILL)
+	}
+}
+
+// refreshChild reads child.pid again when StartTask gave up waiting for it
+// (a slow, loaded machine).
+func (s *driverState) refreshChild() {
+	if s.ChildPid > 0 {
+		return
+	}
+	if b, err := os.ReadFile(filepath.Join(s.Dir, "child.pid")); err == nil {
+		s.ChildPid, _ = strconv.Atoi(string(b))
+	}
+}
+
+func alive(pid int) bool { return pid > 0 && syscall.Kill(pid, 0) == nil }
 
 func (d *drv) InspectTask(_ context.Context, id string) (*driver.TaskStatus, error) {
 	s, err := d.get(id)
@@ -412,6 +443,10 @@ func (d *drv) SignalTask(_ context.Context, id, sig string) error {
 	num := unix.SignalNum(strings.ToUpper(sig))
 	if num == 0 {
 		return fmt.Errorf("unknown signal %q", sig)
+	}
+	s.refreshChild()
+	if s.ChildPid <= 0 {
+		return errors.New("the task's command never started")
 	}
 	return syscall.Kill(s.ChildPid, num)
 }
