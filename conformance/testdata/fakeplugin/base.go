@@ -24,6 +24,9 @@ type base struct {
 func (b *base) PluginInfo(context.Context, *basepb.PluginInfoRequest) (*basepb.PluginInfoResponse, error) {
 	logf("debug", "PluginInfo")
 	r := &basepb.PluginInfoResponse{Type: b.typ, Name: b.name, PluginVersion: "0.1.0", PluginApiVersions: []string{"v0.1.0"}}
+	if fault("bad-type") {
+		r.Type = basepb.PluginType(99)
+	}
 	if fault("bad-info") {
 		r.PluginApiVersions, r.PluginVersion = []string{"v9.9.9"}, "latest"
 	}

@@ -187,6 +187,9 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	st := taskState{SupervisorPid: sup.Process.Pid, TaskPid: pid, ExitFile: exitFile, Started: time.Now()}
 	t := d.track(cfg.GetId(), cfg.GetName(), cfg.GetAllocId(), st)
 	logf("info", "started task %s pid %d", cfg.GetId(), pid)
+	if fault("crashy-logs-late") {
+		fmt.Fprintf(os.Stderr, "{\"@level\":\"info\",\"@message\":\"task started\",\"@timestamp\":%d}\n", time.Now().Unix())
+	}
 	ds, _ := json.Marshal(st)
 	d.publish(&driverpb.DriverTaskEvent{TaskId: t.id, AllocId: t.allocID, TaskName: t.name, Timestamp: timestamppb.Now(), Message: "task started"})
 	return &driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Version: 1, Config: cfg, State: driverpb.TaskState_RUNNING, DriverState: ds}}, nil
@@ -218,22 +221,41 @@ func (d *driver) track(id, name, allocID string, st taskState) *task {
 }
 
 func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	h := r.GetHandle()
+	// Nomad sends only the handle (plugins/drivers/client.go builds
+	// RecoverTaskRequest{Handle: ...}): the task id is the handle's.
+	id := r.GetTaskId()
+	if id == "" {
+		id = h.GetConfig().GetId()
+	}
 	d.mu.Lock()
-	_, known := d.tasks[r.GetTaskId()]
+	_, known := d.tasks[id]
 	d.mu.Unlock()
 	if known {
 		return &driverpb.RecoverTaskResponse{}, nil
-	}
-	h := r.GetHandle()
-	if fault("recover-needs-config") && len(h.GetConfig().GetMsgpackDriverConfig()) == 0 {
-		return nil, errors.New("handle.config.msgpack_driver_config: expected the task config, got nothing")
 	}
 	var st taskState
 	if err := json.Unmarshal(h.GetDriverState(), &st); err != nil || st.ExitFile == "" {
 		return nil, fmt.Errorf("handle.driver_state: expected the fake driver's JSON state, got %q", h.GetDriverState())
 	}
-	d.track(r.GetTaskId(), h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
+	if fault("recover-needs-config") && len(h.GetConfig().GetMsgpackDriverConfig()) == 0 {
+		// Refuse, but do not leave the task running unmanaged: Nomad then
+		// starts it again, and nothing would stop the old copy.
+		st.kill()
+		return nil, errors.New("handle.config.msgpack_driver_config: expected the task config, got nothing")
+	}
+	d.track(id, h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
 	return &driverpb.RecoverTaskResponse{}, nil
+}
+
+// kill ends the task's process group and its supervisor.
+func (st taskState) kill() {
+	if st.TaskPid > 0 {
+		_ = syscall.Kill(-st.TaskPid, syscall.SIGKILL)
+	}
+	if st.SupervisorPid > 0 {
+		_ = syscall.Kill(st.SupervisorPid, syscall.SIGKILL)
+	}
 }
 
 func (d *driver) get(id string) (*task, error) {
@@ -329,6 +351,12 @@ func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) 
 	if t.running() {
 		if !r.GetForce() && !fault("destroy-running-ok") {
 			return nil, errors.New("cannot destroy running task")
+		}
+		if fault("destroy-no-kill") {
+			d.mu.Lock()
+			delete(d.tasks, r.GetTaskId())
+			d.mu.Unlock()
+			return &driverpb.DestroyTaskResponse{}, nil
 		}
 		_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
 		select {
