@@ -147,7 +147,8 @@ func (pt *preparedTask) waitFile(t *T, name string, d time.Duration) ([]byte, bo
 	deadline := time.Now().Add(d)
 	for {
 		b, err := os.ReadFile(filepath.Join(pt.Control, name))
-		if err == nil && len(bytes.TrimSpace(b)) > 0 {
+		// "ready" is created empty; a pid file counts once it holds a line.
+		if err == nil && (name == "ready" || bytes.HasSuffix(bytes.TrimRight(b, " "), []byte("\n"))) {
 			return b, true
 		}
 		if time.Now().After(deadline) || t.Ctx.Err() != nil {

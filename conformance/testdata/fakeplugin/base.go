@@ -73,6 +73,10 @@ func (b *base) SetConfig(_ context.Context, r *basepb.SetConfigRequest) (*basepb
 	if err != nil {
 		return nil, fmt.Errorf("msgpack_config: expected msgpack of object({greeting=string}), got: %v", err)
 	}
+	if fault("require-greeting") && v.GetAttr("greeting").AsString() == "hello" {
+		return nil, errors.New(`greeting: expected a greeting of your own, got the default "hello"`)
+	}
+	setTopology(r.GetNomadConfig().GetDriver().GetTopology())
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.greeting = "set"

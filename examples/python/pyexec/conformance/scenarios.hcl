@@ -53,7 +53,7 @@ task "exit_on_request" {
 task "background" {
   config {
     command = "sh"
-    args    = ["-c", "echo $$ > \"$YURT_CONFORMANCE_DIR/pid\"; sleep 3600 & touch \"$YURT_CONFORMANCE_DIR/ready\"; until [ -e \"$YURT_CONFORMANCE_DIR/exit\" ]; do sleep 0.05; done; exit 0"]
+    args    = ["-c", "echo $$ > \"$YURT_CONFORMANCE_DIR/pid\"; sleep 3600 & echo $! > \"$YURT_CONFORMANCE_DIR/child\"; until [ -e \"$YURT_CONFORMANCE_DIR/exit\" ]; do sleep 0.05; done; exit 0"]
   }
 }
 
