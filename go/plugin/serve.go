@@ -23,6 +23,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
+	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 )
 
 // Handshake is Nomad's go-plugin handshake.
@@ -116,8 +117,11 @@ type Options struct {
 // missing magic cookie.
 func Serve(impl any) { ServeWith(impl, Options{}) }
 
-// ServeWith is Serve with options.
+// ServeWith is Serve with options. Run as `<plugin> yurt-supervise <state
+// dir>` (by go/plugin/supervise.Start), the binary is a task supervisor
+// instead: it supervises that task and exits without serving.
 func ServeWith(impl any, opts Options) {
+	supervise.Main()
 	set, err := PluginSet(impl)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,3 +1,11 @@
+// Package execdriver is yurt-exec, an example Nomad task driver that runs a
+// command as a plain process. It is what a driver author's code looks like:
+// its configuration, the mapping of Nomad's TaskConfig to a supervision
+// spec, and calls into go/plugin/supervise, which runs each task under a
+// small supervisor that outlives the plugin (this binary re-executed by
+// plugin.Serve), records its real exit status and forwards its output. The
+// TaskHandle's driver_state is the layer's Handle, so a fresh plugin process
+// recovers a task from the handle alone.
 package execdriver
 
 import (
@@ -5,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -19,6 +26,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
+	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 )
 
 // Name is the driver name jobs use: `driver = "yurt-exec"`.
@@ -27,8 +35,9 @@ const Name = "yurt-exec"
 // Version of this example plugin.
 const Version = "0.1.0"
 
-// handleVersion is the TaskHandle format version.
-const handleVersion = 1
+// handleVersion is the TaskHandle format version: 2 since driver_state is
+// the supervision layer's Handle.
+const handleVersion = 2
 
 var configSpec = hclspec.Object(hclspec.Attrs{
 	// Signal sent by StopTask when the host names none.
@@ -56,26 +65,24 @@ type taskConfig struct {
 // Driver is the yurt-exec driver.
 type Driver struct {
 	logger hclog.Logger
-	// self is the binary re-executed as supervisor.
-	self string
 
 	mu           sync.Mutex
 	stopSignal   syscall.Signal
 	startTimeout time.Duration
+	host         supervise.CPUHost
 	tasks        map[string]*task
 	events       *broadcaster
 }
 
 type task struct {
-	id    string
+	sup   *supervise.Task
 	name  string
 	alloc string
-	state driverState
 }
 
-// New returns the driver; self is the path of the plugin binary.
-func New(logger hclog.Logger, self string) *Driver {
-	return &Driver{logger: logger, self: self, stopSignal: syscall.SIGTERM, startTimeout: 10 * time.Second,
+// New returns the driver.
+func New(logger hclog.Logger) *Driver {
+	return &Driver{logger: logger, stopSignal: syscall.SIGTERM, startTimeout: 10 * time.Second,
 		tasks: map[string]*task{}, events: newBroadcaster()}
 }
 
@@ -86,6 +93,9 @@ func (d *Driver) PluginInfo(context.Context) (*base.PluginInfo, error) {
 func (d *Driver) ConfigSchema(context.Context) (*hclspec.Spec, error) { return configSpec, nil }
 
 func (d *Driver) SetConfig(_ context.Context, c *base.Config) error {
+	d.mu.Lock()
+	d.host = supervise.HostFromAgent(c.Agent)
+	d.mu.Unlock()
 	if len(c.MsgpackConfig) == 0 {
 		return nil // defaults
 	}
@@ -93,7 +103,7 @@ func (d *Driver) SetConfig(_ context.Context, c *base.Config) error {
 	if err := base.DecodeConfig(c.MsgpackConfig, configSpec, &pc); err != nil {
 		return err
 	}
-	sig, err := parseSignal(pc.DefaultStopSignal)
+	sig, err := supervise.ParseSignal(pc.DefaultStopSignal)
 	if err != nil {
 		return fmt.Errorf("config.default_stop_signal: %w", err)
 	}
@@ -116,12 +126,11 @@ func (d *Driver) Capabilities(context.Context) (*driver.Capabilities, error) {
 
 func (d *Driver) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, error) {
 	ch := make(chan *driver.Fingerprint, 1)
-	fp := &driver.Fingerprint{Health: driver.HealthStateHealthy, HealthDescription: "ready",
-		Attributes: map[string]*base.Attribute{"driver.yurt-exec.version": base.NewStringAttribute(Version)}}
-	if _, err := os.Stat(d.self); err != nil {
-		fp.Health, fp.HealthDescription = driver.HealthStateUnhealthy, fmt.Sprintf("supervisor binary unavailable: %v", err)
-	}
-	ch <- fp
+	ch <- &driver.Fingerprint{Health: driver.HealthStateHealthy, HealthDescription: "ready",
+		Attributes: map[string]*base.Attribute{
+			"driver.yurt-exec.version":     base.NewStringAttribute(Version),
+			"driver.yurt-exec.containment": base.NewStringAttribute(supervise.Containment),
+		}}
 	// Nothing this driver depends on changes at run time: keep the stream
 	// open without further messages until the host goes away.
 	go func() { <-ctx.Done(); close(ch) }()
@@ -130,20 +139,23 @@ func (d *Driver) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, e
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
-// dirs picks the task directory (the task's own directory in the alloc dir
-// when there is one) and the state directory inside it.
-func dirs(cfg *driver.TaskConfig) (taskDir, stateDir string) {
+// dirs maps the task to its working directory and its state directory.
+// Nomad's layout (client/allocdir) gives each task `<alloc_dir>/<task name>`;
+// a host that passes the task's own directory as alloc_dir (yurt agent) has
+// none, and then alloc_dir is the working directory. The state goes in the
+// task directory's private/ (Nomad's TaskPrivate dir).
+func dirs(cfg *driver.TaskConfig) (workDir, stateDir string) {
 	id := unsafeChars.ReplaceAllString(cfg.ID, "_")
-	if cfg.AllocDir != "" {
-		name := unsafeChars.ReplaceAllString(cfg.Name, "_")
-		if name == "" {
-			name = id
-		}
-		taskDir = filepath.Join(cfg.AllocDir, name)
-	} else {
-		taskDir = filepath.Join(os.TempDir(), "yurt-exec", id)
+	if cfg.AllocDir == "" {
+		return "", filepath.Join(os.TempDir(), "yurt-exec", id)
 	}
-	return taskDir, filepath.Join(taskDir, ".yurt-exec-"+id)
+	workDir = cfg.AllocDir
+	if cfg.Name != "" {
+		if fi, err := os.Stat(filepath.Join(cfg.AllocDir, cfg.Name)); err == nil && fi.IsDir() {
+			workDir = filepath.Join(cfg.AllocDir, cfg.Name)
+		}
+	}
+	return workDir, filepath.Join(workDir, "private", "yurt-exec", id)
 }
 
 func (d *Driver) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
@@ -158,60 +170,27 @@ func (d *Driver) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver
 		return nil, nil, fmt.Errorf("task %q: config.command is empty, expected a program to run", cfg.ID)
 	}
 	d.mu.Lock()
-	if _, ok := d.tasks[cfg.ID]; ok {
-		d.mu.Unlock()
-		return nil, nil, fmt.Errorf("task %q is already started", cfg.ID)
-	}
+	_, dup := d.tasks[cfg.ID]
 	timeout := d.startTimeout
 	d.mu.Unlock()
-
-	taskDir, stateDir := dirs(cfg)
-	if err := os.MkdirAll(stateDir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("task %q: creating state dir: %w", cfg.ID, err)
+	if dup {
+		return nil, nil, fmt.Errorf("task %q is already started", cfg.ID)
 	}
-	if err := chownForUser(taskDir, cfg.User); err != nil {
-		return nil, nil, fmt.Errorf("task %q: %w", cfg.ID, err)
-	}
-	// A previous attempt with the same ID may have left records behind.
-	for _, f := range []string{pidFile, exitFile, errorFile} {
-		_ = os.Remove(filepath.Join(stateDir, f))
-	}
-	spec := taskSpec{Command: tc.Command, Args: tc.Args, Env: taskEnv(cfg), Dir: taskDir, User: cfg.User,
-		StdoutPath: cfg.StdoutPath, StderrPath: cfg.StderrPath}
-	if err := writeJSON(stateDir, specFile, spec); err != nil {
-		return nil, nil, fmt.Errorf("task %q: writing spec: %w", cfg.ID, err)
-	}
-	log, err := os.OpenFile(filepath.Join(stateDir, logFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	workDir, stateDir := dirs(cfg)
+	spec := supervise.Spec{TaskID: cfg.ID, Command: tc.Command, Args: tc.Args, Env: taskEnv(cfg), WorkingDir: workDir,
+		User: cfg.User, StdoutPath: cfg.StdoutPath, StderrPath: cfg.StderrPath, Limits: limits(cfg.Resources)}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	st, err := supervise.Start(ctx, spec, stateDir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("task %q: %w", cfg.ID, err)
 	}
-	sup := exec.Command(d.self, SuperviseArg, stateDir)
-	sup.Stderr = log
-	sup.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	err = sup.Start()
-	_ = log.Close()
-	if err != nil {
-		return nil, nil, fmt.Errorf("task %q: starting supervisor: %w", cfg.ID, err)
-	}
-	// Reap the supervisor while we live; after our death init does.
-	go func() { _ = sup.Wait() }()
-
-	pid, err := waitStarted(ctx, stateDir, timeout)
-	if err != nil {
-		_ = sup.Process.Kill()
-		return nil, nil, fmt.Errorf("task %q: %w", cfg.ID, err)
-	}
-	st := driverState{StateDir: stateDir, TaskDir: taskDir, PID: pid.PID, StartedAt: pid.StartedAt,
-		Command: tc.Command, Args: tc.Args, Env: spec.Env, User: cfg.User}
-	h := &driver.TaskHandle{Version: handleVersion, Config: cfg, State: driver.TaskStateRunning}
-	if err := h.SetDriverState(st); err != nil {
-		return nil, nil, err
-	}
+	h := &driver.TaskHandle{Version: handleVersion, Config: cfg, State: driver.TaskStateRunning, DriverState: st.Handle()}
 	d.mu.Lock()
-	d.tasks[cfg.ID] = &task{id: cfg.ID, name: cfg.Name, alloc: cfg.AllocID, state: st}
+	d.tasks[cfg.ID] = &task{sup: st, name: cfg.Name, alloc: cfg.AllocID}
 	d.mu.Unlock()
 	d.events.publish(&driver.TaskEvent{TaskID: cfg.ID, AllocID: cfg.AllocID, TaskName: cfg.Name, Timestamp: time.Now(),
-		Message: fmt.Sprintf("started %s (pid %d)", tc.Command, pid.PID), Annotations: map[string]string{"pid": fmt.Sprint(pid.PID)}})
+		Message: fmt.Sprintf("started %s (pid %d)", tc.Command, st.PID()), Annotations: map[string]string{"pid": fmt.Sprint(st.PID())}})
 	return h, nil, nil
 }
 
@@ -234,73 +213,40 @@ func taskEnv(cfg *driver.TaskConfig) []string {
 	return env
 }
 
-// waitStarted waits for the supervisor to record the task's PID, or its
-// failure to start it.
-func waitStarted(ctx context.Context, stateDir string, timeout time.Duration) (*pidRecord, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		var rec pidRecord
-		if err := readJSON(stateDir, pidFile, &rec); err == nil {
-			return &rec, nil
-		}
-		if b, err := os.ReadFile(filepath.Join(stateDir, errorFile)); err == nil {
-			return nil, fmt.Errorf("supervisor could not start the task: %s", b)
-		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("task did not start within %s (is anything reading stdout_path and stderr_path?)", timeout)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
+func limits(r *driver.Resources) supervise.Limits {
+	if r == nil {
+		return supervise.Limits{}
 	}
+	l := supervise.Limits{MemoryBytes: r.MemoryMB << 20, CPUShares: r.CPUShares}
+	if r.Linux != nil {
+		l.MemoryBytes, l.CPUShares = r.Linux.MemoryLimitBytes, r.Linux.CPUShares
+	}
+	return l
 }
 
+// RecoverTask finds a task again from its handle alone: Nomad sends no task
+// ID beside it, and the task config's ID may be missing too.
 func (d *Driver) RecoverTask(_ context.Context, h *driver.TaskHandle) error {
-	id := h.Config.ID
-	d.mu.Lock()
-	_, known := d.tasks[id]
-	d.mu.Unlock()
-	if known {
-		return nil
+	if h == nil || len(h.DriverState) == 0 {
+		return errors.New("recovering task: handle has no driver state")
 	}
-	var st driverState
-	if err := h.GetDriverState(&st); err != nil {
-		return fmt.Errorf("recovering task %q: %w", id, err)
+	st, err := supervise.Reattach(h.DriverState)
+	if err != nil {
+		return fmt.Errorf("recovering task: %w", err)
 	}
-	if st.StateDir == "" || st.PID <= 0 {
-		return fmt.Errorf("recovering task %q: driver state lacks state_dir or pid", id)
-	}
-	var rec pidRecord
-	if err := readJSON(st.StateDir, pidFile, &rec); err != nil {
-		return fmt.Errorf("recovering task %q: %w", id, err)
-	}
-	if rec.PID != st.PID {
-		return fmt.Errorf("recovering task %q: state dir records pid %d, handle says %d", id, rec.PID, st.PID)
-	}
-	// A task whose supervisor vanished without an exit record cannot
-	// report a real exit code: refuse rather than guess.
-	// The supervisor reaps the task before it writes the exit record, so a
-	// task that just ended can be gone with no record yet: while the
-	// supervisor lives, give it a moment.
-	for deadline := time.Now().Add(5 * time.Second); !exists(st.StateDir, exitFile) && !alive(st.PID) &&
-		time.Now().Before(deadline) && supervisorAlive(st.StateDir); {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !exists(st.StateDir, exitFile) && !alive(st.PID) {
-		return fmt.Errorf("recovering task %q: pid %d is gone and no exit status was recorded", id, st.PID)
+	id, name, alloc := st.TaskID(), "", ""
+	if h.Config != nil {
+		name, alloc = h.Config.Name, h.Config.AllocID
+		if h.Config.ID != "" {
+			id = h.Config.ID
+		}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if _, ok := d.tasks[id]; !ok {
-		d.tasks[id] = &task{id: id, name: h.Config.Name, alloc: h.Config.AllocID, state: st}
+		d.tasks[id] = &task{sup: st, name: name, alloc: alloc}
 	}
 	return nil
-}
-
-func alive(pid int) bool {
-	return syscall.Kill(pid, 0) == nil || errors.Is(syscall.Kill(pid, 0), syscall.EPERM)
 }
 
 func (d *Driver) get(id string) (*task, error) {
@@ -313,54 +259,20 @@ func (d *Driver) get(id string) (*task, error) {
 	return t, nil
 }
 
-func (t *task) exit() (*exitRecord, bool) {
-	var rec exitRecord
-	if err := readJSON(t.state.StateDir, exitFile, &rec); err != nil {
-		return nil, false
-	}
-	return &rec, true
-}
-
 func (d *Driver) WaitTask(ctx context.Context, id string) (*driver.ExitResult, error) {
 	t, err := d.get(id)
 	if err != nil {
 		return nil, err
 	}
-	for {
-		if rec, ok := t.exit(); ok {
-			return &driver.ExitResult{ExitCode: rec.ExitCode, Signal: rec.Signal}, nil
-		}
-		if !alive(t.state.PID) && !exists(t.state.StateDir, exitFile) {
-			// The supervisor writes the record right after the task ends;
-			// give it a moment before calling it lost.
-			time.Sleep(200 * time.Millisecond)
-			if _, ok := t.exit(); !ok && !supervisorAlive(t.state.StateDir) {
-				return &driver.ExitResult{ExitCode: -1, Err: fmt.Errorf("task %q: pid %d ended but its supervisor recorded no exit status", id, t.state.PID)}, nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+	res, err := t.sup.Wait(ctx)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-}
-
-// supervisorAlive looks for a process whose command line is this task's
-// supervisor.
-func supervisorAlive(stateDir string) bool {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err != nil {
-			continue
-		}
-		parts := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
-		if len(parts) == 3 && parts[1] == SuperviseArg && parts[2] == stateDir {
-			return true
-		}
+	if err != nil {
+		// The real result is unknown: say so, never make one up.
+		return &driver.ExitResult{Err: fmt.Errorf("task %q: %w", id, err)}, nil
 	}
-	return false
+	return res.DriverResult(), nil
 }
 
 func (d *Driver) StopTask(ctx context.Context, id string, timeout time.Duration, signal string) error {
@@ -372,39 +284,14 @@ func (d *Driver) StopTask(ctx context.Context, id string, timeout time.Duration,
 	sig := d.stopSignal
 	d.mu.Unlock()
 	if signal != "" {
-		if sig, err = parseSignal(signal); err != nil {
+		if sig, err = supervise.ParseSignal(signal); err != nil {
 			return fmt.Errorf("StopTask %q: %w", id, err)
 		}
 	}
-	if _, done := t.exit(); done {
-		return nil
-	}
-	_ = syscall.Kill(-t.state.PID, sig)
-	if waitExit(ctx, t, timeout) {
-		return nil
-	}
-	_ = syscall.Kill(-t.state.PID, syscall.SIGKILL)
-	if !waitExit(ctx, t, 5*time.Second) {
-		return fmt.Errorf("StopTask %q: task did not exit after SIGKILL", id)
+	if err := t.sup.Stop(ctx, sig, timeout); err != nil {
+		return fmt.Errorf("StopTask %q: %w", id, err)
 	}
 	return nil
-}
-
-func waitExit(ctx context.Context, t *task, timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		if _, ok := t.exit(); ok {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 func (d *Driver) DestroyTask(ctx context.Context, id string, force bool) error {
@@ -412,16 +299,11 @@ func (d *Driver) DestroyTask(ctx context.Context, id string, force bool) error {
 	if err != nil {
 		return err
 	}
-	if _, done := t.exit(); !done {
-		if !force {
-			return fmt.Errorf("cannot destroy running task %q (use force)", id)
-		}
-		if err := d.StopTask(ctx, id, 0, "SIGKILL"); err != nil {
-			return err
-		}
+	if _, done, _ := t.sup.Exit(); !done && !force {
+		return fmt.Errorf("cannot destroy running task %q (use force)", id)
 	}
-	if err := os.RemoveAll(t.state.StateDir); err != nil {
-		return fmt.Errorf("DestroyTask %q: removing state: %w", id, err)
+	if err := t.sup.Destroy(ctx); err != nil {
+		return fmt.Errorf("DestroyTask %q: %w", id, err)
 	}
 	d.mu.Lock()
 	delete(d.tasks, id)
@@ -434,11 +316,14 @@ func (d *Driver) InspectTask(_ context.Context, id string) (*driver.TaskStatus, 
 	if err != nil {
 		return nil, err
 	}
-	st := &driver.TaskStatus{ID: id, Name: t.name, State: driver.TaskStateRunning, StartedAt: t.state.StartedAt,
-		DriverAttributes: map[string]string{"pid": fmt.Sprint(t.state.PID), "state_dir": t.state.StateDir}}
-	if rec, ok := t.exit(); ok {
-		st.State, st.CompletedAt = driver.TaskStateExited, rec.CompletedAt
-		st.ExitResult = &driver.ExitResult{ExitCode: rec.ExitCode, Signal: rec.Signal}
+	st := &driver.TaskStatus{ID: id, Name: t.name, State: driver.TaskStateRunning, StartedAt: t.sup.StartedAt(),
+		DriverAttributes: map[string]string{"pid": fmt.Sprint(t.sup.PID()), "state_dir": t.sup.StateDir()}}
+	res, done, err := t.sup.Exit()
+	switch {
+	case err != nil:
+		st.State, st.ExitResult = driver.TaskStateUnknown, &driver.ExitResult{Err: err}
+	case done:
+		st.State, st.CompletedAt, st.ExitResult = driver.TaskStateExited, res.CompletedAt, res.DriverResult()
 	}
 	return st, nil
 }
@@ -448,19 +333,84 @@ func (d *Driver) SignalTask(_ context.Context, id, signal string) error {
 	if err != nil {
 		return err
 	}
-	sig, err := parseSignal(signal)
+	sig, err := supervise.ParseSignal(signal)
 	if err != nil {
 		return fmt.Errorf("SignalTask %q: %w", id, err)
 	}
-	if _, done := t.exit(); done {
-		return fmt.Errorf("SignalTask %q: task has exited", id)
-	}
-	if err := syscall.Kill(t.state.PID, sig); err != nil {
+	if err := t.sup.Signal(sig); err != nil {
 		return fmt.Errorf("SignalTask %q: %w", id, err)
 	}
 	return nil
 }
 
+func (d *Driver) TaskStats(ctx context.Context, id string, interval time.Duration) (<-chan *driver.TaskStats, error) {
+	t, err := d.get(id)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	host := d.host
+	d.mu.Unlock()
+	ch := make(chan *driver.TaskStats)
+	go func() {
+		defer close(ch)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		var prev *supervise.Stats
+		for {
+			s, err := t.sup.Stats(prev, host)
+			if err != nil {
+				return // the task has ended
+			}
+			prev = s
+			select {
+			case ch <- s.DriverStats(id):
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return ch, nil
+}
+
 func (d *Driver) TaskEvents(ctx context.Context) (<-chan *driver.TaskEvent, error) {
 	return d.events.subscribe(ctx), nil
+}
+
+// ExecTask returns stderr merged into stdout, as Nomad's executor does.
+func (d *Driver) ExecTask(ctx context.Context, id string, command []string, timeout time.Duration) (*driver.ExecResult, error) {
+	t, err := d.get(id)
+	if err != nil {
+		return nil, err
+	}
+	out, res, err := t.sup.Exec(ctx, command, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &driver.ExecResult{Stdout: out, Exit: res.DriverResult()}, nil
+}
+
+func (d *Driver) ExecTaskStreaming(ctx context.Context, id string, opts *driver.ExecOptions) (*driver.ExitResult, error) {
+	t, err := d.get(id)
+	if err != nil {
+		return nil, err
+	}
+	resize := make(chan supervise.TerminalSize)
+	go func() {
+		defer close(resize)
+		for sz := range opts.Resize {
+			resize <- supervise.TerminalSize{Rows: uint16(sz.Height), Cols: uint16(sz.Width)}
+		}
+	}()
+	res, err := t.sup.ExecStreaming(ctx, supervise.ExecOptions{Command: opts.Command, Tty: opts.Tty, Stdin: opts.Stdin,
+		Stdout: opts.Stdout, Stderr: opts.Stderr, Resize: resize})
+	if err != nil {
+		return nil, err
+	}
+	return res.DriverResult(), nil
 }

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
@@ -196,7 +198,10 @@ args = ["-c", "echo waiting; while [ ! -f \"$DIR/go\" ]; do sleep 0.05; done; ec
 	h2.alloc = h.alloc
 	handle := resp.GetHandle()
 	handle.Config.MsgpackDriverConfig = nil // as Nomad sends it to RecoverTask
-	_, err := h2.c.RecoverTask(ctxT(t), &driverpb.RecoverTaskRequest{TaskId: "t4", Handle: handle})
+	bare := proto.Clone(handle).(*driverpb.TaskHandle)
+	bare.Config.Id = ""
+	// No task ID anywhere but in driver_state: recovered under its own ID.
+	_, err := h2.c.RecoverTask(ctxT(t), &driverpb.RecoverTaskRequest{Handle: bare})
 	require.NoError(t, err)
 	_, err = h2.c.RecoverTask(ctxT(t), &driverpb.RecoverTaskRequest{TaskId: "t4", Handle: handle})
 	require.NoError(t, err, "recovering a known task is not an error")
@@ -213,21 +218,25 @@ args = ["-c", "echo waiting; while [ ! -f \"$DIR/go\" ]; do sleep 0.05; done; ec
 
 	// A handle whose state is gone cannot be recovered, and says why.
 	_, err = h2.c.RecoverTask(ctxT(t), &driverpb.RecoverTaskRequest{TaskId: "t4", Handle: handle})
-	assert.ErrorContains(t, err, `recovering task "t4"`)
+	assert.ErrorContains(t, err, `reattach task "t4"`)
 	_, err = h2.c.RecoverTask(ctxT(t), &driverpb.RecoverTaskRequest{TaskId: "t5", Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "t5"}}})
 	assert.ErrorContains(t, err, "handle has no driver state")
 }
 
 func TestExecInTask(t *testing.T) {
 	h := newDriver(t)
+	// Nomad's layout: the task's own directory in the alloc dir is its
+	// working directory.
+	require.NoError(t, os.Mkdir(filepath.Join(h.alloc, "task-t6"), 0o777))
 	_, out, _ := h.start("t6", "command = \"/bin/sh\"\nargs = [\"-c\", \""+strings.ReplaceAll(loop, `"`, `\"`)+"\"]\n")
 	out.waitFor(t, "ready")
 
 	ex, err := h.c.ExecTask(ctxT(t), &driverpb.ExecTaskRequest{TaskId: "t6", Command: []string{"/bin/sh", "-c", "echo $FOO; pwd; echo e >&2; exit 4"},
 		Timeout: durationpb.New(5 * time.Second)})
 	require.NoError(t, err)
-	assert.Equal(t, "bar\n"+filepath.Join(h.alloc, "task-t6")+"\n", string(ex.GetStdout()))
-	assert.Equal(t, "e\n", string(ex.GetStderr()))
+	// stderr merged into stdout, as Nomad's executor returns it.
+	assert.Equal(t, "bar\n"+filepath.Join(h.alloc, "task-t6")+"\ne\n", string(ex.GetStdout()))
+	assert.Empty(t, ex.GetStderr())
 	assert.Equal(t, int32(4), ex.GetResult().GetExitCode())
 
 	// Streaming exec with a real TTY: the size we set is what stty sees.
@@ -304,7 +313,7 @@ func TestExecStartErrors(t *testing.T) {
 	_, err := h.c.StartTask(ctxT(t), &driverpb.StartTaskRequest{Task: h.taskConfig("bad1", "command = \"\"\n", "", "")})
 	assert.ErrorContains(t, err, `config.command is empty`)
 	_, err = h.c.StartTask(ctxT(t), &driverpb.StartTaskRequest{Task: h.taskConfig("bad2", "command = \"/nonexistent/prog\"\n", "", "")})
-	assert.ErrorContains(t, err, `supervisor could not start the task: starting "/nonexistent/prog"`)
+	assert.ErrorContains(t, err, `could not start: command "/nonexistent/prog": no such file or directory`)
 	_, err = h.c.StartTask(ctxT(t), &driverpb.StartTaskRequest{Task: &driverpb.TaskConfig{Id: "bad3", MsgpackDriverConfig: []byte{0x80}}})
 	assert.ErrorContains(t, err, "decoding config")
 
@@ -332,14 +341,14 @@ func TestExecAsUser(t *testing.T) {
 	h := newDriver(t)
 	// The task user must be able to reach its task dir.
 	require.NoError(t, os.Chmod(filepath.Dir(h.alloc), 0o755))
-	require.NoError(t, os.Chmod(h.alloc, 0o755))
+	require.NoError(t, os.Chmod(h.alloc, 0o777)) // as Nomad creates task dirs
 	cfg := h.taskConfig("u1", "command = \"/bin/sh\"\nargs = [\"-c\", \"id -u; exit 0\"]\n", "", "")
 	cfg.User = "nobody"
 	out := newFIFO(t, t.TempDir(), "stdout")
 	cfg.StdoutPath = out.path
 	_, err := h.c.StartTask(ctxT(t), &driverpb.StartTaskRequest{Task: cfg})
 	if os.Geteuid() != 0 {
-		assert.ErrorContains(t, err, `task user "nobody": the plugin runs as uid`)
+		assert.ErrorContains(t, err, `user "nobody": running a task as another user needs the plugin to run as root`)
 		return
 	}
 	require.NoError(t, err)
@@ -351,5 +360,44 @@ func TestExecAsUser(t *testing.T) {
 	cfg = h.taskConfig("u2", "command = \"/bin/true\"\n", "", "")
 	cfg.User = "no-such-user-xyz"
 	_, err = h.c.StartTask(ctxT(t), &driverpb.StartTaskRequest{Task: cfg})
-	assert.ErrorContains(t, err, `task user "no-such-user-xyz"`)
+	assert.ErrorContains(t, err, `user "no-such-user-xyz": no such user`)
+}
+
+// A background child is gone once its task's main process exits; a busy
+// task shows about one core, and the MHz that the SetConfig topology gives.
+func TestExecBackgroundChildAndBusyStats(t *testing.T) {
+	h := newDriver(t)
+	c := basepb.NewBasePluginClient(h.l.conn)
+	_, err := c.SetConfig(ctxT(t), &basepb.SetConfigRequest{PluginApiVersion: "v0.1.0", NomadConfig: &basepb.NomadConfig{
+		Driver: &basepb.NomadDriverConfig{Topology: &basepb.ClientTopology{Cores: []*basepb.ClientTopologyCore{
+			{CoreId: 0, BaseSpeed: 3000}, {CoreId: 1, BaseSpeed: 3000}}}}}})
+	require.NoError(t, err)
+
+	pidFile := filepath.Join(h.alloc, "bg.pid")
+	_, _, _ = h.start("bg", `command = "/bin/sh"
+args = ["-c", "sleep 3600 & echo $! > `+pidFile+`; exit 0"]
+`)
+	assert.Equal(t, int32(0), h.wait("bg").GetResult().GetExitCode())
+	b, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	var pid int
+	_, err = fmt.Sscan(string(b), &pid)
+	require.NoError(t, err)
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	assert.True(t, err != nil || !strings.Contains(string(stat), "(sleep)"), "background child %d outlived its task", pid)
+
+	_, _, _ = h.start("busy", `command = "/bin/sh"
+args = ["-c", "while :; do :; done"]
+`)
+	time.Sleep(time.Second)
+	ss, err := h.c.TaskStats(ctxT(t), &driverpb.TaskStatsRequest{TaskId: "busy", CollectionInterval: durationpb.New(time.Second)})
+	require.NoError(t, err)
+	_, err = ss.Recv()
+	require.NoError(t, err)
+	m, err := ss.Recv()
+	require.NoError(t, err)
+	cpu := m.GetStats().GetAggResourceUsage().GetCpu()
+	assert.InDelta(t, 80, cpu.GetPercent(), 50, "percent of one core (shared machine: generous)")
+	assert.InDelta(t, cpu.GetPercent()/100*3000, cpu.GetTotalTicks(), 1e-6, "MHz = percent/100 * 6000 MHz / 2 cores")
+	assert.Contains(t, cpu.GetMeasuredFields(), driverpb.CPUUsage_TOTAL_TICKS)
 }

@@ -1,59 +1,31 @@
 // Command testdriver is a small process driver used by the agent's
 // integration tests when the example plugins are not built. Each task runs
-// under a supervisor process (this binary re-executed as `supervise`, in its
-// own session) that writes the real exit status to exit.json, so a fresh
-// plugin process recovers the task and reports its true exit code.
+// under go/plugin/supervise (this binary re-executed by plugin.Serve as the
+// task's supervisor), so a fresh plugin process recovers the task from its
+// handle and reports its true exit code.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/plugin"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
+	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 )
 
 // name is the driver's name; `-name NAME` as the first arguments changes it,
 // so that one binary can play two drivers in a test.
 var name = "testproc"
-
-type supSpec struct {
-	Dir    string   `json:"dir"`
-	Stdout string   `json:"stdout"`
-	Stderr string   `json:"stderr"`
-	Cmd    []string `json:"cmd"`
-	Env    []string `json:"env"`
-}
-
-type exitFile struct {
-	ExitCode int `json:"exit_code"`
-	Signal   int `json:"signal"`
-}
-
-type driverState struct {
-	Dir      string    `json:"dir"`
-	SupPid   int       `json:"sup_pid"`
-	ChildPid int       `json:"child_pid"`
-	Env      []string  `json:"env"`
-	Started  time.Time `json:"started"`
-}
 
 type taskConfig struct {
 	Command string   `cty:"command"`
@@ -75,72 +47,17 @@ var configSchema = hclspec.Object(hclspec.Attrs{
 
 type drv struct {
 	mu         sync.Mutex
-	tasks      map[string]*driverState
+	tasks      map[string]*supervise.Task
 	label      string
 	startDelay time.Duration
 	compute    string
 }
 
 func main() {
-	if len(os.Args) == 3 && os.Args[1] == "supervise" {
-		os.Exit(supervise(os.Args[2]))
-	}
 	if len(os.Args) >= 3 && os.Args[1] == "-name" {
 		name = os.Args[2]
 	}
-	plugin.Serve(&drv{tasks: map[string]*driverState{}})
-}
-
-func supervise(arg string) int {
-	// Catch rather than ignore: an ignored disposition would be inherited
-	// by the task through exec.
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
-	var s supSpec
-	if err := json.Unmarshal([]byte(arg), &s); err != nil {
-		return 2
-	}
-	out, err1 := os.OpenFile(s.Stdout, os.O_WRONLY, 0)
-	errf, err2 := os.OpenFile(s.Stderr, os.O_WRONLY, 0)
-	if err1 != nil || err2 != nil {
-		writeExit(s.Dir, exitFile{ExitCode: 127})
-		return 1
-	}
-	cmd := exec.Command(s.Cmd[0], s.Cmd[1:]...)
-	cmd.Env, cmd.Stdout, cmd.Stderr, cmd.Dir = s.Env, out, errf, s.Dir
-	if err := cmd.Start(); err != nil {
-		fmt.Fprintln(errf, err)
-		writeExit(s.Dir, exitFile{ExitCode: 127})
-		return 1
-	}
-	os.WriteFile(filepath.Join(s.Dir, "child.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600)
-	_ = cmd.Wait()
-	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	ef := exitFile{ExitCode: ws.ExitStatus()}
-	if ws.Signaled() {
-		ef = exitFile{ExitCode: 128 + int(ws.Signal()), Signal: int(ws.Signal())}
-	}
-	writeExit(s.Dir, ef)
-	return 0
-}
-
-func writeExit(dir string, ef exitFile) {
-	b, _ := json.Marshal(ef)
-	tmp := filepath.Join(dir, "exit.json.tmp")
-	if os.WriteFile(tmp, b, 0o600) == nil {
-		os.Rename(tmp, filepath.Join(dir, "exit.json"))
-	}
-}
-
-func readExit(dir string) *exitFile {
-	b, err := os.ReadFile(filepath.Join(dir, "exit.json"))
-	if err != nil {
-		return nil
-	}
-	var ef exitFile
-	if json.Unmarshal(b, &ef) != nil {
-		return nil
-	}
-	return &ef
+	plugin.Serve(&drv{tasks: map[string]*supervise.Task{}})
 }
 
 func (d *drv) PluginInfo(context.Context) (*base.PluginInfo, error) {
@@ -197,7 +114,7 @@ func (d *drv) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, erro
 	return ch, nil
 }
 
-func (d *drv) get(id string) (*driverState, error) {
+func (d *drv) get(id string) (*supervise.Task, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s, ok := d.tasks[id]
@@ -208,20 +125,21 @@ func (d *drv) get(id string) (*driverState, error) {
 }
 
 func (d *drv) RecoverTask(_ context.Context, h *driver.TaskHandle) error {
-	var s driverState
-	if err := h.GetDriverState(&s); err != nil {
-		return fmt.Errorf("driver state: %w", err)
+	t, err := supervise.Reattach(h.DriverState)
+	if err != nil {
+		return err
 	}
-	if _, err := os.Stat(s.Dir); err != nil {
-		return fmt.Errorf("%w: %v", driver.ErrTaskNotFound, err)
+	id := t.TaskID()
+	if h.Config != nil && h.Config.ID != "" {
+		id = h.Config.ID
 	}
 	d.mu.Lock()
-	d.tasks[h.Config.ID] = &s
+	d.tasks[id] = t
 	d.mu.Unlock()
 	return nil
 }
 
-func (d *drv) StartTask(_ context.Context, cfg *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
+func (d *drv) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
 	if d.startDelay > 0 {
 		time.Sleep(d.startDelay)
 	}
@@ -229,9 +147,8 @@ func (d *drv) StartTask(_ context.Context, cfg *driver.TaskConfig) (*driver.Task
 	if err := cfg.DecodeDriverConfig(taskSchema, &tc); err != nil {
 		return nil, nil, err
 	}
-	dir := filepath.Join(cfg.AllocDir, "testproc")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, err
+	if cfg.AllocDir == "" {
+		return nil, nil, errors.New("testproc: alloc_dir is empty")
 	}
 	var env []string
 	for k, v := range cfg.Env {
@@ -246,92 +163,61 @@ func (d *drv) StartTask(_ context.Context, cfg *driver.TaskConfig) (*driver.Task
 		devs = append(devs, fmt.Sprintf("%s:%s:%s", d.TaskPath, d.HostPath, d.CgroupPermissions))
 	}
 	env = append(env, "TESTPROC_MOUNTS="+strings.Join(mounts, ","), "TESTPROC_DEVICES="+strings.Join(devs, ","))
-	spec, _ := json.Marshal(supSpec{Dir: dir, Stdout: cfg.StdoutPath, Stderr: cfg.StderrPath, Cmd: append([]string{tc.Command}, tc.Args...), Env: env})
-	self, err := os.Executable()
+	// Nomad's layout: the task's own directory <alloc_dir>/<task name> is
+	// its working directory (client/allocdir); older hosts gave the task's
+	// directory itself as alloc_dir.
+	workDir := cfg.AllocDir
+	if fi, err := os.Stat(filepath.Join(cfg.AllocDir, cfg.Name)); err == nil && fi.IsDir() {
+		workDir = filepath.Join(cfg.AllocDir, cfg.Name)
+	}
+	t, err := supervise.Start(ctx, supervise.Spec{TaskID: cfg.ID, Command: tc.Command, Args: tc.Args, Env: env,
+		WorkingDir: workDir, StdoutPath: cfg.StdoutPath, StderrPath: cfg.StderrPath},
+		filepath.Join(workDir, "private", "testproc"))
 	if err != nil {
-		return nil, nil, err
-	}
-	sup := exec.Command(self, "supervise", string(spec))
-	sup.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := sup.Start(); err != nil {
-		return nil, nil, err
-	}
-	go sup.Wait()
-	var child int
-	for i := 0; i < 500 && child == 0; i++ {
-		if b, err := os.ReadFile(filepath.Join(dir, "child.pid")); err == nil {
-			child, _ = strconv.Atoi(string(b))
-		} else if readExit(dir) != nil {
-			break
-		} else {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	s := &driverState{Dir: dir, SupPid: sup.Process.Pid, ChildPid: child, Env: env, Started: time.Now()}
-	h := &driver.TaskHandle{Version: 1, Config: cfg, State: driver.TaskStateRunning}
-	if err := h.SetDriverState(s); err != nil {
 		return nil, nil, err
 	}
 	d.mu.Lock()
-	d.tasks[cfg.ID] = s
+	d.tasks[cfg.ID] = t
 	d.mu.Unlock()
-	return h, nil, nil
+	return &driver.TaskHandle{Version: 2, Config: cfg, State: driver.TaskStateRunning, DriverState: t.Handle()}, nil, nil
 }
 
 func (d *drv) WaitTask(ctx context.Context, id string) (*driver.ExitResult, error) {
-	s, err := d.get(id)
+	t, err := d.get(id)
 	if err != nil {
 		return nil, err
 	}
-	for {
-		if ef := readExit(s.Dir); ef != nil {
-			return &driver.ExitResult{ExitCode: ef.ExitCode, Signal: ef.Signal}, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+	res, err := t.Wait(ctx)
+	if err != nil {
+		return nil, err
 	}
+	return res.DriverResult(), nil
 }
 
 func (d *drv) StopTask(ctx context.Context, id string, timeout time.Duration, sig string) error {
-	s, err := d.get(id)
+	t, err := d.get(id)
 	if err != nil {
 		return err
-	}
-	if readExit(s.Dir) != nil {
-		return nil
 	}
 	num := syscall.SIGINT
 	if sig != "" {
-		num = unix.SignalNum(strings.ToUpper(sig))
-	}
-	s.kill(num)
-	deadline := time.Now().Add(timeout)
-	for readExit(s.Dir) == nil {
-		if s.ChildPid <= 0 && !alive(s.SupPid) {
-			return nil // the supervisor never started the command and is gone
+		if num, err = supervise.ParseSignal(sig); err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			s.kill(syscall.SIGKILL)
-			deadline = time.Now().Add(time.Hour)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	return nil
+	return t.Stop(ctx, num, timeout)
 }
 
-func (d *drv) DestroyTask(_ context.Context, id string, force bool) error {
-	s, err := d.get(id)
+func (d *drv) DestroyTask(ctx context.Context, id string, force bool) error {
+	t, err := d.get(id)
 	if err != nil {
 		return err
 	}
-	if readExit(s.Dir) == nil {
-		if !force {
-			return errors.New("task is still running; stop it or destroy with force")
-		}
-		s.kill(syscall.SIGKILL)
+	if _, done, _ := t.Exit(); !done && !force {
+		return errors.New("task is still running; stop it or destroy with force")
+	}
+	if err := t.Destroy(ctx); err != nil {
+		return err
 	}
 	d.mu.Lock()
 	delete(d.tasks, id)
@@ -339,47 +225,20 @@ func (d *drv) DestroyTask(_ context.Context, id string, force bool) error {
 	return nil
 }
 
-// kill signals the task's command, or, when the supervisor never started
-// one (e.g. blocked opening a FIFO no one reads), kills the supervisor.
-// Never pid 0 or below: kill(0) would hit this driver's process group.
-func (s *driverState) kill(sig syscall.Signal) {
-	s.refreshChild()
-	if s.ChildPid > 0 {
-		_ = syscall.Kill(s.ChildPid, sig)
-		return
-	}
-	if s.SupPid > 0 {
-		_ = syscall.Kill(s.SupPid, syscall.SIGKILL)
-	}
-}
-
-// refreshChild reads child.pid again when StartTask gave up waiting for it
-// (a slow, loaded machine).
-func (s *driverState) refreshChild() {
-	if s.ChildPid > 0 {
-		return
-	}
-	if b, err := os.ReadFile(filepath.Join(s.Dir, "child.pid")); err == nil {
-		s.ChildPid, _ = strconv.Atoi(string(b))
-	}
-}
-
-func alive(pid int) bool { return pid > 0 && syscall.Kill(pid, 0) == nil }
-
 func (d *drv) InspectTask(_ context.Context, id string) (*driver.TaskStatus, error) {
-	s, err := d.get(id)
+	t, err := d.get(id)
 	if err != nil {
 		return nil, err
 	}
-	st := &driver.TaskStatus{ID: id, State: driver.TaskStateRunning, StartedAt: s.Started}
-	if ef := readExit(s.Dir); ef != nil {
-		st.State, st.ExitResult = driver.TaskStateExited, &driver.ExitResult{ExitCode: ef.ExitCode, Signal: ef.Signal}
+	st := &driver.TaskStatus{ID: id, State: driver.TaskStateRunning, StartedAt: t.StartedAt()}
+	if res, done, _ := t.Exit(); done {
+		st.State, st.CompletedAt, st.ExitResult = driver.TaskStateExited, res.CompletedAt, res.DriverResult()
 	}
 	return st, nil
 }
 
 func (d *drv) TaskStats(ctx context.Context, id string, interval time.Duration) (<-chan *driver.TaskStats, error) {
-	s, err := d.get(id)
+	t, err := d.get(id)
 	if err != nil {
 		return nil, err
 	}
@@ -389,18 +248,16 @@ func (d *drv) TaskStats(ctx context.Context, id string, interval time.Duration) 
 	ch := make(chan *driver.TaskStats, 1)
 	go func() {
 		defer close(ch)
+		var prev *supervise.Stats
 		for {
-			ticks, rss := procUsage(s.ChildPid)
-			u := &driver.ResourceUsage{
-				CPU:    &driver.CPUUsage{TotalTicks: ticks, Measured: []driver.CPUField{driver.CPUTotalTicks}},
-				Memory: &driver.MemoryUsage{RSS: rss, Measured: []driver.MemoryField{driver.MemoryRSS}},
-			}
-			select {
-			case ch <- &driver.TaskStats{ID: id, Timestamp: time.Now(), Aggregate: u, ByPID: map[string]*driver.ResourceUsage{strconv.Itoa(s.ChildPid): u}}:
-			case <-ctx.Done():
+			s, err := t.Stats(prev, supervise.CPUHost{})
+			if err != nil {
 				return
 			}
-			if readExit(s.Dir) != nil {
+			prev = s
+			select {
+			case ch <- s.DriverStats(id):
+			case <-ctx.Done():
 				return
 			}
 			select {
@@ -413,22 +270,6 @@ func (d *drv) TaskStats(ctx context.Context, id string, interval time.Duration) 
 	return ch, nil
 }
 
-func procUsage(pid int) (ticks float64, rss uint64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, 0
-	}
-	i := strings.LastIndexByte(string(b), ')')
-	f := strings.Fields(string(b[i+2:]))
-	if len(f) > 21 {
-		ut, _ := strconv.ParseFloat(f[11], 64)
-		st, _ := strconv.ParseFloat(f[12], 64)
-		pages, _ := strconv.ParseUint(f[21], 10, 64)
-		return ut + st, pages * uint64(os.Getpagesize())
-	}
-	return 0, 0
-}
-
 func (d *drv) TaskEvents(ctx context.Context) (<-chan *driver.TaskEvent, error) {
 	ch := make(chan *driver.TaskEvent)
 	go func() { <-ctx.Done(); close(ch) }()
@@ -436,98 +277,47 @@ func (d *drv) TaskEvents(ctx context.Context) (<-chan *driver.TaskEvent, error) 
 }
 
 func (d *drv) SignalTask(_ context.Context, id, sig string) error {
-	s, err := d.get(id)
+	t, err := d.get(id)
 	if err != nil {
 		return err
 	}
-	num := unix.SignalNum(strings.ToUpper(sig))
-	if num == 0 {
-		return fmt.Errorf("unknown signal %q", sig)
+	num, err := supervise.ParseSignal(sig)
+	if err != nil {
+		return err
 	}
-	s.refreshChild()
-	if s.ChildPid <= 0 {
-		return errors.New("the task's command never started")
-	}
-	return syscall.Kill(s.ChildPid, num)
+	return t.Signal(num)
 }
 
 func (d *drv) ExecTask(ctx context.Context, id string, command []string, timeout time.Duration) (*driver.ExecResult, error) {
-	return nil, errors.New("testproc: use streaming exec")
+	t, err := d.get(id)
+	if err != nil {
+		return nil, err
+	}
+	out, res, err := t.Exec(ctx, command, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &driver.ExecResult{Stdout: out, Exit: res.DriverResult()}, nil
 }
 
 // ExecTaskStreaming runs a command with the task's environment, on a real
 // pseudo-terminal when asked for one.
 func (d *drv) ExecTaskStreaming(ctx context.Context, id string, o *driver.ExecOptions) (*driver.ExitResult, error) {
-	s, err := d.get(id)
+	t, err := d.get(id)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, o.Command[0], o.Command[1:]...)
-	cmd.Env, cmd.Dir = s.Env, s.Dir
-	var master *os.File
-	if o.Tty {
-		m, slave, err := openPTY()
-		if err != nil {
-			return nil, err
+	resize := make(chan supervise.TerminalSize)
+	go func() {
+		defer close(resize)
+		for sz := range o.Resize {
+			resize <- supervise.TerminalSize{Rows: uint16(sz.Height), Cols: uint16(sz.Width)}
 		}
-		master = m
-		defer master.Close()
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-		if err := cmd.Start(); err != nil {
-			slave.Close()
-			return nil, err
-		}
-		slave.Close()
-		go func() {
-			for sz := range o.Resize {
-				ws := unix.Winsize{Row: uint16(sz.Height), Col: uint16(sz.Width)}
-				_ = unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, &ws)
-			}
-		}()
-		go io.Copy(master, o.Stdin)
-		done := make(chan struct{})
-		go func() { io.Copy(o.Stdout, master); close(done) }()
-		_ = cmd.Wait()
-		select {
-		case <-done:
-		case <-time.After(time.Second):
-		}
-	} else {
-		stdin, _ := cmd.StdinPipe()
-		cmd.Stdout, cmd.Stderr = o.Stdout, o.Stderr
-		if err := cmd.Start(); err != nil {
-			return nil, err
-		}
-		go func() { io.Copy(stdin, o.Stdin); stdin.Close() }()
-		_ = cmd.Wait()
-	}
-	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	if ws.Signaled() {
-		return &driver.ExitResult{ExitCode: 128 + int(ws.Signal()), Signal: int(ws.Signal())}, nil
-	}
-	return &driver.ExitResult{ExitCode: ws.ExitStatus()}, nil
-}
-
-func openPTY() (*os.File, *os.File, error) {
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	}()
+	res, err := t.ExecStreaming(ctx, supervise.ExecOptions{Command: o.Command, Tty: o.Tty, Stdin: o.Stdin,
+		Stdout: o.Stdout, Stderr: o.Stderr, Resize: resize})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		m.Close()
-		return nil, nil, e
-	}
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	return m, s, nil
+	return res.DriverResult(), nil
 }

@@ -2,35 +2,10 @@ package execdriver
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
-
-// parseSignal accepts "SIGTERM", "TERM", "term" or a number.
-func parseSignal(s string) (syscall.Signal, error) {
-	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(s); err == nil {
-		if n <= 0 || n > 64 {
-			return 0, fmt.Errorf("signal number %d is out of range 1..64", n)
-		}
-		return syscall.Signal(n), nil
-	}
-	name := strings.ToUpper(s)
-	if !strings.HasPrefix(name, "SIG") {
-		name = "SIG" + name
-	}
-	if sig := unix.SignalNum(name); sig != 0 {
-		return sig, nil
-	}
-	return 0, fmt.Errorf("unknown signal %q, expected a name such as SIGTERM or a number", s)
-}
 
 // broadcaster fans task events out to every TaskEvents stream.
 type broadcaster struct {

@@ -1,0 +1,207 @@
+package supervise
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/yurt-sdk/yurt/go/gen/supervisepb"
+)
+
+// Files of a task's state directory (see supervise.proto).
+const (
+	specFile    = "spec.pb"
+	startedFile = "started.pb"
+	exitFile    = "exit.pb"
+	logFile     = "supervisor.log"
+)
+
+// writeState writes m to dir/name atomically: a temporary file in dir,
+// fsync'd, renamed over name, then dir fsync'd. A reader sees no file or the
+// whole message.
+func writeState(dir, name string, m proto.Message) error {
+	b, err := proto.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", name, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
+	}
+	fail := func(err error) error {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// readState reads dir/name into m. A missing file is reported with an error
+// wrapping os.ErrNotExist; a file that does not decode is "corrupted", with
+// its path.
+func readState(dir, name string, m proto.Message) error {
+	path := filepath.Join(dir, name)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := proto.Unmarshal(b, m); err != nil {
+		return fmt.Errorf("state file %s is corrupted (%d bytes are not a %s): %w",
+			path, len(b), m.ProtoReflect().Descriptor().FullName(), err)
+	}
+	return nil
+}
+
+// readExit returns the recorded exit, nil if the task has not ended yet.
+func readExit(dir string) (*supervisepb.ExitResult, error) {
+	var e supervisepb.ExitResult
+	if err := readState(dir, exitFile, &e); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return &e, nil
+}
+
+func specToProto(s *Spec) *supervisepb.TaskSpec {
+	return &supervisepb.TaskSpec{
+		FormatVersion: FormatVersion, TaskId: s.TaskID, Command: s.Command, Args: s.Args, Env: s.Env,
+		WorkingDir: s.WorkingDir, User: s.User, StdoutPath: s.StdoutPath, StderrPath: s.StderrPath,
+		Limits: &supervisepb.ResourceLimits{MemoryLimitBytes: s.Limits.MemoryBytes, CpuShares: s.Limits.CPUShares},
+	}
+}
+
+func specFromProto(p *supervisepb.TaskSpec) (*Spec, error) {
+	if p.GetFormatVersion() != FormatVersion {
+		return nil, fmt.Errorf("spec.pb format_version is %d, this layer reads version %d", p.GetFormatVersion(), FormatVersion)
+	}
+	return &Spec{
+		TaskID: p.GetTaskId(), Command: p.GetCommand(), Args: p.GetArgs(), Env: p.GetEnv(),
+		WorkingDir: p.GetWorkingDir(), User: p.GetUser(), StdoutPath: p.GetStdoutPath(), StderrPath: p.GetStderrPath(),
+		Limits: Limits{MemoryBytes: p.GetLimits().GetMemoryLimitBytes(), CPUShares: p.GetLimits().GetCpuShares()},
+	}, nil
+}
+
+func exitFromProto(p *supervisepb.ExitResult) *ExitResult {
+	r := &ExitResult{ExitCode: int(p.GetExitCode()), Signal: int(p.GetSignal()), OOMKilled: p.GetOomKilled()}
+	if ns := p.GetCompletedAtUnixNano(); ns != 0 {
+		r.CompletedAt = time.Unix(0, ns)
+	}
+	return r
+}
+
+// procStat is what this package reads from /proc/<pid>/stat.
+type procStat struct {
+	state        byte
+	ppid         int
+	utime, stime uint64 // clock ticks
+	startTime    uint64 // clock ticks since boot (field 22)
+}
+
+// readProcStat parses /proc/<pid>/stat. The command name (field 2) is in
+// parentheses and may itself hold spaces and parentheses, so fields are
+// counted from the last ')'.
+func readProcStat(pid int) (*procStat, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, fmt.Errorf("/proc/%d/stat: no ')' after the command name", pid)
+	}
+	f := strings.Fields(s[i+1:])
+	// f[0] is field 3 (state), so field n is f[n-3].
+	if len(f) < 20 {
+		return nil, fmt.Errorf("/proc/%d/stat: %d fields, expected at least 22", pid, len(f)+2)
+	}
+	ps := &procStat{state: f[0][0]}
+	var errs [4]error
+	ps.ppid, errs[0] = strconv.Atoi(f[1])
+	ps.utime, errs[1] = strconv.ParseUint(f[11], 10, 64)
+	ps.stime, errs[2] = strconv.ParseUint(f[12], 10, 64)
+	ps.startTime, errs[3] = strconv.ParseUint(f[19], 10, 64)
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+	}
+	return ps, nil
+}
+
+// alive reports whether pid is running and is the process that started at
+// startTime (a reused PID is another process). A zombie is not alive.
+func alive(pid int, startTime uint64) bool {
+	if pid <= 0 {
+		return false
+	}
+	ps, err := readProcStat(pid)
+	if err != nil {
+		return false
+	}
+	return ps.startTime == startTime && ps.state != 'Z' && ps.state != 'X'
+}
+
+// childrenOf returns every process whose chain of parents leads to root
+// (root itself excluded), read from /proc.
+func childrenOf(root int) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	parent := make(map[int]int, len(ents))
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ps, err := readProcStat(pid); err == nil {
+			parent[pid] = ps.ppid
+		}
+	}
+	var out []int
+	for pid := range parent {
+		for p, hops := parent[pid], 0; p > 1 && hops < len(parent); p, hops = parent[p], hops+1 {
+			if p == root {
+				out = append(out, pid)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// killGroup sends sig to process group pgid, ignoring a group that is gone.
+func killGroup(pgid int, sig unix.Signal) {
+	if pgid > 1 {
+		_ = unix.Kill(-pgid, sig)
+	}
+}

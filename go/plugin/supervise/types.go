@@ -1,0 +1,118 @@
+// Package supervise runs a Nomad task as a plain process that outlives the
+// plugin: the supervision layer a process-based task driver calls instead of
+// writing its own supervisor.
+//
+// Start writes the task's spec into a state directory and launches a small
+// per-task supervisor, the plugin binary itself re-executed as
+// `<plugin> yurt-supervise <state dir>` in its own session. The supervisor
+// forks the task, copies its output to Nomad's log FIFOs, and records the
+// task's end in the state directory. A fresh plugin process finds the task
+// again with Reattach from the Handle bytes the driver kept in
+// TaskHandle.driver_state.
+//
+// The state directory's files are the messages of
+// proto/yurt/supervise/v1/supervise.proto, shared with the Python and Rust
+// layers, so any layer can reattach, wait for, signal, stop and destroy a task
+// started by any other.
+//
+// # Containment
+//
+// This layer contains a task with a process group and a child subreaper: the
+// task's main process leads its own process group, and the supervisor is a
+// subreaper (prctl PR_SET_CHILD_SUBREAPER), so processes that leave the group
+// (setsid) or double-fork are re-parented to it and are still found and
+// killed. What escapes: a process that is re-parented to another subreaper of
+// its own making and outlives it, or one that was never a descendant (for
+// example a daemon started through a system service manager). No cgroup is
+// created, so ResourceLimits are recorded in spec.pb but not enforced and
+// OOM kills are not detected (ExitResult.OOMKilled stays false). Containment
+// says so at run time.
+//
+// # The supervisor hook
+//
+// go/plugin's Serve calls Main first, so a driver served with plugin.Serve
+// needs nothing more. A program that supervises without plugin.Serve (a
+// test binary, a tool) calls Main at the top of main or TestMain.
+package supervise
+
+import (
+	"errors"
+	"strconv"
+	"time"
+)
+
+// Arg is the argv[1] that turns the plugin binary into a supervisor:
+// `<program> yurt-supervise <state dir>`.
+const Arg = "yurt-supervise"
+
+// FormatVersion is the version of the state and handle format this layer
+// reads and writes.
+const FormatVersion = 1
+
+// Containment describes how tasks are contained; see the package comment.
+const Containment = "process group + child subreaper (no cgroup: limits not enforced, OOM not detected)"
+
+// Spec is what to run. It is written once, to spec.pb, by Start.
+type Spec struct {
+	// TaskID is Nomad's task ID, for logs and the handle.
+	TaskID string
+	// Command is an absolute path, a path relative to WorkingDir, or a name
+	// looked up (as Nomad's executor does) in WorkingDir/local, WorkingDir
+	// and then the PATH of Env. Required.
+	Command string
+	// Args are argv[1:].
+	Args []string
+	// Env is the task's whole environment as "KEY=VALUE"; nothing else is
+	// added.
+	Env []string
+	// WorkingDir is the task's working directory; empty means "/". A
+	// directory given here must be writable by the task's user.
+	WorkingDir string
+	// User runs the task as this user (name or numeric uid); empty means
+	// the plugin's own user. Another user needs the plugin to run as root.
+	User string
+	// StdoutPath and StderrPath receive the task's output (Nomad's log
+	// FIFOs, or regular files); empty discards it.
+	StdoutPath string
+	StderrPath string
+	// Limits are recorded; see Containment.
+	Limits Limits
+}
+
+// Limits are resource limits; zero means none.
+type Limits struct {
+	MemoryBytes int64
+	CPUShares   int64
+}
+
+// ExitResult is how a task ended.
+type ExitResult struct {
+	// ExitCode is the exit status, 128+N when killed by signal N.
+	ExitCode int
+	// Signal is the signal that killed the main process, 0 if none.
+	Signal int
+	// OOMKilled is true when the kernel's OOM killer ended the task.
+	OOMKilled bool
+	// CompletedAt is when the main process ended.
+	CompletedAt time.Time
+}
+
+// StartError is returned by Start when the task could not be started: the
+// message names the spec field at fault (command, user, working_dir, ...).
+type StartError struct {
+	TaskID string
+	Reason string
+}
+
+func (e *StartError) Error() string {
+	return "supervise: task " + strconv.Quote(e.TaskID) + " could not start: " + e.Reason
+}
+
+var (
+	// ErrExited is returned by Signal when the task has already ended.
+	ErrExited = errors.New("supervise: the task has exited")
+	// ErrSupervisorLost is returned when the task's supervisor is gone
+	// without recording how the task ended: the real result is unknown
+	// and none is made up.
+	ErrSupervisorLost = errors.New("supervise: the task's supervisor is gone and recorded no exit status")
+)
