@@ -38,7 +38,10 @@ type Case struct {
 	Level Level
 	Kind  Kind
 	Doc   string
-	Run   func(t *T)
+	// NoInfo marks a case that does not need PluginInfo to work (the raw
+	// handshake cases), so a failing PluginInfo does not block it.
+	NoInfo bool
+	Run    func(t *T)
 }
 
 // Group is the part of the ID before the slash.

@@ -22,10 +22,20 @@ func pluginConfig(t *T, p *host.Plugin) []byte {
 	return b
 }
 
+// configured launches the plugin and configures it as Nomad does: the plugin
+// config, and for a driver the agent config with the host topology.
 func configured(t *T, mod func(*host.Options)) *host.Plugin {
 	p := t.Launch(mod)
-	t.Check(p.SetConfig(t.Ctx, host.SetConfigRequest{Msgpack: pluginConfig(t, p)}), "SetConfig with the plugin config")
+	t.Check(p.SetConfig(t.Ctx, setConfigRequest(t, pluginConfig(t, p))), "SetConfig with the plugin config")
 	return p
+}
+
+func setConfigRequest(t *T, msgpack []byte) host.SetConfigRequest {
+	req := host.SetConfigRequest{Msgpack: msgpack}
+	if t.H.info.Type == host.PluginTypeDriver {
+		req.NomadConfig = nomadConfig()
+	}
+	return req
 }
 
 func validSpec(t *T, what string, spec *hclspecpb.Spec) {

@@ -159,7 +159,7 @@ func driverCases() []Case {
 				_, d := driverSession(t)
 				pt := prepareTask(t, d, RoleSignal) // traps its signal and keeps running
 				startTask(t, d, pt)
-				time.Sleep(300 * time.Millisecond)
+				pt.waitTrap(t)
 				start := time.Now()
 				stopCtx, stopCancel := waitCtx(t, 6*time.Second)
 				_ = d.StopTask(stopCtx, pt.Config.Id, time.Second, *pt.Role.Signal)
@@ -228,7 +228,7 @@ func driverCases() []Case {
 				}
 				pt := prepareTask(t, d, RoleSignal)
 				startTask(t, d, pt)
-				time.Sleep(300 * time.Millisecond) // let the task install its trap
+				pt.waitTrap(t)
 				t.Check(d.SignalTask(t.Ctx, pt.Config.Id, *pt.Role.Signal), "SignalTask %s", *pt.Role.Signal)
 				if !pt.Stdout.waitFor(*pt.Role.Stdout, 5*time.Second) {
 					t.Errorf("after %s, stdout: expected %q, got %q", *pt.Role.Signal, *pt.Role.Stdout, oneLine(pt.Stdout.String(), 200))
@@ -313,6 +313,7 @@ func driverCases() []Case {
 			Run: func(t *T) {
 				p1, d1 := driverSession(t)
 				pt := prepareTask(t, d1, RoleLongRunning)
+				t.H.noteTaskStarted()
 				r, err := d1.StartTask(t.Ctx, pt.Config)
 				t.Check(err, "StartTask")
 				p1.Kill()
@@ -323,7 +324,7 @@ func driverCases() []Case {
 				if h.GetConfig() != nil {
 					h.GetConfig().MsgpackDriverConfig = nil
 				}
-				t.Check(d2.RecoverTask(t.Ctx, pt.Config.Id, h), "RecoverTask in a fresh process")
+				t.Check(d2.RecoverTask(t.Ctx, h), "RecoverTask in a fresh process")
 				insp, err := d2.InspectTask(t.Ctx, pt.Config.Id)
 				t.Check(err, "InspectTask after recovery")
 				if insp.GetTask().GetState() != driverpb.TaskState_RUNNING {

@@ -55,9 +55,51 @@ func shutdown(ctx context.Context, conn *grpc.ClientConn) error {
 	return conn.Invoke(ctx, methodShutdown, &emptypb.Empty{}, &emptypb.Empty{})
 }
 
+// rawDiagnosis launches the plugin without go-plugin to say why a host could
+// not launch it: the handshake line as read, what is wrong with it, stderr.
+func rawDiagnosis(t *T) string {
+	o := RawOptions{}
+	if t.H.cfg.AutoMTLS {
+		cc, err := NewClientCert()
+		if err == nil {
+			o.ClientCert = cc
+		}
+	}
+	p, out := t.StartRaw(o)
+	defer p.Kill()
+	line, _, err := readFirstLine(t.Ctx, out, 10*time.Second)
+	stderr := ""
+	if s := strings.TrimSpace(p.Stderr()); s != "" {
+		stderr = "; stderr: " + oneLine(s, 300)
+	}
+	if err != nil {
+		return fmt.Sprintf("; launched by hand: %v%s", err, stderr)
+	}
+	fields, err := ParseHandshake(line)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("; launched by hand: %v%s", err, stderr)
+	case fields[1] != "2":
+		return fmt.Sprintf("; launched by hand: handshake %q field 2 (app protocol): expected 2 for Nomad, got %q%s", line, fields[1], stderr)
+	case fields[5] != "" && !t.H.cfg.AutoMTLS:
+		return fmt.Sprintf("; launched by hand: handshake field 6: expected empty without PLUGIN_CLIENT_CERT, got a certificate (go-plugin's host fails on it)%s", stderr)
+	}
+	return fmt.Sprintf("; launched by hand the handshake line %q is well-formed%s", line, stderr)
+}
+
 func handshakeCases() []Case {
 	return []Case{
-		{ID: "handshake/cookie-enforced", Level: Required, Kind: AnyPlugin,
+		{ID: caseLaunch, Level: Required, Kind: AnyPlugin, NoInfo: true,
+			Doc: "the plugin launches and connects as go-plugin's host (Nomad) launches it, with the run's transport; every other case is blocked when this fails",
+			Run: func(t *T) {
+				p, err := host.Launch(t.Ctx, t.H.hostOptions(nil))
+				if err != nil {
+					t.Fatalf("launching as a go-plugin host (%s): %v%s", t.H.cfg.Transport(), err, rawDiagnosis(t))
+				}
+				t.Cleanup(p.Kill)
+				t.Logf("launched with transport %s, pid %d", t.H.cfg.Transport(), p.Record().Pid)
+			}},
+		{ID: "handshake/cookie-enforced", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "without the magic cookie the plugin exits non-zero, explains on stderr and prints nothing on stdout",
 			Run: func(t *T) {
 				p, out := t.StartRaw(RawOptions{NoCookie: true})
@@ -84,7 +126,7 @@ func handshakeCases() []Case {
 				case <-time.After(2 * time.Second):
 				}
 			}},
-		{ID: "handshake/line-format", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/line-format", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "the first stdout line is exactly 1|2|unix-or-tcp|address|grpc|cert",
 			Run: func(t *T) {
 				p := t.RawLaunch(RawOptions{})
@@ -92,7 +134,7 @@ func handshakeCases() []Case {
 					t.Errorf("handshake field 2 (app protocol): expected 2 for Nomad, got %q", p.Fields[1])
 				}
 			}},
-		{ID: "handshake/listener-bound", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/listener-bound", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "the listener is bound before the handshake line: the first RPC succeeds at once",
 			Run: func(t *T) {
 				p, conn := plainDial(t, RawOptions{})
@@ -101,7 +143,7 @@ func handshakeCases() []Case {
 				}
 				_ = p
 			}},
-		{ID: "handshake/protocol-version", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/protocol-version", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "the plugin picks version 2 from an unordered PLUGIN_PROTOCOL_VERSIONS list",
 			Run: func(t *T) {
 				for _, offer := range []string{"2", "3,2,1", "1,2"} {
@@ -112,7 +154,7 @@ func handshakeCases() []Case {
 					p.Kill()
 				}
 			}},
-		{ID: "handshake/unix-socket-dir", Level: Recommended, Kind: AnyPlugin,
+		{ID: "handshake/unix-socket-dir", Level: Recommended, Kind: AnyPlugin, NoInfo: true,
 			Doc: "a unix socket is created inside PLUGIN_UNIX_SOCKET_DIR",
 			Run: func(t *T) {
 				dir, err := os.MkdirTemp("", "yurt-sockdir-")
@@ -126,7 +168,7 @@ func handshakeCases() []Case {
 					t.Errorf("expected the socket in PLUGIN_UNIX_SOCKET_DIR %s, got %s", dir, p.Address)
 				}
 			}},
-		{ID: "handshake/port-range", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/port-range", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "a TCP listener is on 127.0.0.1 within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT",
 			Run: func(t *T) {
 				lo, hi := freePortRange(t)
@@ -143,7 +185,7 @@ func handshakeCases() []Case {
 					t.Errorf("expected a port in %d..%d, got %d", lo, hi, port)
 				}
 			}},
-		{ID: "handshake/no-cert-without-client-cert", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/no-cert-without-client-cert", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "without PLUGIN_CLIENT_CERT field 6 is empty and the plugin serves plaintext",
 			Run: func(t *T) {
 				p, conn := plainSession(t, RawOptions{})
@@ -154,7 +196,7 @@ func handshakeCases() []Case {
 					t.Errorf("plaintext health check: %v", err)
 				}
 			}},
-		{ID: "handshake/mtls-certificate", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/mtls-certificate", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "with PLUGIN_CLIENT_CERT field 6 is unpadded base64 DER with SAN localhost, and mTLS works",
 			Run: func(t *T) {
 				cc, err := NewClientCert()
@@ -181,7 +223,7 @@ func handshakeCases() []Case {
 					t.Errorf("health over mTLS with the host certificate: %v", err)
 				}
 			}},
-		{ID: "handshake/mtls-client-verified", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/mtls-client-verified", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "with PLUGIN_CLIENT_CERT the plugin refuses plaintext, no client certificate and other certificates",
 			Run: func(t *T) {
 				cc, err := NewClientCert()
@@ -215,7 +257,7 @@ func handshakeCases() []Case {
 					t.Errorf("the right certificate is refused after bad attempts: %v", err)
 				}
 			}},
-		{ID: "handshake/health", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/health", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "grpc.health.v1 reports service \"plugin\" SERVING",
 			Run: func(t *T) {
 				_, conn := plainSession(t, RawOptions{})
@@ -223,7 +265,7 @@ func handshakeCases() []Case {
 					t.Errorf("%v", err)
 				}
 			}},
-		{ID: "handshake/stdio", Level: Recommended, Kind: AnyPlugin,
+		{ID: "handshake/stdio", Level: Recommended, Kind: AnyPlugin, NoInfo: true,
 			Doc: "GRPCStdio/StreamStdio is served and held open",
 			Run: func(t *T) {
 				_, conn := plainSession(t, RawOptions{})
@@ -248,7 +290,7 @@ func handshakeCases() []Case {
 					t.Fatalf("expected StreamStdio to stay open, got %v", err)
 				}
 			}},
-		{ID: "handshake/shutdown", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/shutdown", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "GRPCController/Shutdown answers and the process exits within 2 s",
 			Run: func(t *T) {
 				p, conn := plainSession(t, RawOptions{})
@@ -266,8 +308,11 @@ func handshakeCases() []Case {
 					t.Logf("exited %s after Shutdown", time.Since(start).Round(time.Millisecond))
 				}
 			}},
-		{ID: "handshake/ignores-sigint", Level: Recommended, Kind: AnyPlugin,
-			Doc: "SIGINT does not stop the plugin (the host sequences shutdown)",
+		{ID: "handshake/ignores-sigint", Level: Required, Kind: AnyPlugin, NoInfo: true,
+			// Required: Ctrl-C on a Nomad agent sends SIGINT to its whole
+			// process group, plugins included, and the agent expects its
+			// plugins to stay until it shuts them down itself.
+			Doc: "SIGINT does not stop the plugin (Ctrl-C reaches the agent's whole process group; the host sequences shutdown)",
 			Run: func(t *T) {
 				p, conn := plainSession(t, RawOptions{})
 				t.Check(Health(t.Ctx, conn, 5*time.Second), "health before SIGINT")
@@ -279,7 +324,7 @@ func handshakeCases() []Case {
 					t.Errorf("health after SIGINT: %v", err)
 				}
 			}},
-		{ID: "handshake/stdout-quiet", Level: Required, Kind: AnyPlugin,
+		{ID: "handshake/stdout-quiet", Level: Required, Kind: AnyPlugin, NoInfo: true,
 			Doc: "nothing is written to stdout after the handshake line",
 			Run: func(t *T) {
 				p, conn := plainSession(t, RawOptions{})
@@ -291,18 +336,17 @@ func handshakeCases() []Case {
 					t.Errorf("expected no stdout after the handshake, got %q", oneLine(s, 200))
 				}
 			}},
-		{ID: "handshake/stderr-safe-json", Level: Required, Kind: AnyPlugin,
-			Doc: "no stderr JSON line has a non-string @level/@message/@timestamp (that crashes go-plugin hosts)",
+		{ID: "handshake/stderr-safe-json", Level: Required, Kind: AnyPlugin, NoInfo: true,
+			Doc: "no stderr JSON line of a short session has a non-string @level/@message/@timestamp (that crashes go-plugin hosts); handshake/stderr-safe-json-throughout checks the whole run",
 			Run: func(t *T) {
 				lines := stderrOfSession(t)
 				for _, l := range lines {
-					pl := host.ParseLogLine(l)
-					if strings.HasSuffix(pl.Problem, "is not a string") {
-						t.Errorf("stderr line %q: %s", oneLine(l, 160), pl.Problem)
+					if why := crashesGoPlugin(l); why != "" {
+						t.Errorf("stderr line %q: %s", oneLine(l, 160), why)
 					}
 				}
 			}},
-		{ID: "handshake/stderr-hclog-json", Level: Recommended, Kind: AnyPlugin,
+		{ID: "handshake/stderr-hclog-json", Level: Recommended, Kind: AnyPlugin, NoInfo: true,
 			Doc: "every stderr line is hclog JSON with string @level, @message and @timestamp (6 fractional digits)",
 			Run: func(t *T) {
 				lines := stderrOfSession(t)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/host"
 )
 
@@ -40,7 +39,7 @@ func nomadCases() []Case {
 				p = t.Launch(noMTLS)
 				req := host.SetConfigRequest{Msgpack: cfg, APIVersion: api}
 				if info.Type == host.PluginTypeDriver {
-					req.NomadConfig = &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{ClientMinPort: 14000, ClientMaxPort: 14512}}
+					req.NomadConfig = nomadConfig()
 				}
 				t.Check(p.SetConfig(t.Ctx, req), "step 3 SetConfig with NomadConfig")
 				ctx, cancel := context.WithTimeout(t.Ctx, 5*time.Second)

@@ -127,7 +127,8 @@ func (h *Harness) rawEnv(o RawOptions) []string {
 	if pv == "" {
 		pv = "2"
 	}
-	env = append(env, "PLUGIN_PROTOCOL_VERSIONS="+pv, "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000")
+	env = append(env, "PLUGIN_PROTOCOL_VERSIONS="+pv, "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000",
+		"PLUGIN_UNIX_SOCKET_DIR="+h.SocketDir())
 	if o.ClientCert != nil {
 		env = append(env, "PLUGIN_CLIENT_CERT="+string(o.ClientCert.PEM))
 	}
@@ -159,6 +160,7 @@ func (t *T) StartRaw(o RawOptions) (*RawPlugin, io.Reader) {
 			p.stderr.WriteString(sc.Text() + "\n")
 			p.stderrLine = append(p.stderrLine, sc.Text())
 			p.mu.Unlock()
+			t.H.logs.observe(sc.Text())
 		}
 		_, _ = io.Copy(io.Discard, stderr)
 	}()

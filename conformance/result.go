@@ -39,9 +39,11 @@ type Report struct {
 	Plugin string `json:"plugin"`
 	// PluginType is "driver" or "device" as PluginInfo said; empty when the
 	// plugin could not be launched.
-	PluginType string    `json:"plugin_type,omitempty"`
-	Started    time.Time `json:"started"`
-	Results    []Result  `json:"results"`
+	PluginType string `json:"plugin_type,omitempty"`
+	// Transport is "plain" (Nomad's way) or "mtls" (AutoMTLS).
+	Transport string    `json:"transport"`
+	Started   time.Time `json:"started"`
+	Results   []Result  `json:"results"`
 	// Problems are run-level errors, e.g. expected failures naming unknown cases.
 	Problems []string `json:"problems,omitempty"`
 }

@@ -3,10 +3,14 @@ package conformance
 import (
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 // Scenarios says which task configurations play which role in driver cases. It
@@ -36,7 +40,17 @@ type ExecScenario struct {
 	Command  []string `hcl:"command"`
 	Stdout   *string  `hcl:"stdout,optional"`
 	ExitCode *int     `hcl:"exit_code,optional"`
+	// StdinCommand copies its stdin to its stdout (default: cat).
+	StdinCommand []string `hcl:"stdin_command,optional"`
+	// TTYCommand is run with a terminal (default: sh -c with test -t and
+	// stty size); see DefaultTTYCommand for what it must print.
+	TTYCommand []string `hcl:"tty_command,optional"`
 }
+
+// DefaultTTYCommand prints "isatty" when stdin and stdout are terminals, the
+// terminal size ("ROWS COLS"), then after one line of input the size again,
+// and exits 5.
+var DefaultTTYCommand = []string{"sh", "-c", `if [ -t 0 ] && [ -t 1 ]; then echo isatty; fi; stty size; read line; stty size; exit 5`}
 
 // Task roles a scenario file may define.
 const (
@@ -45,6 +59,12 @@ const (
 	RoleOutput      = "output"       // writes stdout (and stderr) then exits 0
 	RoleSignal      = "signal"       // on signal prints stdout and keeps running
 	RoleInvalid     = "invalid"      // schema-valid config the driver rejects
+	// The roles below talk to the harness through the directory named by
+	// $YURT_CONFORMANCE_DIR (README.md, "Scenario file").
+	RoleExitOnRequest = "exit_on_request" // writes pid; exits with exit_code once $DIR/exit exists
+	RoleBackground    = "background"      // writes pid; starts a background process; writes ready; exits 0 once $DIR/exit exists
+	RoleBusy          = "busy"            // writes pid; keeps one core busy until stopped
+	RolePrintEnv      = "print_env"       // prints its environment (KEY=VALUE lines, like env) and exits 0
 )
 
 var roleNeeds = map[string][]string{
@@ -53,6 +73,12 @@ var roleNeeds = map[string][]string{
 	RoleOutput:      {"stdout"},
 	RoleSignal:      {"signal", "stdout"},
 	RoleInvalid:     {"error_contains"},
+	// exit_on_request's exit_code must not be 0: the cases tell a real exit
+	// status from a made-up success.
+	RoleExitOnRequest: {"exit_code"},
+	RoleBackground:    nil,
+	RoleBusy:          nil,
+	RolePrintEnv:      nil,
 }
 
 // LoadScenarios reads a scenario file.
@@ -66,6 +92,10 @@ func LoadScenarios(path string) (*Scenarios, error) {
 
 // ParseScenarios parses scenario HCL; errors name file, line and field.
 func ParseScenarios(src []byte, filename string) (*Scenarios, error) {
+	// HCL's parser recurses per nesting level; check before it runs.
+	if err := inputlimit.CheckHCL(src, filename, inputlimit.MaxNesting); err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("scenarios: %s", diags.Error())
@@ -85,7 +115,7 @@ func ParseScenarios(src []byte, filename string) (*Scenarios, error) {
 		}
 		needs, ok := roleNeeds[t.Role]
 		if !ok {
-			return nil, fmt.Errorf("scenarios: %s: task %q: expected a role among long_running, exit_code, output, signal, invalid", t.Range, t.Role)
+			return nil, fmt.Errorf("scenarios: %s: task %q: expected a role among %s", t.Range, t.Role, strings.Join(roleNames(), ", "))
 		}
 		if _, dup := s.Tasks[t.Role]; dup {
 			return nil, fmt.Errorf("scenarios: %s: task %q defined twice", t.Range, t.Role)
@@ -97,6 +127,9 @@ func ParseScenarios(src []byte, filename string) (*Scenarios, error) {
 				return nil, fmt.Errorf("scenarios: %s: task %q: attribute %s is required for this role", t.Range, t.Role, n)
 			}
 		}
+		if t.Role == RoleExitOnRequest && *t.ExitCode == 0 {
+			return nil, fmt.Errorf("scenarios: %s: task %q: exit_code: expected a non-zero exit code, got 0", t.Range, t.Role)
+		}
 		if t.Config == nil {
 			return nil, fmt.Errorf("scenarios: %s: task %q: expected a config block", t.Range, t.Role)
 		}
@@ -106,6 +139,15 @@ func ParseScenarios(src []byte, filename string) (*Scenarios, error) {
 		return nil, fmt.Errorf("scenarios: exec.command: expected at least one word, got none")
 	}
 	return s, nil
+}
+
+func roleNames() []string {
+	var out []string
+	for r := range roleNeeds {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func taskRange(b *hclsyntax.Body, n int) hcl.Range {

@@ -23,6 +23,14 @@ var (
 	buildErr  error
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fakeBin != "" && buildErr == nil {
+		_ = os.RemoveAll(filepath.Dir(fakeBin))
+	}
+	os.Exit(code)
+}
+
 // fakePlugin builds testdata/fakeplugin once into a temp dir.
 func fakePlugin(t *testing.T) string {
 	t.Helper()
@@ -49,16 +57,27 @@ func runHarness(t *testing.T, args []string, run string) *conformance.Report {
 
 func runHarnessEnv(t *testing.T, args, env []string, run string) *conformance.Report {
 	t.Helper()
+	return runHarnessOpts(t, args, env, run, false)
+}
+
+func runHarnessOpts(t *testing.T, args, env []string, run string, mtls bool) *conformance.Report {
+	t.Helper()
+	h := newHarness(t, args, env, run, mtls)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	return h.Run(ctx)
+}
+
+func newHarness(t *testing.T, args, env []string, run string, mtls bool) *conformance.Harness {
+	t.Helper()
 	scen, err := conformance.LoadScenarios("testdata/fake-scenarios.hcl")
 	require.NoError(t, err)
 	cfgSrc, err := os.ReadFile("testdata/fake-config.hcl")
 	require.NoError(t, err)
 	h, err := conformance.New(conformance.Config{PluginPath: fakePlugin(t), Args: args, Env: env, Scenarios: scen,
-		PluginConfig: cfgSrc, PluginConfigFile: "fake-config.hcl", Run: regexp.MustCompile(run), CaseTimeout: 30 * time.Second})
+		PluginConfig: cfgSrc, PluginConfigFile: "fake-config.hcl", Run: regexp.MustCompile(run), CaseTimeout: 30 * time.Second, AutoMTLS: mtls})
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	return h.Run(ctx)
+	return h
 }
 
 func failed(r *conformance.Report) []string {
@@ -86,31 +105,60 @@ func faultVariants() []faultVariant {
 	const hs, drv, dev = `^(handshake|nomad)/`, `^driver/`, `^device/`
 	return []faultVariant{
 		{"", "driver", ".", nil},
-		{"", "device", `^(handshake/reattach|base|device|nomad)/`, nil},
+		{"", "device", `^(handshake/(launch|reattach)|base|device|nomad)/`, nil},
 		{"without-signals-exec", "driver", `^driver/(capabilities|signal|exec)`, nil},
 		{"caps-hide-signals", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
 		{"caps-hide-exec", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
-		{"exec-unimplemented", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities", "driver/exec", "driver/exec-streaming"}},
+		{"exec-unimplemented", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities", "driver/exec", "driver/exec-streaming", "driver/exec-stdin", "driver/exec-tty"}},
 		{"ignore-cookie", "driver", hs, []string{"handshake/cookie-enforced"}},
-		{"print-before-bind", "driver", `^handshake/`, []string{"handshake/listener-bound", "handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
-		{"pad-cert", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
-		{"cert-always", "driver", hs, []string{"handshake/health", "handshake/ignores-sigint", "handshake/listener-bound", "handshake/no-cert-without-client-cert", "handshake/shutdown", "handshake/stdio", "nomad/call-sequence"}},
+		{"print-before-bind", "driver", `^handshake/`, []string{"handshake/listener-bound", "handshake/mtls-certificate", "handshake/mtls-client-verified"}},
+		{"pad-cert", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified"}},
+		{"mtls:pad-cert", "driver", `^handshake/(launch|reattach)$`, []string{"handshake/launch"}},
+		{"cert-always", "driver", hs, []string{"handshake/launch"}},
+		{"mtls:cert-always", "driver", hs, []string{"handshake/health", "handshake/ignores-sigint", "handshake/listener-bound", "handshake/no-cert-without-client-cert", "handshake/shutdown", "handshake/stdio", "nomad/call-sequence"}},
 		{"no-client-auth", "driver", hs, []string{"handshake/mtls-client-verified"}},
-		{"no-san", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified", "handshake/reattach"}},
-		{"wrong-version", "driver", `^handshake/(line-format|protocol-version)$`, []string{"handshake/line-format", "handshake/protocol-version"}},
+		{"no-san", "driver", hs, []string{"handshake/mtls-certificate", "handshake/mtls-client-verified"}},
+		// A plugin a host cannot launch fails handshake/launch alone, with the
+		// cause; everything else is blocked by it.
+		{"wrong-version", "driver", `^handshake/(launch|line-format|protocol-version)$`, []string{"handshake/launch"}},
+		{"seventh-field", "driver", `^handshake/(launch|line-format|protocol-version)$`, []string{"handshake/line-format", "handshake/protocol-version"}},
+		{"first-offered-version", "driver", `^handshake/(launch|line-format|protocol-version)$`, []string{"handshake/protocol-version"}},
+		{"single-client", "driver", `^handshake/reattach$`, []string{"handshake/reattach"}},
+		{"bad-type", "driver", ".", []string{"base/plugin-info"}},
+		{"destroy-no-kill", "driver", `^driver/(destroy-running|destroy-kills-all|no-leaked-tasks)$`, []string{"driver/destroy-kills-all", "driver/no-leaked-tasks"}},
+		{"recover-needs-task-id", "driver", `^driver/recover`, []string{"driver/recover-empty-task-id", "driver/recover-exited-while-down"}},
+		{"recover-restarts", "driver", `^driver/recover-(task|empty-task-id)$`, []string{"driver/recover-empty-task-id", "driver/recover-task"}},
+		{"recover-made-up-exit", "driver", `^driver/recover-(empty-task-id|exited-while-down)$`, []string{"driver/recover-empty-task-id", "driver/recover-exited-while-down"}},
+		{"recover-anything", "driver", `^driver/recover-invalid-handle$`, []string{"driver/recover-invalid-handle"}},
+		{"wait-single", "driver", `^driver/(wait-concurrent|wait-after-exit|lifecycle)$`, []string{"driver/wait-concurrent"}},
+		{"stop-kill-first", "driver", `^driver/stop`, []string{"driver/stop-signal-then-kill"}},
+		{"stop-early-kill", "driver", `^driver/stop`, []string{"driver/stop-signal-then-kill"}},
+		{"leave-children", "driver", `^driver/(children-killed|lifecycle|no-leaked-tasks)$`, []string{"driver/children-killed"}},
+		{"require-greeting", "driver", `^base/`, []string{"base/set-config-empty"}},
+		{"unhealthy", "driver", `^driver/fingerprint`, []string{"driver/fingerprint-healthy"}},
+		{"fingerprint-once", "driver", `^driver/(fingerprint|streams-stay-open)$`, []string{"driver/streams-stay-open"}},
+		{"device-unhealthy", "device", dev, []string{"device/fingerprint-healthy"}},
+		{"device-streams-close", "device", `^device/(fingerprint|stats|streams-stay-open)$`, []string{"device/streams-stay-open"}},
+		{"drop-device-env", "driver", `^driver/env$`, []string{"driver/env"}},
+		{"exec-no-stdin", "driver", `^driver/exec`, []string{"driver/exec-stdin", "driver/exec-tty"}},
+		{"exec-no-resize", "driver", `^driver/exec`, []string{"driver/exec-tty"}},
+		{"stats-cumulative", "driver", `^driver/(task-stats|stats-busy|stats-interval)$`, []string{"driver/stats-busy"}},
+		{"stats-no-ticks", "driver", `^driver/(task-stats|stats-busy|stats-interval)$`, []string{"driver/stats-busy"}},
+		{"stats-fixed-interval", "driver", `^driver/(task-stats|stats-busy|stats-interval)$`, []string{"driver/stats-interval"}},
+		{"crashy-logs-late", "driver", `^(driver/lifecycle|handshake/stderr-safe-json|handshake/stderr-safe-json-throughout)$`, []string{"handshake/stderr-safe-json-throughout"}},
 		{"no-health", "driver", `^handshake/(listener-bound|health|reattach)$`, []string{"handshake/health", "handshake/listener-bound"}},
 		{"no-shutdown", "driver", `^handshake/shutdown$`, []string{"handshake/shutdown"}},
 		{"dies-on-sigint", "driver", `^handshake/ignores-sigint$`, []string{"handshake/ignores-sigint"}},
 		{"stdout-noise", "driver", hs, []string{"handshake/stdout-quiet"}},
 		{"nonjson-logs", "driver", `^handshake/stderr`, []string{"handshake/stderr-hclog-json"}},
-		{"crashy-logs", "driver", `^handshake/stderr`, []string{"handshake/stderr-hclog-json", "handshake/stderr-safe-json"}},
+		{"crashy-logs", "driver", `^handshake/stderr`, []string{"handshake/stderr-hclog-json", "handshake/stderr-safe-json", "handshake/stderr-safe-json-throughout"}},
 		{"bad-info", "driver", `^base/plugin-info$`, []string{"base/plugin-info"}},
 		{"bad-schema", "driver", `^base/config-schema$`, []string{"base/config-schema"}},
 		{"setconfig-once", "driver", `^base/`, []string{"base/set-config-twice"}},
-		{"wait-once", "driver", drv, []string{"driver/wait-after-exit"}},
+		{"wait-once", "driver", drv, []string{"driver/wait-after-exit", "driver/wait-concurrent"}},
 		{"recover-needs-config", "driver", drv, []string{"driver/recover-task"}},
 		{"duplicate-ok", "driver", `^driver/duplicate-task-id$`, []string{"driver/duplicate-task-id"}},
-		{"stop-no-kill", "driver", `^driver/stop`, []string{"driver/stop-kills-after-timeout"}},
+		{"stop-no-kill", "driver", `^driver/stop`, []string{"driver/stop-kills-after-timeout", "driver/stop-signal-then-kill"}},
 		{"slow-fingerprint", "driver", `^driver/fingerprint$`, []string{"driver/fingerprint"}},
 		{"reject-config", "driver", `^base/set-config$`, []string{"base/set-config"}},
 		{"accept-malformed", "driver", `^base/`, []string{"base/set-config-malformed"}},
@@ -154,7 +202,12 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 	// Cases that must pass, not merely not fail: a skip would hide a check
 	// that never ran.
 	mustPass := map[string][]string{
-		"clean-driver":         {"driver/capabilities", "driver/recover-task", "driver/signal", "driver/exec", "driver/exec-streaming"},
+		"clean-driver": {"driver/capabilities", "driver/recover-task", "driver/signal", "driver/exec", "driver/exec-streaming",
+			"driver/recover-empty-task-id", "driver/recover-exited-while-down", "driver/recover-invalid-handle", "driver/wait-concurrent",
+			"driver/stop-signal-then-kill", "driver/destroy-kills-all", "driver/children-killed", "driver/exec-stdin", "driver/exec-tty",
+			"driver/stats-interval", "driver/stats-busy", "base/set-config-empty", "driver/fingerprint-healthy", "driver/streams-stay-open",
+			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch"},
+		"clean-device":         {"device/fingerprint-healthy", "device/streams-stay-open", "base/set-config-empty"},
 		"without-signals-exec": {"driver/capabilities"},
 	}
 	for _, tc := range faultVariants() {
@@ -162,15 +215,22 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 		if name == "" {
 			name = "clean-" + tc.kind
 		}
+		fault, mtls := strings.CutPrefix(tc.fault, "mtls:")
 		t.Run(name, func(t *testing.T) {
 			// The variants are independent processes and mostly wait on
 			// timeouts, so they overlap well (go test -parallel, GOMAXPROCS by default).
 			t.Parallel()
 			args := []string{tc.kind}
-			if tc.fault != "" {
-				args = []string{"-fault=" + tc.fault, tc.kind}
+			if fault != "" {
+				args = []string{"-fault=" + fault, tc.kind}
 			}
-			r := runHarness(t, args, tc.run)
+			// A plugin that ignores PLUGIN_UNIX_SOCKET_DIR puts its socket
+			// in TMPDIR: give it one the test removes.
+			// (t.TempDir would make socket paths longer than a sun_path.)
+			tmp, err := os.MkdirTemp("", "ys")
+			require.NoError(t, err)
+			defer os.RemoveAll(tmp)
+			r := runHarnessOpts(t, args, []string{"TMPDIR=" + tmp}, tc.run, mtls)
 			require.NotEmpty(t, r.Results)
 			byID := map[string]conformance.Result{}
 			for _, x := range r.Results {
@@ -180,6 +240,11 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 				assert.Equal(t, conformance.StatusPass, byID[id].Status, "%s: %s", id, byID[id].Message)
 			}
 			got := failed(r)
+			for _, x := range r.Results {
+				if x.Status == conformance.StatusSkip && strings.Contains(x.Message, "blocked") {
+					t.Logf("%s: %s", x.ID, x.Message)
+				}
+			}
 			want := append([]string(nil), tc.want...)
 			sort.Strings(want)
 			if !assert.Equal(t, want, got) {
@@ -228,4 +293,52 @@ func TestConfigEnvReachesPlugin(t *testing.T) {
 	assert.Empty(t, failed(r), "control run without --env")
 	r = runHarnessEnv(t, []string{"driver"}, []string{"FAKEPLUGIN_FAULT=bad-info,ignore-cookie"}, run)
 	assert.Equal(t, []string{"base/plugin-info", "handshake/cookie-enforced"}, failed(r))
+}
+
+// TestBlockedCases: a plugin that cannot be launched, or whose PluginInfo is
+// wrong, gives one failure with its cause; the cases that depend on it are
+// skipped as blocked, naming the case.
+func TestBlockedCases(t *testing.T) {
+	t.Parallel()
+	r := runHarness(t, []string{"-fault=wrong-version", "driver"}, ".")
+	require.Equal(t, []string{"handshake/launch"}, failed(r))
+	for _, x := range r.Results {
+		if x.ID == "handshake/launch" {
+			assert.Contains(t, x.Message, "app protocol", "the failure names the cause")
+			continue
+		}
+		assert.Equal(t, conformance.StatusSkip, x.Status, x.ID)
+		assert.Contains(t, x.Message, "blocked by handshake/launch", x.ID)
+	}
+	r = runHarness(t, []string{"-fault=bad-type", "driver"}, ".")
+	require.Equal(t, []string{"base/plugin-info"}, failed(r))
+	blocked := 0
+	for _, x := range r.Results {
+		if strings.Contains(x.Message, "blocked by base/plugin-info") {
+			blocked++
+			assert.Equal(t, conformance.StatusSkip, x.Status, x.ID)
+			assert.False(t, strings.HasPrefix(x.ID, "handshake/") && x.ID != "handshake/reattach", "raw handshake case %s needs no PluginInfo", x.ID)
+		}
+	}
+	assert.Greater(t, blocked, 20)
+}
+
+// TestRunLeavesNothing: the run's socket dir and alloc dirs are removed and
+// no task process of the run survives it, even when the plugin leaks one; the
+// leak is reported with its pids.
+func TestRunLeavesNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, []string{"-fault=destroy-no-kill", "driver"}, nil, `^(handshake/(launch|line-format|reattach)|driver/(destroy-running|recover-task|no-leaked-tasks))$`, false)
+	dir, err := h.RunDir()
+	require.NoError(t, err)
+	r := h.Run(context.Background())
+	require.Equal(t, []string{"driver/no-leaked-tasks"}, failed(r))
+	for _, x := range r.Results {
+		if x.ID == "driver/no-leaked-tasks" {
+			assert.Regexp(t, `after driver/destroy-running: pids \d+ \(`, x.Message)
+		}
+	}
+	_, err = os.Stat(dir)
+	assert.True(t, os.IsNotExist(err), "run dir %s still there: %v", dir, err)
+	assert.Empty(t, conformance.FindMarked(conformance.MarkerRunEnv, h.RunID()), "task processes of the run still alive")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,12 +70,17 @@ func (x *fifo) waitFor(want string, d time.Duration) bool {
 	return strings.Contains(x.String(), want)
 }
 
-// preparedTask is a task config for a scenario role with its output FIFOs.
+// preparedTask is a task config for a scenario role with its output FIFOs, in
+// a Nomad-shaped alloc dir.
 type preparedTask struct {
 	Config *driverpb.TaskConfig
 	Role   *TaskScenario
 	Stdout *fifo
 	Stderr *fifo
+	Alloc  *nomadAlloc
+	// Control is the task's $YURT_CONFORMANCE_DIR; Key its YURT_CONFORMANCE_TASK.
+	Control string
+	Key     string
 }
 
 // scenario returns the task role or skips the case.
@@ -89,8 +95,11 @@ func scenario(t *T, role string) *TaskScenario {
 	return s
 }
 
-// prepareTask builds a TaskConfig for role, decoding its config through the
-// driver's task schema as Nomad does, with stdout/stderr FIFOs being read.
+// prepareTask builds a TaskConfig for role as Nomad's task runner builds one:
+// the config decoded through the driver's task schema, a Nomad alloc dir with
+// the log FIFOs (being read, as logmon does) and Nomad's task environment with
+// the role's env on top. The harness's markers come last so that every process
+// of the task can be found.
 func prepareTask(t *T, d *host.Driver, role string) *preparedTask {
 	s := scenario(t, role)
 	spec, err := d.TaskConfigSchema(t.Ctx)
@@ -101,29 +110,81 @@ func prepareTask(t *T, d *host.Driver, role string) *preparedTask {
 	}
 	raw, err := host.EncodeConfig(val)
 	t.Check(err, "encoding task %q config", role)
-	dir, err := os.MkdirTemp("", "yurt-conf-alloc-")
+	root, err := t.H.RunDir()
+	t.Check(err, "run dir")
+	alloc, err := makeNomadAlloc(filepath.Join(root, "allocs"), role)
 	t.Check(err, "alloc dir")
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	t.Cleanup(func() { _ = os.RemoveAll(alloc.Dir) })
 	n := taskSeq.Add(1)
-	id := fmt.Sprintf("conf-%d-%d/%s", os.Getpid(), n, role)
-	out, errp := filepath.Join(dir, "stdout.fifo"), filepath.Join(dir, "stderr.fifo")
-	pt := &preparedTask{Role: s, Stdout: newFIFO(t, out), Stderr: newFIFO(t, errp)}
-	env := map[string]string{}
+	key := fmt.Sprintf("%s-%d", t.H.runID, n)
+	control := filepath.Join(root, "control-"+strconv.FormatInt(n, 10))
+	t.Check(os.Mkdir(control, 0o777), "control dir")
+	t.Check(os.Chmod(control, 0o777), "control dir")
+	pt := &preparedTask{Role: s, Alloc: alloc, Control: control, Key: key,
+		Stdout: newFIFO(t, alloc.StdoutFIFO()), Stderr: newFIFO(t, alloc.StderrFIFO())}
+	const cpuMHz, memMB = 100, 64
+	isolated := caps(t, d).GetFsIsolation() != driverpb.DriverCapabilities_NONE
+	env := alloc.Env("conformance", "conformance", cpuMHz, memMB, isolated)
 	for k, v := range s.Env {
 		env[k] = v
 	}
+	env[MarkerRunEnv], env[MarkerTaskEnv], env[ControlDirEnv] = t.H.runID, key, control
 	pt.Config = &driverpb.TaskConfig{
-		Id: id, Name: role, MsgpackDriverConfig: raw, Env: env, AllocDir: dir,
-		StdoutPath: out, StderrPath: errp, AllocId: fmt.Sprintf("alloc-%d-%d", os.Getpid(), n),
+		Id: alloc.TaskID(), Name: role, MsgpackDriverConfig: raw, Env: env, AllocDir: alloc.Dir,
+		StdoutPath: alloc.StdoutFIFO(), StderrPath: alloc.StderrFIFO(), AllocId: alloc.ID,
 		TaskGroupName: "conformance", JobName: "conformance", JobId: "conformance", Namespace: "default",
 		Resources: &driverpb.Resources{AllocatedResources: &driverpb.AllocatedTaskResources{
-			Cpu: &driverpb.AllocatedCpuResources{CpuShares: 100}, Memory: &driverpb.AllocatedMemoryResources{MemoryMb: 64}}},
+			Cpu: &driverpb.AllocatedCpuResources{CpuShares: cpuMHz}, Memory: &driverpb.AllocatedMemoryResources{MemoryMb: memMB}}},
 	}
 	return pt
 }
 
+// procs lists the live processes of the task (found by its marker).
+func (pt *preparedTask) procs() []proc { return findMarked(MarkerTaskEnv, pt.Key) }
+
+// waitFile polls until the task has written name in its control dir.
+func (pt *preparedTask) waitFile(t *T, name string, d time.Duration) ([]byte, bool) {
+	deadline := time.Now().Add(d)
+	for {
+		b, err := os.ReadFile(filepath.Join(pt.Control, name))
+		// "ready" is created empty; a pid file counts once it holds a line.
+		if err == nil && (name == "ready" || bytes.HasSuffix(bytes.TrimRight(b, " "), []byte("\n"))) {
+			return b, true
+		}
+		if time.Now().After(deadline) || t.Ctx.Err() != nil {
+			return nil, false
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// mainPid waits for the pid the task wrote to $YURT_CONFORMANCE_DIR/pid and
+// returns it with its start time, failing the case when none comes.
+func (pt *preparedTask) mainPid(t *T) (int, uint64) {
+	b, ok := pt.waitFile(t, "pid", 10*time.Second)
+	if !ok {
+		t.Fatalf("task %q: expected its pid in $%s/pid within 10 s, got nothing (does the driver pass the task env? stderr: %q)",
+			pt.Role.Role, ControlDirEnv, oneLine(pt.Stderr.String(), 200))
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		t.Fatalf("task %q: $%s/pid: expected a pid, got %q", pt.Role.Role, ControlDirEnv, b)
+	}
+	st, err := readProcStat(pid)
+	if err != nil {
+		t.Fatalf("task %q: main pid %d from $%s/pid is not running: %v", pt.Role.Role, pid, ControlDirEnv, err)
+	}
+	return pid, st.StartTime
+}
+
+// release creates $YURT_CONFORMANCE_DIR/exit: roles that wait for it exit.
+func (pt *preparedTask) release(t *T) {
+	t.Check(os.WriteFile(filepath.Join(pt.Control, "exit"), []byte("exit\n"), 0o644), "creating the exit file")
+}
+
 // startTask starts a prepared task and makes sure it is destroyed afterwards.
 func startTask(t *T, d *host.Driver, pt *preparedTask) *driverpb.StartTaskResponse {
+	t.H.noteTaskStarted()
 	r, err := d.StartTask(t.Ctx, pt.Config)
 	t.Check(err, "StartTask %s", pt.Role.Role)
 	t.Cleanup(func() {
@@ -133,4 +194,19 @@ func startTask(t *T, d *host.Driver, pt *preparedTask) *driverpb.StartTaskRespon
 		_ = d.DestroyTask(ctx, pt.Config.Id, true)
 	})
 	return r
+}
+
+func (h *Harness) noteTaskStarted() {
+	h.mu.Lock()
+	h.tasksStarted++
+	h.mu.Unlock()
+}
+
+// waitTrap waits until a signal-role task has installed its trap: up to 5 s
+// for $YURT_CONFORMANCE_DIR/ready, which a role may write once its trap is set
+// (README.md); a role that writes none is signalled after those 5 s.
+func (pt *preparedTask) waitTrap(t *T) {
+	if _, ok := pt.waitFile(t, "ready", 5*time.Second); !ok {
+		t.Logf("the %s task wrote no $%s/ready within 5 s; signalling anyway", pt.Role.Role, ControlDirEnv)
+	}
 }

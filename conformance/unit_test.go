@@ -99,6 +99,8 @@ exec { command = ["true"] }
 		{"task \"long_running\" {\nconfig {}\n}\ntask \"long_running\" {\nconfig {}\n}", "defined twice"},
 		{`exec { command = [] }`, "exec.command"},
 		{`nonsense = 1`, "Unsupported argument"},
+		{"task \"exit_code\" {\n  exit_code = " + strings.Repeat("(", 60000) + "2" + strings.Repeat(")", 60000) + "\n}\n", "s.hcl:2:"},
+		{"task \"exit_code\" {\n  exit_code = " + strings.Repeat("[", 200) + "\n}\n", "nesting deeper than the limit of 100"},
 	} {
 		_, err := ParseScenarios([]byte(tc.src), "s.hcl")
 		assert.ErrorContains(t, err, tc.err, tc.src)

@@ -11,13 +11,16 @@
 #                                            (runs the repo .venv)
 # <dir>/conformance/plugin.hcl (the plugin config) is required; scenarios.hcl
 # (task roles, needed by drivers) and expected-failures.txt are optional.
-# Reports go to build/conformance/<lang>-<name>.{json,xml} (table in .txt,
-# harness stderr in .log). Plugins run with AutoMTLS (the harness default). The
-# script exits non-zero when any run fails, when an example lacks its
-# conformance files, or when a driver's recovery case did not pass.
+# Every example runs twice: "plain", Nomad's way (no AutoMTLS: Nomad's plugin
+# loader launches plugins without it), and "mtls" (go-plugin AutoMTLS, --mtls).
+# Reports go to build/conformance/<lang>-<name>.<plain|mtls>.{json,xml} (table
+# in .txt, harness stderr in .log). The script exits non-zero when any run
+# fails, when an example lacks its conformance files, or when a driver's
+# recovery case did not pass.
 #
 # Usage: scripts/conformance.sh [LANG/NAME ...]   (default: every example)
 # Env:   CONFORMANCE_ARGS  extra yurt-conformance flags, e.g. "--run ^driver/ -v"
+#        CONFORMANCE_TRANSPORTS  "plain mtls" (default), or one of them
 #        CONFORMANCE_CARGO_PROFILE  release (default) or dev; dev reuses the
 #                          debug build that `make -C sdk-rust test` already made
 #                          (a cold release build takes many minutes on 2 cores)
@@ -147,27 +150,35 @@ fi
 
 declare -A rc_of time_of
 overall=0
+runs=()
 for ex in "${examples[@]}"; do
-  read -r lang name <<<"$ex"
+  for transport in ${CONFORMANCE_TRANSPORTS:-plain mtls}; do
+    case "$transport" in plain | mtls) ;; *) die "CONFORMANCE_TRANSPORTS: expected plain and/or mtls, got $transport" ;; esac
+    runs+=("$ex $transport")
+  done
+done
+for run in "${runs[@]}"; do
+  read -r lang name transport <<<"$run"
   # Absolute paths: each plugin runs from its example directory, so relative
   # paths in its plugin.hcl (test fixtures) resolve the same from anywhere.
   exdir="$root/$(example_dir "$lang" "$name")"
   dir="$exdir/conformance"
-  out="$reports/$lang-$name"
+  out="$reports/$lang-$name.$transport"
   args=(--plugin "$(plugin_path "$lang" "$name")" --config "$dir/plugin.hcl" --json "$out.json" --junit "$out.xml")
+  [ "$transport" = mtls ] && args+=(--mtls)
   [ -f "$dir/scenarios.hcl" ] && args+=(--scenarios "$dir/scenarios.hcl")
   [ -f "$dir/expected-failures.txt" ] && args+=(--expected-failures "$dir/expected-failures.txt")
   # shellcheck disable=SC2206 # word splitting of the extra flags is intended
   [ -n "${CONFORMANCE_ARGS:-}" ] && args+=($CONFORMANCE_ARGS)
   rm -f "$out".json "$out".xml "$out".txt "$out".log # no stale report stands in for a run that wrote none
-  say "run $lang/$name"
+  say "run $lang/$name ($transport)"
   start=$(date +%s%N)
   set +e
   (cd "$exdir" && exec "$harness" "${args[@]}") >"$out.txt" 2>"$out.log"
   rc=$?
   set -e
   ms=$((($(date +%s%N) - start) / 1000000))
-  time_of[$ex]=$((ms / 1000)).$((ms % 1000 / 100))
+  time_of[$run]=$((ms / 1000)).$((ms % 1000 / 100))
   # Full table for a failed run; otherwise what is not a plain pass or skip, and the tally.
   if [ "$rc" -ne 0 ]; then
     cat "$out.txt"
@@ -175,7 +186,7 @@ for ex in "${examples[@]}"; do
     grep -Ev '^(PASS|SKIP|STATUS) |^$' "$out.txt" || true
   fi
   if [ "$rc" -ne 0 ]; then
-    echo "--- $lang/$name exited $rc; harness stderr in $out.log:" >&2
+    echo "--- $lang/$name ($transport) exited $rc; harness stderr in $out.log:" >&2
     tail -n 20 "$out.log" >&2
     overall=1
   fi
@@ -191,7 +202,7 @@ n = len(r["results"])
 if root.tag != "testsuites" or int(root.get("tests", -1)) != n or len(list(root.iter("testcase"))) != n:
     sys.exit(f"{sys.argv[2]}: expected <testsuites tests=\"{n}\"> with {n} testcases, as in {sys.argv[1]}")
 EOF
-    echo "--- $lang/$name: the JUnit report does not parse or disagrees with the JSON report" >&2
+    echo "--- $lang/$name ($transport): the JUnit report does not parse or disagrees with the JSON report" >&2
     rc=1
     overall=1
   fi
@@ -203,20 +214,20 @@ rec = [x for x in r["results"] if x["id"] == "driver/recover-task"]
 if r.get("plugin_type") == "driver" and rec and rec[0]["status"] not in ("pass", "xfail"):
     sys.exit(f"driver/recover-task: {rec[0]['status']}: {rec[0].get('message', '')}")
 EOF
-    echo "--- $lang/$name: the recovery case must run and pass for a driver (give it a long_running task in scenarios.hcl)" >&2
+    echo "--- $lang/$name ($transport): the recovery case must run and pass for a driver (give it a long_running task in scenarios.hcl)" >&2
     rc=1
     overall=1
   fi
-  rc_of[$ex]=$rc
+  rc_of[$run]=$rc
 done
 
 # --- matrix ----------------------------------------------------------------------
 echo
 echo "Conformance matrix: passed/failed/skipped per group (+Nx: N expected failures; unexpected passes count as failed)"
 files=()
-for ex in "${examples[@]}"; do
-  read -r lang name <<<"$ex"
-  files+=("$lang/$name=$reports/$lang-$name.json=${rc_of[$ex]}=${time_of[$ex]}")
+for run in "${runs[@]}"; do
+  read -r lang name transport <<<"$run"
+  files+=("$lang/$name $transport=$reports/$lang-$name.$transport.json=${rc_of[$run]}=${time_of[$run]}")
 done
 python3 - "${files[@]}" <<'EOF'
 import json, os, sys
@@ -243,5 +254,5 @@ w = [max(len(str(row[i])) for row in rows + [head]) for i in range(len(head))]
 for row in [head] + rows:
     print("  ".join(str(v).ljust(w[i]) for i, v in enumerate(row)))
 EOF
-echo "reports: $reports/<lang>-<name>.{json,xml,txt,log}"
+echo "reports: $reports/<lang>-<name>.<plain|mtls>.{json,xml,txt,log}"
 exit "$overall"

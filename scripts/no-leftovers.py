@@ -83,10 +83,20 @@ def main(argv: list[str]) -> int:
         print("no-leftovers: prctl(PR_SET_CHILD_SUBREAPER) failed", file=sys.stderr)
         return 2
     tmp = tempfile.mkdtemp(prefix="yurt-test-tmp.")
+    # Like /tmp: tests that run programs as another user need to reach it.
+    os.chmod(tmp, 0o1777)
     env = dict(os.environ, TMPDIR=tmp)
     # Ctrl-C reaches the whole foreground group; let the command handle it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    status = subprocess.call(argv, env=env)
+    child = subprocess.Popen(argv, env=env)
+    # As a subreaper this process inherits every orphan: reap them as they
+    # exit, or they stay zombies that look alive to kill(pid, 0) and stall
+    # whatever waits for them to go (an agent waiting for a plugin's exit).
+    while True:
+        pid, wait_status = os.waitpid(-1, 0)
+        if pid == child.pid:
+            status = os.waitstatus_to_exitcode(wait_status)
+            break
 
     me = os.getpid()
     deadline = time.monotonic() + GRACE_SECONDS

@@ -23,6 +23,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/state"
 )
@@ -42,10 +43,13 @@ type Options struct {
 
 // Agent is a running yurt daemon.
 type Agent struct {
-	opts      Options
-	log       hclog.Logger
-	dataDir   string
-	nodeName  string
+	opts     Options
+	log      hclog.Logger
+	dataDir  string
+	nodeName string
+	// topology is the host's CPU topology, scanned once as Nomad's client
+	// does at start and sent to every plugin in SetConfig.
+	topology  *basepb.ClientTopology
 	logmonCmd []string
 	store     *state.Store
 	events    *eventLog
@@ -55,7 +59,7 @@ type Agent struct {
 	cancel context.CancelFunc
 	bg     sync.WaitGroup
 
-	runMu sync.Mutex // serialises runFile
+	gates startGates // starts in flight and names claimed by runs (startgate.go)
 	mu    sync.Mutex
 	tasks map[string]*task
 
@@ -82,10 +86,11 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	}
 	hn, _ := os.Hostname()
 	a := &Agent{
-		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logmonCmd: o.LogmonCommand,
+		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logmonCmd: o.LogmonCommand, topology: host.DetectTopology(),
 		events: newEventLog(1000), tasks: map[string]*task{}, reserved: map[string]string{},
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
+	a.gates.init()
 	plugins, err := scanPlugins(cfg)
 	if err != nil {
 		return nil, err
@@ -271,22 +276,6 @@ func (a *Agent) driverNames() []string {
 		out = []string{"(none)"}
 	}
 	return out
-}
-
-// findTask resolves a task by ID, or by name (the newest with that name).
-func (a *Agent) findTask(ref string) *task {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if t, ok := a.tasks[ref]; ok {
-		return t
-	}
-	var best *task
-	for _, t := range a.tasks {
-		if t.spec.Name == ref && (best == nil || t.spec.CreatedAt.After(best.spec.CreatedAt)) {
-			best = t
-		}
-	}
-	return best
 }
 
 func (a *Agent) taskList() []api.Task {

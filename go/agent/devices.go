@@ -65,10 +65,10 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 			a.devMu.Unlock()
 			if matching == 0 {
 				return nil, nil, fmt.Errorf("%s: task %q: device %q: no device plugin offers such a device; available: %s",
-					req.Range, t.Name, req.Name, strings.Join(a.deviceGroupNames(), ", "))
+					config.Where(req.Range), t.Name, req.Name, strings.Join(a.deviceGroupNames(), ", "))
 			}
 			return nil, nil, fmt.Errorf("%s: task %q: device %q: need %d healthy unreserved devices, %d of %d matching are free",
-				req.Range, t.Name, req.Name, req.Count, free, matching)
+				config.Where(req.Range), t.Name, req.Name, req.Count, free, matching)
 		}
 	}
 	out := map[string][]string{}

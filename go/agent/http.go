@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 	"github.com/yurt-sdk/yurt/go/logmon"
 )
 
@@ -43,7 +45,7 @@ func (a *Agent) routes() http.Handler {
 		}
 		writeJSON(w, out)
 	})
-	return m
+	return a.limitBodies(m)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -59,10 +61,13 @@ func writeErr(w http.ResponseWriter, code int, err error) {
 
 func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ref := r.PathValue("ref")
-		t := a.findTask(ref)
-		if t == nil {
-			writeErr(w, http.StatusNotFound, fmt.Errorf("no task with name or id %q", ref))
+		t, err := a.resolveTask(r.PathValue("ref"))
+		if err != nil {
+			code := http.StatusNotFound
+			if re, ok := err.(*refError); ok && len(re.candidates) > 0 {
+				code = http.StatusConflict
+			}
+			writeErr(w, code, err)
 			return
 		}
 		h(w, r, t)
@@ -71,12 +76,15 @@ func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http
 
 func (a *Agent) handleRun(w http.ResponseWriter, r *http.Request) {
 	var req api.RunRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&req); err != nil {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf("run request: %w", err))
+	if !a.readJSON(w, r, "run request", &req) {
 		return
 	}
 	if req.File == "" {
 		req.File = "task.hcl"
+	}
+	if len(req.File) > maxFileNameBytes {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("run request: the file name is %d bytes, longer than the limit of %d", len(req.File), maxFileNameBytes))
+		return
 	}
 	tasks, err := a.runFile(r.Context(), req.File, []byte(req.Source))
 	if err != nil {
@@ -108,8 +116,7 @@ func (a *Agent) runningDriver(t *task) (*host.Driver, error) {
 
 func (a *Agent) handleSignal(w http.ResponseWriter, r *http.Request, t *task) {
 	var req api.SignalRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf("signal request: %w", err))
+	if !a.readJSON(w, r, "signal request", &req) {
 		return
 	}
 	if _, err := config.ParseSignal(req.Signal); err != nil {
@@ -121,7 +128,7 @@ func (a *Agent) handleSignal(w http.ResponseWriter, r *http.Request, t *task) {
 		writeErr(w, http.StatusConflict, err)
 		return
 	}
-	if err := d.SignalTask(r.Context(), t.spec.ID, config.CanonicalSignal(req.Signal)); err != nil {
+	if err := d.SignalTask(r.Context(), t.spec.DriverID(), config.CanonicalSignal(req.Signal)); err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
 	}
@@ -136,7 +143,7 @@ func (a *Agent) handleLogs(w http.ResponseWriter, r *http.Request, t *task) {
 		stream = "stdout"
 	}
 	if stream != "stdout" && stream != "stderr" {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf("stream must be stdout or stderr, got %q", stream))
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("stream must be stdout or stderr, got %s", inputlimit.Quote(stream, 0)))
 		return
 	}
 	var from *logmon.Pos
@@ -144,7 +151,7 @@ func (a *Agent) handleLogs(w http.ResponseWriter, r *http.Request, t *task) {
 		i, err1 := strconv.Atoi(q.Get("index"))
 		o, err2 := strconv.ParseInt(q.Get("offset"), 10, 64)
 		if err := errors.Join(err1, err2); err != nil || i < 0 || o < 0 {
-			writeErr(w, http.StatusBadRequest, fmt.Errorf("index and offset must be non-negative integers, got %q and %q", q.Get("index"), q.Get("offset")))
+			writeErr(w, http.StatusBadRequest, fmt.Errorf("index and offset must be non-negative integers, got %s and %s", inputlimit.Quote(q.Get("index"), 0), inputlimit.Quote(q.Get("offset"), 0)))
 			return
 		}
 		from = &logmon.Pos{Index: i, Offset: o}
@@ -196,7 +203,7 @@ func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	rcv, err := d.TaskStats(ctx, t.spec.ID, time.Second)
+	rcv, err := d.TaskStats(ctx, t.spec.DriverID(), time.Second)
 	if err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
@@ -208,9 +215,10 @@ func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
 	}
 	s := m.GetStats()
 	u := s.GetAggResourceUsage()
+	cpuLimit, _ := nomadResources(t.parsed.Resources)
 	out := api.Stats{
 		TaskID: t.spec.ID, CPUPercent: u.GetCpu().GetPercent(), CPUUserMode: u.GetCpu().GetUserMode(),
-		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(),
+		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(), CPULimitMHz: cpuLimit,
 		MemoryRSS: u.GetMemory().GetRss(), MemoryUsage: u.GetMemory().GetUsage(), MemoryMaxUsage: u.GetMemory().GetMaxUsage(),
 		MemorySwap: u.GetMemory().GetSwap(), Pids: len(s.GetResourceUsageByPid()),
 	}
@@ -286,7 +294,7 @@ func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
 	if err := brw.Flush(); err != nil {
 		return
 	}
-	dec := json.NewDecoder(brw.Reader)
+	frames := &frameReader{r: brw.Reader, limit: a.maxExecFrameBytes()}
 	var mu sync.Mutex
 	enc := json.NewEncoder(conn)
 	send := func(o api.ExecOutput) error {
@@ -295,8 +303,8 @@ func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
 		return enc.Encode(o)
 	}
 	var req api.ExecRequest
-	if err := dec.Decode(&req); err != nil {
-		_ = send(api.ExecOutput{Exited: true, Error: "exec request: " + err.Error()})
+	if err := frames.next("exec request", &req); err != nil {
+		_ = send(api.ExecOutput{Exited: true, Error: err.Error()})
 		return
 	}
 	if len(req.Command) == 0 {
@@ -310,13 +318,20 @@ func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
 	}
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
+	var inputErr atomic.Pointer[error]
 	go func() {
 		defer stdinW.Close()
 		for {
 			var in api.ExecInput
-			if err := dec.Decode(&in); err != nil {
+			if err := frames.next("exec input frame", &in); err != nil {
 				if !errors.Is(err, io.EOF) {
-					cancel() // the client went away: end the command's stream
+					// The client went away or sent a bad frame: end the
+					// command's stream and say why.
+					a.log.Warn("exec session ended", "task", t.spec.ID, "error", err)
+					if !isConnErr(err) {
+						inputErr.Store(&err)
+					}
+					cancel()
 				}
 				return
 			}
@@ -337,11 +352,14 @@ func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
 		}
 	}()
 	res, err := d.ExecStreaming(ctx, host.ExecOptions{
-		TaskID: t.spec.ID, Command: req.Command, TTY: req.TTY, Stdin: stdinR, Resize: resize,
+		TaskID: t.spec.DriverID(), Command: req.Command, TTY: req.TTY, Stdin: stdinR, Resize: resize,
 		Stdout: frameWriter(func(b []byte) error { return send(api.ExecOutput{Stdout: b}) }),
 		Stderr: frameWriter(func(b []byte) error { return send(api.ExecOutput{Stderr: b}) }),
 	})
 	stdinR.Close()
+	if ie := inputErr.Load(); ie != nil {
+		err = *ie // the reason the stream was cut short
+	}
 	if err != nil {
 		_ = send(api.ExecOutput{Exited: true, ExitCode: -1, Error: err.Error()})
 		return

@@ -77,7 +77,7 @@ func (c *Client) open(ctx context.Context, method, path string, in any) (*http.R
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach the yurt agent at %s (is `yurt agent` running? set YURT_ADDR or -address): %w", c.socket, err)
+		return nil, c.transportError(ctx, method, path, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
@@ -89,6 +89,46 @@ func (c *Client) open(ctx context.Context, method, path string, in any) (*http.R
 		return nil, &StatusError{Code: resp.StatusCode, Message: e.Error}
 	}
 	return resp, nil
+}
+
+// UnreachableError is a request that never reached the agent: nothing
+// listens on the socket (or it is not there). The request had no effect.
+type UnreachableError struct {
+	Socket string
+	Err    error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach the yurt agent at %s (is `yurt agent` running? set YURT_ADDR or -address): %v", e.Socket, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// InterruptedError is a request the agent received but did not answer:
+// the caller gave up (Ctrl-C, a deadline) or the connection broke. The
+// agent may still carry it out.
+type InterruptedError struct {
+	Request string // "POST /v1/tasks"
+	Err     error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("the yurt agent received %s but its answer did not arrive (%v); it may still carry it out: check with `yurt status`", e.Request, e.Err)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Err }
+
+// transportError tells a request that never reached the agent from one it
+// received and did not answer.
+func (c *Client) transportError(ctx context.Context, method, path string, err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return &UnreachableError{Socket: c.socket, Err: err}
+	}
+	if ce := ctx.Err(); ce != nil {
+		err = fmt.Errorf("interrupted: %w", ce)
+	}
+	return &InterruptedError{Request: method + " " + path, Err: err}
 }
 
 func taskPath(ref, suffix string) string { return "/v1/tasks/" + url.PathEscape(ref) + suffix }
@@ -229,7 +269,7 @@ func (c *Client) Exec(ctx context.Context, ref string, req ExecRequest) (*ExecSe
 	hreq.Header.Set("Upgrade", ExecUpgrade)
 	resp, err := c.hc.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("cannot reach the yurt agent at %s: %w", c.socket, err)
+		return nil, c.transportError(ctx, http.MethodPost, taskPath(ref, "/exec"), err)
 	}
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		defer resp.Body.Close()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,4 +79,34 @@ func TestTerminal(t *testing.T) {
 	for s, want := range map[string]bool{StateRunning: false, StatePending: false, StateStopping: false, StateExited: true, StateFailed: true, StateLost: true} {
 		assert.Equal(t, want, Task{State: s}.Terminal(), s)
 	}
+}
+
+// TestUnreachableVersusInterrupted: no agent on the socket is "cannot
+// reach"; an agent that takes the request and does not answer before the
+// caller gives up is "interrupted", with a hint that it may still act.
+func TestUnreachableVersusInterrupted(t *testing.T) {
+	_, err := NewClient(filepath.Join(t.TempDir(), "none.sock")).Tasks(context.Background())
+	var ue *UnreachableError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), "cannot reach the yurt agent at")
+
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	c := serve(t, func(w http.ResponseWriter, r *http.Request) { <-release })
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = c.Run(ctx, RunRequest{Source: "x"})
+	var ie *InterruptedError
+	require.ErrorAs(t, err, &ie)
+	assert.Contains(t, err.Error(), "the yurt agent received POST /v1/tasks but its answer did not arrive (interrupted: context deadline exceeded)")
+	assert.NotContains(t, err.Error(), "cannot reach")
+
+	// The agent hangs up without answering.
+	c = serve(t, func(w http.ResponseWriter, r *http.Request) {
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	})
+	_, err = c.Stop(context.Background(), "x")
+	require.ErrorAs(t, err, &ie)
+	assert.Contains(t, err.Error(), "POST /v1/tasks/x/stop")
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,15 +45,15 @@ plugin "dev" {}
 
 func TestParseAgentBad(t *testing.T) {
 	cases := []struct{ name, src, want string }{
-		{"syntax", "data_dir = \n", "agent.hcl:1,"},
-		{"unknown attribute", "data_dir = \"/x\"\nbogus = 1\n", `agent.hcl:2,1-6: Unsupported argument; An argument named "bogus" is not expected here.`},
-		{"wrong type", "plugin_dir = [1]\n", "agent.hcl:1,14-15: Unsuitable value type; Unsuitable value: string required"},
-		{"empty", "data_dir = \"\"\n", "agent.hcl:1,12-14: Empty value; data_dir must be a non-empty string"},
-		{"slash in plugin name", "plugin \"a/b\" {}\n", `agent.hcl:1,8-13: Invalid plugin name`},
-		{"duplicate plugin", "plugin \"a\" {}\nplugin \"a\" {}\n", `agent.hcl:2,1-11: Duplicate plugin block; plugin "a" is already configured at`},
-		{"args not list", "plugin \"a\" {\n  args = \"x\"\n}\n", "agent.hcl:2,11-12: Unsuitable value type; Unsuitable value: list of string required"},
-		{"two configs", "plugin \"a\" {\n config {}\n config {}\n}\n", "agent.hcl:3,2-8: Duplicate config block"},
-		{"missing label", "plugin {}\n", "agent.hcl:1,8-9: Missing file name for plugin"},
+		{"syntax", "data_dir = \n", "agent.hcl:1:"},
+		{"unknown attribute", "data_dir = \"/x\"\nbogus = 1\n", `agent.hcl:2:1: Unsupported argument; An argument named "bogus" is not expected here.`},
+		{"wrong type", "plugin_dir = [1]\n", "agent.hcl:1:14: Unsuitable value type; Unsuitable value: string required"},
+		{"empty", "data_dir = \"\"\n", "agent.hcl:1:12: Empty value; data_dir must be a non-empty string"},
+		{"slash in plugin name", "plugin \"a/b\" {}\n", `agent.hcl:1:8: Invalid plugin name`},
+		{"duplicate plugin", "plugin \"a\" {}\nplugin \"a\" {}\n", `agent.hcl:2:1: Duplicate plugin block; plugin "a" is already configured at`},
+		{"args not list", "plugin \"a\" {\n  args = \"x\"\n}\n", "agent.hcl:2:11: Unsuitable value type; Unsuitable value: list of string required"},
+		{"two configs", "plugin \"a\" {\n config {}\n config {}\n}\n", "agent.hcl:3:2: Duplicate config block"},
+		{"missing label", "plugin {}\n", "agent.hcl:1:8: Missing file name for plugin"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -143,25 +144,25 @@ task "plain" {
 
 func TestParseTasksBad(t *testing.T) {
 	cases := []struct{ name, src, want string }{
-		{"no tasks", "", "t.hcl:1,1-1: No task"},
-		{"syntax", "task \"a\" {\n driver = \n}\n", "t.hcl:2,"},
-		{"no driver", "task \"a\" {\n}\n", `t.hcl:1,10-10: Missing required argument; The argument "driver" is required`},
-		{"bad name", "task \"a b\" {\n driver = \"x\"\n}\n", `t.hcl:1,6-11: Invalid task name`},
-		{"duplicate", "task \"a\" {\n driver = \"x\"\n}\ntask \"a\" {\n driver = \"x\"\n}\n", `t.hcl:4,6-9: Duplicate task`},
-		{"unknown field", "task \"a\" {\n driver = \"x\"\n image = \"y\"\n}\n", `t.hcl:3,2-7: Unsupported argument; An argument named "image" is not expected here.`},
-		{"bad timeout", "task \"a\" {\n driver = \"x\"\n kill_timeout = \"5 parsecs\"\n}\n", `t.hcl:3,17-28: Invalid kill_timeout; kill_timeout must be a non-negative duration such as "5s" or "1m30s", got "5 parsecs"`},
+		{"no tasks", "", "t.hcl:1:1: No task"},
+		{"syntax", "task \"a\" {\n driver = \n}\n", "t.hcl:2:"},
+		{"no driver", "task \"a\" {\n}\n", `t.hcl:1:10: Missing required argument; The argument "driver" is required`},
+		{"bad name", "task \"a b\" {\n driver = \"x\"\n}\n", `t.hcl:1:6: Invalid task name`},
+		{"duplicate", "task \"a\" {\n driver = \"x\"\n}\ntask \"a\" {\n driver = \"x\"\n}\n", `t.hcl:4:6: Duplicate task`},
+		{"unknown field", "task \"a\" {\n driver = \"x\"\n image = \"y\"\n}\n", `t.hcl:3:2: Unsupported argument; An argument named "image" is not expected here.`},
+		{"bad timeout", "task \"a\" {\n driver = \"x\"\n kill_timeout = \"5 parsecs\"\n}\n", `t.hcl:3:17: Invalid kill_timeout; kill_timeout must be a duration from 0s to 24h0m0s such as "5s" or "1m30s", got "5 parsecs"`},
 		{"negative timeout", "task \"a\" {\n driver = \"x\"\n kill_timeout = \"-1s\"\n}\n", `Invalid kill_timeout`},
-		{"bad signal", "task \"a\" {\n driver = \"x\"\n kill_signal = \"SIGFOO\"\n}\n", `t.hcl:3,16-24: Invalid kill_signal; unknown signal "SIGFOO"; expected one of SIGABRT`},
-		{"env not map", "task \"a\" {\n driver = \"x\"\n env = [\"A=1\"]\n}\n", `t.hcl:3,8-9: Unsuitable value type; Unsuitable value: map of string required`},
+		{"bad signal", "task \"a\" {\n driver = \"x\"\n kill_signal = \"SIGFOO\"\n}\n", `t.hcl:3:16: Invalid kill_signal; unknown signal "SIGFOO"; expected one of SIGABRT`},
+		{"env not map", "task \"a\" {\n driver = \"x\"\n env = [\"A=1\"]\n}\n", `t.hcl:3:8: Unsuitable value type; Unsuitable value: map of string required`},
 		{"env bad key", "task \"a\" {\n driver = \"x\"\n env = { \"A=B\" = \"1\" }\n}\n", `Invalid environment variable name; env keys must be non-empty and contain no '=' or NUL, got "A=B"`},
-		{"negative memory", "task \"a\" {\n driver = \"x\"\n resources {\n  memory = -1\n }\n}\n", `t.hcl:4,12-14: Invalid memory; memory must be a whole number >= 0, got -1`},
-		{"memory string", "task \"a\" {\n driver = \"x\"\n resources {\n  memory = \"lots\"\n }\n}\n", `t.hcl:4,13-17: Unsuitable value type; Unsuitable value: a number is required`},
-		{"device zero", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"gpu\" { count = 0 }\n }\n}\n", `t.hcl:4,26-27: Invalid count; count must be a whole number >= 1, got 0`},
-		{"device bad name", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"a/b/c/d\" {}\n }\n}\n", `t.hcl:4,10-19: Invalid device name; device name must be "type", "vendor/type" or "vendor/type/name", got "a/b/c/d"`},
-		{"two configs", "task \"a\" {\n driver = \"x\"\n config {}\n config {}\n}\n", `t.hcl:4,2-8: Duplicate config block`},
-		{"two resources", "task \"a\" {\n driver = \"x\"\n resources { cpu = 1 }\n resources { cpu = 2 }\n}\n", `t.hcl:4,2-11: Duplicate resources block`},
-		{"variables", "task \"a\" {\n driver = var.d\n}\n", `t.hcl:2,11-14: Variables not allowed`},
-		{"log files zero", "task \"a\" {\n driver = \"x\"\n logs { max_files = 0 }\n}\n", `t.hcl:3,21-22: Invalid max_files`},
+		{"negative memory", "task \"a\" {\n driver = \"x\"\n resources {\n  memory = -1\n }\n}\n", `t.hcl:4:12: Invalid memory; memory must be a whole number from 0 to 16777216 (MB), got -1`},
+		{"memory string", "task \"a\" {\n driver = \"x\"\n resources {\n  memory = \"lots\"\n }\n}\n", `t.hcl:4:12: Unsuitable value type; Unsuitable value: a number is required`},
+		{"device zero", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"gpu\" { count = 0 }\n }\n}\n", `t.hcl:4:26: Invalid count; count must be a whole number from 1 to 1024, got 0`},
+		{"device bad name", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"a/b/c/d\" {}\n }\n}\n", `t.hcl:4:10: Invalid device name; device name must be "type", "vendor/type" or "vendor/type/name", got "a/b/c/d"`},
+		{"two configs", "task \"a\" {\n driver = \"x\"\n config {}\n config {}\n}\n", `t.hcl:4:2: Duplicate config block`},
+		{"two resources", "task \"a\" {\n driver = \"x\"\n resources { cpu = 1 }\n resources { cpu = 2 }\n}\n", `t.hcl:4:2: Duplicate resources block`},
+		{"variables", "task \"a\" {\n driver = var.d\n}\n", `t.hcl:2:11: Variables not allowed`},
+		{"log files zero", "task \"a\" {\n driver = \"x\"\n logs { max_files = 0 }\n}\n", `t.hcl:3:21: Invalid max_files`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -185,10 +186,23 @@ func TestSignals(t *testing.T) {
 func FuzzParseTasks(f *testing.F) {
 	f.Add([]byte("task \"a\" {\n driver = \"x\"\n resources { device \"a/b\" { count = 2 } }\n}\n"))
 	f.Add([]byte("task \"a\" { driver = 1 }"))
+	// Hostile seeds (also under testdata/fuzz/FuzzParseTasks): nesting far
+	// past the limit, numbers past int64, a huge kill_timeout.
+	f.Add([]byte("task \"a\" {\n driver = \"x\"\n config {\n  args = " + strings.Repeat("[", 60000) + strings.Repeat("]", 60000) + "\n }\n}\n"))
+	f.Add([]byte(strings.Repeat("task \"a\" {\n", 5000)))
+	f.Add([]byte("task \"a\" {\n driver = \"x\"\n resources {\n  memory = 9223372036854775807\n  cpu = 1e400\n }\n logs { max_file_size = 9223372036854775807 }\n}\n"))
+	f.Add([]byte("task \"a\" {\n driver = \"x\"\n kill_timeout = \"9999999999999h\"\n env = { A = \"" + strings.Repeat("${\"", 3000) + "\" }\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tasks, err := ParseTasks(src, "f.hcl")
 		if err == nil && len(tasks) == 0 {
 			t.Fatal("no error and no tasks")
+		}
+		for _, tk := range tasks {
+			r := tk.Resources
+			if int64(r.MemoryMB) > RangeMemoryMB.max || r.MemoryMB < 0 || int64(r.CPU) > RangeCPU.max || r.CPU < 0 ||
+				int64(tk.Logs.MaxFileSizeMB) > RangeLogFileMB.max || tk.Logs.MaxFileSizeMB < 1 {
+				t.Fatalf("out-of-range value accepted: %+v %+v", r, tk.Logs)
+			}
 		}
 	})
 }

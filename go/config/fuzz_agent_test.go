@@ -17,6 +17,11 @@ func FuzzParseAgent(f *testing.F) {
 	f.Add([]byte("plugin \"p\" { args = \"notalist\" }\n"))
 	f.Add([]byte("data_dir = \"\"\n"))
 	f.Add([]byte("\x00\xff{{{"))
+	// Hostile seeds: nesting far past the limit, huge numbers.
+	f.Add([]byte("plugin \"p\" {\n  config {\n    x = " + strings.Repeat("{a=", 60000) + "1" + strings.Repeat("}", 60000) + "\n  }\n}\n"))
+	f.Add([]byte("plugin \"p\" {\n  args = " + strings.Repeat("[", 60000) + "\n}\n"))
+	f.Add([]byte("limits {\n  max_request_bytes = 9223372036854775807\n  max_exec_frame_bytes = 1e999999\n}\n"))
+	f.Add([]byte("plugin \"p\" {\n  start_task_timeout = \"99999999999999h\"\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		a, err := ParseAgent(src, "/etc/yurt/agent.hcl")
 		if err != nil {

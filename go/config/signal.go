@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 var signals = map[string]syscall.Signal{
@@ -39,7 +41,7 @@ func ParseSignal(name string) (syscall.Signal, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return 0, fmt.Errorf("unknown signal %q; expected one of %s", name, strings.Join(names, ", "))
+	return 0, fmt.Errorf("unknown signal %s; expected one of %s", inputlimit.Quote(name, 0), strings.Join(names, ", "))
 }
 
 // SignalName returns the SIG-prefixed name of a signal number, or "" if unknown.

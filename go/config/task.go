@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math/big"
 	"regexp"
 	"strings"
 	"time"
@@ -9,6 +10,10 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 // Defaults applied when a task file leaves the field out (Nomad's values).
@@ -103,22 +108,26 @@ var TaskNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
 var deviceNamePart = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 // ParseTasks parses a task file holding one or more task blocks.
+// Every error is a *DiagError listing all problems with file:line:col.
 func ParseTasks(src []byte, filename string) ([]*Task, error) {
+	if d := CheckSource(src, filename, "task file", inputlimit.MaxTaskFileBytes); d.HasErrors() {
+		return nil, Diags(d)
+	}
 	file, diags := hclparse.NewParser().ParseHCL(src, filename)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, Diags(diags)
 	}
 	content, diags := file.Body.Content(taskFileSchema)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, Diags(diags)
 	}
 	if len(content.Blocks) == 0 {
-		return nil, hcl.Diagnostics{{
+		return nil, Diags(hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "No task",
 			Detail:   `a task file needs at least one block of the form task "name" { driver = "..." }`,
 			Subject:  file.Body.MissingItemRange().Ptr(),
-		}}
+		}})
 	}
 	var tasks []*Task
 	seen := map[string]hcl.Range{}
@@ -141,7 +150,7 @@ func ParseTasks(src []byte, filename string) ([]*Task, error) {
 		tasks = append(tasks, t)
 	}
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, Diags(diags)
 	}
 	return tasks, nil
 }
@@ -183,9 +192,9 @@ func parseTask(blk *hcl.Block) (*Task, hcl.Diagnostics) {
 		var s string
 		if d := gohcl.DecodeExpression(a.Expr, nil, &s); d.HasErrors() {
 			diags = append(diags, d...)
-		} else if dur, err := time.ParseDuration(s); err != nil || dur < 0 {
+		} else if dur, err := time.ParseDuration(s); err != nil || dur < 0 || dur > MaxKillTimeout {
 			diags = append(diags, errAt(a.Expr.Range(), "Invalid kill_timeout",
-				`kill_timeout must be a non-negative duration such as "5s" or "1m30s", got %q`, s))
+				`kill_timeout must be a duration from 0s to %s such as "5s" or "1m30s", got %s`, MaxKillTimeout, inputlimit.Quote(s, 0)))
 		} else {
 			t.KillTimeout = dur
 		}
@@ -224,15 +233,38 @@ func parseTask(blk *hcl.Block) (*Task, hcl.Diagnostics) {
 	return t, diags
 }
 
-func decodeInt(a *hcl.Attribute, min int, dst *int) hcl.Diagnostics {
-	var v int
-	if d := gohcl.DecodeExpression(a.Expr, nil, &v); d.HasErrors() {
+// decodeInt decodes a whole number in [r.min, r.max]. It decodes through a
+// big.Float so that a value past int64 is reported with the field's range,
+// not wrapped or cut.
+func decodeInt(a *hcl.Attribute, r intRange, dst *int) hcl.Diagnostics {
+	val, d := a.Expr.Value(nil)
+	if d.HasErrors() {
 		return d
 	}
-	if v < min {
-		return hcl.Diagnostics{errAt(a.Expr.Range(), "Invalid "+a.Name, "%s must be a whole number >= %d, got %d", a.Name, min, v)}
+	num, err := convert.Convert(val, cty.Number)
+	if err != nil || num.IsNull() || !num.IsKnown() {
+		msg := "a number is required"
+		if err != nil {
+			msg = err.Error()
+		}
+		return hcl.Diagnostics{errAt(a.Expr.Range(), "Unsuitable value type", "Unsuitable value: %s", msg)}
 	}
-	*dst = v
+	f := num.AsBigFloat()
+	bad := func(got string) hcl.Diagnostics {
+		return hcl.Diagnostics{errAt(a.Expr.Range(), "Invalid "+a.Name, "%s must be a whole number from %d to %d%s, got %s", a.Name, r.min, r.max, r.unit, got)}
+	}
+	if f.IsInf() {
+		return bad(f.String())
+	}
+	text := f.Text('f', -1)
+	if len(text) > 40 {
+		text = f.Text('g', 6)
+	}
+	if !f.IsInt() || f.Cmp(new(big.Float).SetInt64(r.min)) < 0 || f.Cmp(new(big.Float).SetInt64(r.max)) > 0 {
+		return bad(text)
+	}
+	v, _ := f.Int64()
+	*dst = int(v)
 	return nil
 }
 
@@ -242,10 +274,10 @@ func parseResources(body hcl.Body, r *Resources) hcl.Diagnostics {
 		return diags
 	}
 	if a, ok := content.Attributes["cpu"]; ok {
-		diags = append(diags, decodeInt(a, 0, &r.CPU)...)
+		diags = append(diags, decodeInt(a, RangeCPU, &r.CPU)...)
 	}
 	if a, ok := content.Attributes["memory"]; ok {
-		diags = append(diags, decodeInt(a, 0, &r.MemoryMB)...)
+		diags = append(diags, decodeInt(a, RangeMemoryMB, &r.MemoryMB)...)
 	}
 	r.Devices = []DeviceRequest{}
 	for _, b := range content.Blocks {
@@ -283,7 +315,7 @@ func parseDevice(b *hcl.Block) (*DeviceRequest, hcl.Diagnostics) {
 		return nil, diags
 	}
 	if a, ok := content.Attributes["count"]; ok {
-		diags = append(diags, decodeInt(a, 1, &req.Count)...)
+		diags = append(diags, decodeInt(a, RangeDeviceCount, &req.Count)...)
 	}
 	return req, diags
 }
@@ -294,10 +326,10 @@ func parseLogs(body hcl.Body, l *Logs) hcl.Diagnostics {
 		return diags
 	}
 	if a, ok := content.Attributes["max_files"]; ok {
-		diags = append(diags, decodeInt(a, 1, &l.MaxFiles)...)
+		diags = append(diags, decodeInt(a, RangeLogFiles, &l.MaxFiles)...)
 	}
 	if a, ok := content.Attributes["max_file_size"]; ok {
-		diags = append(diags, decodeInt(a, 1, &l.MaxFileSizeMB)...)
+		diags = append(diags, decodeInt(a, RangeLogFileMB, &l.MaxFileSizeMB)...)
 	}
 	return diags
 }

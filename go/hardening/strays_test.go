@@ -94,8 +94,15 @@ func TestStrayAccounting(t *testing.T) {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	var got map[int]string
 	// Until the child has exec'd, its command line is still this test's.
-	waitFor(5*time.Second, func() bool { got = strayProcesses(dir); return len(got) > 0 })
-	require.Contains(t, got, cmd.Process.Pid)
+	waitFor(20*time.Second, func() bool {
+		got = strayProcesses(dir)
+		_, ok := got[cmd.Process.Pid]
+		return ok
+	})
+	if _, ok := got[cmd.Process.Pid]; !ok {
+		raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(cmd.Process.Pid), "cmdline"))
+		t.Fatalf("pid %d not found; its cmdline %q (%v); found %v", cmd.Process.Pid, raw, err, got)
+	}
 	require.Equal(t, "sleep 60 "+dir, got[cmd.Process.Pid])
 	require.NotContains(t, strayProcesses(filepath.Join(dir, "elsewhere")), cmd.Process.Pid)
 }

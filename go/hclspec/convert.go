@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 // ErrNoSpec is returned by Convert for a nil spec. A plugin that returns no
@@ -29,6 +30,7 @@ type Error struct {
 	Msg string
 }
 
+// Error is "hclspec: <path>: <what was expected and found>".
 func (e *Error) Error() string { return "hclspec: " + e.Path + ": " + e.Msg }
 
 // Convert turns the wire form of a schema into an hcldec spec. Every spec in
@@ -127,6 +129,9 @@ func checkName(name, path string) error {
 func parseType(typ, path string) (cty.Type, error) {
 	if strings.TrimSpace(typ) == "" {
 		return cty.NilType, fail(path+".type", "type is empty, expected an HCL type expression such as \"string\" or \"list(number)\"")
+	}
+	if err := inputlimit.CheckHCL([]byte(typ), path+".type", inputlimit.MaxNesting); err != nil {
+		return cty.NilType, fail(path+".type", "type is not a usable HCL type expression: %v", err)
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(typ), path+".type", hcl.InitialPos)
 	if diags.HasErrors() {
@@ -271,6 +276,9 @@ func convertLiteral(l *hclspecpb.Literal, path string) (hcldec.Spec, error) {
 	if strings.TrimSpace(l.GetValue()) == "" {
 		return nil, fail(path+".value", "value is empty, expected an HCL expression such as \"\\\"5s\\\"\", \"[]\" or \"true\"")
 	}
+	if err := inputlimit.CheckHCL([]byte(l.GetValue()), path+".value", inputlimit.MaxNesting); err != nil {
+		return nil, fail(path+".value", "value is not a usable HCL expression: %v", err)
+	}
 	expr, diags := hclsyntax.ParseExpression([]byte(l.GetValue()), path+".value", hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, fail(path+".value", "value %q is not an HCL expression: %s", l.GetValue(), diagText(diags))
@@ -281,6 +289,9 @@ func convertLiteral(l *hclspecpb.Literal, path string) (hcldec.Spec, error) {
 	}
 	if !val.IsWhollyKnown() {
 		return nil, fail(path+".value", "value %q is not a known constant", l.GetValue())
+	}
+	if err := checkNumbers(val); err != nil {
+		return nil, fail(path+".value", "value %.40q: %v", l.GetValue(), err)
 	}
 	return &hcldec.LiteralSpec{Value: val}, nil
 }

@@ -15,12 +15,17 @@ import (
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 // DecodeHCL parses src as native HCL syntax and decodes it with spec. A nil
 // spec accepts only an empty body. Diagnostics carry filename, line and
 // column; a spec that does not convert is reported as one error diagnostic.
 func DecodeHCL(src []byte, filename string, spec *Spec, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if err := inputlimit.CheckHCL(src, filename, inputlimit.MaxNesting); err != nil {
+		return cty.NilVal, depthDiag(err)
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
@@ -35,6 +40,9 @@ func DecodeHCL(src []byte, filename string, spec *Spec, ctx *hcl.EvalContext) (c
 // DecodeJSON parses src as HCL's JSON syntax (how Nomad reads a plugin's
 // `config` map) and decodes it with spec, like DecodeHCL.
 func DecodeJSON(src []byte, filename string, spec *Spec, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if err := inputlimit.CheckJSON(src, filename, inputlimit.MaxNesting); err != nil {
+		return cty.NilVal, depthDiag(err)
+	}
 	if err := checkJSONNumbers(src); err != nil {
 		return cty.NilVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Number out of range", Detail: err.Error(),
 			Subject: &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}}}
@@ -45,6 +53,21 @@ func DecodeJSON(src []byte, filename string, spec *Spec, ctx *hcl.EvalContext) (
 	}
 	val, more := DecodeBody(f.Body, spec, ctx)
 	return val, append(diags, more...)
+}
+
+// depthDiag turns an inputlimit error into a diagnostic at its place.
+func depthDiag(err error) hcl.Diagnostics {
+	summary := "Nesting too deep"
+	if _, ok := err.(*inputlimit.TokenError); ok {
+		summary = "Too many tokens"
+	}
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: err.Error()}
+	if pe, ok := err.(inputlimit.Positioned); ok {
+		file, line, col := pe.Position()
+		p := hcl.Pos{Line: line, Column: col}
+		d.Subject = &hcl.Range{Filename: file, Start: p, End: p}
+	}
+	return hcl.Diagnostics{d}
 }
 
 // DecodeBody decodes an already parsed body with spec. ctx supplies the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -21,6 +22,11 @@ func seedSpecs() []*Spec {
 		Object(Attrs{"x": Attr("x", "tuple([string, number])", false), "y": BlockAttrs("y", "bool", true)}),
 		BlockList("l", 3, 1, nil),
 		Literal("var.x"),
+		// Hostile: nesting past the limit and numbers past every int type.
+		Attr("deep", strings.Repeat("list(", 5000)+"string"+strings.Repeat(")", 5000), false),
+		Literal(strings.Repeat("[", 5000) + strings.Repeat("]", 5000)),
+		Default(Attr("n", "number", false), Literal("1e999999")),
+		Default(Attr("i", "number", false), Literal("9223372036854775808")),
 	}
 }
 
@@ -54,6 +60,8 @@ var fuzzBodies = [][]byte{
 	[]byte("command = \"x\"\nargs = [\"a\"]\n"),
 	[]byte("b {\n  m \"k\" {\n    v = {a = 1}\n  }\n}\ns {\n}\n"),
 	[]byte("y {\n  a = true\n}\nl {\n}\n"),
+	[]byte("command = " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n"),
+	[]byte("command = \"x\"\nargs = [" + strings.Repeat("9", 400) + "]\n"),
 	nil,
 }
 

@@ -33,6 +33,7 @@ func run(argv []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "list cases and exit")
 	verbose := fs.Bool("v", false, "log harness and plugin output to stderr")
 	timeout := fs.Duration("case-timeout", 60*time.Second, "time limit per case")
+	mtls := fs.Bool("mtls", false, "launch the plugin with go-plugin AutoMTLS (default: plaintext, as Nomad launches plugins)")
 	var env envFlag
 	fs.Var(&env, "env", "KEY=VALUE added to the plugin's environment (repeatable; the host passes only an allow-list of its own)")
 	if err := fs.Parse(argv); err != nil {
@@ -58,7 +59,7 @@ func run(argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "--plugin: expected the plugin executable path, got nothing")
 		return 2
 	}
-	cfg := conformance.Config{PluginPath: *pluginPath, Args: strings.Fields(*args), Env: env, Run: re, CaseTimeout: *timeout, Progress: stderr}
+	cfg := conformance.Config{PluginPath: *pluginPath, Args: strings.Fields(*args), Env: env, Run: re, CaseTimeout: *timeout, Progress: stderr, AutoMTLS: *mtls}
 	if *verbose {
 		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "conformance", Output: stderr, Level: hclog.Debug})
 	}

@@ -24,6 +24,9 @@ type base struct {
 func (b *base) PluginInfo(context.Context, *basepb.PluginInfoRequest) (*basepb.PluginInfoResponse, error) {
 	logf("debug", "PluginInfo")
 	r := &basepb.PluginInfoResponse{Type: b.typ, Name: b.name, PluginVersion: "0.1.0", PluginApiVersions: []string{"v0.1.0"}}
+	if fault("bad-type") {
+		r.Type = basepb.PluginType(99)
+	}
 	if fault("bad-info") {
 		r.PluginApiVersions, r.PluginVersion = []string{"v9.9.9"}, "latest"
 	}
@@ -70,6 +73,10 @@ func (b *base) SetConfig(_ context.Context, r *basepb.SetConfigRequest) (*basepb
 	if err != nil {
 		return nil, fmt.Errorf("msgpack_config: expected msgpack of object({greeting=string}), got: %v", err)
 	}
+	if fault("require-greeting") && v.GetAttr("greeting").AsString() == "hello" {
+		return nil, errors.New(`greeting: expected a greeting of your own, got the default "hello"`)
+	}
+	setTopology(r.GetNomadConfig().GetDriver().GetTopology())
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.greeting = "set"

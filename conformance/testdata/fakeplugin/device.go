@@ -42,11 +42,14 @@ func (d *device) Fingerprint(_ *devicepb.FingerprintRequest, s grpc.ServerStream
 	}
 	var devs []*devicepb.DetectedDevice
 	for _, id := range d.ids {
-		devs = append(devs, &devicepb.DetectedDevice{ID: id, Healthy: true, HealthDescription: "ok"})
+		devs = append(devs, &devicepb.DetectedDevice{ID: id, Healthy: !fault("device-unhealthy"), HealthDescription: "ok"})
 	}
 	if err := s.Send(&devicepb.FingerprintResponse{DeviceGroup: []*devicepb.DeviceGroup{{Vendor: "yurt", DeviceType: "fake", DeviceName: "fakedev",
 		Devices: devs, Attributes: map[string]*structspb.Attribute{"memory": {Value: &structspb.Attribute_IntVal{IntVal: 512}, Unit: unit}}}}}); err != nil {
 		return err
+	}
+	if fault("device-streams-close") {
+		return nil
 	}
 	<-s.Context().Done()
 	if fault("crash-on-cancel") {
@@ -85,6 +88,9 @@ func (d *device) Stats(r *devicepb.StatsRequest, s grpc.ServerStreamingServer[de
 		}
 		if err := s.Send(&devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "yurt", Type: "fake", Name: "fakedev", InstanceStats: inst}}}); err != nil {
 			return err
+		}
+		if fault("device-streams-close") {
+			return nil
 		}
 		select {
 		case <-s.Context().Done():

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +43,8 @@ type task struct {
 	result            *driverpb.ExitResult
 	completed         time.Time
 	waited            bool
+	waiting           int
+	madeUp            bool // recover-made-up-exit: WaitTask answers exit 0 at once
 	mu                sync.Mutex
 }
 
@@ -80,9 +81,16 @@ func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStream
 	if fault("slow-fingerprint") {
 		time.Sleep(7 * time.Second)
 	}
-	if err := s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "healthy",
+	health := driverpb.FingerprintResponse_HEALTHY
+	if fault("unhealthy") {
+		health = driverpb.FingerprintResponse_UNHEALTHY
+	}
+	if err := s.Send(&driverpb.FingerprintResponse{Health: health, HealthDescription: "healthy",
 		Attributes: map[string]*structspb.Attribute{"driver.fake.version": {Value: &structspb.Attribute_StringVal{StringVal: "0.1.0"}}}}); err != nil {
 		return err
+	}
+	if fault("fingerprint-once") {
+		return nil
 	}
 	<-s.Context().Done()
 	return nil
@@ -168,6 +176,14 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	for k, val := range cfg.GetEnv() {
 		env = append(env, k+"="+val)
 	}
+	if !fault("drop-device-env") {
+		for k, val := range cfg.GetDeviceEnv() {
+			env = append(env, k+"="+val)
+		}
+	}
+	if fault("leave-children") {
+		env = append(env, "FAKEPLUGIN_LEAVE_CHILDREN=1")
+	}
 	sup.Env = env
 	out, err := sup.StdoutPipe()
 	if err != nil {
@@ -187,6 +203,9 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	st := taskState{SupervisorPid: sup.Process.Pid, TaskPid: pid, ExitFile: exitFile, Started: time.Now()}
 	t := d.track(cfg.GetId(), cfg.GetName(), cfg.GetAllocId(), st)
 	logf("info", "started task %s pid %d", cfg.GetId(), pid)
+	if fault("crashy-logs-late") {
+		fmt.Fprintf(os.Stderr, "{\"@level\":\"info\",\"@message\":\"task started\",\"@timestamp\":%d}\n", time.Now().Unix())
+	}
 	ds, _ := json.Marshal(st)
 	d.publish(&driverpb.DriverTaskEvent{TaskId: t.id, AllocId: t.allocID, TaskName: t.name, Timestamp: timestamppb.Now(), Message: "task started"})
 	return &driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Version: 1, Config: cfg, State: driverpb.TaskState_RUNNING, DriverState: ds}}, nil
@@ -217,23 +236,63 @@ func (d *driver) track(id, name, allocID string, st taskState) *task {
 	return t
 }
 
-func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+func (d *driver) RecoverTask(ctx context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	h := r.GetHandle()
+	if fault("recover-anything") {
+		return &driverpb.RecoverTaskResponse{}, nil
+	}
+	// Nomad sends only the handle (plugins/drivers/client.go builds
+	// RecoverTaskRequest{Handle: ...}): the task id is the handle's.
+	id := r.GetTaskId()
+	if id == "" {
+		if fault("recover-needs-task-id") {
+			return nil, errors.New(`task_id: expected a non-empty task id, got ""`)
+		}
+		id = h.GetConfig().GetId()
+	}
 	d.mu.Lock()
-	_, known := d.tasks[r.GetTaskId()]
+	_, known := d.tasks[id]
 	d.mu.Unlock()
 	if known {
 		return &driverpb.RecoverTaskResponse{}, nil
-	}
-	h := r.GetHandle()
-	if fault("recover-needs-config") && len(h.GetConfig().GetMsgpackDriverConfig()) == 0 {
-		return nil, errors.New("handle.config.msgpack_driver_config: expected the task config, got nothing")
 	}
 	var st taskState
 	if err := json.Unmarshal(h.GetDriverState(), &st); err != nil || st.ExitFile == "" {
 		return nil, fmt.Errorf("handle.driver_state: expected the fake driver's JSON state, got %q", h.GetDriverState())
 	}
-	d.track(r.GetTaskId(), h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
+	if _, err := os.Stat(st.ExitFile); err != nil && syscall.Kill(st.SupervisorPid, 0) != nil {
+		return nil, fmt.Errorf("task %s no longer exists: no exit record and no supervisor (pid %d)", id, st.SupervisorPid)
+	}
+	if fault("recover-needs-config") && len(h.GetConfig().GetMsgpackDriverConfig()) == 0 {
+		// Refuse, but do not leave the task running unmanaged: Nomad then
+		// starts it again, and nothing would stop the old copy.
+		st.kill()
+		return nil, errors.New("handle.config.msgpack_driver_config: expected the task config, got nothing")
+	}
+	if fault("recover-restarts") {
+		st.kill()
+		if _, err := d.StartTask(ctx, &driverpb.StartTaskRequest{Task: h.GetConfig()}); err != nil {
+			return nil, err
+		}
+		return &driverpb.RecoverTaskResponse{}, nil
+	}
+	t := d.track(id, h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
+	if fault("recover-made-up-exit") {
+		t.mu.Lock()
+		t.madeUp = true
+		t.mu.Unlock()
+	}
 	return &driverpb.RecoverTaskResponse{}, nil
+}
+
+// kill ends the task's process group and its supervisor.
+func (st taskState) kill() {
+	if st.TaskPid > 0 {
+		_ = syscall.Kill(-st.TaskPid, syscall.SIGKILL)
+	}
+	if st.SupervisorPid > 0 {
+		_ = syscall.Kill(st.SupervisorPid, syscall.SIGKILL)
+	}
 }
 
 func (d *driver) get(id string) (*task, error) {
@@ -253,6 +312,22 @@ func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*dr
 	t, err := d.get(r.GetTaskId())
 	if err != nil {
 		return nil, err
+	}
+	t.mu.Lock()
+	madeUp := t.madeUp
+	t.waiting++
+	busy := t.waiting > 1
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.waiting--
+		t.mu.Unlock()
+	}()
+	if madeUp {
+		return &driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, nil
+	}
+	if busy && fault("wait-single") {
+		return nil, errors.New("task is already being waited on")
 	}
 	select {
 	case <-t.done:
@@ -305,10 +380,17 @@ func (d *driver) StopTask(ctx context.Context, r *driverpb.StopTaskRequest) (*dr
 	if !t.running() || fault("stop-noop") {
 		return &driverpb.StopTaskResponse{}, nil
 	}
+	timeout := r.GetTimeout().AsDuration()
+	switch {
+	case fault("stop-kill-first"):
+		sig, timeout = syscall.SIGKILL, 0
+	case fault("stop-early-kill"):
+		timeout = 200 * time.Millisecond
+	}
 	_ = syscall.Kill(-t.st.TaskPid, sig)
 	select {
 	case <-t.done:
-	case <-time.After(r.GetTimeout().AsDuration()):
+	case <-time.After(timeout):
 		if !fault("stop-no-kill") {
 			_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
 		}
@@ -330,6 +412,12 @@ func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) 
 		if !r.GetForce() && !fault("destroy-running-ok") {
 			return nil, errors.New("cannot destroy running task")
 		}
+		if fault("destroy-no-kill") {
+			d.mu.Lock()
+			delete(d.tasks, r.GetTaskId())
+			d.mu.Unlock()
+			return &driverpb.DestroyTaskResponse{}, nil
+		}
 		_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
 		select {
 		case <-t.done:
@@ -348,40 +436,13 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	if err != nil {
 		return nil, err
 	}
-	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started)}
+	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started), CompletedAt: timestamppb.New(time.Time{})}
 	if !t.running() {
 		t.mu.Lock()
 		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
 		t.mu.Unlock()
 	}
 	return &driverpb.InspectTaskResponse{Task: ts, Driver: &driverpb.TaskDriverStatus{}}, nil
-}
-
-func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
-	t, err := d.get(r.GetTaskId())
-	if err != nil {
-		return err
-	}
-	iv := r.GetCollectionInterval().AsDuration()
-	if iv <= 0 {
-		iv = time.Second
-	}
-	for {
-		if err := s.Send(&driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Id: t.id, Timestamp: timestamppb.Now(),
-			AggResourceUsage: &driverpb.TaskResourceUsage{Cpu: &driverpb.CPUUsage{}, Memory: &driverpb.MemoryUsage{}}}}); err != nil {
-			return err
-		}
-		if fault("stats-once") {
-			return nil
-		}
-		select {
-		case <-t.done:
-			return nil
-		case <-s.Context().Done():
-			return nil
-		case <-time.After(iv):
-		}
-	}
 }
 
 func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
@@ -403,144 +464,6 @@ func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*
 		return nil, fmt.Errorf("signalling task: %v", err)
 	}
 	return &driverpb.SignalTaskResponse{}, nil
-}
-
-func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
-	if fault("exec-unimplemented") || fault("without-signals-exec") {
-		return nil, status.Error(codes.Unimplemented, "ExecTask is not implemented")
-	}
-	if _, err := d.get(r.GetTaskId()); err != nil {
-		return nil, err
-	}
-	if len(r.GetCommand()) == 0 {
-		return nil, errors.New("command: expected at least one word, got none")
-	}
-	if to := r.GetTimeout().AsDuration(); to > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, to)
-		defer cancel()
-	}
-	cmd := exec.CommandContext(ctx, r.GetCommand()[0], r.GetCommand()[1:]...)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		return nil, err
-	}
-	return &driverpb.ExecTaskResponse{Stdout: []byte(out.String()), Stderr: []byte(errb.String()), Result: &driverpb.ExitResult{ExitCode: int32(code)}}, nil
-}
-
-func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
-	if fault("exec-unimplemented") || fault("without-signals-exec") {
-		return status.Error(codes.Unimplemented, "ExecTaskStreaming is not implemented")
-	}
-	first, err := s.Recv()
-	if err != nil {
-		return err
-	}
-	setup := first.GetSetup()
-	if setup == nil || len(setup.GetCommand()) == 0 {
-		return errors.New("first message: expected setup with a command")
-	}
-	if _, err := d.get(setup.GetTaskId()); err != nil {
-		return err
-	}
-	cmd := exec.Command(setup.GetCommand()[0], setup.GetCommand()[1:]...)
-	var sendMu sync.Mutex
-	send := func(m *driverpb.ExecTaskStreamingResponse) error {
-		sendMu.Lock()
-		defer sendMu.Unlock()
-		return s.Send(m)
-	}
-	var stdin io.WriteCloser
-	var outputs sync.WaitGroup
-	pump := func(r io.Reader, stderr bool) {
-		defer outputs.Done()
-		buf := make([]byte, 4096)
-		for {
-			n, err := r.Read(buf)
-			if n > 0 {
-				op := &driverpb.ExecTaskStreamingIOOperation{Data: append([]byte(nil), buf[:n]...)}
-				m := &driverpb.ExecTaskStreamingResponse{Stdout: op}
-				if stderr {
-					m = &driverpb.ExecTaskStreamingResponse{Stderr: op}
-				}
-				_ = send(m)
-			}
-			if err != nil {
-				return
-			}
-		}
-	}
-	var ptm *os.File
-	if setup.GetTty() {
-		var pts *os.File
-		ptm, pts, err = openPTY()
-		if err != nil {
-			return fmt.Errorf("allocating a tty: %v", err)
-		}
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = pts, pts, pts
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		_ = pts.Close()
-		stdin = ptm
-		outputs.Add(1)
-		go pump(ptm, false)
-	} else {
-		in, _ := cmd.StdinPipe()
-		out, _ := cmd.StdoutPipe()
-		errp, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		stdin = in
-		outputs.Add(2)
-		go pump(out, false)
-		go pump(errp, true)
-	}
-	go func() {
-		for {
-			m, err := s.Recv()
-			if err != nil {
-				return
-			}
-			if sz := m.GetTtySize(); sz != nil && ptm != nil {
-				_ = setWinsize(ptm, sz.GetHeight(), sz.GetWidth())
-			}
-			if in := m.GetStdin(); in != nil {
-				if len(in.GetData()) > 0 {
-					_, _ = stdin.Write(in.GetData())
-				}
-				if in.GetClose() {
-					if ptm != nil {
-						_, _ = ptm.Write([]byte{4}) // EOF on a terminal
-					} else {
-						_ = stdin.Close()
-					}
-				}
-			}
-		}
-	}()
-	if ptm == nil {
-		outputs.Wait()
-	}
-	_ = cmd.Wait()
-	if ptm != nil {
-		// The terminal's output ends with EIO once the child has gone.
-		done := make(chan struct{})
-		go func() { outputs.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(2 * time.Second):
-		}
-		_ = ptm.Close()
-	}
-	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: &driverpb.ExitResult{ExitCode: int32(cmd.ProcessState.ExitCode())}})
 }
 
 // Init and Shutdown answer Unimplemented (the embedded server) unless the

@@ -102,6 +102,9 @@ func main() {
 		if !found {
 			logf("warn", "host offers protocol versions %q, serving 2 anyway", offered)
 		}
+		if fault("first-offered-version") {
+			version = strings.TrimSpace(offered[0])
+		}
 	} else {
 		version = "1"
 	}
@@ -179,7 +182,11 @@ func main() {
 		if *useTCP {
 			addr = l.Addr().String()
 		}
-		fmt.Printf("1|%s|%s|%s|grpc|%s\n", version, network, addr, certField)
+		extra := ""
+		if fault("seventh-field") {
+			extra = "|true" // go-plugin ignores it; Nomad never asks for multiplexing
+		}
+		fmt.Printf("1|%s|%s|%s|grpc|%s%s\n", version, network, addr, certField, extra)
 	}
 	if fault("stdout-noise") {
 		fmt.Println("serving now")
@@ -217,6 +224,9 @@ func main() {
 		}
 		srv.Stop()
 	}()
+	if fault("single-client") {
+		l = &onceListener{Listener: l, closed: make(chan struct{})}
+	}
 	if err := srv.Serve(l); err != nil {
 		logf("error", "serve: %v", err)
 	}
@@ -291,4 +301,29 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// onceListener accepts one connection; later clients are never answered.
+type onceListener struct {
+	net.Listener
+	accepted bool
+	closed   chan struct{}
+}
+
+func (o *onceListener) Accept() (net.Conn, error) {
+	if o.accepted {
+		<-o.closed
+		return nil, net.ErrClosed
+	}
+	o.accepted = true
+	return o.Listener.Accept()
+}
+
+func (o *onceListener) Close() error {
+	select {
+	case <-o.closed:
+	default:
+		close(o.closed)
+	}
+	return o.Listener.Close()
 }

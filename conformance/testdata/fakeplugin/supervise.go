@@ -43,6 +43,11 @@ func supervise(args []string) {
 	fmt.Println(strconv.Itoa(cmd.Process.Pid))
 	_ = os.Stdout.Close()
 	_ = cmd.Wait()
+	// As Nomad's executors do, nothing the task started outlives its main
+	// process: kill the rest of its process group.
+	if os.Getenv("FAKEPLUGIN_LEAVE_CHILDREN") == "" {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 	code, sig := 0, 0
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
 		if ws.Signaled() {

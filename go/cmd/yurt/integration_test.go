@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/host"
 )
 
 // These tests run the real yurt binary with real plugin processes (the
@@ -278,6 +279,19 @@ func TestLifecycle(t *testing.T) {
 	assert.Contains(t, out, "web")
 	tk := a.waitState("web", api.StateRunning)
 	assert.Equal(t, map[string][]string{"yurt-testdevice": {"sim-0", "sim-1"}}, tk.Devices)
+	// Nomad's alloc dir layout, FIFO paths and task id (client/allocdir,
+	// logmon_hook.go, task_runner.go buildTaskConfig).
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, tk.AllocID)
+	assert.Equal(t, filepath.Join(a.dataDir, "alloc", tk.AllocID), tk.AllocDir)
+	assert.Regexp(t, `^`+tk.AllocID+`/web/[0-9a-f]{8}$`, tk.DriverTaskID)
+	for _, d := range []string{"alloc/logs", "alloc/tmp", "alloc/data", "web/local", "web/secrets", "web/private", "web/tmp"} {
+		assert.DirExists(t, filepath.Join(tk.AllocDir, d))
+	}
+	for _, s := range []string{"stdout", "stderr"} {
+		fi, err := os.Stat(filepath.Join(tk.AllocDir, "alloc", "logs", ".web."+s+".fifo"))
+		require.NoError(t, err)
+		assert.NotZero(t, fi.Mode()&os.ModeNamedPipe, "%s FIFO", s)
+	}
 	require.True(t, waitUntil(5*time.Second, func() bool {
 		return strings.Contains(evOut.String(), `"task_name":"web","message":"task started"`)
 	}), "events -f delivers new events: %s", evOut.String())
@@ -300,7 +314,7 @@ func TestLifecycle(t *testing.T) {
 	other := writeFile(t, "other.hcl", shellTask("other", "sleep 5", "  resources {\n    device \"gpu\" {}\n  }"))
 	r := a.yurt("run", other)
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "other.hcl:10,5-17: task \"other\": device \"gpu\": need 1 healthy unreserved devices, 0 of 2 matching are free")
+	assert.Contains(t, r.stderr, "other.hcl:10:5: task \"other\": device \"gpu\": need 1 healthy unreserved devices, 0 of 2 matching are free")
 
 	var devs []api.DeviceGroup
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("device", "status", "--json")), &devs))
@@ -309,18 +323,36 @@ func TestLifecycle(t *testing.T) {
 		assert.Equal(t, tk.ID, d.ReservedBy)
 	}
 
+	// The task environment Nomad's client/taskenv builds, the task's env on top.
+	a.mustYurt("run", writeFile(t, "envcheck.hcl", shellTask("envcheck",
+		`echo "A=$NOMAD_ALLOC_DIR T=$NOMAD_TASK_DIR S=$NOMAD_SECRETS_DIR ID=$NOMAD_ALLOC_ID SID=$NOMAD_SHORT_ALLOC_ID"; `+
+			`echo "N=$NOMAD_ALLOC_NAME I=$NOMAD_ALLOC_INDEX TN=$NOMAD_TASK_NAME G=$NOMAD_GROUP_NAME J=$NOMAD_JOB_NAME JI=$NOMAD_JOB_ID"; `+
+			`echo "NS=$NOMAD_NAMESPACE R=$NOMAD_REGION DC=$NOMAD_DC CPU=$NOMAD_CPU_LIMIT MEM=$NOMAD_MEMORY_LIMIT"`,
+		"  env = { NOMAD_REGION = \"mine\" }\n  resources {\n    cpu    = 250\n    memory = 48\n  }")))
+	ek := a.waitState("envcheck", api.StateExited)
+	want := fmt.Sprintf("A=%[1]s/alloc T=%[1]s/envcheck/local S=%[1]s/envcheck/secrets ID=%[2]s SID=%[3]s\n"+
+		"N=envcheck.envcheck[0] I=0 TN=envcheck G=envcheck J=envcheck JI=envcheck\n"+
+		"NS=default R=mine DC=dc1 CPU=250 MEM=48\n", ek.AllocDir, ek.AllocID, ek.AllocID[:8])
+	assert.Equal(t, want, a.logs("envcheck"))
+
 	var plugins []api.Plugin
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
 	require.Len(t, plugins, 2)
+	// SetConfig carried the host's CPU topology as Nomad's client sends it.
+	top := host.DetectTopology()
 	for _, p := range plugins {
 		assert.Equal(t, "running", p.State, p.File)
 		assert.NotZero(t, p.Pid)
+		if p.File == "yurt-testproc" {
+			assert.Equal(t, fmt.Sprintf("%d/%d", host.TotalCompute(top), len(top.GetCores())), p.Attributes["driver.testproc.agent_compute"])
+		}
 	}
 
 	var st api.Stats
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("stats", "web", "--json")), &st))
 	assert.NotZero(t, st.MemoryRSS, "real RSS of the task's process")
 	assert.Contains(t, a.mustYurt("stats", "web"), "Memory")
+	assert.Regexp(t, `CPU\s+\d+/100 MHz`, a.mustYurt("stats", "web"), "total_ticks/limit MHz, as nomad alloc status -stats")
 
 	// Signals reach the task.
 	a.mustYurt("signal", "web", "USR1")
@@ -354,7 +386,7 @@ func TestLifecycle(t *testing.T) {
 	tk = a.waitState("short", api.StateExited)
 	assert.Equal(t, 4, *tk.ExitCode)
 	assert.Equal(t, "done\n", a.logs("short", "-f"), "logs -f of an ended task returns")
-	assert.Regexp(t, `short\s+short-\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
+	assert.Regexp(t, `short\s+short@\w+\s+testproc\s+exited\s+4`, a.mustYurt("status"))
 
 	// Log rotation settings from the task file reach the collector.
 	a.mustYurt("run", writeFile(t, "big.hcl", shellTask("big", `head -c 3500000 /dev/zero | tr '\0' a; echo; echo end`, "  logs {\n    max_files = 2\n    max_file_size = 1\n  }")))
@@ -406,7 +438,7 @@ func TestAgentCrashRecovery(t *testing.T) {
 	// brief ends when told to, which the test does while the agent is down.
 	a.mustYurt("run", writeFile(t, "brief.hcl", shellTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; echo bye; exit 9`, "")))
 	a.waitState("long", api.StateRunning)
-	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	briefDir := localDir(a.waitState("brief", api.StateRunning))
 	drvPid := pidOf(t, a, "yurt-testproc")
 
 	follow := exec.Command(bins.yurt, "logs", "-f", "long")
@@ -509,10 +541,10 @@ func TestBadTaskFiles(t *testing.T) {
 	t.Parallel()
 	a := startAgent(t)
 	cases := []struct{ name, src, want string }{
-		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2,"},
-		{"unknown driver", "task \"x\" {\n  driver = \"docker\"\n}\n", `bad.hcl:1,1-9: task "x": no driver plugin named "docker"; loaded drivers: testproc`},
-		{"driver schema", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n    image = \"x\"\n  }\n}\n", `bad.hcl:5,5-10: Unsupported argument; An argument named "image" is not expected here.`},
-		{"missing required", "task \"x\" {\n  driver = \"testproc\"\n  config {}\n}\n", `bad.hcl:3,10-10: Missing required argument; The argument "command" is required`},
+		{"syntax", "task \"x\" {\n  driver = \n}\n", "bad.hcl:2:"},
+		{"unknown driver", "task \"x\" {\n  driver = \"docker\"\n}\n", `bad.hcl:1:1: task "x": no driver plugin named "docker"; loaded drivers: testproc`},
+		{"driver schema", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n    image = \"x\"\n  }\n}\n", `bad.hcl:5:5: Unsupported argument; An argument named "image" is not expected here.`},
+		{"missing required", "task \"x\" {\n  driver = \"testproc\"\n  config {}\n}\n", `bad.hcl:3:10: Missing required argument; The argument "command" is required`},
 		{"unknown device", "task \"x\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/true\"\n  }\n  resources {\n    device \"nvidia/gpu\" {}\n  }\n}\n", `device "nvidia/gpu": no device plugin offers such a device; available: yurt/gpu/sim`},
 	}
 	for _, tc := range cases {
@@ -528,7 +560,7 @@ func TestBadTaskFiles(t *testing.T) {
 	r := a.yurt("run", writeFile(t, "two.hcl", two))
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, `task "two": device "gpu": need 1 healthy unreserved devices, 0 of 2 matching are free`)
-	assert.NotContains(t, a.mustYurt("device", "status"), "one-")
+	assert.NotContains(t, a.mustYurt("device", "status"), "one@")
 	assert.Equal(t, "[]\n", a.mustYurt("status", "--json"), "no task was created by a bad file")
 	r = a.yurt("status", "nope")
 	assert.Equal(t, 1, r.code)
@@ -571,12 +603,12 @@ func TestBadAgentConfig(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(plugins, "not-exec"), []byte("#!/bin/sh\n"), 0o600))
 	cases := []struct{ name, cfg, want string }{
 		{"bad plugin config", "plugin \"yurt-testproc\" {\n  config {\n    label = \"x\"\n    colour = \"red\"\n  }\n}\n",
-			`agent.hcl:4,5-11: Unsupported argument; An argument named "colour" is not expected here.`},
+			`agent.hcl:4:5: Unsupported argument; An argument named "colour" is not expected here.`},
 		{"bad plugin config type", "plugin \"yurt-testdevice\" {\n  config {\n    count = \"many\"\n  }\n}\n",
-			`agent.hcl:3,13-19: Incorrect attribute value type; Inappropriate value for attribute "count": a number is required.`},
-		{"missing plugin", "plugin \"yurt-nope\" {}\n", `agent.hcl:1,1-19: plugin "yurt-nope": no executable ` + plugins + `/yurt-nope in plugin_dir`},
+			`agent.hcl:3:13: Incorrect attribute value type; Inappropriate value for attribute "count": a number is required.`},
+		{"missing plugin", "plugin \"yurt-nope\" {}\n", `agent.hcl:1:1: plugin "yurt-nope": no executable ` + plugins + `/yurt-nope in plugin_dir`},
 		{"not executable", "plugin \"not-exec\" {}\n", `plugin "not-exec": ` + plugins + `/not-exec is not executable (mode -rw-------); chmod +x it`},
-		{"agent file syntax", "plugin_dir = \n", `agent.hcl:1,`},
+		{"agent file syntax", "plugin_dir = \n", `agent.hcl:1:`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -588,7 +620,7 @@ func TestBadAgentConfig(t *testing.T) {
 				var line int
 				var rest string
 				fmt.Sscanf(strings.TrimPrefix(want, "agent.hcl:"), "%d%s", &line, &rest)
-				idx := strings.Index(want, ",")
+				idx := strings.Index(want[len("agent.hcl:"):], ":") + len("agent.hcl:")
 				want = fmt.Sprintf("agent.hcl:%d%s", line+2, want[idx:])
 			}
 			out := runAgentExpectFailure(t, "agent", "-config", cfg)
@@ -700,7 +732,7 @@ func TestGoExamples(t *testing.T) {
 
 	// Agent crash: a task ends while the agent is down; its code is real.
 	a.mustYurt("run", writeFile(t, "brief.hcl", exTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; exit 5`, "")))
-	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	briefDir := localDir(a.waitState("brief", api.StateRunning))
 	exPid := pidOf(t, a, "yurt-exec")
 	a.kill9()
 	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
@@ -801,3 +833,7 @@ func processesMentioning(s string) []string {
 	}
 	return out
 }
+
+// localDir is a task's NOMAD_TASK_DIR: <alloc dir>/<task>/local in Nomad's
+// layout (client/allocdir).
+func localDir(tk api.Task) string { return filepath.Join(tk.AllocDir, tk.Name, "local") }

@@ -20,6 +20,7 @@ type Attribute struct {
 // AttributeKind says which value an Attribute holds.
 type AttributeKind int
 
+// The kinds of value an Attribute holds, one per field of Attribute.
 const (
 	// AttributeNone is an attribute without a value (the wire allows it).
 	AttributeNone AttributeKind = iota
@@ -29,14 +30,21 @@ const (
 	AttributeBool
 )
 
+// NewFloatAttribute is a float attribute with an optional unit ("MHz", "GiB").
 func NewFloatAttribute(v float64, unit string) *Attribute {
 	return &Attribute{Kind: AttributeFloat, Float: v, Unit: unit}
 }
+
+// NewIntAttribute is an integer attribute with an optional unit ("MB", "MHz").
 func NewIntAttribute(v int64, unit string) *Attribute {
 	return &Attribute{Kind: AttributeInt, Int: v, Unit: unit}
 }
+
+// NewStringAttribute is a string attribute.
 func NewStringAttribute(v string) *Attribute { return &Attribute{Kind: AttributeString, String: v} }
-func NewBoolAttribute(v bool) *Attribute     { return &Attribute{Kind: AttributeBool, Bool: v} }
+
+// NewBoolAttribute is a boolean attribute.
+func NewBoolAttribute(v bool) *Attribute { return &Attribute{Kind: AttributeBool, Bool: v} }
 
 // GoString renders the attribute for messages and tests.
 func (a *Attribute) GoString() string {

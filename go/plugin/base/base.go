@@ -19,12 +19,14 @@ const APIVersion010 = "v0.1.0"
 // PluginType says which service a plugin serves besides BasePlugin.
 type PluginType int32
 
+// The plugin types, numbered as Nomad's base.PluginType is on the wire.
 const (
 	PluginTypeUnknown PluginType = 0
 	PluginTypeDriver  PluginType = 2
 	PluginTypeDevice  PluginType = 3
 )
 
+// String is the type's name as Nomad prints it ("driver", "device").
 func (t PluginType) String() string {
 	switch t {
 	case PluginTypeDriver:
@@ -53,8 +55,10 @@ type Config struct {
 	// ConfigSchema and encoded as cty msgpack; decode it with DecodeConfig.
 	// Empty when the operator gave no configuration.
 	MsgpackConfig []byte
-	// Agent is nil when the host sends no agent configuration (always for
-	// device plugins, and during Nomad's config validation).
+	// Agent is nil when the host sends no agent configuration (during
+	// Nomad's config validation). A Nomad client sends it to drivers and
+	// devices alike (hashicorp/nomad v2.0.5 client/client.go gives
+	// NomadPluginConfig(topology) to both plugin managers).
 	Agent *AgentConfig
 	// APIVersion is the negotiated plugin API version.
 	APIVersion string
@@ -87,6 +91,7 @@ type NodeDistances struct {
 // CoreGrade tells performance cores from efficiency cores.
 type CoreGrade int32
 
+// The core grades, as Nomad's numa topology reports them.
 const (
 	CoreGradePerformance CoreGrade = 0
 	CoreGradeEfficiency  CoreGrade = 1
@@ -102,11 +107,48 @@ type Core struct {
 	GuessSpeed               uint64
 }
 
+// MHz is the speed Nomad counts for the core (client/lib/numalib Core.MHz):
+// base speed, else max speed, else the guess.
+func (c Core) MHz() uint64 {
+	switch {
+	case c.BaseSpeed > 0:
+		return c.BaseSpeed
+	case c.MaxSpeed > 0:
+		return c.MaxSpeed
+	}
+	return c.GuessSpeed
+}
+
+// TotalCompute is the host's compute in MHz as Nomad counts it
+// (numalib Topology.TotalCompute): the override when set, else the sum of
+// every core's MHz. Task stats' total_ticks is percent/100 x TotalCompute /
+// len(Cores) (client/lib/cpustats). A nil topology has 0.
+func (t *Topology) TotalCompute() uint64 {
+	if t == nil {
+		return 0
+	}
+	if t.OverrideTotalCompute > 0 {
+		return t.OverrideTotalCompute
+	}
+	var total uint64
+	for _, c := range t.Cores {
+		total += c.MHz()
+	}
+	return total
+}
+
 // Plugin is the BasePlugin service every plugin implements.
 type Plugin interface {
+	// PluginInfo says what the plugin is: its type, name, version and the
+	// plugin API versions it speaks (Nomad's is v0.1.0). Nomad calls it first,
+	// after the handshake.
 	PluginInfo(ctx context.Context) (*PluginInfo, error)
 	// ConfigSchema returns the schema of the plugin's configuration; nil
 	// means the plugin accepts no configuration.
 	ConfigSchema(ctx context.Context) (*hclspec.Spec, error)
+	// SetConfig delivers the plugin's `plugin "name" { config { } }` block,
+	// encoded as cty msgpack against ConfigSchema (decode it with
+	// DecodeConfig), and, for drivers, the agent's own settings. Nomad may call
+	// it more than once; reject bad config with an error naming the field.
 	SetConfig(ctx context.Context, cfg *Config) error
 }

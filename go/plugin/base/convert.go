@@ -14,6 +14,8 @@ import (
 // messages and back. nil maps to nil both ways; a zero value maps to a
 // zero (non-nil) message. Hosts may use them too.
 
+// PluginInfoToProto converts the SDK's PluginInfo to its wire message; PluginInfoFromProto is
+// the inverse.
 func PluginInfoToProto(p *PluginInfo) *basepb.PluginInfoResponse {
 	if p == nil {
 		return nil
@@ -26,6 +28,8 @@ func PluginInfoToProto(p *PluginInfo) *basepb.PluginInfoResponse {
 	}
 }
 
+// PluginInfoFromProto converts the wire message to the SDK's PluginInfo; PluginInfoToProto is
+// the inverse.
 func PluginInfoFromProto(p *basepb.PluginInfoResponse) *PluginInfo {
 	if p == nil {
 		return nil
@@ -38,6 +42,8 @@ func PluginInfoFromProto(p *basepb.PluginInfoResponse) *PluginInfo {
 	}
 }
 
+// ConfigToProto converts the SDK's Config to its wire message; ConfigFromProto is
+// the inverse.
 func ConfigToProto(c *Config) *basepb.SetConfigRequest {
 	if c == nil {
 		return nil
@@ -53,6 +59,8 @@ func ConfigToProto(c *Config) *basepb.SetConfigRequest {
 	return req
 }
 
+// ConfigFromProto converts the wire message to the SDK's Config; ConfigToProto is
+// the inverse.
 func ConfigFromProto(r *basepb.SetConfigRequest) *Config {
 	if r == nil {
 		return nil
@@ -115,6 +123,8 @@ func topologyFromProto(t *basepb.ClientTopology) *Topology {
 	return out
 }
 
+// AttributeToProto converts the SDK's Attribute to its wire message; AttributeFromProto is
+// the inverse.
 func AttributeToProto(a *Attribute) *structspb.Attribute {
 	if a == nil {
 		return nil
@@ -133,6 +143,8 @@ func AttributeToProto(a *Attribute) *structspb.Attribute {
 	return out
 }
 
+// AttributeFromProto converts the wire message to the SDK's Attribute; AttributeToProto is
+// the inverse.
 func AttributeFromProto(a *structspb.Attribute) *Attribute {
 	if a == nil {
 		return nil
@@ -151,6 +163,8 @@ func AttributeFromProto(a *structspb.Attribute) *Attribute {
 	return out
 }
 
+// AttributesToProto converts the SDK's Attributes to its wire message; AttributesFromProto is
+// the inverse.
 func AttributesToProto(m map[string]*Attribute) map[string]*structspb.Attribute {
 	if m == nil {
 		return nil
@@ -164,6 +178,8 @@ func AttributesToProto(m map[string]*Attribute) map[string]*structspb.Attribute 
 	return out
 }
 
+// AttributesFromProto converts the wire message to the SDK's Attributes; AttributesToProto is
+// the inverse.
 func AttributesFromProto(m map[string]*structspb.Attribute) map[string]*Attribute {
 	if m == nil {
 		return nil
@@ -177,6 +193,8 @@ func AttributesFromProto(m map[string]*structspb.Attribute) map[string]*Attribut
 	return out
 }
 
+// StatValueToProto converts the SDK's StatValue to its wire message; StatValueFromProto is
+// the inverse.
 func StatValueToProto(v *StatValue) *structspb.StatValue {
 	if v == nil {
 		return nil
@@ -203,6 +221,8 @@ func StatValueToProto(v *StatValue) *structspb.StatValue {
 	return out
 }
 
+// StatValueFromProto converts the wire message to the SDK's StatValue; StatValueToProto is
+// the inverse.
 func StatValueFromProto(v *structspb.StatValue) *StatValue {
 	if v == nil {
 		return nil
@@ -229,6 +249,8 @@ func StatValueFromProto(v *structspb.StatValue) *StatValue {
 	return out
 }
 
+// StatObjectToProto converts the SDK's StatObject to its wire message; StatObjectFromProto is
+// the inverse.
 func StatObjectToProto(o *StatObject) *structspb.StatObject {
 	if o == nil {
 		return nil
@@ -253,6 +275,8 @@ func StatObjectToProto(o *StatObject) *structspb.StatObject {
 	return out
 }
 
+// StatObjectFromProto converts the wire message to the SDK's StatObject; StatObjectToProto is
+// the inverse.
 func StatObjectFromProto(o *structspb.StatObject) *StatObject {
 	if o == nil {
 		return nil
@@ -284,6 +308,13 @@ func TimeToProto(t time.Time) *timestamppb.Timestamp {
 	}
 	return timestamppb.New(t)
 }
+
+// TimeToProtoSet always returns a timestamp: the zero time becomes Go's zero
+// time, 0001-01-01T00:00:00Z (seconds -62135596800). Nomad's own plugin
+// server sends TaskStatus times this way (hashicorp/nomad v2.0.5
+// plugins/drivers/utils.go taskStatusToProto), and Nomad's client fails on a
+// missing one (taskStatusFromProto).
+func TimeToProtoSet(t time.Time) *timestamppb.Timestamp { return timestamppb.New(t) }
 
 // TimeFromProto maps nil to the zero time; times are in UTC.
 func TimeFromProto(t *timestamppb.Timestamp) time.Time {

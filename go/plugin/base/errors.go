@@ -26,6 +26,7 @@ func NewRecoverableError(err error, recoverable bool) error {
 	return &RecoverableError{Err: err, Recoverable: recoverable}
 }
 
+// Error is the wrapped error's text.
 func (e *RecoverableError) Error() string {
 	if e.Err == nil {
 		return "recoverable error"
@@ -33,6 +34,7 @@ func (e *RecoverableError) Error() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns the wrapped error, for errors.Is and errors.As.
 func (e *RecoverableError) Unwrap() error { return e.Err }
 
 // IsRecoverable reports whether err carries a RecoverableError that says so.

@@ -14,6 +14,8 @@ type Server struct {
 	Impl Plugin
 }
 
+// PluginInfo serves the BasePlugin PluginInfo RPC: it calls the plugin's PluginInfo and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) PluginInfo(ctx context.Context, _ *basepb.PluginInfoRequest) (*basepb.PluginInfoResponse, error) {
 	info, err := s.Impl.PluginInfo(ctx)
 	if err != nil {
@@ -25,6 +27,8 @@ func (s *Server) PluginInfo(ctx context.Context, _ *basepb.PluginInfoRequest) (*
 	return PluginInfoToProto(info), nil
 }
 
+// ConfigSchema serves the BasePlugin ConfigSchema RPC: it calls the plugin's ConfigSchema and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) ConfigSchema(ctx context.Context, _ *basepb.ConfigSchemaRequest) (*basepb.ConfigSchemaResponse, error) {
 	spec, err := s.Impl.ConfigSchema(ctx)
 	if err != nil {
@@ -33,6 +37,8 @@ func (s *Server) ConfigSchema(ctx context.Context, _ *basepb.ConfigSchemaRequest
 	return &basepb.ConfigSchemaResponse{Spec: spec}, nil
 }
 
+// SetConfig serves the BasePlugin SetConfig RPC: it calls the plugin's SetConfig and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) SetConfig(ctx context.Context, req *basepb.SetConfigRequest) (*basepb.SetConfigResponse, error) {
 	cfg := ConfigFromProto(req)
 	if cfg == nil {

@@ -11,6 +11,8 @@ import (
 // nil maps to nil, zero to zero. Err fields do not travel in messages: the
 // server turns them into stream errors.
 
+// GroupToProto converts the SDK's Group to its wire message; GroupFromProto is
+// the inverse.
 func GroupToProto(g *DeviceGroup) *devicepb.DeviceGroup {
 	if g == nil {
 		return nil
@@ -29,6 +31,8 @@ func GroupToProto(g *DeviceGroup) *devicepb.DeviceGroup {
 	return out
 }
 
+// GroupFromProto converts the wire message to the SDK's Group; GroupToProto is
+// the inverse.
 func GroupFromProto(g *devicepb.DeviceGroup) *DeviceGroup {
 	if g == nil {
 		return nil
@@ -44,6 +48,8 @@ func GroupFromProto(g *devicepb.DeviceGroup) *DeviceGroup {
 	return out
 }
 
+// FingerprintToProto converts the SDK's Fingerprint to its wire message; FingerprintFromProto is
+// the inverse.
 func FingerprintToProto(f *FingerprintResponse) *devicepb.FingerprintResponse {
 	if f == nil {
 		return nil
@@ -57,6 +63,8 @@ func FingerprintToProto(f *FingerprintResponse) *devicepb.FingerprintResponse {
 	return out
 }
 
+// FingerprintFromProto converts the wire message to the SDK's Fingerprint; FingerprintToProto is
+// the inverse.
 func FingerprintFromProto(f *devicepb.FingerprintResponse) *FingerprintResponse {
 	if f == nil {
 		return nil
@@ -70,6 +78,8 @@ func FingerprintFromProto(f *devicepb.FingerprintResponse) *FingerprintResponse 
 	return out
 }
 
+// ReservationToProto converts the SDK's Reservation to its wire message; ReservationFromProto is
+// the inverse.
 func ReservationToProto(r *ContainerReservation) *devicepb.ContainerReservation {
 	if r == nil {
 		return nil
@@ -84,6 +94,8 @@ func ReservationToProto(r *ContainerReservation) *devicepb.ContainerReservation 
 	return out
 }
 
+// ReservationFromProto converts the wire message to the SDK's Reservation; ReservationToProto is
+// the inverse.
 func ReservationFromProto(r *devicepb.ContainerReservation) *ContainerReservation {
 	if r == nil {
 		return nil
@@ -102,6 +114,8 @@ func ReservationFromProto(r *devicepb.ContainerReservation) *ContainerReservatio
 	return out
 }
 
+// StatsToProto converts the SDK's Stats to its wire message; StatsFromProto is
+// the inverse.
 func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
 	if s == nil {
 		return nil
@@ -126,6 +140,8 @@ func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
 	return out
 }
 
+// StatsFromProto converts the wire message to the SDK's Stats; StatsToProto is
+// the inverse.
 func StatsFromProto(s *devicepb.StatsResponse) *StatsResponse {
 	if s == nil {
 		return nil

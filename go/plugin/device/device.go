@@ -60,12 +60,14 @@ type ContainerReservation struct {
 	Devices []DeviceSpec
 }
 
+// Mount is a host path made visible in the task at TaskPath.
 type Mount struct {
 	TaskPath string
 	HostPath string
 	ReadOnly bool
 }
 
+// DeviceSpec is a device node made visible in the task at TaskPath.
 type DeviceSpec struct {
 	TaskPath string
 	HostPath string
@@ -80,6 +82,7 @@ type StatsResponse struct {
 	Err    error
 }
 
+// DeviceGroupStats is one sample of a device group's statistics, per device.
 type DeviceGroupStats struct {
 	Vendor string
 	Type   string
@@ -88,6 +91,8 @@ type DeviceGroupStats struct {
 	InstanceStats map[string]*DeviceStats
 }
 
+// DeviceStats is one device's statistics: a summary value for `nomad node
+// status` and the full tree of values.
 type DeviceStats struct {
 	// Summary is the one value shown for the device.
 	Summary   *base.StatValue

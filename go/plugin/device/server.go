@@ -16,6 +16,8 @@ type Server struct {
 	Impl Device
 }
 
+// Fingerprint serves the DevicePlugin Fingerprint RPC: it calls the plugin's Fingerprint and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) Fingerprint(_ *devicepb.FingerprintRequest, stream grpc.ServerStreamingServer[devicepb.FingerprintResponse]) error {
 	ctx := stream.Context()
 	ch, err := s.Impl.Fingerprint(ctx)
@@ -25,6 +27,8 @@ func (s *Server) Fingerprint(_ *devicepb.FingerprintRequest, stream grpc.ServerS
 	return base.Pump(ctx, ch, func(f *FingerprintResponse) error { return base.StatusError(f.Err) }, FingerprintToProto, stream.Send)
 }
 
+// Reserve serves the DevicePlugin Reserve RPC: it calls the plugin's Reserve and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) Reserve(ctx context.Context, req *devicepb.ReserveRequest) (*devicepb.ReserveResponse, error) {
 	if len(req.GetDeviceIds()) == 0 {
 		return nil, base.StatusError(errNoDeviceIDs)
@@ -39,6 +43,8 @@ func (s *Server) Reserve(ctx context.Context, req *devicepb.ReserveRequest) (*de
 	return &devicepb.ReserveResponse{ContainerRes: ReservationToProto(r)}, nil
 }
 
+// Stats serves the DevicePlugin Stats RPC: it calls the plugin's Stats and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) Stats(req *devicepb.StatsRequest, stream grpc.ServerStreamingServer[devicepb.StatsResponse]) error {
 	ctx := stream.Context()
 	interval := req.GetCollectionInterval().AsDuration()

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"errors"
+	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
@@ -11,6 +12,8 @@ import (
 // nil maps to nil both ways and a zero value to a zero message, so that Go
 // values survive a round trip exactly. Hosts may use them too.
 
+// TaskConfigToProto converts the SDK's TaskConfig to its wire message; TaskConfigFromProto is
+// the inverse.
 func TaskConfigToProto(c *TaskConfig) *driverpb.TaskConfig {
 	if c == nil {
 		return nil
@@ -35,6 +38,8 @@ func TaskConfigToProto(c *TaskConfig) *driverpb.TaskConfig {
 	return out
 }
 
+// TaskConfigFromProto converts the wire message to the SDK's TaskConfig; TaskConfigToProto is
+// the inverse.
 func TaskConfigFromProto(c *driverpb.TaskConfig) *TaskConfig {
 	if c == nil {
 		return nil
@@ -137,6 +142,8 @@ func resourcesFromProto(r *driverpb.Resources) *Resources {
 	return out
 }
 
+// NetworkIsolationToProto converts the SDK's NetworkIsolation to its wire message; NetworkIsolationFromProto is
+// the inverse.
 func NetworkIsolationToProto(n *NetworkIsolationSpec) *driverpb.NetworkIsolationSpec {
 	if n == nil {
 		return nil
@@ -148,6 +155,8 @@ func NetworkIsolationToProto(n *NetworkIsolationSpec) *driverpb.NetworkIsolation
 	return out
 }
 
+// NetworkIsolationFromProto converts the wire message to the SDK's NetworkIsolation; NetworkIsolationToProto is
+// the inverse.
 func NetworkIsolationFromProto(n *driverpb.NetworkIsolationSpec) *NetworkIsolationSpec {
 	if n == nil {
 		return nil
@@ -159,6 +168,8 @@ func NetworkIsolationFromProto(n *driverpb.NetworkIsolationSpec) *NetworkIsolati
 	return out
 }
 
+// TaskHandleToProto converts the SDK's TaskHandle to its wire message; TaskHandleFromProto is
+// the inverse.
 func TaskHandleToProto(h *TaskHandle) *driverpb.TaskHandle {
 	if h == nil {
 		return nil
@@ -167,6 +178,8 @@ func TaskHandleToProto(h *TaskHandle) *driverpb.TaskHandle {
 		State: driverpb.TaskState(h.State), DriverState: h.DriverState}
 }
 
+// TaskHandleFromProto converts the wire message to the SDK's TaskHandle; TaskHandleToProto is
+// the inverse.
 func TaskHandleFromProto(h *driverpb.TaskHandle) *TaskHandle {
 	if h == nil {
 		return nil
@@ -175,6 +188,8 @@ func TaskHandleFromProto(h *driverpb.TaskHandle) *TaskHandle {
 		State: TaskState(h.GetState()), DriverState: h.GetDriverState()}
 }
 
+// NetworkOverrideToProto converts the SDK's NetworkOverride to its wire message; NetworkOverrideFromProto is
+// the inverse.
 func NetworkOverrideToProto(n *NetworkOverride) *driverpb.NetworkOverride {
 	if n == nil {
 		return nil
@@ -189,6 +204,8 @@ func NetworkOverrideToProto(n *NetworkOverride) *driverpb.NetworkOverride {
 	return out
 }
 
+// NetworkOverrideFromProto converts the wire message to the SDK's NetworkOverride; NetworkOverrideToProto is
+// the inverse.
 func NetworkOverrideFromProto(n *driverpb.NetworkOverride) *NetworkOverride {
 	if n == nil {
 		return nil
@@ -211,6 +228,8 @@ func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
 	return &driverpb.ExitResult{ExitCode: int32(r.ExitCode), Signal: int32(r.Signal), OomKilled: r.OOMKilled}
 }
 
+// ExitResultFromProto converts the wire message to the SDK's ExitResult; ExitResultToProto is
+// the inverse.
 func ExitResultFromProto(r *driverpb.ExitResult) *ExitResult {
 	if r == nil {
 		return nil
@@ -227,6 +246,8 @@ func WaitResponseToProto(r *ExitResult) *driverpb.WaitTaskResponse {
 	return resp
 }
 
+// WaitResponseFromProto converts the wire message to the SDK's WaitResponse; WaitResponseToProto is
+// the inverse.
 func WaitResponseFromProto(r *driverpb.WaitTaskResponse) *ExitResult {
 	if r == nil {
 		return nil
@@ -241,19 +262,23 @@ func WaitResponseFromProto(r *driverpb.WaitTaskResponse) *ExitResult {
 	return out
 }
 
+// InspectResponseToProto converts the SDK's InspectResponse to its wire message; InspectResponseFromProto is
+// the inverse.
 func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
 	if s == nil {
 		return nil
 	}
 	return &driverpb.InspectTaskResponse{
 		Task: &driverpb.TaskStatus{Id: s.ID, Name: s.Name, State: driverpb.TaskState(s.State),
-			StartedAt: base.TimeToProto(s.StartedAt), CompletedAt: base.TimeToProto(s.CompletedAt),
+			StartedAt: base.TimeToProtoSet(s.StartedAt), CompletedAt: base.TimeToProtoSet(s.CompletedAt),
 			Result: ExitResultToProto(s.ExitResult)},
 		Driver:          &driverpb.TaskDriverStatus{Attributes: s.DriverAttributes},
 		NetworkOverride: NetworkOverrideToProto(s.NetworkOverride),
 	}
 }
 
+// InspectResponseFromProto converts the wire message to the SDK's InspectResponse; InspectResponseToProto is
+// the inverse.
 func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
 	if r == nil {
 		return nil
@@ -265,6 +290,8 @@ func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
 		NetworkOverride: NetworkOverrideFromProto(r.GetNetworkOverride())}
 }
 
+// CapabilitiesToProto converts the SDK's Capabilities to its wire message; CapabilitiesFromProto is
+// the inverse.
 func CapabilitiesToProto(c *Capabilities) *driverpb.DriverCapabilities {
 	if c == nil {
 		return nil
@@ -279,6 +306,8 @@ func CapabilitiesToProto(c *Capabilities) *driverpb.DriverCapabilities {
 	return out
 }
 
+// CapabilitiesFromProto converts the wire message to the SDK's Capabilities; CapabilitiesToProto is
+// the inverse.
 func CapabilitiesFromProto(c *driverpb.DriverCapabilities) *Capabilities {
 	if c == nil {
 		return nil
@@ -292,6 +321,8 @@ func CapabilitiesFromProto(c *driverpb.DriverCapabilities) *Capabilities {
 	return out
 }
 
+// FingerprintToProto converts the SDK's Fingerprint to its wire message; FingerprintFromProto is
+// the inverse.
 func FingerprintToProto(f *Fingerprint) *driverpb.FingerprintResponse {
 	if f == nil {
 		return nil
@@ -304,6 +335,8 @@ func FingerprintToProto(f *Fingerprint) *driverpb.FingerprintResponse {
 	return out
 }
 
+// FingerprintFromProto converts the wire message to the SDK's Fingerprint; FingerprintToProto is
+// the inverse.
 func FingerprintFromProto(f *driverpb.FingerprintResponse) *Fingerprint {
 	if f == nil {
 		return nil
@@ -360,11 +393,24 @@ func usageFromProto(u *driverpb.TaskResourceUsage) *ResourceUsage {
 	return out
 }
 
+// TaskStatsToProto converts the SDK's TaskStats to its wire message; TaskStatsFromProto is
+// the inverse.
 func TaskStatsToProto(s *TaskStats) *driverpb.TaskStats {
 	if s == nil {
 		return nil
 	}
-	out := &driverpb.TaskStats{Id: s.ID, Timestamp: base.TimeToProto(s.Timestamp), AggResourceUsage: usageToProto(s.Aggregate)}
+	// Nomad's client drops stats without a timestamp and dereferences
+	// agg_resource_usage (plugins/drivers/utils.go TaskStatsFromProto), so
+	// both are always sent: a zero Timestamp means "now".
+	when := s.Timestamp
+	if when.IsZero() {
+		when = time.Now()
+	}
+	agg := usageToProto(s.Aggregate)
+	if agg == nil {
+		agg = &driverpb.TaskResourceUsage{}
+	}
+	out := &driverpb.TaskStats{Id: s.ID, Timestamp: base.TimeToProtoSet(when), AggResourceUsage: agg}
 	if s.ByPID != nil {
 		out.ResourceUsageByPid = make(map[string]*driverpb.TaskResourceUsage, len(s.ByPID))
 		for k, v := range s.ByPID {
@@ -376,6 +422,8 @@ func TaskStatsToProto(s *TaskStats) *driverpb.TaskStats {
 	return out
 }
 
+// TaskStatsFromProto converts the wire message to the SDK's TaskStats; TaskStatsToProto is
+// the inverse.
 func TaskStatsFromProto(s *driverpb.TaskStats) *TaskStats {
 	if s == nil {
 		return nil
@@ -392,6 +440,8 @@ func TaskStatsFromProto(s *driverpb.TaskStats) *TaskStats {
 	return out
 }
 
+// TaskEventToProto converts the SDK's TaskEvent to its wire message; TaskEventFromProto is
+// the inverse.
 func TaskEventToProto(e *TaskEvent) *driverpb.DriverTaskEvent {
 	if e == nil {
 		return nil
@@ -400,6 +450,8 @@ func TaskEventToProto(e *TaskEvent) *driverpb.DriverTaskEvent {
 		Timestamp: base.TimeToProto(e.Timestamp), Message: e.Message, Annotations: e.Annotations}
 }
 
+// TaskEventFromProto converts the wire message to the SDK's TaskEvent; TaskEventToProto is
+// the inverse.
 func TaskEventFromProto(e *driverpb.DriverTaskEvent) *TaskEvent {
 	if e == nil {
 		return nil
@@ -408,6 +460,8 @@ func TaskEventFromProto(e *driverpb.DriverTaskEvent) *TaskEvent {
 		Timestamp: base.TimeFromProto(e.GetTimestamp()), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
 }
 
+// ExecResultToProto converts the SDK's ExecResult to its wire message; ExecResultFromProto is
+// the inverse.
 func ExecResultToProto(r *ExecResult) *driverpb.ExecTaskResponse {
 	if r == nil {
 		return nil
@@ -415,6 +469,8 @@ func ExecResultToProto(r *ExecResult) *driverpb.ExecTaskResponse {
 	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: ExitResultToProto(r.Exit)}
 }
 
+// ExecResultFromProto converts the wire message to the SDK's ExecResult; ExecResultToProto is
+// the inverse.
 func ExecResultFromProto(r *driverpb.ExecTaskResponse) *ExecResult {
 	if r == nil {
 		return nil

@@ -29,6 +29,9 @@ type Driver interface {
 
 	// TaskConfigSchema is the schema of a task's `config {}` block.
 	TaskConfigSchema(ctx context.Context) (*hclspec.Spec, error)
+	// Capabilities says which optional features the driver supports; Nomad
+	// relies on it (SendSignals requires SignalTask, Exec requires ExecTask and
+	// ExecTaskStreaming) and builds the task directory for its FSIsolation.
 	Capabilities(ctx context.Context) (*Capabilities, error)
 	// Fingerprint sends at once, then on change, until ctx ends; closing
 	// the channel ends the stream.
@@ -51,11 +54,16 @@ type Driver interface {
 	StopTask(ctx context.Context, taskID string, timeout time.Duration, signal string) error
 	// DestroyTask cleans up; a running task is an error unless force.
 	DestroyTask(ctx context.Context, taskID string, force bool) error
+	// InspectTask reports the task's state, times and, once exited, its
+	// result. An unknown taskID is ErrTaskNotFound.
 	InspectTask(ctx context.Context, taskID string) (*TaskStatus, error)
 	// TaskStats sends usage every interval until ctx ends or the task exits.
 	TaskStats(ctx context.Context, taskID string, interval time.Duration) (<-chan *TaskStats, error)
 	// TaskEvents streams events about any task until ctx ends.
 	TaskEvents(ctx context.Context) (<-chan *TaskEvent, error)
+	// SignalTask delivers signal, by name ("SIGHUP"), to the task. Required
+	// when Capabilities.SendSignals is true (`nomad alloc signal`, templates
+	// with change_mode = "signal").
 	SignalTask(ctx context.Context, taskID string, signal string) error
 	// ExecTask runs command in the task's context; a command that runs and
 	// fails is a result with a non-zero exit code, not an error.
@@ -66,12 +74,15 @@ type Driver interface {
 // SetConfig). Without it the server answers Unimplemented, which Nomad
 // ignores.
 type Initializer interface {
+	// Init is called once after SetConfig.
 	Init(ctx context.Context) error
 }
 
 // Shutdowner is implemented by drivers that want the Shutdown call (sent on
 // graceful agent shutdown). Without it the server answers Unimplemented.
 type Shutdowner interface {
+	// Shutdown is called with a short deadline (2 s in Nomad) before the agent
+	// stops; it MUST NOT stop running tasks.
 	Shutdown(ctx context.Context) error
 }
 
@@ -86,7 +97,10 @@ type ExecStreamer interface {
 // NetworkManager is implemented by drivers that create network namespaces
 // (Capabilities.MustCreateNetwork). Without it both calls are Unimplemented.
 type NetworkManager interface {
+	// CreateNetwork creates the allocation's network namespace and reports
+	// whether it created it (false: it already existed).
 	CreateNetwork(ctx context.Context, allocID, hostname string) (spec *NetworkIsolationSpec, created bool, err error)
+	// DestroyNetwork removes what CreateNetwork created for allocID.
 	DestroyNetwork(ctx context.Context, allocID string, spec *NetworkIsolationSpec) error
 }
 
@@ -114,11 +128,15 @@ type TerminalSize struct {
 type TaskState int32
 
 const (
+	// TaskStateUnknown: the driver cannot tell.
 	TaskStateUnknown TaskState = 0
+	// TaskStateRunning: the task's main process is alive.
 	TaskStateRunning TaskState = 1
-	TaskStateExited  TaskState = 2
+	// TaskStateExited: the task exited; its ExitResult is known.
+	TaskStateExited TaskState = 2
 )
 
+// String is the state's lower-case name ("running", "exited", "unknown").
 func (s TaskState) String() string {
 	switch s {
 	case TaskStateRunning:
@@ -182,6 +200,8 @@ type Resources struct {
 	Ports []PortMapping
 }
 
+// NetworkResource is one network the task was given: device, addresses,
+// bandwidth and its reserved and dynamic ports.
 type NetworkResource struct {
 	Device        string
 	CIDR          string
@@ -191,11 +211,15 @@ type NetworkResource struct {
 	DynamicPorts  []Port
 }
 
+// Port is a labelled port number of a NetworkResource.
 type Port struct {
 	Label string
 	Value int
 }
 
+// LinuxResources are the Linux limits Nomad computed for the task (cgroup
+// CPU period/quota/shares, memory limit, OOM score, cpuset). PercentTicks is
+// the task's share of the node's CPU, 0-1.
 type LinuxResources struct {
 	CPUPeriod        int64
 	CPUQuota         int64
@@ -207,6 +231,8 @@ type LinuxResources struct {
 	CpusetCgroup     string
 }
 
+// PortMapping maps a labelled host port (Value, on HostIP) to the port the
+// task listens on (To).
 type PortMapping struct {
 	Label  string
 	Value  int
@@ -214,6 +240,7 @@ type PortMapping struct {
 	HostIP string
 }
 
+// Mount is a host path (volume) to make visible at TaskPath in the task.
 type Mount struct {
 	TaskPath        string
 	HostPath        string
@@ -223,21 +250,31 @@ type Mount struct {
 	RequestName     string
 }
 
+// DeviceMount is a device node to expose in the task, with its cgroup
+// permissions ("rwm").
 type DeviceMount struct {
 	TaskPath          string
 	HostPath          string
 	CgroupPermissions string
 }
 
+// NetIsolationMode is a network isolation mode a driver supports and a
+// task's network runs in.
 type NetIsolationMode int32
 
 const (
-	NetIsolationHost  NetIsolationMode = 0
+	// NetIsolationHost: the host's network namespace.
+	NetIsolationHost NetIsolationMode = 0
+	// NetIsolationGroup: one namespace shared by the task group (bridge mode).
 	NetIsolationGroup NetIsolationMode = 1
-	NetIsolationTask  NetIsolationMode = 2
-	NetIsolationNone  NetIsolationMode = 3
+	// NetIsolationTask: a namespace per task, made by the driver.
+	NetIsolationTask NetIsolationMode = 2
+	// NetIsolationNone: no network at all.
+	NetIsolationNone NetIsolationMode = 3
 )
 
+// NetworkIsolationSpec is the network namespace a task joins: its mode, the
+// namespace path and labels.
 type NetworkIsolationSpec struct {
 	Mode   NetIsolationMode
 	Path   string
@@ -246,11 +283,13 @@ type NetworkIsolationSpec struct {
 	Hosts *HostsConfig
 }
 
+// HostsConfig is the /etc/hosts entry to write for the task.
 type HostsConfig struct {
 	Hostname string
 	Address  string
 }
 
+// DNSConfig is the task's resolver configuration (resolv.conf).
 type DNSConfig struct {
 	Servers  []string
 	Searches []string
@@ -288,6 +327,9 @@ func (h *TaskHandle) GetDriverState(out any) error {
 	return nil
 }
 
+// NetworkOverride is what a driver that sets up its own networking tells
+// Nomad about it: the port map, the address to advertise and whether to
+// advertise it automatically.
 type NetworkOverride struct {
 	PortMap       map[string]int
 	Addr          string
@@ -322,22 +364,35 @@ type TaskStatus struct {
 	NetworkOverride  *NetworkOverride
 }
 
+// FSIsolation is how the driver isolates a task's filesystem; Nomad builds
+// the task directory to match.
 type FSIsolation int32
 
 const (
-	FSIsolationNone   FSIsolation = 0
+	// FSIsolationNone: the task sees the host filesystem.
+	FSIsolationNone FSIsolation = 0
+	// FSIsolationChroot: Nomad builds a chroot from the client's chroot_env.
 	FSIsolationChroot FSIsolation = 1
-	FSIsolationImage  FSIsolation = 2
+	// FSIsolationImage: the driver brings its own root filesystem (containers).
+	FSIsolationImage FSIsolation = 2
+	// FSIsolationUnveil: unveil(2)-style path restrictions.
 	FSIsolationUnveil FSIsolation = 3
 )
 
+// MountConfigs says whether the driver supports a job's volume mounts.
 type MountConfigs int32
 
 const (
-	MountConfigsAny  MountConfigs = 0
+	// MountConfigsAny: any mounts.
+	MountConfigsAny MountConfigs = 0
+	// MountConfigsNone: no mounts; Nomad rejects jobs that ask for them.
 	MountConfigsNone MountConfigs = 1
 )
 
+// Capabilities is the driver's answer to the Capabilities call: which
+// optional RPCs it implements (SendSignals, Exec), how it isolates
+// filesystems and networks, and whether Nomad should skip log collection
+// (DisableLogCollection) or may give tasks dynamic users.
 type Capabilities struct {
 	SendSignals          bool
 	Exec                 bool
@@ -349,12 +404,17 @@ type Capabilities struct {
 	DynamicWorkloadUsers bool
 }
 
+// HealthState is a driver's health in a Fingerprint; Nomad schedules tasks
+// only on healthy drivers.
 type HealthState int32
 
 const (
+	// HealthStateUndetected: what the driver needs is absent on this node.
 	HealthStateUndetected HealthState = 0
-	HealthStateUnhealthy  HealthState = 1
-	HealthStateHealthy    HealthState = 2
+	// HealthStateUnhealthy: detected but not usable; see HealthDescription.
+	HealthStateUnhealthy HealthState = 1
+	// HealthStateHealthy: ready to run tasks.
+	HealthStateHealthy HealthState = 2
 )
 
 // Fingerprint is one driver fingerprint; Attributes are copied verbatim into
@@ -367,8 +427,10 @@ type Fingerprint struct {
 	Err error
 }
 
+// CPUField names a CPUUsage field in CPUUsage.Measured.
 type CPUField int32
 
+// The CPUUsage fields, as TaskStats' measured lists name them on the wire.
 const (
 	CPUSystemMode       CPUField = 0
 	CPUUserMode         CPUField = 1
@@ -378,8 +440,10 @@ const (
 	CPUPercent          CPUField = 5
 )
 
+// MemoryField names a MemoryUsage field in MemoryUsage.Measured.
 type MemoryField int32
 
+// The MemoryUsage fields, as TaskStats' measured lists name them on the wire.
 const (
 	MemoryRSS            MemoryField = 0
 	MemoryCache          MemoryField = 1
@@ -413,11 +477,14 @@ type MemoryUsage struct {
 	Measured       []MemoryField
 }
 
+// ResourceUsage is CPU and memory usage of a task or one of its processes.
 type ResourceUsage struct {
 	CPU    *CPUUsage
 	Memory *MemoryUsage
 }
 
+// TaskStats is one TaskStats sample: the whole task (Aggregate) and,
+// optionally, each of its processes.
 type TaskStats struct {
 	ID        string
 	Timestamp time.Time
@@ -426,6 +493,8 @@ type TaskStats struct {
 	ByPID map[string]*ResourceUsage
 }
 
+// TaskEvent is a driver event about a task (an image pull, a warning); Nomad
+// shows Message in the task's event list.
 type TaskEvent struct {
 	TaskID      string
 	AllocID     string
@@ -435,6 +504,7 @@ type TaskEvent struct {
 	Annotations map[string]string
 }
 
+// ExecResult is ExecTask's answer: the command's output and how it ended.
 type ExecResult struct {
 	Stdout []byte
 	Stderr []byte

@@ -36,6 +36,8 @@ func wireError(err error) error {
 	return base.StatusError(err)
 }
 
+// Init serves the Driver Init RPC through the plugin's Initializer; a driver
+// that does not implement Initializer answers Unimplemented.
 func (s *Server) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.InitResponse, error) {
 	i, ok := s.Impl.(Initializer)
 	if !ok {
@@ -47,6 +49,8 @@ func (s *Server) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.I
 	return &driverpb.InitResponse{}, nil
 }
 
+// Shutdown serves the Driver Shutdown RPC through the plugin's Shutdowner; a driver
+// that does not implement Shutdowner answers Unimplemented.
 func (s *Server) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*driverpb.ShutdownResponse, error) {
 	sd, ok := s.Impl.(Shutdowner)
 	if !ok {
@@ -58,6 +62,8 @@ func (s *Server) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*dr
 	return &driverpb.ShutdownResponse{}, nil
 }
 
+// TaskConfigSchema serves the Driver TaskConfigSchema RPC: it calls the plugin's TaskConfigSchema and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
 	spec, err := s.Impl.TaskConfigSchema(ctx)
 	if err != nil {
@@ -66,6 +72,8 @@ func (s *Server) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSch
 	return &driverpb.TaskConfigSchemaResponse{Spec: spec}, nil
 }
 
+// Capabilities serves the Driver Capabilities RPC: it calls the plugin's Capabilities and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) Capabilities(ctx context.Context, _ *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
 	c, err := s.Impl.Capabilities(ctx)
 	if err != nil {
@@ -74,6 +82,8 @@ func (s *Server) Capabilities(ctx context.Context, _ *driverpb.CapabilitiesReque
 	return &driverpb.CapabilitiesResponse{Capabilities: CapabilitiesToProto(c)}, nil
 }
 
+// Fingerprint serves the Driver Fingerprint RPC: it calls the plugin's Fingerprint and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) Fingerprint(_ *driverpb.FingerprintRequest, stream grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
 	ctx := stream.Context()
 	ch, err := s.Impl.Fingerprint(ctx)
@@ -83,13 +93,24 @@ func (s *Server) Fingerprint(_ *driverpb.FingerprintRequest, stream grpc.ServerS
 	return base.Pump(ctx, ch, nil, FingerprintToProto, stream.Send)
 }
 
+// RecoverTask serves the Driver RecoverTask RPC: it calls the plugin's RecoverTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
 	h := TaskHandleFromProto(req.GetHandle())
 	if h == nil {
 		return nil, wireError(fmt.Errorf("RecoverTask: handle is missing for task %q", req.GetTaskId()))
 	}
+	// Nomad sends only the handle: task_id is empty and the id is
+	// handle.config.id (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+	// RecoverTask). task_id is used only when the handle has no id.
 	if h.Config == nil {
-		h.Config = &TaskConfig{ID: req.GetTaskId()}
+		h.Config = &TaskConfig{}
+	}
+	if h.Config.ID == "" {
+		h.Config.ID = req.GetTaskId()
+	}
+	if h.Config.ID == "" {
+		return nil, wireError(errors.New("RecoverTask: field handle.config.id: expected the task id, got \"\" (and task_id is empty too)"))
 	}
 	if err := s.Impl.RecoverTask(ctx, h); err != nil {
 		return nil, wireError(err)
@@ -97,6 +118,8 @@ func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskReque
 	return &driverpb.RecoverTaskResponse{}, nil
 }
 
+// StartTask serves the Driver StartTask RPC: it calls the plugin's StartTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) (*driverpb.StartTaskResponse, error) {
 	cfg := TaskConfigFromProto(req.GetTask())
 	if cfg == nil {
@@ -112,6 +135,8 @@ func (s *Server) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) 
 	return &driverpb.StartTaskResponse{Handle: TaskHandleToProto(h), NetworkOverride: NetworkOverrideToProto(net)}, nil
 }
 
+// WaitTask serves the Driver WaitTask RPC: it calls the plugin's WaitTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
 	r, err := s.Impl.WaitTask(ctx, req.GetTaskId())
 	if err != nil {
@@ -120,6 +145,8 @@ func (s *Server) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*
 	return WaitResponseToProto(r), nil
 }
 
+// StopTask serves the Driver StopTask RPC: it calls the plugin's StopTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) StopTask(ctx context.Context, req *driverpb.StopTaskRequest) (*driverpb.StopTaskResponse, error) {
 	if err := s.Impl.StopTask(ctx, req.GetTaskId(), req.GetTimeout().AsDuration(), req.GetSignal()); err != nil {
 		return nil, wireError(err)
@@ -127,6 +154,8 @@ func (s *Server) StopTask(ctx context.Context, req *driverpb.StopTaskRequest) (*
 	return &driverpb.StopTaskResponse{}, nil
 }
 
+// DestroyTask serves the Driver DestroyTask RPC: it calls the plugin's DestroyTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) DestroyTask(ctx context.Context, req *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
 	if err := s.Impl.DestroyTask(ctx, req.GetTaskId(), req.GetForce()); err != nil {
 		return nil, wireError(err)
@@ -134,6 +163,8 @@ func (s *Server) DestroyTask(ctx context.Context, req *driverpb.DestroyTaskReque
 	return &driverpb.DestroyTaskResponse{}, nil
 }
 
+// InspectTask serves the Driver InspectTask RPC: it calls the plugin's InspectTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) InspectTask(ctx context.Context, req *driverpb.InspectTaskRequest) (*driverpb.InspectTaskResponse, error) {
 	st, err := s.Impl.InspectTask(ctx, req.GetTaskId())
 	if err != nil {
@@ -145,6 +176,8 @@ func (s *Server) InspectTask(ctx context.Context, req *driverpb.InspectTaskReque
 	return InspectResponseToProto(st), nil
 }
 
+// TaskStats serves the Driver TaskStats RPC: it calls the plugin's TaskStats and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
 	ctx := stream.Context()
 	interval := req.GetCollectionInterval().AsDuration()
@@ -160,6 +193,8 @@ func (s *Server) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStr
 	}, stream.Send)
 }
 
+// TaskEvents serves the Driver TaskEvents RPC: it calls the plugin's TaskEvents and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) TaskEvents(_ *driverpb.TaskEventsRequest, stream grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
 	ctx := stream.Context()
 	ch, err := s.Impl.TaskEvents(ctx)
@@ -169,6 +204,8 @@ func (s *Server) TaskEvents(_ *driverpb.TaskEventsRequest, stream grpc.ServerStr
 	return base.Pump(ctx, ch, nil, TaskEventToProto, stream.Send)
 }
 
+// SignalTask serves the Driver SignalTask RPC: it calls the plugin's SignalTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
 	if err := s.Impl.SignalTask(ctx, req.GetTaskId(), req.GetSignal()); err != nil {
 		return nil, wireError(err)
@@ -176,6 +213,8 @@ func (s *Server) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest
 	return &driverpb.SignalTaskResponse{}, nil
 }
 
+// ExecTask serves the Driver ExecTask RPC: it calls the plugin's ExecTask and
+// maps its answer, and its errors, to the wire as Nomad expects them.
 func (s *Server) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
 	if len(req.GetCommand()) == 0 {
 		return nil, wireError(errors.New("ExecTask: command is empty, expected at least the program to run"))
@@ -190,6 +229,8 @@ func (s *Server) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*
 	return ExecResultToProto(r), nil
 }
 
+// CreateNetwork serves the Driver CreateNetwork RPC through the plugin's NetworkManager; a driver
+// that does not implement NetworkManager answers Unimplemented.
 func (s *Server) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkRequest) (*driverpb.CreateNetworkResponse, error) {
 	nm, ok := s.Impl.(NetworkManager)
 	if !ok {
@@ -202,6 +243,8 @@ func (s *Server) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkR
 	return &driverpb.CreateNetworkResponse{IsolationSpec: NetworkIsolationToProto(spec), Created: created}, nil
 }
 
+// DestroyNetwork serves the Driver DestroyNetwork RPC through the plugin's NetworkManager; a driver
+// that does not implement NetworkManager answers Unimplemented.
 func (s *Server) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetworkRequest) (*driverpb.DestroyNetworkResponse, error) {
 	nm, ok := s.Impl.(NetworkManager)
 	if !ok {

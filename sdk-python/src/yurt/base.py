@@ -27,6 +27,8 @@ API_VERSION = "v0.1.0"
 
 
 class PluginType(enum.IntEnum):
+    """The plugin's kind as PluginInfo reports it (Nomad's base.PluginType numbers)."""
+
     DRIVER = 2
     DEVICE = 3
 

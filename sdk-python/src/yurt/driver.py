@@ -60,18 +60,29 @@ __all__ = [
 
 
 class TaskState(enum.IntEnum):
+    """A task's state in InspectTask's TaskStatus (Nomad's drivers.TaskState)."""
+
     UNKNOWN = 0
     RUNNING = 1
     EXITED = 2
 
 
 class HealthState(enum.IntEnum):
+    """A driver's health in a Fingerprint; Nomad schedules tasks only on HEALTHY drivers."""
+
     UNDETECTED = 0
     UNHEALTHY = 1
     HEALTHY = 2
 
 
 class FSIsolation(enum.IntEnum):
+    """How the driver isolates a task's filesystem (Capabilities.fs_isolation).
+
+    Nomad builds the task directory to match: NONE shares the host filesystem,
+    CHROOT gets a chroot built from the client's chroot_env, IMAGE means the
+    driver brings its own root (containers), UNVEIL is unveil(2)-style access.
+    """
+
     NONE = 0
     CHROOT = 1
     IMAGE = 2
@@ -79,6 +90,8 @@ class FSIsolation(enum.IntEnum):
 
 
 class NetworkIsolationMode(enum.IntEnum):
+    """A network mode the driver supports (Capabilities.network_isolation_modes)."""
+
     HOST = 0
     GROUP = 1
     TASK = 2
@@ -86,6 +99,8 @@ class NetworkIsolationMode(enum.IntEnum):
 
 
 class MountConfigs(enum.IntEnum):
+    """Whether the driver supports the job's host volume mounts (Capabilities.mount_configs)."""
+
     ANY_MOUNTS = 0
     NO_MOUNTS = 1
 
@@ -274,6 +289,7 @@ class ExecSession:
         self._write_lock = asyncio.Lock()
 
     async def read_stdin(self) -> bytes:
+        """The next chunk of the user's input; b"" once stdin is closed (and after)."""
         if self._stdin_done:
             return b""
         data = await self._stdin.get()
@@ -282,6 +298,7 @@ class ExecSession:
         return data
 
     async def write_stdout(self, data: bytes) -> None:
+        """Send output to the user's stdout (empty data is not sent)."""
         if data:
             await self._send(
                 driver_pb2.ExecTaskStreamingResponse(
@@ -290,6 +307,7 @@ class ExecSession:
             )
 
     async def write_stderr(self, data: bytes) -> None:
+        """Send output to the user's stderr (empty data is not sent); a tty merges it."""
         if data:
             await self._send(
                 driver_pb2.ExecTaskStreamingResponse(
@@ -347,31 +365,98 @@ class DriverPlugin(BasePlugin):
             await asyncio.sleep(self.fingerprint_interval)
 
     async def start_task(self, task: TaskConfig) -> TaskHandle:
+        """Start `task` and return its handle. Required.
+
+        `task.id` keys every later call and is unique: starting an id that is
+        already known is an error. Put in `TaskHandle.driver_state` everything
+        needed to find the task again: Nomad persists the handle and, after a
+        client restart, gives RecoverTask only that (not the task's config).
+        Write the task's output to `task.stdout_path`/`task.stderr_path` (FIFOs
+        Nomad's log collector reads). On failure, clean up whatever was
+        created and raise; RecoverableError lets the job's restart policy retry.
+        """
         raise NotImplementedError
 
     async def recover_task(self, handle: TaskHandle) -> None:
+        """Re-attach to a task this driver started earlier, from `handle` alone. Required.
+
+        Nomad calls it after a client or plugin restart with the persisted
+        handle; `handle.config`'s driver config is empty, so rely on
+        `handle.driver_state`. A task that is already known succeeds without
+        side effects. Afterwards the task is waitable, inspectable and
+        stoppable; if it exited meanwhile, recovery succeeds and WaitTask
+        reports the real exit. Raise when the task cannot be found: Nomad then
+        destroys it (force) and does not run it until the servers decide.
+        """
         raise NotImplementedError
 
     async def wait_task(self, task_id: str) -> ExitResult:
+        """Block until the task exits and return its ExitResult. Required.
+
+        Nomad calls it any number of times, concurrently, and after the exit
+        (then it returns at once), until DestroyTask. Never invent an exit:
+        raise when the result is unknown. Unknown ids raise TaskNotFoundError.
+        """
         raise NotImplementedError
 
     async def stop_task(self, task_id: str, timeout: float, signal: str) -> None:
+        """Send `signal`, wait up to `timeout` seconds, then kill; return once exited. Required.
+
+        An empty `signal` means the driver's default (usually SIGTERM or
+        SIGINT); Nomad passes the task's kill_signal and kill_timeout. Stopping
+        does not forget the task: WaitTask and InspectTask keep working.
+        Stopping an exited task succeeds. Unknown ids raise TaskNotFoundError.
+        """
         raise NotImplementedError
 
     async def destroy_task(self, task_id: str, force: bool) -> None:
+        """Forget the task and free everything it holds. Required.
+
+        Raise for a running task unless `force`, which kills it first. After
+        it, every call for `task_id` raises TaskNotFoundError (Nomad matches
+        that error's exact text, and ignores it from DestroyTask).
+        """
         raise NotImplementedError
 
     async def inspect_task(self, task_id: str) -> TaskStatus:
+        """The task's TaskStatus: state, start and completion times, exit result. Required.
+
+        Unknown ids raise TaskNotFoundError.
+        """
         raise NotImplementedError
 
     async def task_stats(self, task_id: str, interval: float) -> AsyncIterator[TaskStats]:
+        """Yield the task's resource usage every `interval` seconds until it exits.
+
+        Nomad calls it only when the client sets `telemetry {
+        publish_allocation_metrics = true }`, with `collection_interval` as
+        the interval (default 1 s), and shows the samples in
+        `nomad alloc status -stats`. CPU is a percentage of ONE core plus
+        `total_ticks` in MHz; memory in bytes; list the fields you fill in
+        `measured`. A failed call is retried with a back-off (up to 5 s) for
+        the task's life; a non-recoverable RecoverableError stops that. Not
+        overriding it answers Unimplemented.
+        """
         raise NotImplementedError
         yield  # pragma: no cover - makes this an async generator
 
     async def signal_task(self, task_id: str, signal: str) -> None:
+        """Deliver `signal`, by name ("SIGHUP"), to the task.
+
+        Required when `capabilities.send_signals` is true (`nomad alloc
+        signal`, template change_mode = "signal"); otherwise it answers
+        Unimplemented. Unknown ids raise TaskNotFoundError.
+        """
         raise NotImplementedError
 
     async def exec_task(self, task_id: str, command: list[str], timeout: float) -> ExecResult:
+        """Run `command` in the task's environment; return its output and exit result.
+
+        Required when `capabilities.exec` is true: Nomad uses it for script
+        health checks, killing the command after `timeout` seconds. The
+        command runs with the task's env, working directory and user. A
+        command that exits non-zero is a result, not an error.
+        """
         raise NotImplementedError
 
     async def exec_task_streaming(self, session: ExecSession) -> ExitResult:
@@ -418,6 +503,34 @@ def _ts(when: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
     ts = timestamp_pb2.Timestamp()
     ts.FromDatetime(when if when.tzinfo else when.replace(tzinfo=dt.UTC))
     return ts
+
+
+#: Go's zero time.Time, 0001-01-01T00:00:00Z, as seconds since the Unix epoch.
+GO_ZERO_TIME_SECONDS = -62135596800
+
+
+def _ts_always(when: dt.datetime | None) -> timestamp_pb2.Timestamp:
+    """A timestamp that is always set: None becomes Go's zero time.
+
+    Nomad's own plugin server sends TaskStatus times this way and its Go
+    client fails on a missing one (hashicorp/nomad v2.0.5
+    plugins/drivers/utils.go taskStatusToProto / taskStatusFromProto).
+    """
+    if when is None:
+        return timestamp_pb2.Timestamp(seconds=GO_ZERO_TIME_SECONDS, nanos=0)
+    ts = _ts(when)
+    assert ts is not None
+    return ts
+
+
+def _from_ts_opt(msg: Any, name: str) -> dt.datetime | None:
+    """The datetime in field `name` of `msg`; None when unset or Go's zero time."""
+    if not msg.HasField(name):
+        return None
+    ts = getattr(msg, name)
+    if ts.seconds == GO_ZERO_TIME_SECONDS and ts.nanos == 0:
+        return None
+    return _from_ts(ts)
 
 
 def _from_ts(ts: timestamp_pb2.Timestamp) -> dt.datetime:
@@ -565,8 +678,13 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         task = _task_config_from_proto(
             cfg_msg, self._p._decode_task_config(cfg_msg.msgpack_driver_config)
         )
+        # Nomad sends only the handle: task_id is empty and the id is
+        # handle.config.id (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+        # RecoverTask); task_id is only a fallback.
         if not task.id:
             task.id = request.task_id
+        if not task.id:
+            raise ConfigError("handle.config.id", "the task id", '"" (and task_id is empty too)')
         handle = TaskHandle(
             config=task,
             state=TaskState(request.handle.state)
@@ -600,8 +718,8 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             id=st.id,
             name=st.name,
             state=int(st.state),  # type: ignore[arg-type]
-            started_at=_ts(st.started_at),
-            completed_at=_ts(st.completed_at),
+            started_at=_ts_always(st.started_at),
+            completed_at=_ts_always(st.completed_at),
             result=_exit(st.exit_result) if st.exit_result else None,
         )
         return driver_pb2.InspectTaskResponse(

@@ -259,17 +259,32 @@ def _check_spec(kind: str, value: object) -> None:
 
 
 def attr(name: str, type: str, required: bool = False) -> Attr:
+    """An attribute `name = value` whose value must convert to the cty `type`.
+
+    `type` is an HCL type expression ("string", "number", "bool",
+    "list(string)", "map(number)", "object({a=string})", "any"), checked here.
+    Nomad rejects the job when a `required` attribute is missing; an optional
+    one decodes to null unless wrapped in default().
+    """
     _check_name("attr", name)
     return Attr(name, parse_type(type), required)
 
 
 def block(name: str, nested: Spec, required: bool = False) -> Block:
+    """A single `name { ... }` block decoded with `nested`; at most one may appear.
+
+    Missing and not `required`: null. Nomad rejects a second block of the name.
+    """
     _check_name("block", name)
     _check_spec(f"block {name!r}", nested)
     return Block(name, nested, required)
 
 
 def block_attrs(name: str, type: str, required: bool = False) -> BlockAttrs:
+    """A `name { k = v ... }` block of free-form attributes: a map of `type` values.
+
+    For free-form settings whose keys the plugin does not know in advance.
+    """
     _check_name("block_attrs", name)
     return BlockAttrs(name, parse_type(type), required)
 
@@ -282,6 +297,11 @@ def _check_items(kind: str, name: str, min_items: int, max_items: int) -> None:
 
 
 def block_list(name: str, nested: Spec, min_items: int = 0, max_items: int = 0) -> BlockList:
+    """Repeated `name { ... }` blocks, in order, each decoded with `nested`, as a list.
+
+    Nomad enforces `min_items`/`max_items` (0 means no bound) when it decodes
+    the job.
+    """
     _check_name("block_list", name)
     _check_spec(f"block_list {name!r}", nested)
     _check_items("block_list", name, min_items, max_items)
@@ -289,6 +309,7 @@ def block_list(name: str, nested: Spec, min_items: int = 0, max_items: int = 0) 
 
 
 def block_set(name: str, nested: Spec, min_items: int = 0, max_items: int = 0) -> BlockSet:
+    """Like block_list(), but decoded as a set: order is not kept, duplicates merge."""
     _check_name("block_set", name)
     _check_spec(f"block_set {name!r}", nested)
     _check_items("block_set", name, min_items, max_items)
@@ -296,6 +317,11 @@ def block_set(name: str, nested: Spec, min_items: int = 0, max_items: int = 0) -
 
 
 def block_map(name: str, labels: Sequence[str], nested: Spec) -> BlockMap:
+    """Labelled blocks `name "l1" ... { ... }` decoded as a map keyed by their labels.
+
+    One map level per entry of `labels` (their names are for error messages);
+    each block body is decoded with `nested`.
+    """
     _check_name("block_map", name)
     if not labels:
         raise SpecError(f"block_map {name!r}: expected at least one label name")
@@ -356,6 +382,7 @@ def obj(attributes: Mapping[str, Spec] | None = None, /, **kwargs: Spec) -> Obje
 
 
 def array(*values: Spec) -> Array:
+    """A fixed tuple whose elements are the values of `values` specs, in order."""
     for i, value in enumerate(values):
         _check_spec(f"array[{i}]", value)
     return Array(tuple(values))

@@ -44,6 +44,7 @@ from .driver import (
     TaskHandle,
     TaskState,
     TaskStatus,
+    _from_ts_opt,
     _task_config_from_proto,
     _task_config_to_proto,
 )
@@ -54,6 +55,8 @@ __all__ = ["PluginClient", "PluginInfo", "connect", "error_from_rpc"]
 
 @dataclass(frozen=True)
 class PluginInfo:
+    """What the plugin answered to BasePlugin.PluginInfo: its identity and API versions."""
+
     name: str
     type: PluginType
     version: str
@@ -125,6 +128,7 @@ class PluginClient:
     # --- base ---------------------------------------------------------------
 
     async def plugin_info(self) -> PluginInfo:
+        """Call PluginInfo, as Nomad does first after the handshake."""
         r = await self._call(self._base.PluginInfo, base_pb2.PluginInfoRequest())
         return PluginInfo(
             r.name, PluginType(r.type), r.plugin_version, tuple(r.plugin_api_versions)
@@ -167,13 +171,13 @@ class PluginClient:
         )
 
     async def recover_task(self, handle: TaskHandle) -> None:
-        """Recover as Nomad does after a restart: the driver config is dropped."""
+        """Recover as Nomad does after a restart: the driver config is dropped
+        and task_id is left empty (the id travels in handle.config.id)."""
         msg = _task_config_to_proto(handle.config)
         msg.msgpack_driver_config = b""
         await self._call(
             self._driver.RecoverTask,
             driver_pb2.RecoverTaskRequest(
-                task_id=handle.config.id,
                 handle=driver_pb2.TaskHandle(
                     version=handle.version,
                     config=msg,
@@ -184,6 +188,7 @@ class PluginClient:
         )
 
     async def wait_task(self, task_id: str, timeout: float = 60.0) -> ExitResult:
+        """Call WaitTask; an `err` in the answer is raised as PluginError."""
         r = await self._call(
             self._driver.WaitTask, driver_pb2.WaitTaskRequest(task_id=task_id), timeout
         )
@@ -192,6 +197,7 @@ class PluginClient:
         return _exit(r.result)
 
     async def stop_task(self, task_id: str, timeout: float = 5.0, signal: str = "") -> None:
+        """Call StopTask with the kill timeout (seconds) and signal ("" = the driver's default)."""
         await self._call(
             self._driver.StopTask,
             driver_pb2.StopTaskRequest(task_id=task_id, timeout=_duration(timeout), signal=signal),
@@ -199,11 +205,13 @@ class PluginClient:
         )
 
     async def destroy_task(self, task_id: str, force: bool = False) -> None:
+        """Call DestroyTask (`force` kills a running task first)."""
         await self._call(
             self._driver.DestroyTask, driver_pb2.DestroyTaskRequest(task_id=task_id, force=force)
         )
 
     async def inspect_task(self, task_id: str) -> TaskStatus:
+        """Call InspectTask and return the task's status in public types."""
         r = await self._call(
             self._driver.InspectTask, driver_pb2.InspectTaskRequest(task_id=task_id)
         )
@@ -212,15 +220,14 @@ class PluginClient:
             id=t.id,
             name=t.name,
             state=TaskState(t.state),
-            started_at=t.started_at.ToDatetime(tzinfo=dt.UTC) if t.HasField("started_at") else None,
-            completed_at=t.completed_at.ToDatetime(tzinfo=dt.UTC)
-            if t.HasField("completed_at")
-            else None,
+            started_at=_from_ts_opt(t, "started_at"),
+            completed_at=_from_ts_opt(t, "completed_at"),
             exit_result=_exit(t.result) if t.HasField("result") else None,
             driver_attributes=dict(r.driver.attributes),
         )
 
     async def signal_task(self, task_id: str, signal: str) -> None:
+        """Call SignalTask with a signal name such as "SIGHUP"."""
         await self._call(
             self._driver.SignalTask, driver_pb2.SignalTaskRequest(task_id=task_id, signal=signal)
         )
@@ -228,6 +235,7 @@ class PluginClient:
     async def exec_task(
         self, task_id: str, command: list[str], timeout: float = 30.0
     ) -> ExecResult:
+        """Call ExecTask (non-interactive) and return the command's output and exit."""
         r = await self._call(
             self._driver.ExecTask,
             driver_pb2.ExecTaskRequest(
@@ -260,6 +268,7 @@ class PluginClient:
         ]
 
     async def reserve(self, device_ids: list[str]) -> Reservation:
+        """Call the device plugin's Reserve for `device_ids`, as Nomad does before a task starts."""
         r = await self._call(self._device.Reserve, device_pb2.ReserveRequest(device_ids=device_ids))
         res = r.container_res
         return Reservation(

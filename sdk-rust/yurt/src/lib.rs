@@ -38,6 +38,8 @@
 //! }
 //! ```
 
+#![deny(missing_docs)]
+
 #[allow(unused_imports)]
 mod r#gen;
 
@@ -154,7 +156,7 @@ pub fn serve_device_with<P: device::DevicePlugin>(plugin: P, opts: ServeOptions)
 }
 
 /// The README's five-minute driver, compiled and checked as a doc test.
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")] // sdk-rust/README.md (a symlink in the repository)
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 

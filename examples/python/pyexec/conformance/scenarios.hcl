@@ -29,7 +29,7 @@ task "signal" {
   stdout = "got usr1"
   config {
     command = "sh"
-    args    = ["-c", "trap 'echo got usr1' USR1; while true; do sleep 0.1; done"]
+    args    = ["-c", "trap 'echo got usr1' USR1; touch \"$YURT_CONFORMANCE_DIR/ready\"; while true; do sleep 0.1; done"]
   }
 }
 
@@ -37,6 +37,36 @@ task "invalid" {
   error_contains = "command"
   config {
     command = ""
+  }
+}
+
+# The roles below talk to the harness through $YURT_CONFORMANCE_DIR (see
+# conformance/README.md).
+task "exit_on_request" {
+  exit_code = 7
+  config {
+    command = "sh"
+    args    = ["-c", "echo $$ > \"$YURT_CONFORMANCE_DIR/pid\"; until [ -e \"$YURT_CONFORMANCE_DIR/exit\" ]; do sleep 0.05; done; exit 7"]
+  }
+}
+
+task "background" {
+  config {
+    command = "sh"
+    args    = ["-c", "echo $$ > \"$YURT_CONFORMANCE_DIR/pid\"; sleep 3600 & echo $! > \"$YURT_CONFORMANCE_DIR/child\"; until [ -e \"$YURT_CONFORMANCE_DIR/exit\" ]; do sleep 0.05; done; exit 0"]
+  }
+}
+
+task "busy" {
+  config {
+    command = "sh"
+    args    = ["-c", "echo $$ > \"$YURT_CONFORMANCE_DIR/pid\"; while :; do :; done"]
+  }
+}
+
+task "print_env" {
+  config {
+    command = "env"
   }
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,7 +23,9 @@ import (
 	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 )
 
-const name = "testproc"
+// name is the driver's name; `-name NAME` as the first arguments changes it,
+// so that one binary can play two drivers in a test.
+var name = "testproc"
 
 type taskConfig struct {
 	Command string   `cty:"command"`
@@ -34,17 +37,26 @@ var taskSchema = hclspec.Object(hclspec.Attrs{
 	"args":    hclspec.Attr("args", "list(string)", false),
 })
 
+// Fault switches for the agent's tests: start_delay makes every StartTask
+// sleep that long first, ignoring its context, as a slow or hung driver
+// would (e.g. "1h" for one that never answers in a test's lifetime).
 var configSchema = hclspec.Object(hclspec.Attrs{
-	"label": hclspec.Attr("label", "string", false),
+	"label":       hclspec.Attr("label", "string", false),
+	"start_delay": hclspec.Attr("start_delay", "string", false),
 })
 
 type drv struct {
-	mu    sync.Mutex
-	tasks map[string]*supervise.Task
-	label string
+	mu         sync.Mutex
+	tasks      map[string]*supervise.Task
+	label      string
+	startDelay time.Duration
+	compute    string
 }
 
 func main() {
+	if len(os.Args) >= 3 && os.Args[1] == "-name" {
+		name = os.Args[2]
+	}
 	plugin.Serve(&drv{tasks: map[string]*supervise.Task{}})
 }
 
@@ -56,7 +68,8 @@ func (d *drv) ConfigSchema(context.Context) (*hclspec.Spec, error) { return conf
 
 func (d *drv) SetConfig(_ context.Context, c *base.Config) error {
 	var cfg struct {
-		Label *string `cty:"label"`
+		Label      *string `cty:"label"`
+		StartDelay *string `cty:"start_delay"`
 	}
 	if len(c.MsgpackConfig) > 0 {
 		if err := base.DecodeConfig(c.MsgpackConfig, configSchema, &cfg); err != nil {
@@ -66,7 +79,24 @@ func (d *drv) SetConfig(_ context.Context, c *base.Config) error {
 	if cfg.Label != nil {
 		d.label = *cfg.Label
 	}
+	if cfg.StartDelay != nil {
+		dur, err := time.ParseDuration(*cfg.StartDelay)
+		if err != nil {
+			return fmt.Errorf("start_delay: %w", err)
+		}
+		d.startDelay = dur
+	}
+	d.compute = agentCompute(c)
 	return nil
+}
+
+// agentCompute shows what SetConfig's agent config said about the host:
+// "<total MHz>/<cores>", or "none".
+func agentCompute(c *base.Config) string {
+	if c.Agent == nil || c.Agent.Topology == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%d/%d", c.Agent.Topology.TotalCompute(), len(c.Agent.Topology.Cores))
 }
 
 func (d *drv) TaskConfigSchema(context.Context) (*hclspec.Spec, error) { return taskSchema, nil }
@@ -78,7 +108,8 @@ func (d *drv) Capabilities(context.Context) (*driver.Capabilities, error) {
 func (d *drv) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, error) {
 	ch := make(chan *driver.Fingerprint, 1)
 	ch <- &driver.Fingerprint{Health: driver.HealthStateHealthy, HealthDescription: "ready",
-		Attributes: map[string]*base.Attribute{"driver.testproc.label": base.NewStringAttribute(d.label)}}
+		Attributes: map[string]*base.Attribute{"driver.testproc.label": base.NewStringAttribute(d.label),
+			"driver.testproc.agent_compute": base.NewStringAttribute(d.compute)}}
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch, nil
 }
@@ -109,6 +140,9 @@ func (d *drv) RecoverTask(_ context.Context, h *driver.TaskHandle) error {
 }
 
 func (d *drv) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
+	if d.startDelay > 0 {
+		time.Sleep(d.startDelay)
+	}
 	var tc taskConfig
 	if err := cfg.DecodeDriverConfig(taskSchema, &tc); err != nil {
 		return nil, nil, err
@@ -129,9 +163,16 @@ func (d *drv) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver.Ta
 		devs = append(devs, fmt.Sprintf("%s:%s:%s", d.TaskPath, d.HostPath, d.CgroupPermissions))
 	}
 	env = append(env, "TESTPROC_MOUNTS="+strings.Join(mounts, ","), "TESTPROC_DEVICES="+strings.Join(devs, ","))
+	// Nomad's layout: the task's own directory <alloc_dir>/<task name> is
+	// its working directory (client/allocdir); older hosts gave the task's
+	// directory itself as alloc_dir.
+	workDir := cfg.AllocDir
+	if fi, err := os.Stat(filepath.Join(cfg.AllocDir, cfg.Name)); err == nil && fi.IsDir() {
+		workDir = filepath.Join(cfg.AllocDir, cfg.Name)
+	}
 	t, err := supervise.Start(ctx, supervise.Spec{TaskID: cfg.ID, Command: tc.Command, Args: tc.Args, Env: env,
-		WorkingDir: cfg.AllocDir, StdoutPath: cfg.StdoutPath, StderrPath: cfg.StderrPath},
-		filepath.Join(cfg.AllocDir, "private", "testproc"))
+		WorkingDir: workDir, StdoutPath: cfg.StdoutPath, StderrPath: cfg.StderrPath},
+		filepath.Join(workDir, "private", "testproc"))
 	if err != nil {
 		return nil, nil, err
 	}
