@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +17,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
+	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 	"google.golang.org/grpc"
@@ -29,16 +28,20 @@ import (
 
 var errTaskNotFound = errors.New("task not found for given id")
 
+// taskState is the handle's driver_state: the supervision layer's handle
+// (go/plugin/supervise), or none for a task run without a supervisor under
+// the leave-children fault.
 type taskState struct {
-	SupervisorPid int       `json:"supervisor_pid"`
-	TaskPid       int       `json:"task_pid"`
-	ExitFile      string    `json:"exit_file"`
-	Started       time.Time `json:"started"`
+	Handle  []byte    `json:"handle"`
+	TaskPid int       `json:"task_pid"`
+	Started time.Time `json:"started"`
 }
 
 type task struct {
 	id, name, allocID string
 	st                taskState
+	sup               *supervise.Task // nil: unsupervised (leave-children)
+	waitErr           error
 	done              chan struct{}
 	result            *driverpb.ExitResult
 	completed         time.Time
@@ -163,15 +166,10 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	exitFile := filepath.Join(dir, "fake-"+unsafeID.ReplaceAllString(cfg.GetId(), "_")+".exit")
-	_ = os.Remove(exitFile)
-	self, _ := os.Executable()
 	stderrPath := cfg.GetStderrPath()
 	if fault("no-stderr") {
 		stderrPath = os.DevNull
 	}
-	sup := exec.Command(self, append([]string{"supervise", exitFile, cfg.GetStdoutPath(), stderrPath, "--"}, argv...)...)
-	sup.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	env := os.Environ()
 	for k, val := range cfg.GetEnv() {
 		env = append(env, k+"="+val)
@@ -181,27 +179,39 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 			env = append(env, k+"="+val)
 		}
 	}
+	var st taskState
+	var sup *supervise.Task
+	var cmd *exec.Cmd
 	if fault("leave-children") {
-		env = append(env, "FAKEPLUGIN_LEAVE_CHILDREN=1")
+		// The fault: no supervisor at all, so nothing kills what the task
+		// leaves behind when its main process exits.
+		if cmd, err = startUnsupervised(argv, env, cfg.GetStdoutPath(), stderrPath); err != nil {
+			return nil, err
+		}
+		st = taskState{TaskPid: cmd.Process.Pid, Started: time.Now()}
+	} else {
+		sup, err = supervise.Start(context.Background(), supervise.Spec{TaskID: cfg.GetId(), Command: argv[0], Args: argv[1:],
+			Env: env, WorkingDir: cfg.GetAllocDir(), StdoutPath: cfg.GetStdoutPath(), StderrPath: stderrPath},
+			stateDir(dir, cfg.GetId()))
+		if err != nil {
+			return nil, err
+		}
+		st = taskState{Handle: sup.Handle(), TaskPid: sup.PID(), Started: sup.StartedAt()}
 	}
-	sup.Env = env
-	out, err := sup.StdoutPipe()
-	if err != nil {
-		return nil, err
+	pid := st.TaskPid
+	t := d.track(cfg.GetId(), cfg.GetName(), cfg.GetAllocId(), st, sup)
+	if cmd != nil {
+		go func() {
+			_ = cmd.Wait()
+			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			res := &supervise.ExitResult{ExitCode: ws.ExitStatus(), CompletedAt: time.Now()}
+			if ws.Signaled() {
+				res.Signal = int(ws.Signal())
+				res.ExitCode = 128 + res.Signal
+			}
+			t.finish(d, res, nil)
+		}()
 	}
-	if err := sup.Start(); err != nil {
-		return nil, fmt.Errorf("starting supervisor: %v", err)
-	}
-	// Read the pid before reaping: Wait closes the pipe, and a task that exits
-	// at once would otherwise race its own pid line.
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	go func() { _ = sup.Wait() }()
-	pid, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil {
-		return nil, fmt.Errorf("supervisor did not report the task pid: %q", line)
-	}
-	st := taskState{SupervisorPid: sup.Process.Pid, TaskPid: pid, ExitFile: exitFile, Started: time.Now()}
-	t := d.track(cfg.GetId(), cfg.GetName(), cfg.GetAllocId(), st)
 	logf("info", "started task %s pid %d", cfg.GetId(), pid)
 	if fault("crashy-logs-late") {
 		fmt.Fprintf(os.Stderr, "{\"@level\":\"info\",\"@message\":\"task started\",\"@timestamp\":%d}\n", time.Now().Unix())
@@ -211,29 +221,61 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	return &driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Version: 1, Config: cfg, State: driverpb.TaskState_RUNNING, DriverState: ds}}, nil
 }
 
-func (d *driver) track(id, name, allocID string, st taskState) *task {
-	t := &task{id: id, name: name, allocID: allocID, st: st, done: make(chan struct{})}
+func (d *driver) track(id, name, allocID string, st taskState, sup *supervise.Task) *task {
+	t := &task{id: id, name: name, allocID: allocID, st: st, sup: sup, done: make(chan struct{})}
 	d.mu.Lock()
 	d.tasks[id] = t
 	d.mu.Unlock()
-	go func() {
-		for {
-			b, err := os.ReadFile(st.ExitFile)
-			if err == nil {
-				var code, sig int32
-				fmt.Sscanf(string(b), "%d %d", &code, &sig)
-				t.mu.Lock()
-				t.result, t.completed = &driverpb.ExitResult{ExitCode: code, Signal: sig}, time.Now()
-				t.mu.Unlock()
-				close(t.done)
-				d.publish(&driverpb.DriverTaskEvent{TaskId: id, AllocId: allocID, TaskName: name, Timestamp: timestamppb.Now(),
-					Message: fmt.Sprintf("task exited with code %d", code)})
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}()
+	if sup != nil {
+		go func() {
+			res, err := sup.Wait(context.Background())
+			t.finish(d, res, err)
+		}()
+	}
 	return t
+}
+
+// finish records the task's end.
+func (t *task) finish(d *driver, res *supervise.ExitResult, err error) {
+	t.mu.Lock()
+	t.completed, t.waitErr = time.Now(), err
+	t.result = &driverpb.ExitResult{}
+	if res != nil {
+		t.result = &driverpb.ExitResult{ExitCode: int32(res.ExitCode), Signal: int32(res.Signal)}
+		t.completed = res.CompletedAt
+	}
+	t.mu.Unlock()
+	close(t.done)
+	d.publish(&driverpb.DriverTaskEvent{TaskId: t.id, AllocId: t.allocID, TaskName: t.name, Timestamp: timestamppb.Now(),
+		Message: fmt.Sprintf("task exited with code %d", t.result.GetExitCode())})
+}
+
+// startUnsupervised runs the task as this plugin's own child, in its own
+// process group, and kills nothing when it ends (the leave-children fault).
+func startUnsupervised(argv, env []string, stdout, stderr string) (*exec.Cmd, error) {
+	open := func(p string) (*os.File, error) {
+		if p == "" {
+			p = os.DevNull
+		}
+		return os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+	}
+	out, err := open(stdout)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	errf, err := open(stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer errf.Close()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, out, errf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %q: %v", argv[0], err)
+	}
+	return cmd, nil
 }
 
 func (d *driver) RecoverTask(ctx context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
@@ -257,42 +299,33 @@ func (d *driver) RecoverTask(ctx context.Context, r *driverpb.RecoverTaskRequest
 		return &driverpb.RecoverTaskResponse{}, nil
 	}
 	var st taskState
-	if err := json.Unmarshal(h.GetDriverState(), &st); err != nil || st.ExitFile == "" {
+	if err := json.Unmarshal(h.GetDriverState(), &st); err != nil || len(st.Handle) == 0 {
 		return nil, fmt.Errorf("handle.driver_state: expected the fake driver's JSON state, got %q", h.GetDriverState())
 	}
-	if _, err := os.Stat(st.ExitFile); err != nil && syscall.Kill(st.SupervisorPid, 0) != nil {
-		return nil, fmt.Errorf("task %s no longer exists: no exit record and no supervisor (pid %d)", id, st.SupervisorPid)
+	sup, err := supervise.Reattach(st.Handle)
+	if err != nil {
+		return nil, fmt.Errorf("task %s no longer exists: %v", id, err)
 	}
 	if fault("recover-needs-config") && len(h.GetConfig().GetMsgpackDriverConfig()) == 0 {
 		// Refuse, but do not leave the task running unmanaged: Nomad then
 		// starts it again, and nothing would stop the old copy.
-		st.kill()
+		_ = sup.Destroy(ctx)
 		return nil, errors.New("handle.config.msgpack_driver_config: expected the task config, got nothing")
 	}
 	if fault("recover-restarts") {
-		st.kill()
+		_ = sup.Destroy(ctx)
 		if _, err := d.StartTask(ctx, &driverpb.StartTaskRequest{Task: h.GetConfig()}); err != nil {
 			return nil, err
 		}
 		return &driverpb.RecoverTaskResponse{}, nil
 	}
-	t := d.track(id, h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st)
+	t := d.track(id, h.GetConfig().GetName(), h.GetConfig().GetAllocId(), st, sup)
 	if fault("recover-made-up-exit") {
 		t.mu.Lock()
 		t.madeUp = true
 		t.mu.Unlock()
 	}
 	return &driverpb.RecoverTaskResponse{}, nil
-}
-
-// kill ends the task's process group and its supervisor.
-func (st taskState) kill() {
-	if st.TaskPid > 0 {
-		_ = syscall.Kill(-st.TaskPid, syscall.SIGKILL)
-	}
-	if st.SupervisorPid > 0 {
-		_ = syscall.Kill(st.SupervisorPid, syscall.SIGKILL)
-	}
 }
 
 func (d *driver) get(id string) (*task, error) {
@@ -343,6 +376,9 @@ func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*dr
 	if fault("exit-zero") {
 		return &driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, nil
 	}
+	if t.waitErr != nil {
+		return &driverpb.WaitTaskResponse{Result: t.result, Err: t.waitErr.Error()}, nil
+	}
 	return &driverpb.WaitTaskResponse{Result: t.result}, nil
 }
 
@@ -387,7 +423,14 @@ func (d *driver) StopTask(ctx context.Context, r *driverpb.StopTaskRequest) (*dr
 	case fault("stop-early-kill"):
 		timeout = 200 * time.Millisecond
 	}
-	_ = syscall.Kill(-t.st.TaskPid, sig)
+	if t.sup != nil && !fault("stop-no-kill") {
+		if err := t.sup.Stop(ctx, sig, timeout); err != nil {
+			return nil, err
+		}
+		<-t.done
+		return &driverpb.StopTaskResponse{}, nil
+	}
+	t.signal(sig)
 	select {
 	case <-t.done:
 	case <-time.After(timeout):
@@ -403,7 +446,7 @@ func (d *driver) StopTask(ctx context.Context, r *driverpb.StopTaskRequest) (*dr
 	return &driverpb.StopTaskResponse{}, nil
 }
 
-func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
+func (d *driver) DestroyTask(ctx context.Context, r *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
 	t, err := d.get(r.GetTaskId())
 	if err != nil {
 		return nil, err
@@ -418,16 +461,22 @@ func (d *driver) DestroyTask(_ context.Context, r *driverpb.DestroyTaskRequest) 
 			d.mu.Unlock()
 			return &driverpb.DestroyTaskResponse{}, nil
 		}
-		_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
-		select {
-		case <-t.done:
-		case <-time.After(5 * time.Second):
+		if t.sup == nil {
+			_ = syscall.Kill(-t.st.TaskPid, syscall.SIGKILL)
 		}
+	}
+	if t.sup != nil {
+		if err := t.sup.Destroy(ctx); err != nil {
+			return nil, err
+		}
+	}
+	select {
+	case <-t.done:
+	case <-time.After(5 * time.Second):
 	}
 	d.mu.Lock()
 	delete(d.tasks, r.GetTaskId())
 	d.mu.Unlock()
-	_ = os.Remove(t.st.ExitFile)
 	return &driverpb.DestroyTaskResponse{}, nil
 }
 
@@ -460,7 +509,7 @@ func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*
 	if fault("signal-dropped") {
 		return &driverpb.SignalTaskResponse{}, nil
 	}
-	if err := syscall.Kill(t.st.TaskPid, sig); err != nil {
+	if err := t.signal(sig); err != nil {
 		return nil, fmt.Errorf("signalling task: %v", err)
 	}
 	return &driverpb.SignalTaskResponse{}, nil
@@ -473,4 +522,23 @@ func (d *driver) Init(context.Context, *driverpb.InitRequest) (*driverpb.InitRes
 		return nil, errors.New("init failed")
 	}
 	return nil, status.Error(codes.Unimplemented, "Init is not implemented")
+}
+
+// signal sends sig to the task's main process.
+func (t *task) signal(sig syscall.Signal) error {
+	if t.sup != nil {
+		return t.sup.Signal(sig)
+	}
+	return syscall.Kill(t.st.TaskPid, sig)
+}
+
+// stateDir is the task's supervision state directory. Under the
+// duplicate-ok fault a second StartTask of the same ID gets a directory of
+// its own, so that the duplicate really runs.
+func stateDir(dir, id string) string {
+	d := filepath.Join(dir, "fake-"+unsafeID.ReplaceAllString(id, "_"))
+	if fault("duplicate-ok") {
+		d += fmt.Sprintf("-%d", time.Now().UnixNano())
+	}
+	return d
 }

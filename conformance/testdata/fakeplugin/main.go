@@ -33,6 +33,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/pluginpb"
+	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
@@ -62,10 +63,9 @@ func logf(level, format string, args ...interface{}) {
 }
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "supervise" {
-		supervise(os.Args[2:])
-		return
-	}
+	// Tasks run under go/plugin/supervise: this binary re-executed as
+	// `fakeplugin yurt-supervise <state dir>` is their supervisor.
+	supervise.Main()
 	faultList := flag.String("fault", "", "comma-separated faults to inject")
 	useTCP := flag.Bool("tcp", false, "listen on TCP 127.0.0.1 instead of a unix socket")
 	flag.Parse()
