@@ -23,6 +23,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/state"
 )
@@ -42,10 +43,13 @@ type Options struct {
 
 // Agent is a running yurt daemon.
 type Agent struct {
-	opts      Options
-	log       hclog.Logger
-	dataDir   string
-	nodeName  string
+	opts     Options
+	log      hclog.Logger
+	dataDir  string
+	nodeName string
+	// topology is the host's CPU topology, scanned once as Nomad's client
+	// does at start and sent to every plugin in SetConfig.
+	topology  *basepb.ClientTopology
 	logmonCmd []string
 	store     *state.Store
 	events    *eventLog
@@ -82,7 +86,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	}
 	hn, _ := os.Hostname()
 	a := &Agent{
-		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logmonCmd: o.LogmonCommand,
+		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logmonCmd: o.LogmonCommand, topology: host.DetectTopology(),
 		events: newEventLog(1000), tasks: map[string]*task{}, reserved: map[string]string{},
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())

@@ -121,7 +121,7 @@ func (a *Agent) handleSignal(w http.ResponseWriter, r *http.Request, t *task) {
 		writeErr(w, http.StatusConflict, err)
 		return
 	}
-	if err := d.SignalTask(r.Context(), t.spec.ID, config.CanonicalSignal(req.Signal)); err != nil {
+	if err := d.SignalTask(r.Context(), t.spec.DriverID(), config.CanonicalSignal(req.Signal)); err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
 	}
@@ -196,7 +196,7 @@ func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	rcv, err := d.TaskStats(ctx, t.spec.ID, time.Second)
+	rcv, err := d.TaskStats(ctx, t.spec.DriverID(), time.Second)
 	if err != nil {
 		writeErr(w, http.StatusInternalServerError, err)
 		return
@@ -208,9 +208,10 @@ func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
 	}
 	s := m.GetStats()
 	u := s.GetAggResourceUsage()
+	cpuLimit, _ := nomadResources(t.parsed.Resources)
 	out := api.Stats{
 		TaskID: t.spec.ID, CPUPercent: u.GetCpu().GetPercent(), CPUUserMode: u.GetCpu().GetUserMode(),
-		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(),
+		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(), CPULimitMHz: cpuLimit,
 		MemoryRSS: u.GetMemory().GetRss(), MemoryUsage: u.GetMemory().GetUsage(), MemoryMaxUsage: u.GetMemory().GetMaxUsage(),
 		MemorySwap: u.GetMemory().GetSwap(), Pids: len(s.GetResourceUsageByPid()),
 	}
@@ -337,7 +338,7 @@ func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
 		}
 	}()
 	res, err := d.ExecStreaming(ctx, host.ExecOptions{
-		TaskID: t.spec.ID, Command: req.Command, TTY: req.TTY, Stdin: stdinR, Resize: resize,
+		TaskID: t.spec.DriverID(), Command: req.Command, TTY: req.TTY, Stdin: stdinR, Resize: resize,
 		Stdout: frameWriter(func(b []byte) error { return send(api.ExecOutput{Stdout: b}) }),
 		Stderr: frameWriter(func(b []byte) error { return send(api.ExecOutput{Stderr: b}) }),
 	})

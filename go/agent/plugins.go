@@ -7,14 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
@@ -238,10 +236,9 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 	if diags.HasErrors() {
 		return fmt.Errorf("plugin %q config: %w", pi.file, diags)
 	}
-	req := host.SetConfigRequest{Value: &val, APIVersion: api}
-	if info.Type == host.PluginTypeDriver {
-		req.NomadConfig = &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{ClientMinPort: 14000, ClientMaxPort: 14512}}
-	}
+	// Nomad sends the same agent config, port range and CPU topology, to
+	// drivers and devices (client/client.go NomadPluginConfig).
+	req := host.SetConfigRequest{Value: &val, APIVersion: api, NomadConfig: host.NomadAgentConfig(pi.a.topology)}
 	if err := p.SetConfig(cctx, req); err != nil {
 		return fmt.Errorf("plugin %s: %w", pi.file, err)
 	}
@@ -267,15 +264,34 @@ func (pi *pluginInst) openStreams(ctx context.Context, p *host.Plugin, gen int) 
 	name := pi.info.Name
 	switch pi.info.Type {
 	case host.PluginTypeDriver:
-		go p.Driver().FollowFingerprint(ctx, bo, func(m *driverpb.FingerprintResponse) {
+		// As Nomad's driver manager: a closed stream is reopened (at once
+		// after one that delivered, else with 5 s..2 min backoff), the health
+		// shown follows the last fingerprint, and a failed fingerprint makes
+		// the driver unhealthy (drivermanager/instance.go).
+		setHealth := func(h host.DriverHealth) {
+			pi.health, pi.healthDesc = h.Health, h.Description
+		}
+		go p.Driver().FollowFingerprint(ctx, host.NomadStreamBackoff, func(m *driverpb.FingerprintResponse) {
 			pi.mu.Lock()
 			defer pi.mu.Unlock()
 			if pi.gen != gen {
 				return
 			}
-			pi.health, pi.healthDesc = strings.ToLower(m.GetHealth().String()), m.GetHealthDescription()
-			pi.attrs = attrsToStrings(m.GetAttributes())
-		}, nil)
+			setHealth(host.HealthFromFingerprint(m))
+			if m.GetErr() == "" {
+				pi.attrs = attrsToStrings(m.GetAttributes())
+			}
+		}, func(ev host.StreamEvent) {
+			h, ok := host.HealthFromStreamEnd(ev)
+			if !ok {
+				return
+			}
+			pi.mu.Lock()
+			defer pi.mu.Unlock()
+			if pi.gen == gen {
+				setHealth(h)
+			}
+		})
 		go p.Driver().FollowTaskEvents(ctx, bo, func(e *driverpb.DriverTaskEvent) {
 			ev := api.Event{Source: "driver " + name, TaskID: e.GetTaskId(), TaskName: e.GetTaskName(), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
 			if ts := e.GetTimestamp(); ts != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/host/allocdir"
 	"github.com/yurt-sdk/yurt/go/logmon"
 	"github.com/yurt-sdk/yurt/go/state"
 )
@@ -44,6 +45,7 @@ func (t *task) snapshot() api.Task {
 	out := api.Task{
 		ID: t.spec.ID, Name: t.spec.Name, Driver: t.spec.Driver, File: t.spec.File, State: t.state,
 		CreatedAt: t.spec.CreatedAt, Devices: t.spec.Devices, TaskDir: t.spec.TaskDir, Error: t.errMsg,
+		AllocID: t.spec.AllocID, AllocDir: t.spec.AllocDir, DriverTaskID: t.spec.DriverTaskID,
 	}
 	if r := t.result; r != nil {
 		if r.Err == "" || r.ExitCode != 0 || r.Signal != 0 {
@@ -166,7 +168,24 @@ func (a *Agent) prepare(t *config.Task) (prepared, error) {
 func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) (*task, error) {
 	id, res := p.id, p.res
 	dir := filepath.Join(a.dataDir, "tasks", id)
-	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir, Devices: p.devices}
+	// Each task runs in an allocation of its own, laid out as Nomad's client
+	// lays it out (client/allocdir) under <data dir>/alloc, and is known to
+	// its driver by a Nomad task id (task_runner.go buildTaskConfig).
+	allocID := allocdir.NewAllocID()
+	// <data>/alloc is private like the rest of the data dir (Nomad makes its
+	// client alloc_dir 0711; inside a 0700 data dir that is the same).
+	allocRoot := filepath.Join(a.dataDir, "alloc")
+	err := os.MkdirAll(allocRoot, 0o700)
+	var ad *allocdir.AllocDir
+	if err == nil {
+		ad, err = allocdir.Build(allocRoot, allocID, p.t.Name)
+	}
+	if err != nil {
+		a.releaseDevices(id)
+		return nil, fmt.Errorf("task %q: %w", p.t.Name, err)
+	}
+	spec := &state.TaskSpec{ID: id, Name: p.t.Name, Driver: p.t.Driver, File: file, Source: src, CreatedAt: time.Now().UTC(), TaskDir: dir, Devices: p.devices,
+		AllocID: allocID, AllocDir: ad.Dir, DriverTaskID: allocdir.NewTaskID(allocID, p.t.Name)}
 	t := &task{spec: spec, parsed: p.t, state: api.StatePending, done: make(chan struct{})}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		a.releaseDevices(id)
@@ -184,11 +203,16 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		a.finish(t, &state.TaskResult{Err: "log collector: " + err.Error()}, api.StateFailed)
 		return t, nil
 	}
-	cfg := a.taskConfig(t, p.msgpack, res)
 	drv, gen, err := p.drv.driver()
 	var resp *driverpb.StartTaskResponse
+	var caps *driverpb.DriverCapabilities
 	if err == nil {
-		resp, err = drv.StartTask(ctx, cfg)
+		// Nomad reads the driver's capabilities before it builds the task's
+		// environment: filesystem isolation decides its paths.
+		caps, err = drv.Capabilities(ctx)
+	}
+	if err == nil {
+		resp, err = drv.StartTask(ctx, a.taskConfig(t, ad, caps.GetFsIsolation(), p.msgpack, res))
 	}
 	if err == nil && resp.GetResult() != driverpb.StartTaskResponse_SUCCESS {
 		err = fmt.Errorf("driver answered %s: %s", resp.GetResult(), resp.GetDriverErrorMsg())
@@ -199,7 +223,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	if err != nil {
 		a.finish(t, &state.TaskResult{Err: "start: " + err.Error()}, api.StateFailed)
 		// The driver may have started the task before it failed (or died).
-		a.reapInterruptedLater(id)
+		a.reapInterruptedLater(spec.AllocIDOrID())
 		return t, nil
 	}
 	hb, err := proto.Marshal(resp.GetHandle())
@@ -207,7 +231,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		err = a.store.Update(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
 	}
 	if err != nil {
-		_ = drv.StopTask(ctx, id, p.t.KillTimeout, p.t.KillSignal)
+		_ = drv.StopTask(ctx, spec.DriverID(), p.t.KillTimeout, p.t.KillSignal)
 		a.finish(t, &state.TaskResult{Err: "store handle: " + err.Error()}, api.StateFailed)
 		return t, nil
 	}
@@ -218,34 +242,73 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 }
 
 func logmonConfig(t *task) logmon.Config {
-	return logmon.Config{Dir: t.spec.TaskDir, MaxFiles: t.parsed.Logs.MaxFiles, MaxFileSize: int64(t.parsed.Logs.MaxFileSizeMB) << 20}
+	c := logmon.Config{Dir: t.spec.TaskDir, MaxFiles: t.parsed.Logs.MaxFiles, MaxFileSize: int64(t.parsed.Logs.MaxFileSizeMB) << 20}
+	if t.spec.AllocDir != "" {
+		// Nomad's FIFOs: <alloc dir>/alloc/logs/.<task>.std{out,err}.fifo.
+		if ad, err := allocdir.Paths(filepath.Dir(t.spec.AllocDir), t.spec.AllocID, t.spec.Name); err == nil {
+			c.StdoutFIFO, c.StderrFIFO = ad.StdoutFIFO, ad.StderrFIFO
+		}
+	}
+	return c
 }
 
-func (a *Agent) taskConfig(t *task, msgpack []byte, res *reservation) *driverpb.TaskConfig {
+// The agent's tasks each run as the only task of a job, group and
+// allocation of the same name, in Nomad's defaults for the rest.
+const (
+	taskNamespace  = "default"
+	taskRegion     = "global"
+	taskDatacenter = "dc1"
+)
+
+// nomadResources is the task's cpu (MHz) and memory (MB) with Nomad's
+// defaults for what the task file leaves unset (hashicorp/nomad v2.0.5
+// nomad/structs DefaultResources: 100 MHz, 300 MB).
+func nomadResources(r config.Resources) (cpuMHz, memoryMB int) {
+	cpuMHz, memoryMB = r.CPU, r.MemoryMB
+	if cpuMHz == 0 {
+		cpuMHz = 100
+	}
+	if memoryMB == 0 {
+		memoryMB = 300
+	}
+	return cpuMHz, memoryMB
+}
+
+func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driverpb.DriverCapabilities_FSIsolation, msgpack []byte, res *reservation) *driverpb.TaskConfig {
 	pt := t.parsed
-	env := map[string]string{
-		"NOMAD_TASK_NAME": pt.Name, "NOMAD_ALLOC_ID": t.spec.ID, "NOMAD_TASK_DIR": t.spec.TaskDir,
+	cpu, mem := nomadResources(pt.Resources)
+	// Nomad: cpu shares over the host's usable compute (task_runner.go
+	// buildTaskConfig PercentTicks).
+	var percentTicks float64
+	if total := host.TotalCompute(a.topology); total > 0 {
+		percentTicks = float64(cpu) / float64(total)
 	}
-	for k, v := range res.env {
-		env[k] = v
-	}
-	for k, v := range pt.Env {
-		env[k] = v
-	}
-	return &driverpb.TaskConfig{
-		Id: t.spec.ID, Name: pt.Name, MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
+	// The environment Nomad's client/taskenv builds, the task's env on top,
+	// the device reservation's on top of that (as Nomad's device hook).
+	env := allocdir.TaskEnv(allocdir.EnvInput{
+		Alloc: ad, FSIsolation: fsi,
+		JobID: pt.Name, JobName: pt.Name, GroupName: pt.Name, AllocIndex: 0,
+		Namespace: taskNamespace, Region: taskRegion, Datacenter: taskDatacenter,
+		CPULimitMHz: int64(cpu), MemoryLimitMB: int64(mem),
+		TaskEnv: pt.Env, DeviceEnv: res.env,
+	})
+	cfg := &driverpb.TaskConfig{
+		Id: t.spec.DriverID(), MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
 		Resources: &driverpb.Resources{
 			AllocatedResources: &driverpb.AllocatedTaskResources{
-				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(pt.Resources.CPU)},
-				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(pt.Resources.MemoryMB)},
+				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(cpu)},
+				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(mem)},
 			},
-			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(pt.Resources.CPU), MemoryLimitBytes: int64(pt.Resources.MemoryMB) << 20},
+			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(cpu), MemoryLimitBytes: int64(mem) << 20, PercentTicks: percentTicks},
 		},
-		Mounts: res.mounts, Devices: res.devices, User: pt.User, AllocDir: t.spec.TaskDir,
-		StdoutPath: logmon.FIFO(t.spec.TaskDir, "stdout"), StderrPath: logmon.FIFO(t.spec.TaskDir, "stderr"),
-		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, AllocId: t.spec.ID, Namespace: "default",
+		Mounts: res.mounts, Devices: res.devices, User: pt.User,
+		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, Namespace: taskNamespace,
 		NodeName: a.nodeName, NodeId: a.nodeName,
 	}
+	// alloc_dir is the allocation directory; FIFOs, name and alloc id come
+	// from the same layout.
+	ad.Apply(cfg)
+	return cfg
 }
 
 // wait follows a task until it exits, through one plugin process (gen).
@@ -257,7 +320,7 @@ func (a *Agent) wait(t *task, pi *pluginInst, gen int) {
 		if cur != gen || p == nil || a.ctx.Err() != nil {
 			return
 		}
-		res, err := p.Driver().WaitTask(a.ctx, t.spec.ID)
+		res, err := p.Driver().WaitTask(a.ctx, t.spec.DriverID())
 		if a.ctx.Err() != nil {
 			return
 		}
@@ -321,7 +384,7 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		if pi := a.driverByName(t.spec.Driver); pi != nil {
 			if d, _, err := pi.driver(); err == nil {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				_ = d.DestroyTask(ctx, t.spec.ID, true)
+				_ = d.DestroyTask(ctx, t.spec.DriverID(), true)
 				cancel()
 			}
 		}
@@ -352,7 +415,7 @@ func (a *Agent) stop(ctx context.Context, t *task) error {
 	for {
 		d, _, err := pi.driver()
 		if err == nil {
-			err = d.StopTask(ctx, t.spec.ID, t.parsed.KillTimeout, t.parsed.KillSignal)
+			err = d.StopTask(ctx, t.spec.DriverID(), t.parsed.KillTimeout, t.parsed.KillSignal)
 			if host.IsTaskNotFound(err) {
 				err = nil
 			}
@@ -427,11 +490,11 @@ func (a *Agent) recoverAll() error {
 			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
 		case handles[s.ID] == nil:
 			msg := "the agent stopped before the driver accepted the task"
-			if n := reapInterrupted(s.ID); n > 0 {
+			if n := reapInterrupted(s.AllocIDOrID()); n > 0 {
 				msg = fmt.Sprintf("the agent stopped before it stored the driver's handle; killed the task's %d process(es)", n)
 			}
 			a.finish(t, &state.TaskResult{Err: msg}, api.StateFailed)
-			a.reapInterruptedLater(s.ID)
+			a.reapInterruptedLater(s.AllocIDOrID())
 		default:
 			t.state = api.StatePending
 			a.markReserved(s.ID, s.Devices)
@@ -494,13 +557,22 @@ func (a *Agent) recoverTasks(pi *pluginInst) {
 			a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
 			continue
 		}
+		if h.GetConfig().GetId() == "" {
+			// Nomad recovers only a handle with a config and calls the task
+			// by handle.config.id (task_runner.go restoreHandle).
+			a.finish(t, &state.TaskResult{Err: "the driver's handle has no config.id, so the task cannot be recovered (Nomad could not either)"}, api.StateLost)
+			continue
+		}
+		// Nomad persists the handle without the driver config (an unexported
+		// field of its TaskConfig), so RecoverTask gets it empty.
+		h.Config.MsgpackDriverConfig = nil
 		if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
 			a.log.Error("log collector", "task", t.spec.ID, "error", err)
 		}
 		d, gen, err := pi.driver()
 		if err == nil {
 			ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
-			err = d.RecoverTask(ctx, t.spec.ID, h)
+			err = d.RecoverTask(ctx, h)
 			cancel()
 		}
 		if err != nil {

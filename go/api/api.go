@@ -33,6 +33,12 @@ type Task struct {
 	FinishedAt *time.Time          `json:"finished_at,omitempty"`
 	Devices    map[string][]string `json:"devices,omitempty"`
 	TaskDir    string              `json:"task_dir"`
+	// AllocID and AllocDir are the task's allocation and its directory in
+	// Nomad's layout (<alloc dir>/<task>/local is NOMAD_TASK_DIR);
+	// DriverTaskID is the id the driver knows the task by.
+	AllocID      string `json:"alloc_id,omitempty"`
+	AllocDir     string `json:"alloc_dir,omitempty"`
+	DriverTaskID string `json:"driver_task_id,omitempty"`
 }
 
 // Terminal reports whether the task has ended.
@@ -110,19 +116,24 @@ type Event struct {
 
 // Stats is one resource usage sample of a task.
 type Stats struct {
-	TaskID         string    `json:"task_id"`
-	Timestamp      time.Time `json:"timestamp"`
-	CPUPercent     float64   `json:"cpu_percent"`
-	CPUUserMode    float64   `json:"cpu_user_mode"`
-	CPUSystemMode  float64   `json:"cpu_system_mode"`
-	CPUTotalTicks  float64   `json:"cpu_total_ticks"`
-	MemoryRSS      uint64    `json:"memory_rss"`
-	MemoryUsage    uint64    `json:"memory_usage"`
-	MemoryMaxUsage uint64    `json:"memory_max_usage"`
-	MemorySwap     uint64    `json:"memory_swap"`
-	CPUMeasured    []string  `json:"cpu_measured,omitempty"`
-	MemoryMeasured []string  `json:"memory_measured,omitempty"`
-	Pids           int       `json:"pids"`
+	TaskID        string    `json:"task_id"`
+	Timestamp     time.Time `json:"timestamp"`
+	CPUPercent    float64   `json:"cpu_percent"`
+	CPUUserMode   float64   `json:"cpu_user_mode"`
+	CPUSystemMode float64   `json:"cpu_system_mode"`
+	// CPUPercent, CPUUserMode and CPUSystemMode are % of one core over the
+	// interval; CPUTotalTicks is MHz used (Nomad's units, client/lib/cpustats).
+	CPUTotalTicks float64 `json:"cpu_total_ticks"`
+	// CPULimitMHz is the task's cpu resource, the denominator `nomad alloc
+	// status -stats` prints total_ticks against.
+	CPULimitMHz    int      `json:"cpu_limit_mhz"`
+	MemoryRSS      uint64   `json:"memory_rss"`
+	MemoryUsage    uint64   `json:"memory_usage"`
+	MemoryMaxUsage uint64   `json:"memory_max_usage"`
+	MemorySwap     uint64   `json:"memory_swap"`
+	CPUMeasured    []string `json:"cpu_measured,omitempty"`
+	MemoryMeasured []string `json:"memory_measured,omitempty"`
+	Pids           int      `json:"pids"`
 }
 
 // LogFrame is one chunk of a log stream, with the position after it so a

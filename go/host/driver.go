@@ -51,7 +51,7 @@ func (d *Driver) Fingerprint(ctx context.Context) (Receiver[*driverpb.Fingerprin
 	if err != nil {
 		return nil, fmt.Errorf("Fingerprint: %w", err)
 	}
-	return s, nil
+	return checkingReceiver[*driverpb.FingerprintResponse]{s, CheckFingerprintReply}, nil
 }
 
 // FollowFingerprint keeps the fingerprint stream open, reconnecting with backoff.
@@ -71,16 +71,24 @@ func (d *Driver) StartTask(ctx context.Context, cfg *driverpb.TaskConfig) (*driv
 	if r.GetResult() != driverpb.StartTaskResponse_SUCCESS {
 		return r, fmt.Errorf("StartTask %s: result %s: %s", cfg.GetId(), r.GetResult(), r.GetDriverErrorMsg())
 	}
-	if r.GetHandle() == nil {
-		return r, fmt.Errorf("StartTask %s: response field handle: expected a task handle, got none", cfg.GetId())
+	if err := CheckStartReply(r); err != nil {
+		return r, fmt.Errorf("StartTask %s: %w", cfg.GetId(), err)
 	}
 	return r, nil
 }
 
-// RecoverTask hands a stored handle to a (possibly fresh) plugin process.
-func (d *Driver) RecoverTask(ctx context.Context, taskID string, h *driverpb.TaskHandle) error {
-	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{TaskId: taskID, Handle: h}); err != nil {
-		return fmt.Errorf("RecoverTask %s: %w", taskID, err)
+// RecoverTask hands a stored handle to a (possibly fresh) plugin process
+// exactly as Nomad's client does: RecoverTaskRequest{Handle: h}, task_id
+// left empty (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+// RecoverTask builds only Handle). The plugin finds the task's id in
+// h.config.id, which Nomad also uses for every later call
+// (client/allocrunner/taskrunner/task_runner.go restoreHandle).
+func (d *Driver) RecoverTask(ctx context.Context, h *driverpb.TaskHandle) error {
+	if h.GetConfig().GetId() == "" {
+		return errors.New("RecoverTask: field handle.config.id: expected the task id (Nomad sends the id only there), got \"\"")
+	}
+	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: h}); err != nil {
+		return fmt.Errorf("RecoverTask %s: %w", h.GetConfig().GetId(), err)
 	}
 	return nil
 }
@@ -123,8 +131,8 @@ func (d *Driver) InspectTask(ctx context.Context, taskID string) (*driverpb.Insp
 	if err != nil {
 		return nil, fmt.Errorf("InspectTask %s: %w", taskID, err)
 	}
-	if r.GetTask() == nil {
-		return r, fmt.Errorf("InspectTask %s: response field task: expected a task status, got none", taskID)
+	if err := CheckInspectReply(r); err != nil {
+		return r, fmt.Errorf("InspectTask %s: %w", taskID, err)
 	}
 	return r, nil
 }
@@ -135,7 +143,12 @@ func (d *Driver) TaskStats(ctx context.Context, taskID string, interval time.Dur
 	if err != nil {
 		return nil, fmt.Errorf("TaskStats %s: %w", taskID, err)
 	}
-	return s, nil
+	return checkingReceiver[*driverpb.TaskStatsResponse]{s, func(m *driverpb.TaskStatsResponse) error {
+		if err := CheckStatsReply(m); err != nil {
+			return fmt.Errorf("TaskStats %s: %w", taskID, err)
+		}
+		return nil
+	}}, nil
 }
 
 // FollowTaskStats keeps a task's stats stream open, reconnecting with backoff.
@@ -175,6 +188,9 @@ func (d *Driver) ExecTask(ctx context.Context, taskID string, command []string, 
 	r, err := d.c.ExecTask(ctx, &driverpb.ExecTaskRequest{TaskId: taskID, Command: command, Timeout: durationpb.New(timeout)})
 	if err != nil {
 		return nil, fmt.Errorf("ExecTask %s: %w", taskID, err)
+	}
+	if err := CheckExecReply(r); err != nil {
+		return r, fmt.Errorf("ExecTask %s: %w", taskID, err)
 	}
 	return r, nil
 }

@@ -3,6 +3,7 @@ package host_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -230,6 +231,44 @@ func TestFollowReconnects(t *testing.T) {
 	assert.GreaterOrEqual(t, ends, 2, "each closed stream must be reported and reopened")
 }
 
+// TestFingerprintHealthFollowsNomad: the health shown follows the last
+// fingerprint; a message with err and a failed stream make the driver
+// unhealthy (drivermanager/instance.go handleFingerprintError); a failed
+// stream that delivered messages is reopened at once.
+func TestFingerprintHealthFollowsNomad(t *testing.T) {
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_FP_FAIL=1"}, DisableAutoMTLS: true})
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var seen []host.DriverHealth
+	var ends []host.StreamEvent
+	start := time.Now()
+	var reopenedAfter time.Duration
+	err := p.Driver().FollowFingerprint(c, host.NomadStreamBackoff,
+		func(m *driverpb.FingerprintResponse) { seen = append(seen, host.HealthFromFingerprint(m)) },
+		func(ev host.StreamEvent) {
+			ends = append(ends, ev)
+			if h, ok := host.HealthFromStreamEnd(ev); ok {
+				seen = append(seen, h)
+			}
+			reopenedAfter = ev.Retry
+			// The second stream stays open and silent: stop after a moment.
+			go func() { time.Sleep(500 * time.Millisecond); cancel() }()
+		})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Len(t, ends, 1)
+	assert.Zero(t, reopenedAfter, "a stream that delivered messages is reopened at once, as Nomad does")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	require.Len(t, seen, 3)
+	assert.Equal(t, host.DriverHealth{Health: "healthy", Description: "ok"}, seen[0])
+	assert.Equal(t, host.DriverHealth{Health: "unhealthy", Description: "failed to fingerprint driver: probe broke"}, seen[1])
+	assert.Equal(t, "unhealthy", seen[2].Health)
+	assert.Contains(t, seen[2].Description, "failed to fingerprint driver: ")
+	assert.Contains(t, seen[2].Description, "fingerprint source went away")
+
+	_, ok := host.HealthFromStreamEnd(host.StreamEvent{Err: io.EOF})
+	assert.False(t, ok, "a stream the plugin closes cleanly changes nothing")
+}
+
 func TestDriverLifecycle(t *testing.T) {
 	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
 	d := p.Driver()
@@ -271,6 +310,20 @@ func TestDriverLifecycle(t *testing.T) {
 		assert.Equal(t, "t1", ev.GetTaskId())
 	case <-time.After(5 * time.Second):
 		t.Fatal("no task event")
+	}
+	// Replies Nomad's Go client cannot decode are errors naming the field.
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad1", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "no-completed-at"}})
+	require.NoError(t, err)
+	_, err = d.InspectTask(c, "bad1")
+	require.ErrorIs(t, err, host.ErrNomadDecode)
+	assert.Contains(t, err.Error(), "field task.completed_at: expected a timestamp")
+	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad2", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "state-9"}})
+	require.NoError(t, err)
+	_, err = d.InspectTask(c, "bad2")
+	require.ErrorIs(t, err, host.ErrNomadDecode)
+	assert.Contains(t, err.Error(), "field task.state: expected UNKNOWN, RUNNING or EXITED, got enum value 9")
+	for _, id := range []string{"bad1", "bad2"} {
+		require.NoError(t, d.StopTask(c, id, time.Second, "SIGKILL"))
 	}
 
 	// Stats at an interval.
@@ -321,10 +374,15 @@ func TestRecoverTaskInFreshProcess(t *testing.T) {
 	p2 := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
 	h := resp.GetHandle()
 	h.Config.MsgpackDriverConfig = nil
-	require.NoError(t, p2.Driver().RecoverTask(ctx(t), "r1", h))
+	require.NoError(t, p2.Driver().RecoverTask(ctx(t), h))
 	res, err := p2.Driver().WaitTask(ctx(t), "r1")
 	require.NoError(t, err)
 	assert.EqualValues(t, 7, res.GetExitCode())
+
+	// The id travels in handle.config.id only; without it the host refuses.
+	err = p2.Driver().RecoverTask(ctx(t), &driverpb.TaskHandle{DriverState: h.GetDriverState()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "field handle.config.id: expected the task id")
 }
 
 func TestDevice(t *testing.T) {

@@ -48,11 +48,20 @@ type StreamEvent struct {
 	Retry time.Duration
 }
 
-// Follow keeps a server stream open: it calls open, hands every message to
-// onMsg, and when the stream ends (EOF or error) waits with backoff and opens
-// it again. The backoff resets after a stream that delivered a message. It
-// returns ctx's error when ctx is done, or the error if the plugin answers
-// Unimplemented (retrying cannot help). onEnd, if set, sees every stream end.
+// NomadStreamBackoff is the backoff Nomad's driver manager uses to reopen a
+// driver's fingerprint and task event streams: 5 s doubling up to 2 min
+// (hashicorp/nomad v2.0.5 client/pluginmanager/drivermanager/instance.go
+// driverFPBackoffBaseline, driverFPBackoffLimit; helper.Backoff).
+var NomadStreamBackoff = Backoff{Initial: 5 * time.Second, Max: 2 * time.Minute}
+
+// Follow keeps a server stream open as Nomad's driver manager keeps a
+// fingerprint stream open (drivermanager/instance.go fingerprint): it calls
+// open, hands every message to onMsg, and when the stream ends (EOF or error)
+// opens it again: at once after a stream that delivered a message, else
+// after an exponential backoff that grows with each failed attempt (a failed
+// open, or a stream that ended before its first message). It returns ctx's
+// error when ctx is done, or the error if the plugin answers Unimplemented
+// (retrying cannot help). onEnd, if set, sees every stream end.
 func Follow[T any](ctx context.Context, b Backoff, open func(context.Context) (Receiver[T], error), onMsg func(T), onEnd func(StreamEvent)) error {
 	var wait time.Duration
 	for {
@@ -77,8 +86,9 @@ func Follow[T any](ctx context.Context, b Backoff, open func(context.Context) (R
 		}
 		if got {
 			wait = 0
+		} else {
+			wait = b.next(wait)
 		}
-		wait = b.next(wait)
 		if onEnd != nil {
 			e := err
 			if errors.Is(e, io.EOF) {

@@ -40,21 +40,43 @@ const (
 
 // Config says where to collect and how to rotate.
 type Config struct {
-	// Dir holds the FIFOs, the pid file and the logs/ directory.
+	// Dir holds the pid file, the logs/ directory and, unless StdoutFIFO
+	// and StderrFIFO say otherwise, the FIFOs.
 	Dir         string
 	MaxFiles    int
 	MaxFileSize int64
+	// StdoutFIFO and StderrFIFO, when set, are where the FIFOs go instead
+	// (Nomad's <alloc dir>/alloc/logs/.<task>.stdout.fifo).
+	StdoutFIFO, StderrFIFO string
 }
 
-// FIFO is the path a task writes stream ("stdout" or "stderr") to.
+// FIFO is the default path a task writes stream ("stdout" or "stderr") to.
 func FIFO(dir, stream string) string { return filepath.Join(dir, stream+".fifo") }
+
+// FIFOPath is the FIFO of stream under c.
+func (c Config) FIFOPath(stream string) string {
+	switch {
+	case stream == "stdout" && c.StdoutFIFO != "":
+		return c.StdoutFIFO
+	case stream == "stderr" && c.StderrFIFO != "":
+		return c.StderrFIFO
+	}
+	return FIFO(c.Dir, stream)
+}
 
 // LogDir holds the rotated files.
 func LogDir(dir string) string { return filepath.Join(dir, "logs") }
 
 // Args is the command line (after the program and "logmon") for cfg.
 func (c Config) Args() []string {
-	return []string{"-dir", c.Dir, "-max-files", strconv.Itoa(c.MaxFiles), "-max-file-size", strconv.FormatInt(c.MaxFileSize, 10)}
+	args := []string{"-dir", c.Dir, "-max-files", strconv.Itoa(c.MaxFiles), "-max-file-size", strconv.FormatInt(c.MaxFileSize, 10)}
+	if c.StdoutFIFO != "" {
+		args = append(args, "-stdout-fifo", c.StdoutFIFO)
+	}
+	if c.StderrFIFO != "" {
+		args = append(args, "-stderr-fifo", c.StderrFIFO)
+	}
+	return args
 }
 
 // Main is the entry point of `yurt logmon`: it parses args and runs until
@@ -65,6 +87,8 @@ func Main(args []string) error {
 	fs.StringVar(&c.Dir, "dir", "", "task directory")
 	fs.IntVar(&c.MaxFiles, "max-files", 10, "files kept per stream")
 	fs.Int64Var(&c.MaxFileSize, "max-file-size", 10<<20, "bytes per file")
+	fs.StringVar(&c.StdoutFIFO, "stdout-fifo", "", "stdout FIFO path (default <dir>/stdout.fifo)")
+	fs.StringVar(&c.StderrFIFO, "stderr-fifo", "", "stderr FIFO path (default <dir>/stderr.fifo)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -87,7 +111,7 @@ func Run(ctx context.Context, c Config) error {
 	var readers []*os.File
 	errs := make(chan error, len(Streams))
 	for _, s := range Streams {
-		path := FIFO(c.Dir, s)
+		path := c.FIFOPath(s)
 		if err := syscall.Mkfifo(path, 0o600); err != nil && !errors.Is(err, syscall.EEXIST) {
 			return fmt.Errorf("logmon: mkfifo %s: %w", path, err)
 		}

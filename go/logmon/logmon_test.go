@@ -203,3 +203,30 @@ func TestStartFailsClearly(t *testing.T) {
 	_, err := Start(selfCommand(), Config{Dir: dir, MaxFiles: 1, MaxFileSize: 1})
 	require.ErrorContains(t, err, "stdout.fifo exists and is not a FIFO")
 }
+
+// TestFIFOsAtNomadPaths puts the FIFOs where Nomad's logmon hook puts them
+// (<alloc dir>/alloc/logs/.<task>.stdout.fifo), apart from the collector's
+// own directory.
+func TestFIFOsAtNomadPaths(t *testing.T) {
+	dir, logs := t.TempDir(), t.TempDir()
+	c := Config{Dir: dir, MaxFiles: 2, MaxFileSize: 1 << 20,
+		StdoutFIFO: filepath.Join(logs, ".web.stdout.fifo"), StderrFIFO: filepath.Join(logs, ".web.stderr.fifo")}
+	t.Setenv("YURT_LOGMON_TEST_ROLE", "logmon")
+	_, err := Start(selfCommand(), c)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = Stop(dir, 5*time.Second) })
+	for _, s := range Streams {
+		st, err := os.Stat(c.FIFOPath(s))
+		require.NoError(t, err)
+		assert.NotZero(t, st.Mode()&os.ModeNamedPipe, "%s is a FIFO", c.FIFOPath(s))
+		_, err = os.Stat(FIFO(dir, s))
+		assert.True(t, os.IsNotExist(err), "no FIFO at the default path")
+	}
+	w, err := os.OpenFile(c.StderrFIFO, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = w.WriteString("to stderr\n")
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	waitFor(t, "stderr collected", func() bool { return readAll(t, dir, "stderr") == "to stderr\n" })
+	require.NoError(t, Stop(dir, 5*time.Second))
+}

@@ -47,6 +47,31 @@ type TaskSpec struct {
 	// Stopping is set once a stop was requested, so that a restarted agent
 	// finishes the stop rather than keeping the task.
 	Stopping bool `json:"stopping,omitempty"`
+	// AllocID, AllocDir and DriverTaskID are the task's allocation (one per
+	// task), its Nomad-layout allocation directory and the id the driver
+	// knows the task by ("<alloc id>/<task name>/<8 hex>"). Empty in specs
+	// stored by agents before they existed: the task is then known to its
+	// driver by ID and its FIFOs are in TaskDir.
+	AllocID      string `json:"alloc_id,omitempty"`
+	AllocDir     string `json:"alloc_dir,omitempty"`
+	DriverTaskID string `json:"driver_task_id,omitempty"`
+}
+
+// DriverID is the id the task's driver knows it by.
+func (s *TaskSpec) DriverID() string {
+	if s.DriverTaskID != "" {
+		return s.DriverTaskID
+	}
+	return s.ID
+}
+
+// AllocIDOrID is the task's NOMAD_ALLOC_ID: its allocation id, or its own
+// id for specs stored before allocations existed.
+func (s *TaskSpec) AllocIDOrID() string {
+	if s.AllocID != "" {
+		return s.AllocID
+	}
+	return s.ID
 }
 
 // TaskResult is how a task ended.

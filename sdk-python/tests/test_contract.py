@@ -8,6 +8,7 @@ what they must.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ from yurt.driver import (
     TaskConfig,
     TaskEvent,
     TaskHandle,
+    TaskState,
+    TaskStatus,
     _task_config_from_proto,
     _task_config_to_proto,
 )
@@ -63,6 +66,16 @@ class Driver(yurt.DriverPlugin):
 
     async def recover_task(self, handle: TaskHandle) -> None:
         self.recovered.append(handle)
+
+    async def inspect_task(self, task_id: str) -> TaskStatus:
+        if task_id == "running":
+            return TaskStatus(
+                id=task_id,
+                name="web",
+                state=TaskState.RUNNING,
+                started_at=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+            )
+        raise TaskNotFoundError(task_id)
 
     async def wait_task(self, task_id: str) -> ExitResult:
         raise TaskNotFoundError(task_id)
@@ -173,11 +186,22 @@ async def test_recover_gets_empty_config_and_driver_state(
         state=driver_pb2.TaskState.RUNNING,
         driver_state=msgpack.packb({"pid": 7}),
     )
-    await stub.RecoverTask(driver_pb2.RecoverTaskRequest(task_id="t9", handle=handle), timeout=5)
+    # As Nomad sends it: only the handle (plugins/drivers/client.go RecoverTask).
+    await stub.RecoverTask(driver_pb2.RecoverTaskRequest(handle=handle), timeout=5)
     (got,) = plugin.recovered
     assert got.config.id == "t9"
     assert got.config.driver_config is None
     assert got.get_state(State) == State(pid=7)
+
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.RecoverTask(
+            driver_pb2.RecoverTaskRequest(handle=driver_pb2.TaskHandle(version=1)), timeout=5
+        )
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert err.value.details() == (
+        'handle.config.id: expected the task id, got "" (and task_id is empty too)'
+    )
+    assert len(plugin.recovered) == 1
 
 
 async def test_default_fingerprint_capabilities_and_schema(
@@ -320,3 +344,18 @@ async def test_concurrent_exec_output_is_serialized(tmp_path: Path) -> None:
     finally:
         await channel.close()
         await server.stop(None)
+
+
+async def test_inspect_always_sends_both_timestamps(
+    driver: tuple[Driver, grpc.aio.Channel],
+) -> None:
+    """Nomad's Go client fails InspectTask on a missing timestamp
+    (plugins/drivers/utils.go taskStatusFromProto); its server sends Go's zero
+    time for a running task's completed_at."""
+    _, channel = driver
+    stub = driver_pb2_grpc.DriverStub(channel)
+    r = await stub.InspectTask(driver_pb2.InspectTaskRequest(task_id="running"), timeout=5)
+    assert r.task.HasField("started_at")
+    assert r.task.started_at.seconds == 1767323045
+    assert r.task.HasField("completed_at")
+    assert (r.task.completed_at.seconds, r.task.completed_at.nanos) == (-62135596800, 0)

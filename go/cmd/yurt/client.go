@@ -7,9 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -123,12 +125,7 @@ func clientCommand(cmd string, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return out(s, func() {
-			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(w, "Task\t%s\nTime\t%s\nCPU\t%.2f%% (user %.2f, system %.2f, ticks %.0f)\n", s.TaskID, s.Timestamp.Format(time.RFC3339), s.CPUPercent, s.CPUUserMode, s.CPUSystemMode, s.CPUTotalTicks)
-			fmt.Fprintf(w, "Memory\trss %s, usage %s, max %s, swap %s\nPids\t%d\nMeasured\tcpu [%s] memory [%s]\n", bytesStr(s.MemoryRSS), bytesStr(s.MemoryUsage), bytesStr(s.MemoryMaxUsage), bytesStr(s.MemorySwap), s.Pids, strings.Join(s.CPUMeasured, " "), strings.Join(s.MemoryMeasured, " "))
-			w.Flush()
-		})
+		return out(s, func() { printStats(stdout, s) })
 	case "events":
 		enc := json.NewEncoder(stdout)
 		return c.Events(ctx, *follow, func(e api.Event) error {
@@ -209,6 +206,9 @@ func printTasks(w io.Writer, ts []api.Task) {
 func printTask(w io.Writer, t api.Task) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Name\t%s\nID\t%s\nDriver\t%s\nState\t%s\nExit code\t%s\nFile\t%s\nTask dir\t%s\nCreated\t%s\n", t.Name, t.ID, t.Driver, t.State, exitStr(t), t.File, t.TaskDir, t.CreatedAt.Local().Format(time.RFC3339))
+	if t.AllocDir != "" {
+		fmt.Fprintf(tw, "Alloc ID\t%s\nAlloc dir\t%s\nDriver task ID\t%s\n", t.AllocID, t.AllocDir, t.DriverTaskID)
+	}
 	if t.FinishedAt != nil {
 		fmt.Fprintf(tw, "Finished\t%s\n", t.FinishedAt.Local().Format(time.RFC3339))
 	}
@@ -374,4 +374,18 @@ func makeRaw(fd int) (func(), error) {
 		return nil, fmt.Errorf("terminal: %w", err)
 	}
 	return func() { _ = unix.IoctlSetTermios(fd, unix.TCSETS, old) }, nil
+}
+
+// printStats shows CPU as `nomad alloc status -stats` does (command/
+// alloc_status.go): "<floor(total_ticks)>/<cpu limit> MHz" and the
+// percentages of one core, with two decimals.
+func printStats(stdout io.Writer, s api.Stats) {
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	mhz := fmt.Sprintf("%v/%d MHz", math.Floor(s.CPUTotalTicks), s.CPULimitMHz)
+	if !slices.Contains(s.CPUMeasured, "TOTAL_TICKS") {
+		mhz += " (total_ticks not measured by the driver)"
+	}
+	fmt.Fprintf(w, "Task\t%s\nTime\t%s\nCPU\t%s\nCPU %%\t%.2f%% (user %.2f%%, system %.2f%%)\n", s.TaskID, s.Timestamp.Format(time.RFC3339), mhz, s.CPUPercent, s.CPUUserMode, s.CPUSystemMode)
+	fmt.Fprintf(w, "Memory\trss %s, usage %s, max %s, swap %s\nPids\t%d\nMeasured\tcpu [%s] memory [%s]\n", bytesStr(s.MemoryRSS), bytesStr(s.MemoryUsage), bytesStr(s.MemoryMaxUsage), bytesStr(s.MemorySwap), s.Pids, strings.Join(s.CPUMeasured, " "), strings.Join(s.MemoryMeasured, " "))
+	w.Flush()
 }

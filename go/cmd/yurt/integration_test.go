@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/host"
 )
 
 // These tests run the real yurt binary with real plugin processes (the
@@ -278,6 +279,19 @@ func TestLifecycle(t *testing.T) {
 	assert.Contains(t, out, "web")
 	tk := a.waitState("web", api.StateRunning)
 	assert.Equal(t, map[string][]string{"yurt-testdevice": {"sim-0", "sim-1"}}, tk.Devices)
+	// Nomad's alloc dir layout, FIFO paths and task id (client/allocdir,
+	// logmon_hook.go, task_runner.go buildTaskConfig).
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, tk.AllocID)
+	assert.Equal(t, filepath.Join(a.dataDir, "alloc", tk.AllocID), tk.AllocDir)
+	assert.Regexp(t, `^`+tk.AllocID+`/web/[0-9a-f]{8}$`, tk.DriverTaskID)
+	for _, d := range []string{"alloc/logs", "alloc/tmp", "alloc/data", "web/local", "web/secrets", "web/private", "web/tmp"} {
+		assert.DirExists(t, filepath.Join(tk.AllocDir, d))
+	}
+	for _, s := range []string{"stdout", "stderr"} {
+		fi, err := os.Stat(filepath.Join(tk.AllocDir, "alloc", "logs", ".web."+s+".fifo"))
+		require.NoError(t, err)
+		assert.NotZero(t, fi.Mode()&os.ModeNamedPipe, "%s FIFO", s)
+	}
 	require.True(t, waitUntil(5*time.Second, func() bool {
 		return strings.Contains(evOut.String(), `"task_name":"web","message":"task started"`)
 	}), "events -f delivers new events: %s", evOut.String())
@@ -309,18 +323,36 @@ func TestLifecycle(t *testing.T) {
 		assert.Equal(t, tk.ID, d.ReservedBy)
 	}
 
+	// The task environment Nomad's client/taskenv builds, the task's env on top.
+	a.mustYurt("run", writeFile(t, "envcheck.hcl", shellTask("envcheck",
+		`echo "A=$NOMAD_ALLOC_DIR T=$NOMAD_TASK_DIR S=$NOMAD_SECRETS_DIR ID=$NOMAD_ALLOC_ID SID=$NOMAD_SHORT_ALLOC_ID"; `+
+			`echo "N=$NOMAD_ALLOC_NAME I=$NOMAD_ALLOC_INDEX TN=$NOMAD_TASK_NAME G=$NOMAD_GROUP_NAME J=$NOMAD_JOB_NAME JI=$NOMAD_JOB_ID"; `+
+			`echo "NS=$NOMAD_NAMESPACE R=$NOMAD_REGION DC=$NOMAD_DC CPU=$NOMAD_CPU_LIMIT MEM=$NOMAD_MEMORY_LIMIT"`,
+		"  env = { NOMAD_REGION = \"mine\" }\n  resources {\n    cpu    = 250\n    memory = 48\n  }")))
+	ek := a.waitState("envcheck", api.StateExited)
+	want := fmt.Sprintf("A=%[1]s/alloc T=%[1]s/envcheck/local S=%[1]s/envcheck/secrets ID=%[2]s SID=%[3]s\n"+
+		"N=envcheck.envcheck[0] I=0 TN=envcheck G=envcheck J=envcheck JI=envcheck\n"+
+		"NS=default R=mine DC=dc1 CPU=250 MEM=48\n", ek.AllocDir, ek.AllocID, ek.AllocID[:8])
+	assert.Equal(t, want, a.logs("envcheck"))
+
 	var plugins []api.Plugin
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("plugin", "status", "--json")), &plugins))
 	require.Len(t, plugins, 2)
+	// SetConfig carried the host's CPU topology as Nomad's client sends it.
+	top := host.DetectTopology()
 	for _, p := range plugins {
 		assert.Equal(t, "running", p.State, p.File)
 		assert.NotZero(t, p.Pid)
+		if p.File == "yurt-testproc" {
+			assert.Equal(t, fmt.Sprintf("%d/%d", host.TotalCompute(top), len(top.GetCores())), p.Attributes["driver.testproc.agent_compute"])
+		}
 	}
 
 	var st api.Stats
 	require.NoError(t, json.Unmarshal([]byte(a.mustYurt("stats", "web", "--json")), &st))
 	assert.NotZero(t, st.MemoryRSS, "real RSS of the task's process")
 	assert.Contains(t, a.mustYurt("stats", "web"), "Memory")
+	assert.Regexp(t, `CPU\s+\d+/100 MHz`, a.mustYurt("stats", "web"), "total_ticks/limit MHz, as nomad alloc status -stats")
 
 	// Signals reach the task.
 	a.mustYurt("signal", "web", "USR1")
@@ -406,7 +438,7 @@ func TestAgentCrashRecovery(t *testing.T) {
 	// brief ends when told to, which the test does while the agent is down.
 	a.mustYurt("run", writeFile(t, "brief.hcl", shellTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; echo bye; exit 9`, "")))
 	a.waitState("long", api.StateRunning)
-	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	briefDir := localDir(a.waitState("brief", api.StateRunning))
 	drvPid := pidOf(t, a, "yurt-testproc")
 
 	follow := exec.Command(bins.yurt, "logs", "-f", "long")
@@ -700,7 +732,7 @@ func TestGoExamples(t *testing.T) {
 
 	// Agent crash: a task ends while the agent is down; its code is real.
 	a.mustYurt("run", writeFile(t, "brief.hcl", exTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; exit 5`, "")))
-	briefDir := a.waitState("brief", api.StateRunning).TaskDir
+	briefDir := localDir(a.waitState("brief", api.StateRunning))
 	exPid := pidOf(t, a, "yurt-exec")
 	a.kill9()
 	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
@@ -801,3 +833,7 @@ func processesMentioning(s string) []string {
 	}
 	return out
 }
+
+// localDir is a task's NOMAD_TASK_DIR: <alloc dir>/<task>/local in Nomad's
+// layout (client/allocdir).
+func localDir(tk api.Task) string { return filepath.Join(tk.AllocDir, tk.Name, "local") }

@@ -340,7 +340,10 @@ type SetConfigRequest struct {
 	// operator gave no config block.
 	MsgpackConfig []byte `protobuf:"bytes,1,opt,name=msgpack_config,json=msgpackConfig,proto3" json:"msgpack_config,omitempty"`
 	// nomad_config carries agent settings a plugin may need. It is unset during
-	// config validation and set at run time. Device plugins receive it empty.
+	// config validation and set at run time, for drivers and devices alike:
+	// Nomad's client gives the same NomadPluginConfig(topology) to its driver
+	// and device managers (hashicorp/nomad v2.0.5 client/client.go), and its
+	// plugin loader passes it to SetConfig (helper/pluginutils/loader).
 	NomadConfig *NomadConfig `protobuf:"bytes,2,opt,name=nomad_config,json=nomadConfig,proto3" json:"nomad_config,omitempty"`
 	// plugin_api_version is the version the host selected from
 	// PluginInfoResponse.plugin_api_versions. Empty from very old hosts.
@@ -440,7 +443,7 @@ func (*SetConfigResponse) Descriptor() ([]byte, []int) {
 // NomadConfig is the agent configuration shared with plugins.
 type NomadConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// driver is set for driver plugins only.
+	// driver is set at run time for every plugin type, despite its name.
 	Driver        *NomadDriverConfig `protobuf:"bytes,1,opt,name=driver,proto3" json:"driver,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -491,7 +494,12 @@ type NomadDriverConfig struct {
 	ClientMaxPort uint32 `protobuf:"varint,1,opt,name=ClientMaxPort,proto3" json:"ClientMaxPort,omitempty"`
 	// ClientMinPort is the lower bound of the agent's dynamic port range.
 	ClientMinPort uint32 `protobuf:"varint,2,opt,name=ClientMinPort,proto3" json:"ClientMinPort,omitempty"`
-	// Topology is the host's CPU topology; unset when the host does not know it.
+	// Topology is the host's CPU topology, as Nomad's client scans it
+	// (client/lib/numalib); unset when the host does not know it. Plugins
+	// compute task CPU stats in MHz from it: total_ticks = percent/100 x total
+	// compute / cores, where total compute is override_total_compute when set,
+	// else the sum over cores of base_speed, else max_speed, else guess_speed
+	// (numalib Topology.TotalCompute, Core.MHz).
 	Topology      *ClientTopology `protobuf:"bytes,3,opt,name=Topology,proto3" json:"Topology,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -53,8 +53,10 @@ type Config struct {
 	// ConfigSchema and encoded as cty msgpack; decode it with DecodeConfig.
 	// Empty when the operator gave no configuration.
 	MsgpackConfig []byte
-	// Agent is nil when the host sends no agent configuration (always for
-	// device plugins, and during Nomad's config validation).
+	// Agent is nil when the host sends no agent configuration (during
+	// Nomad's config validation). A Nomad client sends it to drivers and
+	// devices alike (hashicorp/nomad v2.0.5 client/client.go gives
+	// NomadPluginConfig(topology) to both plugin managers).
 	Agent *AgentConfig
 	// APIVersion is the negotiated plugin API version.
 	APIVersion string
@@ -100,6 +102,36 @@ type Core struct {
 	BaseSpeed                uint64
 	MaxSpeed                 uint64
 	GuessSpeed               uint64
+}
+
+// MHz is the speed Nomad counts for the core (client/lib/numalib Core.MHz):
+// base speed, else max speed, else the guess.
+func (c Core) MHz() uint64 {
+	switch {
+	case c.BaseSpeed > 0:
+		return c.BaseSpeed
+	case c.MaxSpeed > 0:
+		return c.MaxSpeed
+	}
+	return c.GuessSpeed
+}
+
+// TotalCompute is the host's compute in MHz as Nomad counts it
+// (numalib Topology.TotalCompute): the override when set, else the sum of
+// every core's MHz. Task stats' total_ticks is percent/100 x TotalCompute /
+// len(Cores) (client/lib/cpustats). A nil topology has 0.
+func (t *Topology) TotalCompute() uint64 {
+	if t == nil {
+		return 0
+	}
+	if t.OverrideTotalCompute > 0 {
+		return t.OverrideTotalCompute
+	}
+	var total uint64
+	for _, c := range t.Cores {
+		total += c.MHz()
+	}
+	return total
 }
 
 // Plugin is the BasePlugin service every plugin implements.

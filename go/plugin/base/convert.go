@@ -285,6 +285,13 @@ func TimeToProto(t time.Time) *timestamppb.Timestamp {
 	return timestamppb.New(t)
 }
 
+// TimeToProtoSet always returns a timestamp: the zero time becomes Go's zero
+// time, 0001-01-01T00:00:00Z (seconds -62135596800). Nomad's own plugin
+// server sends TaskStatus times this way (hashicorp/nomad v2.0.5
+// plugins/drivers/utils.go taskStatusToProto), and Nomad's client fails on a
+// missing one (taskStatusFromProto).
+func TimeToProtoSet(t time.Time) *timestamppb.Timestamp { return timestamppb.New(t) }
+
 // TimeFromProto maps nil to the zero time; times are in UTC.
 func TimeFromProto(t *timestamppb.Timestamp) time.Time {
 	if t == nil {

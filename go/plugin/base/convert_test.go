@@ -101,3 +101,13 @@ func TestStatusError(t *testing.T) {
 	assert.Equal(t, pass, StatusError(pass))
 	assert.Nil(t, NewRecoverableError(nil, true))
 }
+
+func TestTopologyCompute(t *testing.T) {
+	var none *Topology
+	assert.Zero(t, none.TotalCompute())
+	top := &Topology{Cores: []Core{{BaseSpeed: 2000, MaxSpeed: 3000}, {MaxSpeed: 3000}, {GuessSpeed: 1500}}}
+	assert.Equal(t, []uint64{2000, 3000, 1500}, []uint64{top.Cores[0].MHz(), top.Cores[1].MHz(), top.Cores[2].MHz()})
+	assert.Equal(t, uint64(6500), top.TotalCompute())
+	top.OverrideTotalCompute = 4000
+	assert.Equal(t, uint64(4000), top.TotalCompute())
+}

@@ -2,6 +2,7 @@ package driver
 
 import (
 	"errors"
+	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
@@ -247,7 +248,7 @@ func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
 	}
 	return &driverpb.InspectTaskResponse{
 		Task: &driverpb.TaskStatus{Id: s.ID, Name: s.Name, State: driverpb.TaskState(s.State),
-			StartedAt: base.TimeToProto(s.StartedAt), CompletedAt: base.TimeToProto(s.CompletedAt),
+			StartedAt: base.TimeToProtoSet(s.StartedAt), CompletedAt: base.TimeToProtoSet(s.CompletedAt),
 			Result: ExitResultToProto(s.ExitResult)},
 		Driver:          &driverpb.TaskDriverStatus{Attributes: s.DriverAttributes},
 		NetworkOverride: NetworkOverrideToProto(s.NetworkOverride),
@@ -364,7 +365,18 @@ func TaskStatsToProto(s *TaskStats) *driverpb.TaskStats {
 	if s == nil {
 		return nil
 	}
-	out := &driverpb.TaskStats{Id: s.ID, Timestamp: base.TimeToProto(s.Timestamp), AggResourceUsage: usageToProto(s.Aggregate)}
+	// Nomad's client drops stats without a timestamp and dereferences
+	// agg_resource_usage (plugins/drivers/utils.go TaskStatsFromProto), so
+	// both are always sent: a zero Timestamp means "now".
+	when := s.Timestamp
+	if when.IsZero() {
+		when = time.Now()
+	}
+	agg := usageToProto(s.Aggregate)
+	if agg == nil {
+		agg = &driverpb.TaskResourceUsage{}
+	}
+	out := &driverpb.TaskStats{Id: s.ID, Timestamp: base.TimeToProtoSet(when), AggResourceUsage: agg}
 	if s.ByPID != nil {
 		out.ResourceUsageByPid = make(map[string]*driverpb.TaskResourceUsage, len(s.ByPID))
 		for k, v := range s.ByPID {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
@@ -49,7 +50,9 @@ func TestConvertZero(t *testing.T) {
 	assert.Equal(t, &TaskStatus{}, InspectResponseFromProto(InspectResponseToProto(&TaskStatus{})))
 	assert.Equal(t, &Capabilities{}, CapabilitiesFromProto(CapabilitiesToProto(&Capabilities{})))
 	assert.Equal(t, &Fingerprint{}, FingerprintFromProto(FingerprintToProto(&Fingerprint{})))
-	assert.Equal(t, &TaskStats{}, TaskStatsFromProto(TaskStatsToProto(&TaskStats{})))
+	zs := TaskStatsFromProto(TaskStatsToProto(&TaskStats{}))
+	assert.WithinDuration(t, time.Now(), zs.Timestamp, time.Minute, "a zero stats time is sent as now")
+	assert.Equal(t, &ResourceUsage{}, zs.Aggregate)
 	assert.Equal(t, &TaskEvent{}, TaskEventFromProto(TaskEventToProto(&TaskEvent{})))
 	assert.Equal(t, &ExecResult{}, ExecResultFromProto(ExecResultToProto(&ExecResult{})))
 	// Zero resources become explicit zero CPU/memory on the wire.
@@ -124,4 +127,24 @@ func TestExitResultSuccessful(t *testing.T) {
 	assert.False(t, (*ExitResult)(nil).Successful())
 	assert.False(t, (&ExitResult{Signal: 9}).Successful())
 	assert.False(t, (&ExitResult{Err: errors.New("x")}).Successful())
+}
+
+// Nomad's Go client decodes both TaskStatus timestamps and every stats
+// message's timestamp and aggregate usage (hashicorp/nomad v2.0.5
+// plugins/drivers/utils.go taskStatusFromProto, TaskStatsFromProto); its
+// server sends Go's zero time for a running task's completed_at.
+func TestWhatNomadDecodesIsAlwaysSent(t *testing.T) {
+	started := time.Unix(1700000000, 5).UTC()
+	r := InspectResponseToProto(&TaskStatus{ID: "a/t/01234567", State: TaskStateRunning, StartedAt: started})
+	require.NotNil(t, r.GetTask().GetStartedAt())
+	require.NotNil(t, r.GetTask().GetCompletedAt(), "completed_at of a running task")
+	assert.Equal(t, int64(-62135596800), r.GetTask().GetCompletedAt().GetSeconds(), "Go's zero time, as Nomad's server sends")
+	assert.NoError(t, r.GetTask().GetCompletedAt().CheckValid())
+	assert.Equal(t, started, r.GetTask().GetStartedAt().AsTime())
+	back := InspectResponseFromProto(r)
+	assert.True(t, back.CompletedAt.IsZero())
+
+	st := TaskStatsToProto(&TaskStats{ID: "x"})
+	require.NotNil(t, st.GetTimestamp())
+	require.NotNil(t, st.GetAggResourceUsage())
 }

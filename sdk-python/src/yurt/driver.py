@@ -420,6 +420,34 @@ def _ts(when: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
     return ts
 
 
+#: Go's zero time.Time, 0001-01-01T00:00:00Z, as seconds since the Unix epoch.
+GO_ZERO_TIME_SECONDS = -62135596800
+
+
+def _ts_always(when: dt.datetime | None) -> timestamp_pb2.Timestamp:
+    """A timestamp that is always set: None becomes Go's zero time.
+
+    Nomad's own plugin server sends TaskStatus times this way and its Go
+    client fails on a missing one (hashicorp/nomad v2.0.5
+    plugins/drivers/utils.go taskStatusToProto / taskStatusFromProto).
+    """
+    if when is None:
+        return timestamp_pb2.Timestamp(seconds=GO_ZERO_TIME_SECONDS, nanos=0)
+    ts = _ts(when)
+    assert ts is not None
+    return ts
+
+
+def _from_ts_opt(msg: Any, name: str) -> dt.datetime | None:
+    """The datetime in field `name` of `msg`; None when unset or Go's zero time."""
+    if not msg.HasField(name):
+        return None
+    ts = getattr(msg, name)
+    if ts.seconds == GO_ZERO_TIME_SECONDS and ts.nanos == 0:
+        return None
+    return _from_ts(ts)
+
+
 def _from_ts(ts: timestamp_pb2.Timestamp) -> dt.datetime:
     return ts.ToDatetime(tzinfo=dt.UTC)
 
@@ -565,8 +593,13 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         task = _task_config_from_proto(
             cfg_msg, self._p._decode_task_config(cfg_msg.msgpack_driver_config)
         )
+        # Nomad sends only the handle: task_id is empty and the id is
+        # handle.config.id (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+        # RecoverTask); task_id is only a fallback.
         if not task.id:
             task.id = request.task_id
+        if not task.id:
+            raise ConfigError("handle.config.id", "the task id", '"" (and task_id is empty too)')
         handle = TaskHandle(
             config=task,
             state=TaskState(request.handle.state)
@@ -600,8 +633,8 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             id=st.id,
             name=st.name,
             state=int(st.state),  # type: ignore[arg-type]
-            started_at=_ts(st.started_at),
-            completed_at=_ts(st.completed_at),
+            started_at=_ts_always(st.started_at),
+            completed_at=_ts_always(st.completed_at),
             result=_exit(st.exit_result) if st.exit_result else None,
         )
         return driver_pb2.InspectTaskResponse(

@@ -44,6 +44,7 @@ from .driver import (
     TaskHandle,
     TaskState,
     TaskStatus,
+    _from_ts_opt,
     _task_config_from_proto,
     _task_config_to_proto,
 )
@@ -167,13 +168,13 @@ class PluginClient:
         )
 
     async def recover_task(self, handle: TaskHandle) -> None:
-        """Recover as Nomad does after a restart: the driver config is dropped."""
+        """Recover as Nomad does after a restart: the driver config is dropped
+        and task_id is left empty (the id travels in handle.config.id)."""
         msg = _task_config_to_proto(handle.config)
         msg.msgpack_driver_config = b""
         await self._call(
             self._driver.RecoverTask,
             driver_pb2.RecoverTaskRequest(
-                task_id=handle.config.id,
                 handle=driver_pb2.TaskHandle(
                     version=handle.version,
                     config=msg,
@@ -212,10 +213,8 @@ class PluginClient:
             id=t.id,
             name=t.name,
             state=TaskState(t.state),
-            started_at=t.started_at.ToDatetime(tzinfo=dt.UTC) if t.HasField("started_at") else None,
-            completed_at=t.completed_at.ToDatetime(tzinfo=dt.UTC)
-            if t.HasField("completed_at")
-            else None,
+            started_at=_from_ts_opt(t, "started_at"),
+            completed_at=_from_ts_opt(t, "completed_at"),
             exit_result=_exit(t.result) if t.HasField("result") else None,
             driver_attributes=dict(r.driver.attributes),
         )

@@ -146,6 +146,19 @@ pub(crate) fn timestamp(t: SystemTime) -> prost_types::Timestamp {
     }
 }
 
+/// Go's zero `time.Time`, 0001-01-01T00:00:00Z, in seconds since the Unix epoch.
+pub(crate) const GO_ZERO_TIME_SECONDS: i64 = -62_135_596_800;
+
+/// A timestamp that is always set: `None` becomes Go's zero time. Nomad's own plugin server
+/// sends `TaskStatus` times this way and its Go client fails on a missing one (hashicorp/nomad
+/// v2.0.5 `plugins/drivers/utils.go` `taskStatusToProto` / `taskStatusFromProto`).
+pub(crate) fn timestamp_or_go_zero(t: Option<SystemTime>) -> prost_types::Timestamp {
+    t.map(timestamp).unwrap_or(prost_types::Timestamp {
+        seconds: GO_ZERO_TIME_SECONDS,
+        nanos: 0,
+    })
+}
+
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn from_timestamp(t: &prost_types::Timestamp) -> Option<SystemTime> {
     let secs = u64::try_from(t.seconds).ok()?;

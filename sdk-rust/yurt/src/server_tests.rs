@@ -22,6 +22,7 @@ use crate::{Error, recoverable_detail};
 #[derive(Default)]
 struct FakeDriver {
     config: Mutex<Option<PluginConfig>>,
+    recovered: Mutex<Option<String>>,
 }
 
 impl BasePlugin for FakeDriver {
@@ -66,7 +67,8 @@ impl DriverPlugin for FakeDriver {
             .chain(tokio_stream::pending()),
         )
     }
-    async fn recover_task(&self, _handle: TaskHandle) -> Result<(), Error> {
+    async fn recover_task(&self, handle: TaskHandle) -> Result<(), Error> {
+        *self.recovered.lock().unwrap() = Some(handle.config.id);
         Ok(())
     }
     async fn start_task(&self, config: TaskConfig) -> Result<StartedTask, Error> {
@@ -97,8 +99,20 @@ impl DriverPlugin for FakeDriver {
     async fn destroy_task(&self, _id: String, _force: bool) -> Result<(), Error> {
         Err(Error::TaskNotFound)
     }
-    async fn inspect_task(&self, _id: String) -> Result<TaskStatus, Error> {
-        Err(Error::TaskNotFound)
+    async fn inspect_task(&self, id: String) -> Result<TaskStatus, Error> {
+        if id != "running" {
+            return Err(Error::TaskNotFound);
+        }
+        Ok(TaskStatus {
+            id,
+            name: "web".into(),
+            state: TaskState::Running,
+            started_at: Some(std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+            completed_at: None,
+            exit: None,
+            driver_attributes: Default::default(),
+            network: None,
+        })
     }
     /// Echoes stdin upper-cased on stdout, reports resizes on stderr, and exits with the number
     /// of stdin bytes once stdin closes; "tty" sessions answer with one merged stdout.
@@ -401,6 +415,41 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
         "x"
     );
 
+    // RecoverTask as Nomad sends it: task_id empty, the id in handle.config.id
+    // (hashicorp/nomad v2.0.5 plugins/drivers/client.go RecoverTask).
+    let mut nomad_handle = h.clone();
+    nomad_handle
+        .config
+        .as_mut()
+        .unwrap()
+        .msgpack_driver_config
+        .clear();
+    d.recover_task(pb::RecoverTaskRequest {
+        task_id: String::new(),
+        handle: Some(nomad_handle),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        plugin.recovered.lock().unwrap().as_deref(),
+        Some("t1"),
+        "the id comes from handle.config.id"
+    );
+    let err = d
+        .recover_task(pb::RecoverTaskRequest {
+            task_id: String::new(),
+            handle: Some(pb::TaskHandle::default()),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert!(
+        err.message()
+            .contains("handle.config.id: expected the task id"),
+        "{}",
+        err.message()
+    );
+
     let err = d
         .start_task(pb::StartTaskRequest {
             task: Some(pb::TaskConfig {
@@ -422,6 +471,22 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
     assert_eq!(
         (err.code(), err.message()),
         (tonic::Code::Unknown, "task not found for given id")
+    );
+    // Both timestamps always set; a running task's completed_at is Go's zero time, as
+    // Nomad's server sends (its Go client fails InspectTask on a missing one).
+    let st = d
+        .inspect_task(pb::InspectTaskRequest {
+            task_id: "running".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .task
+        .unwrap();
+    assert_eq!(st.started_at.unwrap().seconds, 1_700_000_000);
+    assert_eq!(
+        st.completed_at.map(|t| (t.seconds, t.nanos)),
+        Some((-62_135_596_800, 0))
     );
     let err = d
         .start_task(pb::StartTaskRequest { task: None })

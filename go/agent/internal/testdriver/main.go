@@ -67,9 +67,10 @@ var configSchema = hclspec.Object(hclspec.Attrs{
 })
 
 type drv struct {
-	mu    sync.Mutex
-	tasks map[string]*driverState
-	label string
+	mu      sync.Mutex
+	tasks   map[string]*driverState
+	label   string
+	compute string
 }
 
 func main() {
@@ -149,7 +150,17 @@ func (d *drv) SetConfig(_ context.Context, c *base.Config) error {
 	if cfg.Label != nil {
 		d.label = *cfg.Label
 	}
+	d.compute = agentCompute(c)
 	return nil
+}
+
+// agentCompute shows what SetConfig's agent config said about the host:
+// "<total MHz>/<cores>", or "none".
+func agentCompute(c *base.Config) string {
+	if c.Agent == nil || c.Agent.Topology == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%d/%d", c.Agent.Topology.TotalCompute(), len(c.Agent.Topology.Cores))
 }
 
 func (d *drv) TaskConfigSchema(context.Context) (*hclspec.Spec, error) { return taskSchema, nil }
@@ -161,7 +172,8 @@ func (d *drv) Capabilities(context.Context) (*driver.Capabilities, error) {
 func (d *drv) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, error) {
 	ch := make(chan *driver.Fingerprint, 1)
 	ch <- &driver.Fingerprint{Health: driver.HealthStateHealthy, HealthDescription: "ready",
-		Attributes: map[string]*base.Attribute{"driver.testproc.label": base.NewStringAttribute(d.label)}}
+		Attributes: map[string]*base.Attribute{"driver.testproc.label": base.NewStringAttribute(d.label),
+			"driver.testproc.agent_compute": base.NewStringAttribute(d.compute)}}
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch, nil
 }

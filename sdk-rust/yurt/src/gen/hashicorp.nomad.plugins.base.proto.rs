@@ -47,7 +47,10 @@ pub struct SetConfigRequest {
     #[prost(bytes = "vec", tag = "1")]
     pub msgpack_config: ::prost::alloc::vec::Vec<u8>,
     /// nomad_config carries agent settings a plugin may need. It is unset during
-    /// config validation and set at run time. Device plugins receive it empty.
+    /// config validation and set at run time, for drivers and devices alike:
+    /// Nomad's client gives the same NomadPluginConfig(topology) to its driver
+    /// and device managers (hashicorp/nomad v2.0.5 client/client.go), and its
+    /// plugin loader passes it to SetConfig (helper/pluginutils/loader).
     #[prost(message, optional, tag = "2")]
     pub nomad_config: ::core::option::Option<NomadConfig>,
     /// plugin_api_version is the version the host selected from
@@ -61,7 +64,7 @@ pub struct SetConfigResponse {}
 /// NomadConfig is the agent configuration shared with plugins.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct NomadConfig {
-    /// driver is set for driver plugins only.
+    /// driver is set at run time for every plugin type, despite its name.
     #[prost(message, optional, tag = "1")]
     pub driver: ::core::option::Option<NomadDriverConfig>,
 }
@@ -75,7 +78,12 @@ pub struct NomadDriverConfig {
     /// ClientMinPort is the lower bound of the agent's dynamic port range.
     #[prost(uint32, tag = "2")]
     pub client_min_port: u32,
-    /// Topology is the host's CPU topology; unset when the host does not know it.
+    /// Topology is the host's CPU topology, as Nomad's client scans it
+    /// (client/lib/numalib); unset when the host does not know it. Plugins
+    /// compute task CPU stats in MHz from it: total_ticks = percent/100 x total
+    /// compute / cores, where total compute is override_total_compute when set,
+    /// else the sum over cores of base_speed, else max_speed, else guess_speed
+    /// (numalib Topology.TotalCompute, Core.MHz).
     #[prost(message, optional, tag = "3")]
     pub topology: ::core::option::Option<ClientTopology>,
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	plugin "github.com/hashicorp/go-plugin"
@@ -104,6 +105,8 @@ type driver struct {
 	mu     sync.Mutex
 	tasks  map[string]*task
 	events chan *driverpb.DriverTaskEvent
+	// fpStreams counts Fingerprint calls (FAKE_FP_FAIL).
+	fpStreams atomic.Int32
 }
 
 func (d *driver) TaskConfigSchema(context.Context, *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
@@ -115,6 +118,17 @@ func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*
 }
 
 func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
+	// FAKE_FP_FAIL: the first stream sends a healthy message, then one with
+	// err set, then fails; later streams stay open and silent.
+	if os.Getenv("FAKE_FP_FAIL") != "" {
+		if d.fpStreams.Add(1) > 1 {
+			<-s.Context().Done()
+			return nil
+		}
+		_ = s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "ok"})
+		_ = s.Send(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY, Err: "probe broke"})
+		return fmt.Errorf("fingerprint source went away")
+	}
 	for {
 		err := s.Send(&driverpb.FingerprintResponse{
 			Health: driverpb.FingerprintResponse_HEALTHY, HealthDescription: "ok",
@@ -166,18 +180,24 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 }
 
 func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	// Nomad never fills task_id (plugins/drivers/client.go RecoverTask); a
+	// host that does is not calling plugins as Nomad does.
+	if r.GetTaskId() != "" {
+		return nil, fmt.Errorf("RecoverTask: field task_id: Nomad sends it empty, got %q", r.GetTaskId())
+	}
+	id := r.GetHandle().GetConfig().GetId()
 	var st taskState
 	if err := json.Unmarshal(r.GetHandle().GetDriverState(), &st); err != nil {
 		return nil, fmt.Errorf("handle.driver_state: %v", err)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.tasks[r.GetTaskId()]; ok {
+	if _, ok := d.tasks[id]; ok {
 		return &driverpb.RecoverTaskResponse{}, nil
 	}
 	t := &task{cfg: r.GetHandle().GetConfig(), started: st.Started, done: make(chan struct{}), stop: make(chan int32, 1)}
-	d.tasks[r.GetTaskId()] = t
-	go d.run(r.GetTaskId(), t, st)
+	d.tasks[id] = t
+	go d.run(id, t, st)
 	return &driverpb.RecoverTaskResponse{}, nil
 }
 
@@ -239,11 +259,19 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	if err != nil {
 		return nil, err
 	}
-	ts := &driverpb.TaskStatus{Id: r.GetTaskId(), Name: t.cfg.GetName(), State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.started)}
+	// completed_at is Go's zero time while running, as Nomad's server sends.
+	ts := &driverpb.TaskStatus{Id: r.GetTaskId(), Name: t.cfg.GetName(), State: driverpb.TaskState_RUNNING,
+		StartedAt: timestamppb.New(t.started), CompletedAt: timestamppb.New(time.Time{})}
 	select {
 	case <-t.done:
-		ts.State, ts.Result = driverpb.TaskState_EXITED, t.result
+		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.Now()
 	default:
+	}
+	switch t.cfg.GetEnv()["BAD_INSPECT"] {
+	case "no-completed-at": // what the SDKs sent before: Nomad's client fails on it
+		ts.CompletedAt = nil
+	case "state-9":
+		ts.State = 9
 	}
 	return &driverpb.InspectTaskResponse{Task: ts}, nil
 }

@@ -1,0 +1,93 @@
+package host
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+)
+
+func TestCheckRepliesAsNomadDecodes(t *testing.T) {
+	now := timestamppb.Now()
+	goZero := timestamppb.New(time.Time{})
+	running := func() *driverpb.InspectTaskResponse {
+		return &driverpb.InspectTaskResponse{Task: &driverpb.TaskStatus{Id: "a/t/01234567", State: driverpb.TaskState_RUNNING, StartedAt: now, CompletedAt: goZero}}
+	}
+	require.NoError(t, CheckInspectReply(running()), "Go's zero time is what Nomad's server sends")
+
+	for name, c := range map[string]struct {
+		mut  func(*driverpb.InspectTaskResponse)
+		want string
+	}{
+		"no task":         {func(r *driverpb.InspectTaskResponse) { r.Task = nil }, "field task: expected a task status, got none"},
+		"no started_at":   {func(r *driverpb.InspectTaskResponse) { r.Task.StartedAt = nil }, "field task.started_at: expected a timestamp"},
+		"no completed_at": {func(r *driverpb.InspectTaskResponse) { r.Task.CompletedAt = nil }, "field task.completed_at: expected a timestamp"},
+		"before year 1": {func(r *driverpb.InspectTaskResponse) {
+			r.Task.CompletedAt = &timestamppb.Timestamp{Seconds: -62135596801}
+		}, "got seconds=-62135596801 nanos=0"},
+		"bad nanos":     {func(r *driverpb.InspectTaskResponse) { r.Task.StartedAt = &timestamppb.Timestamp{Nanos: -1} }, "nanos in [0, 1e9)"},
+		"unknown state": {func(r *driverpb.InspectTaskResponse) { r.Task.State = 7 }, "field task.state: expected UNKNOWN, RUNNING or EXITED, got enum value 7"},
+		"exited, no result": {func(r *driverpb.InspectTaskResponse) {
+			r.Task.State = driverpb.TaskState_EXITED
+		}, "field task.result: expected the exit result of an EXITED task"},
+	} {
+		r := running()
+		c.mut(r)
+		err := CheckInspectReply(r)
+		require.ErrorIs(t, err, ErrNomadDecode, name)
+		assert.Contains(t, err.Error(), c.want, name)
+		assert.Contains(t, err.Error(), "InspectTask: ", name)
+	}
+
+	stats := func() *driverpb.TaskStatsResponse {
+		return &driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Timestamp: now, AggResourceUsage: &driverpb.TaskResourceUsage{
+			Cpu: &driverpb.CPUUsage{Percent: 99.5, TotalTicks: 2400, MeasuredFields: []driverpb.CPUUsage_Fields{driverpb.CPUUsage_PERCENT, driverpb.CPUUsage_TOTAL_TICKS}}}}}
+	}
+	require.NoError(t, CheckStatsReply(stats()))
+	for name, c := range map[string]struct {
+		mut  func(*driverpb.TaskStatsResponse)
+		want string
+	}{
+		"no stats":      {func(r *driverpb.TaskStatsResponse) { r.Stats = nil }, "field stats: expected a stats message"},
+		"no timestamp":  {func(r *driverpb.TaskStatsResponse) { r.Stats.Timestamp = nil }, "field stats.timestamp: expected a timestamp"},
+		"no aggregate":  {func(r *driverpb.TaskStatsResponse) { r.Stats.AggResourceUsage = nil }, "field stats.agg_resource_usage: expected the task's total usage"},
+		"NaN percent":   {func(r *driverpb.TaskStatsResponse) { r.Stats.AggResourceUsage.Cpu.Percent = math.NaN() }, "field stats.agg_resource_usage.cpu.percent: expected a finite figure >= 0"},
+		"negative tick": {func(r *driverpb.TaskStatsResponse) { r.Stats.AggResourceUsage.Cpu.TotalTicks = -1 }, "cpu.total_ticks: expected a finite figure >= 0"},
+		"unknown field": {func(r *driverpb.TaskStatsResponse) {
+			r.Stats.AggResourceUsage.Memory = &driverpb.MemoryUsage{MeasuredFields: []driverpb.MemoryUsage_Fields{42}}
+		}, "memory.measured_fields: expected MemoryUsage.Fields values, got enum value 42"},
+		"bad pid entry": {func(r *driverpb.TaskStatsResponse) {
+			r.Stats.ResourceUsageByPid = map[string]*driverpb.TaskResourceUsage{"12": {Cpu: &driverpb.CPUUsage{UserMode: math.Inf(1)}}}
+		}, `stats.resource_usage_by_pid["12"].cpu.user_mode`},
+	} {
+		r := stats()
+		c.mut(r)
+		err := CheckStatsReply(r)
+		require.ErrorIs(t, err, ErrNomadDecode, name)
+		assert.Contains(t, err.Error(), c.want, name)
+	}
+
+	require.NoError(t, CheckFingerprintReply(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY}))
+	assert.ErrorContains(t, CheckFingerprintReply(&driverpb.FingerprintResponse{Health: 3}), "field health: expected UNDETECTED, UNHEALTHY or HEALTHY, got enum value 3")
+
+	okStart := &driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "x"}}}
+	require.NoError(t, CheckStartReply(okStart))
+	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{}), "field handle: expected a task handle, got none")
+	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{}}), "field handle.config.id: expected the task's config with its id")
+	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "x"}, State: 5}}), "field handle.state")
+
+	devStats := &devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "v", Type: "t", Name: "n",
+		InstanceStats: map[string]*devicepb.DeviceStats{"d0": {Timestamp: now}}}}}
+	require.NoError(t, CheckDeviceStatsReply(devStats))
+	devStats.Groups[0].InstanceStats["d1"] = &devicepb.DeviceStats{}
+	assert.ErrorContains(t, CheckDeviceStatsReply(devStats), `device Stats: reply Nomad's client cannot decode: field groups[v/t/n].instance_stats["d1"].timestamp: expected a timestamp`)
+
+	require.NoError(t, CheckExecReply(&driverpb.ExecTaskResponse{Result: &driverpb.ExitResult{}}))
+	assert.ErrorContains(t, CheckExecReply(&driverpb.ExecTaskResponse{}), "ExecTask: reply Nomad's client cannot decode: field result: expected the command's exit result, got none")
+}
