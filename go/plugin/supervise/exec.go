@@ -60,7 +60,9 @@ func (t *Task) command(ctx context.Context, argv []string) (*exec.Cmd, error) {
 	cmd := exec.CommandContext(ctx, l.path, argv[1:]...)
 	cmd.Args[0] = argv[0]
 	cmd.Env, cmd.Dir = l.env, l.dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: l.cred}
+	// Pdeathsig: an exec session dies with the plugin (killed mid-exec)
+	// instead of living on under init.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: l.cred, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return unix.Kill(-cmd.Process.Pid, unix.SIGKILL) }
 	cmd.WaitDelay = outputDrain
 	return cmd, nil

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/yurt-sdk/yurt/go/gen/supervisepb"
 )
 
 // pluginModeEnv makes the test binary act as a short-lived plugin: start the
@@ -35,6 +37,9 @@ func startAndExit(arg string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	if os.Getenv(dieMidStartEnv) != "" {
+		return dieMidStart(spec, dir)
+	}
 	task, err := Start(context.Background(), spec, dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -46,6 +51,33 @@ func startAndExit(arg string) int {
 
 // startInOtherProcess starts spec from a separate plugin process that exits
 // at once, and returns the handle.
+// dieMidStartEnv makes the plugin process die once the task runs but before
+// it acknowledged the start (it prints the task's pid first).
+const dieMidStartEnv = "SUPERVISE_TEST_DIE_MID_START"
+
+func dieMidStart(spec Spec, dir string) int {
+	if err := makeStateDir(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := writeState(dir, specFile, specToProto(&spec)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if _, _, _, err := launchSupervisor(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		var st supervisepb.Started
+		if readState(dir, startedFile, &st) == nil {
+			fmt.Println(st.GetPid(), st.GetPidStartTime(), st.GetSupervisorPid(), st.GetSupervisorStartTime())
+			os.Exit(0) // dies holding the handshake: the pipe closes unacknowledged
+		}
+	}
+	return 1
+}
+
 func startInOtherProcess(t *testing.T, spec Spec, dir string) []byte {
 	t.Helper()
 	js, err := json.Marshal(spec)

@@ -2,6 +2,8 @@ package supervise
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -233,4 +235,30 @@ func TestDestroyEscalatesWhenSupervisorDoesNotAnswer(t *testing.T) {
 	eventually(t, 5*time.Second, "task survived Destroy", func() bool { return !alive(pid, st) })
 	_, err = os.Stat(dir)
 	assert.True(t, os.IsNotExist(err))
+}
+
+// A plugin killed mid-start (the task runs, the plugin never took its
+// handle) leaves nothing: the supervisor ends the task and removes the state
+// directory, since nobody could ever find the task again.
+func TestPluginDeathMidStartLeavesNothing(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state")
+	js, err := json.Marshal(Spec{Command: "sleep", Args: []string{"3600"}})
+	require.NoError(t, err)
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := newCmd(self, "-test.run=^$")
+	cmd.Env = append(os.Environ(), pluginModeEnv+"="+dir+"\n"+string(js), dieMidStartEnv+"=1")
+	out, err := cmd.Output()
+	require.NoError(t, err, "plugin process: %s", stderrOf(err))
+	var pid, sup int
+	var st, supSt uint64
+	_, err = fmt.Sscan(string(out), &pid, &st, &sup, &supSt)
+	require.NoError(t, err, "plugin output %q", out)
+	eventually(t, 10*time.Second, "the task outlived a plugin that died mid-start", func() bool { return !alive(pid, st) })
+	eventually(t, 10*time.Second, "the supervisor outlived it", func() bool { return !alive(sup, supSt) })
+	eventually(t, 10*time.Second, "the state dir was left behind", func() bool {
+		_, err := os.Stat(dir)
+		return os.IsNotExist(err)
+	})
 }

@@ -27,6 +27,18 @@ var (
 // maskResetEnv marks a supervisor re-executed with an empty signal mask.
 const maskResetEnv = "YURT_SUPERVISE_MASK_RESET"
 
+// The start handshake between the Go layer and its supervisor: the layer
+// writes ackByte to the file descriptor named by ackFDEnv once it holds the
+// task's handle. The end of that pipe without the byte means the plugin died
+// mid-start. ackWait bounds the wait for a plugin that is alive but slow:
+// then the task is kept.
+const (
+	ackFDEnv = "YURT_SUPERVISE_ACK_FD"
+	ackByte  = 'k'
+)
+
+var ackWait = 30 * time.Second
+
 // Main runs the supervisor and exits the process when os.Args[1] is Arg
 // (`<program> yurt-supervise <state dir>`); otherwise it returns at once.
 // go/plugin's Serve calls it first; call it at the top of main (or TestMain)
@@ -120,6 +132,7 @@ func (s *supervisor) run() int {
 		}
 	}
 	signal.Notify(make(chan os.Signal, 1), others...)
+	ack := openAck()
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		return s.fail(fmt.Sprintf("becoming a child subreaper: %v", err))
 	}
@@ -144,10 +157,24 @@ func (s *supervisor) run() int {
 		s.killAll()
 		return s.fail(err.Error())
 	}
+	destroy := false
+	select {
+	case ok := <-awaitAck(ack):
+		if !ok {
+			// The plugin died before it took the handle: nobody will ever
+			// find this task again. Leave nothing behind.
+			fmt.Fprintln(os.Stderr, "yurt-supervise: the plugin went away before it took the task's handle; ending the task")
+			s.killAll()
+			_ = os.RemoveAll(s.dir)
+			return 1
+		}
+	case <-term:
+		destroy = true
+	case <-time.After(ackWait):
+	}
 
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
-	destroy := false
 	for s.result == nil && !destroy {
 		select {
 		case <-term:
@@ -174,6 +201,34 @@ func (s *supervisor) run() int {
 		return 1
 	}
 	return 0
+}
+
+// openAck takes the start handshake's descriptor, close-on-exec so that
+// the task does not inherit it; nil for a supervisor not started by the Go
+// layer.
+func openAck() *os.File {
+	fd, err := strconv.Atoi(os.Getenv(ackFDEnv))
+	if err != nil || fd < 3 {
+		return nil
+	}
+	unix.CloseOnExec(fd)
+	return os.NewFile(uintptr(fd), "ack")
+}
+
+// awaitAck reads the start handshake; without one it reports true at once.
+func awaitAck(f *os.File) <-chan bool {
+	ch := make(chan bool, 1)
+	if f == nil {
+		ch <- true
+		return ch
+	}
+	go func() {
+		defer f.Close()
+		var b [1]byte
+		n, _ := f.Read(b[:])
+		ch <- n == 1 && b[0] == ackByte
+	}()
+	return ch
 }
 
 // fork starts the task's main process in a new process group with its

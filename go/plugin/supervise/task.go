@@ -38,6 +38,8 @@ type Task struct {
 	// (and so reaps) it; nil after Reattach.
 	supDone chan struct{}
 	supPID  int
+	// ack is the write end of the start handshake (see awaitStart).
+	ack *os.File
 
 	mu         sync.Mutex
 	driverData []byte
@@ -62,12 +64,12 @@ func Start(ctx context.Context, spec Spec, stateDir string) (*Task, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("supervise: %w", err)
 	}
-	supPID, supDone, err := launchSupervisor(dir)
+	supPID, supDone, ack, err := launchSupervisor(dir)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	t := &Task{dir: dir, taskID: spec.TaskID, spec: &spec, supDone: supDone, supPID: supPID}
+	t := &Task{dir: dir, taskID: spec.TaskID, spec: &spec, supDone: supDone, supPID: supPID, ack: ack}
 	if err := t.awaitStart(ctx); err != nil {
 		return nil, err
 	}
@@ -94,44 +96,56 @@ func makeStateDir(dir string) error {
 
 // launchSupervisor re-executes this binary as `<program> yurt-supervise
 // <dir>` in its own session, its stderr appended to supervisor.log. The
-// returned channel closes when it exits (this process reaps it).
-func launchSupervisor(dir string) (int, chan struct{}, error) {
+// returned channel closes when it exits (this process reaps it). The
+// returned file is the plugin's end of the start handshake: the supervisor
+// reads it as fd 3 (named by YURT_SUPERVISE_ACK_FD) and, if it ends without
+// the acknowledgement byte, knows that this plugin died before it took the
+// task's handle: it then kills the task and removes the state directory,
+// so that a plugin killed mid-start leaves nothing behind.
+func launchSupervisor(dir string) (int, chan struct{}, *os.File, error) {
 	self, err := os.Executable()
 	if err != nil {
 		self = "/proc/self/exe"
 	}
 	log, err := os.OpenFile(filepath.Join(dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return 0, nil, fmt.Errorf("supervise: %w", err)
+		return 0, nil, nil, fmt.Errorf("supervise: %w", err)
 	}
 	defer log.Close()
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
-		return 0, nil, fmt.Errorf("supervise: %w", err)
+		return 0, nil, nil, fmt.Errorf("supervise: %w", err)
 	}
 	defer devnull.Close()
+	ackR, ackW, err := os.Pipe()
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("supervise: %w", err)
+	}
+	defer ackR.Close()
 	// /proc/self/exe is the running binary even if its file was replaced.
 	p, err := os.StartProcess("/proc/self/exe", []string{self, Arg, dir}, &os.ProcAttr{
 		Dir:   "/",
-		Env:   []string{"GOMAXPROCS=1", "GOTRACEBACK=single", "GODEBUG=memprofilerate=0"},
-		Files: []*os.File{devnull, devnull, log},
+		Env:   []string{"GOMAXPROCS=1", "GOTRACEBACK=single", "GODEBUG=memprofilerate=0", ackFDEnv + "=3"},
+		Files: []*os.File{devnull, devnull, log, ackR},
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("supervise: starting the supervisor %s: %w", self, err)
+		_ = ackW.Close()
+		return 0, nil, nil, fmt.Errorf("supervise: starting the supervisor %s: %w", self, err)
 	}
 	done := make(chan struct{})
 	go func() {
 		_, _ = p.Wait()
 		close(done)
 	}()
-	return p.Pid, done, nil
+	return p.Pid, done, ackW, nil
 }
 
 // awaitStart waits for started.pb or exit.pb.
 func (t *Task) awaitStart(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, StartTimeout)
 	defer cancel()
+	defer t.ack.Close() // without the acknowledgement: the supervisor aborts
 	fail := func(err error) error {
 		// Nothing may outlive a failed start: the supervisor and its task.
 		_ = t.Destroy(context.Background())
@@ -148,6 +162,9 @@ func (t *Task) awaitStart(ctx context.Context) error {
 		err := readState(t.dir, startedFile, &st)
 		if err == nil {
 			t.started = &st
+			if _, err := t.ack.Write([]byte{ackByte}); err != nil {
+				return fail(fmt.Errorf("supervise: task %q: acknowledging the start: %w", t.taskID, err))
+			}
 			return nil
 		}
 		if !errors.Is(err, os.ErrNotExist) {
