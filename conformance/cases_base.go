@@ -23,19 +23,17 @@ func pluginConfig(t *T, p *host.Plugin) []byte {
 }
 
 // configured launches the plugin and configures it as Nomad does: the plugin
-// config, and for a driver the agent config with the host topology.
+// config and the agent config with the host topology.
 func configured(t *T, mod func(*host.Options)) *host.Plugin {
 	p := t.Launch(mod)
 	t.Check(p.SetConfig(t.Ctx, setConfigRequest(t, pluginConfig(t, p))), "SetConfig with the plugin config")
 	return p
 }
 
-func setConfigRequest(t *T, msgpack []byte) host.SetConfigRequest {
-	req := host.SetConfigRequest{Msgpack: msgpack}
-	if t.H.info.Type == host.PluginTypeDriver {
-		req.NomadConfig = nomadConfig()
-	}
-	return req
+func setConfigRequest(_ *T, msgpack []byte) host.SetConfigRequest {
+	// Nomad sends the agent config to drivers and devices alike
+	// (client/client.go, helper/pluginutils/loader/loader.go).
+	return host.SetConfigRequest{Msgpack: msgpack, NomadConfig: nomadConfig()}
 }
 
 func validSpec(t *T, what string, spec *hclspecpb.Spec) {

@@ -37,10 +37,7 @@ func nomadCases() []Case {
 				p.Kill()
 				// 3. Run time.
 				p = t.Launch(noMTLS)
-				req := host.SetConfigRequest{Msgpack: cfg, APIVersion: api}
-				if info.Type == host.PluginTypeDriver {
-					req.NomadConfig = nomadConfig()
-				}
+				req := host.SetConfigRequest{Msgpack: cfg, APIVersion: api, NomadConfig: nomadConfig()}
 				t.Check(p.SetConfig(t.Ctx, req), "step 3 SetConfig with NomadConfig")
 				ctx, cancel := context.WithTimeout(t.Ctx, 5*time.Second)
 				defer cancel()

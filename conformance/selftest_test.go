@@ -126,7 +126,7 @@ func faultVariants() []faultVariant {
 		{"single-client", "driver", `^handshake/reattach$`, []string{"handshake/reattach"}},
 		{"bad-type", "driver", ".", []string{"base/plugin-info"}},
 		{"destroy-no-kill", "driver", `^driver/(destroy-running|destroy-kills-all|no-leaked-tasks)$`, []string{"driver/destroy-kills-all", "driver/no-leaked-tasks"}},
-		{"recover-needs-task-id", "driver", `^driver/recover`, []string{"driver/recover-empty-task-id", "driver/recover-exited-while-down"}},
+		{"recover-needs-task-id", "driver", `^driver/recover`, []string{"driver/recover-empty-task-id", "driver/recover-exited-while-down", "driver/recover-task"}},
 		{"recover-restarts", "driver", `^driver/recover-(task|empty-task-id)$`, []string{"driver/recover-empty-task-id", "driver/recover-task"}},
 		{"recover-made-up-exit", "driver", `^driver/recover-(empty-task-id|exited-while-down)$`, []string{"driver/recover-empty-task-id", "driver/recover-exited-while-down"}},
 		{"recover-anything", "driver", `^driver/recover-invalid-handle$`, []string{"driver/recover-invalid-handle"}},

@@ -71,9 +71,10 @@ m = json.load(sys.stdin); want = os.path.realpath(sys.argv[1])
 for p in m["packages"]:
     if os.path.realpath(p["manifest_path"]) == want:
         bins = [t["name"] for t in p["targets"] if "bin" in t["kind"]]
+        srcs = [t["src_path"] for t in p["targets"] if "bin" in t["kind"]]
         if len(bins) != 1:
             sys.exit(f"{sys.argv[1]}: expected exactly one binary target, found {bins}")
-        print(p["name"], bins[0], m["target_directory"]); break
+        print(p["name"], bins[0], m["target_directory"], srcs[0]); break
 else:
     sys.exit(f"{sys.argv[1]}: package not found in cargo metadata (is it a workspace member?)")
 ' "$manifest"
@@ -81,7 +82,7 @@ else:
 
 build_rust() {
   local name=$1 pkg bin target_dir
-  read -r pkg bin target_dir < <(rust_target "$name") || die "examples/rust/$name: cannot find its binary"
+  read -r pkg bin target_dir src < <(rust_target "$name") || die "examples/rust/$name: cannot find its binary"
   [ -n "$bin" ] || die "examples/rust/$name: cannot find its binary"
   say "build rust/$name (package $pkg, binary $bin)"
   local profile=${CONFORMANCE_CARGO_PROFILE:-release} out_dir
@@ -90,6 +91,13 @@ build_rust() {
     dev) out_dir=debug ;;
     *) die "CONFORMANCE_CARGO_PROFILE: expected release or dev, got $profile" ;;
   esac
+  # target/<profile>/<bin> is whichever tree linked last when the target dir
+  # is shared between worktrees: touching the crate root makes this build link
+  # it again, and it is copied at once below. Cargo also hashes path crates
+  # by their workspace-relative path, so worktrees sharing a target dir can
+  # reuse each other's SDK crate: for a run that tests this tree's sources,
+  # give it its own CARGO_TARGET_DIR.
+  touch "$src"
   cargo build --locked -j 2 --profile "$profile" --manifest-path "examples/rust/$name/Cargo.toml" --bin "$bin"
   cp -f "$target_dir/$out_dir/$bin" "$plugins/$bin"
   echo "$plugins/$bin" >"$plugins/.rust-$name.path"

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -24,16 +25,22 @@ func slowDriver(file, name, delay, startTimeout string) string {
 	return "plugin \"" + file + "\" {\n  args = [\"-name\", \"" + name + "\"]\n  start_task_timeout = \"" + startTimeout + "\"\n  config {\n    start_delay = \"" + delay + "\"\n  }\n}\n"
 }
 
-// childPid reads the pid of a test driver task's main process.
-func childPid(t *testing.T, tk api.Task) int {
-	t.Helper()
-	var pid int
-	require.True(t, waitUntil(10*time.Second, func() bool {
-		b, err := os.ReadFile(filepath.Join(tk.TaskDir, "testproc", "child.pid"))
-		pid, _ = strconv.Atoi(string(b))
-		return err == nil && pid > 0
-	}), "no child.pid for %s", tk.ID)
-	return pid
+// allocProcs lists the live processes whose environment carries the
+// allocation's NOMAD_ALLOC_ID (every process of a task started in it).
+func allocProcs(allocID string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err == nil && bytes.Contains(env, []byte("NOMAD_ALLOC_ID="+allocID+"\x00")) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
 
 var negativeDuration = regexp.MustCompile(`(^|[^0-9a-zA-Z])-[0-9.]+(ns|µs|ms|s|m|h)\b`)
@@ -119,17 +126,18 @@ func TestLateStartCleanedUp(t *testing.T) {
 	assert.Contains(t, tk.Error, `driver "slowproc" (plugin yurt-slow) did not answer StartTask within 1s (start_task_timeout)`)
 	assert.Less(t, took, 5*time.Second, "the run waited for the late driver")
 
+	require.NotEmpty(t, tk.AllocDir)
 	// The driver starts the task's supervisor at about 6 s (its command
 	// never runs: the agent has stopped the task's log collector, so the
 	// supervisor waits on the FIFO) and answers some seconds later.
-	require.True(t, waitUntil(20*time.Second, func() bool { return len(processesMentioning(tk.TaskDir)) > 0 }),
+	require.True(t, waitUntil(20*time.Second, func() bool { return len(processesMentioning(tk.AllocDir)) > 0 }),
 		"the slow driver never started the task")
 	require.True(t, waitUntil(30*time.Second, func() bool {
 		return strings.Contains(ta.events(), `driver "slowproc" answered StartTask after`)
 	}), "no late-answer event:\n%s", ta.events())
 	assert.Contains(t, ta.events(), "too late: the task it started was stopped and destroyed")
 	var left []string
-	assert.True(t, waitUntil(10*time.Second, func() bool { left = processesMentioning(tk.TaskDir); return len(left) == 0 }),
+	assert.True(t, waitUntil(10*time.Second, func() bool { left = processesMentioning(tk.AllocDir); return len(left) == 0 }),
 		"processes of the late-started task still run: %q", left)
 	final, err := ta.c.Task(context.Background(), tk.ID)
 	require.NoError(t, err)
@@ -170,8 +178,9 @@ func TestStopDuringStart(t *testing.T) {
 	r := <-done
 	require.Len(t, r.Tasks, 1)
 	assert.NotEqual(t, api.StateFailed, r.Tasks[0].State)
-	pid := childPid(t, stopped)
-	assert.True(t, waitUntil(5*time.Second, func() bool { return !pidAlive(pid) }), "process %d of the stopped task still runs", pid)
+	require.NotEmpty(t, stopped.AllocID)
+	assert.True(t, waitUntil(5*time.Second, func() bool { return len(allocProcs(stopped.AllocID)) == 0 }),
+		"processes of the stopped task still run: %v", allocProcs(stopped.AllocID))
 	ev := ta.events()
 	assert.Contains(t, ev, "stop requested while the driver is starting the task")
 	assert.Contains(t, ev, "applying the stop requested while the driver was starting the task")

@@ -89,7 +89,7 @@ func TestStrayAccounting(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(state, "spec.pb"), nil, 0o600))
 	require.Equal(t, []string{state}, staleStateDirs(dir))
 
-	cmd := exec.Command("sleep", "60", dir)
+	cmd := exec.Command("sh", "-c", "sleep 60", dir)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	var got map[int]string
@@ -103,6 +103,6 @@ func TestStrayAccounting(t *testing.T) {
 		raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(cmd.Process.Pid), "cmdline"))
 		t.Fatalf("pid %d not found; its cmdline %q (%v); found %v", cmd.Process.Pid, raw, err, got)
 	}
-	require.Equal(t, "sleep 60 "+dir, got[cmd.Process.Pid])
+	require.Equal(t, "sh -c sleep 60 "+dir, got[cmd.Process.Pid])
 	require.NotContains(t, strayProcesses(filepath.Join(dir, "elsewhere")), cmd.Process.Pid)
 }

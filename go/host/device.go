@@ -52,7 +52,7 @@ func (d *Device) Stats(ctx context.Context, interval time.Duration) (Receiver[*d
 	if err != nil {
 		return nil, fmt.Errorf("device Stats: %w", err)
 	}
-	return s, nil
+	return checkingReceiver[*devicepb.StatsResponse]{s, CheckDeviceStatsReply}, nil
 }
 
 // FollowStats keeps the stats stream open, reconnecting with backoff.

@@ -4,7 +4,13 @@
 // a serialisable Record that also keeps the TLS material AutoMTLS negotiated, selects
 // the plugin API version with Nomad's rules, configures the plugin through its
 // hclspec schema and exposes typed clients for every BasePlugin, Driver and
-// DevicePlugin RPC, with stream helpers that reconnect with backoff.
+// DevicePlugin RPC, with stream helpers that reconnect as Nomad's driver
+// manager does. It calls plugins the way Nomad's client does (RecoverTask
+// with only the handle; the agent config with the host's CPU topology in
+// SetConfig, see DetectTopology and NomadAgentConfig) and checks every reply
+// the way Nomad's Go client decodes it (validate.go, ErrNomadDecode).
+// Package allocdir builds Nomad's allocation directory layout, FIFO paths,
+// task IDs and task environment.
 //
 // Plugin stderr is parsed by this package rather than by go-plugin, because
 // go-plugin panics on hclog JSON lines whose @message/@level/@timestamp is not a

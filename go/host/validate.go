@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 )
 
@@ -115,6 +116,21 @@ func checkUsage(rpc, field string, u *driverpb.TaskResourceUsage) error {
 	for _, m := range u.GetMemory().GetMeasuredFields() {
 		if _, ok := driverpb.MemoryUsage_Fields_name[int32(m)]; !ok {
 			return decodeErr(rpc, field+".memory.measured_fields", "MemoryUsage.Fields values", fmt.Sprintf("enum value %d", m))
+		}
+	}
+	return nil
+}
+
+// CheckDeviceStatsReply checks one device Stats message: Nomad's client
+// drops an instance's stats whose timestamp is missing or out of range
+// (hashicorp/nomad v2.0.5 plugins/device/util.go convertProtoDeviceStats).
+func CheckDeviceStatsReply(r *devicepb.StatsResponse) error {
+	for _, g := range r.GetGroups() {
+		for id, st := range g.GetInstanceStats() {
+			field := fmt.Sprintf("groups[%s/%s/%s].instance_stats[%q].timestamp", g.GetVendor(), g.GetType(), g.GetName(), id)
+			if err := checkTimestamp("device Stats", field, st.GetTimestamp()); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

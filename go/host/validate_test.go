@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 )
 
@@ -80,6 +81,12 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{}), "field handle: expected a task handle, got none")
 	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{}}), "field handle.config.id: expected the task's config with its id")
 	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "x"}, State: 5}}), "field handle.state")
+
+	devStats := &devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "v", Type: "t", Name: "n",
+		InstanceStats: map[string]*devicepb.DeviceStats{"d0": {Timestamp: now}}}}}
+	require.NoError(t, CheckDeviceStatsReply(devStats))
+	devStats.Groups[0].InstanceStats["d1"] = &devicepb.DeviceStats{}
+	assert.ErrorContains(t, CheckDeviceStatsReply(devStats), `device Stats: reply Nomad's client cannot decode: field groups[v/t/n].instance_stats["d1"].timestamp: expected a timestamp`)
 
 	require.NoError(t, CheckExecReply(&driverpb.ExecTaskResponse{Result: &driverpb.ExitResult{}}))
 	assert.ErrorContains(t, CheckExecReply(&driverpb.ExecTaskResponse{}), "ExecTask: reply Nomad's client cannot decode: field result: expected the command's exit result, got none")

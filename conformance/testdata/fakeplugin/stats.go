@@ -28,6 +28,9 @@ func setTopology(t *basepb.ClientTopology) {
 	for _, c := range t.GetCores() {
 		mhz := c.GetBaseSpeed()
 		if mhz == 0 {
+			mhz = c.GetMaxSpeed()
+		}
+		if mhz == 0 {
 			mhz = c.GetGuessSpeed()
 		}
 		total += float64(mhz)

@@ -2,6 +2,7 @@ package device
 
 import (
 	"errors"
+	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
@@ -130,8 +131,15 @@ func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
 			pg.InstanceStats = make(map[string]*devicepb.DeviceStats, len(g.InstanceStats))
 			for id, st := range g.InstanceStats {
 				if st != nil {
+					// Nomad's client drops an instance's stats without a
+					// timestamp (plugins/device/util.go convertProtoDeviceStats):
+					// a zero Timestamp is sent as now.
+					when := st.Timestamp
+					if when.IsZero() {
+						when = time.Now()
+					}
 					pg.InstanceStats[id] = &devicepb.DeviceStats{Summary: base.StatValueToProto(st.Summary),
-						Stats: base.StatObjectToProto(st.Stats), Timestamp: base.TimeToProto(st.Timestamp)}
+						Stats: base.StatObjectToProto(st.Stats), Timestamp: base.TimeToProtoSet(when)}
 				}
 			}
 		}

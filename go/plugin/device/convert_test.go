@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
@@ -39,7 +40,17 @@ func TestConvertRoundTrip(t *testing.T) {
 
 	s := &StatsResponse{Groups: []*DeviceGroupStats{{Vendor: "v", Type: "t", Name: "n", InstanceStats: map[string]*DeviceStats{
 		"a": {Summary: &base.StatValue{FloatNumerator: base.Ptr(1.5), Unit: "%"}, Stats: &base.StatObject{}, Timestamp: time.Unix(3, 0).UTC()},
-		"b": {},
+		"b": {Timestamp: time.Unix(4, 0).UTC()},
 	}}}}
 	assert.Equal(t, s, StatsFromProto(StatsToProto(s)))
+}
+
+// Nomad's client drops an instance's stats without a timestamp
+// (plugins/device/util.go convertProtoDeviceStats): one is always sent.
+func TestStatsAlwaysCarryATimestamp(t *testing.T) {
+	r := StatsToProto(&StatsResponse{Groups: []*DeviceGroupStats{{Vendor: "v", Type: "t", Name: "n",
+		InstanceStats: map[string]*DeviceStats{"d0": {}}}}})
+	ts := r.GetGroups()[0].GetInstanceStats()["d0"].GetTimestamp()
+	require.NotNil(t, ts)
+	assert.WithinDuration(t, time.Now(), ts.AsTime(), time.Minute)
 }
