@@ -323,7 +323,7 @@ func driverCases() []Case {
 				if h.GetConfig() != nil {
 					h.GetConfig().MsgpackDriverConfig = nil
 				}
-				t.Check(d2.RecoverTask(t.Ctx, pt.Config.Id, h), "RecoverTask in a fresh process")
+				t.Check(d2.RecoverTask(t.Ctx, h), "RecoverTask in a fresh process")
 				insp, err := d2.InspectTask(t.Ctx, pt.Config.Id)
 				t.Check(err, "InspectTask after recovery")
 				if insp.GetTask().GetState() != driverpb.TaskState_RUNNING {

@@ -494,13 +494,22 @@ func (a *Agent) recoverTasks(pi *pluginInst) {
 			a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
 			continue
 		}
+		if h.GetConfig().GetId() == "" {
+			// Nomad recovers only a handle with a config and calls the task
+			// by handle.config.id (task_runner.go restoreHandle).
+			a.finish(t, &state.TaskResult{Err: "the driver's handle has no config.id, so the task cannot be recovered (Nomad could not either)"}, api.StateLost)
+			continue
+		}
+		// Nomad persists the handle without the driver config (an unexported
+		// field of its TaskConfig), so RecoverTask gets it empty.
+		h.Config.MsgpackDriverConfig = nil
 		if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
 			a.log.Error("log collector", "task", t.spec.ID, "error", err)
 		}
 		d, gen, err := pi.driver()
 		if err == nil {
 			ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
-			err = d.RecoverTask(ctx, t.spec.ID, h)
+			err = d.RecoverTask(ctx, h)
 			cancel()
 		}
 		if err != nil {

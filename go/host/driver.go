@@ -77,10 +77,18 @@ func (d *Driver) StartTask(ctx context.Context, cfg *driverpb.TaskConfig) (*driv
 	return r, nil
 }
 
-// RecoverTask hands a stored handle to a (possibly fresh) plugin process.
-func (d *Driver) RecoverTask(ctx context.Context, taskID string, h *driverpb.TaskHandle) error {
-	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{TaskId: taskID, Handle: h}); err != nil {
-		return fmt.Errorf("RecoverTask %s: %w", taskID, err)
+// RecoverTask hands a stored handle to a (possibly fresh) plugin process
+// exactly as Nomad's client does: RecoverTaskRequest{Handle: h}, task_id
+// left empty (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+// RecoverTask builds only Handle). The plugin finds the task's id in
+// h.config.id, which Nomad also uses for every later call
+// (client/allocrunner/taskrunner/task_runner.go restoreHandle).
+func (d *Driver) RecoverTask(ctx context.Context, h *driverpb.TaskHandle) error {
+	if h.GetConfig().GetId() == "" {
+		return errors.New("RecoverTask: field handle.config.id: expected the task id (Nomad sends the id only there), got \"\"")
+	}
+	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: h}); err != nil {
+		return fmt.Errorf("RecoverTask %s: %w", h.GetConfig().GetId(), err)
 	}
 	return nil
 }

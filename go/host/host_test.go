@@ -321,10 +321,15 @@ func TestRecoverTaskInFreshProcess(t *testing.T) {
 	p2 := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
 	h := resp.GetHandle()
 	h.Config.MsgpackDriverConfig = nil
-	require.NoError(t, p2.Driver().RecoverTask(ctx(t), "r1", h))
+	require.NoError(t, p2.Driver().RecoverTask(ctx(t), h))
 	res, err := p2.Driver().WaitTask(ctx(t), "r1")
 	require.NoError(t, err)
 	assert.EqualValues(t, 7, res.GetExitCode())
+
+	// The id travels in handle.config.id only; without it the host refuses.
+	err = p2.Driver().RecoverTask(ctx(t), &driverpb.TaskHandle{DriverState: h.GetDriverState()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "field handle.config.id: expected the task id")
 }
 
 func TestDevice(t *testing.T) {

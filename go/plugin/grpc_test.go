@@ -214,6 +214,15 @@ func TestDriverRPCs(t *testing.T) {
 	var ds map[string]int
 	require.NoError(t, rec.GetDriverState(&ds))
 	assert.Equal(t, 42, ds["pid"])
+	// As Nomad sends it: only the handle, the id in handle.config.id.
+	_, err = c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: &driverpb.TaskHandle{Version: 1, Config: &driverpb.TaskConfig{Id: "a1/web/0123abcd"}, DriverState: []byte(`{"pid":43}`)}})
+	require.NoError(t, err)
+	fd.mu.Lock()
+	rec = fd.recovered
+	fd.mu.Unlock()
+	assert.Equal(t, "a1/web/0123abcd", rec.Config.ID)
+	_, err = c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{}}})
+	requireStatus(t, err, codes.Unknown, `RecoverTask: field handle.config.id: expected the task id, got "" (and task_id is empty too)`)
 	_, err = c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{TaskId: "gone", Handle: &driverpb.TaskHandle{}})
 	requireStatus(t, err, codes.Unknown, "task not found for given id")
 	_, err = c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{TaskId: "x"})

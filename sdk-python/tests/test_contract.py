@@ -173,11 +173,22 @@ async def test_recover_gets_empty_config_and_driver_state(
         state=driver_pb2.TaskState.RUNNING,
         driver_state=msgpack.packb({"pid": 7}),
     )
-    await stub.RecoverTask(driver_pb2.RecoverTaskRequest(task_id="t9", handle=handle), timeout=5)
+    # As Nomad sends it: only the handle (plugins/drivers/client.go RecoverTask).
+    await stub.RecoverTask(driver_pb2.RecoverTaskRequest(handle=handle), timeout=5)
     (got,) = plugin.recovered
     assert got.config.id == "t9"
     assert got.config.driver_config is None
     assert got.get_state(State) == State(pid=7)
+
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.RecoverTask(
+            driver_pb2.RecoverTaskRequest(handle=driver_pb2.TaskHandle(version=1)), timeout=5
+        )
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert err.value.details() == (
+        'handle.config.id: expected the task id, got "" (and task_id is empty too)'
+    )
+    assert len(plugin.recovered) == 1
 
 
 async def test_default_fingerprint_capabilities_and_schema(
@@ -320,3 +331,4 @@ async def test_concurrent_exec_output_is_serialized(tmp_path: Path) -> None:
     finally:
         await channel.close()
         await server.stop(None)
+

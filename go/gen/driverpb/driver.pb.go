@@ -4,11 +4,19 @@
 // service, message and field names and numbers below are fixed by the wire and
 // MUST NOT change: a Nomad agent calls them by these names.
 //
+// What Nomad actually sends and decodes is the referee for every comment
+// here (hashicorp/nomad v2.0.5 plugins/drivers/client.go and utils.go,
+// client/allocrunner/taskrunner/). Where a comment and Nomad's code disagree,
+// Nomad's code wins.
+//
 // Error conventions, for every RPC here:
 //   - A plain failure is a gRPC status with code Unknown and a message that
-//     says what went wrong. Hosts match some messages by text, not by code.
+//     says what went wrong. Nomad's Go plugin server sends every plain Go
+//     error this way; nothing maps errors to other codes.
 //   - A call naming a task the driver does not know MUST fail with a message
-//     containing exactly "task not found for given id".
+//     containing exactly "task not found for given id" (Nomad's
+//     drivers.ErrTaskNotFound text). Nomad's client compares that error by Go
+//     identity, so over gRPC it never matches: hosts and tools match the text.
 //   - StartTask and TaskStats MAY attach a
 //     hashicorp.nomad.plugins.shared.structs.RecoverableError as the first
 //     status detail (code FailedPrecondition) to say whether a retry can work.
@@ -890,10 +898,14 @@ func (x *FingerprintResponse) GetErr() string {
 // RecoverTaskRequest asks the driver to re-attach to a task.
 type RecoverTaskRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// task_id of the task, equal to handle.config.id.
+	// task_id is EMPTY when Nomad sends the request: its client builds
+	// RecoverTaskRequest{Handle: ...} only (plugins/drivers/client.go
+	// RecoverTask). A driver MUST take the id from handle.config.id and MAY use
+	// task_id only as a fallback when handle.config.id is empty.
 	TaskId string `protobuf:"bytes,1,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
 	// handle exactly as StartTask returned it, except that
-	// handle.config.msgpack_driver_config is empty.
+	// handle.config.msgpack_driver_config is empty (Nomad persists the handle
+	// without it).
 	Handle        *TaskHandle `protobuf:"bytes,2,opt,name=handle,proto3" json:"handle,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2408,16 +2420,31 @@ func (*ShutdownResponse) Descriptor() ([]byte, []int) {
 }
 
 // TaskConfig is everything the host knows about a task when starting it.
+// Nomad builds it in client/allocrunner/taskrunner/task_runner.go
+// buildTaskConfig.
 type TaskConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// id of the task; unique per driver, the key for every later call.
+	// id of the task; unique per driver, the key for every later call. Nomad's
+	// form is "<alloc id>/<task name>/<8 hex characters>", with a new suffix
+	// for every start of the task: drivers MUST treat it as opaque and MUST
+	// accept '/' in it.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// name of the task in its group.
+	// name of the task in its group. The task's own directory is
+	// <alloc_dir>/<name>.
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// msgpack_driver_config is the task's `config {}` decoded with
 	// TaskConfigSchema, as cty msgpack. EMPTY in RecoverTask's handle.
 	MsgpackDriverConfig []byte `protobuf:"bytes,3,opt,name=msgpack_driver_config,json=msgpackDriverConfig,proto3" json:"msgpack_driver_config,omitempty"`
-	// env is the task's environment.
+	// env is the task's whole environment, as Nomad's client/taskenv builds it:
+	// NOMAD_ALLOC_DIR (<alloc_dir>/alloc for drivers without filesystem
+	// isolation, "/alloc" otherwise), NOMAD_TASK_DIR (<alloc_dir>/<name>/local
+	// or "/local"), NOMAD_SECRETS_DIR (<alloc_dir>/<name>/secrets or
+	// "/secrets"), NOMAD_ALLOC_ID, NOMAD_SHORT_ALLOC_ID, NOMAD_ALLOC_NAME,
+	// NOMAD_ALLOC_INDEX, NOMAD_TASK_NAME, NOMAD_GROUP_NAME, NOMAD_JOB_ID,
+	// NOMAD_JOB_NAME, NOMAD_NAMESPACE, NOMAD_REGION, NOMAD_DC,
+	// NOMAD_CPU_LIMIT (MHz), NOMAD_MEMORY_LIMIT (MB), NOMAD_META_*, then the
+	// task's own `env`, then device_env on top. The driver MUST give the task
+	// exactly this environment.
 	Env map[string]string `protobuf:"bytes,4,rep,name=env,proto3" json:"env,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// device_env is environment contributed by device reservations; already
 	// merged into env by the host.
@@ -2430,12 +2457,19 @@ type TaskConfig struct {
 	Devices []*Device `protobuf:"bytes,8,rep,name=devices,proto3" json:"devices,omitempty"`
 	// user to run the task as; empty means the driver's default.
 	User string `protobuf:"bytes,9,opt,name=user,proto3" json:"user,omitempty"`
-	// alloc_dir is the allocation's directory on the host.
+	// alloc_dir is the ALLOCATION's directory on the host, not the task's
+	// (task_runner.go passes taskDir.AllocDir). Nomad creates it before
+	// StartTask (client/allocdir): <alloc_dir>/alloc/{logs,tmp,data} shared by
+	// the allocation's tasks, and per task <alloc_dir>/<name>/{local,secrets,
+	// private,tmp}. <alloc_dir>/<name> is the task's directory and the working
+	// directory drivers without isolation use (raw_exec).
 	AllocDir string `protobuf:"bytes,10,opt,name=alloc_dir,json=allocDir,proto3" json:"alloc_dir,omitempty"`
-	// stdout_path is a FIFO (or file) the task's stdout MUST be written to,
-	// unless the driver collects logs itself.
+	// stdout_path is a FIFO the task's stdout MUST be written to, unless the
+	// driver collects logs itself. Nomad's is
+	// <alloc_dir>/alloc/logs/.<name>.stdout.fifo (logmon_hook.go); its
+	// reader may be restarted, so a driver opens it without blocking forever.
 	StdoutPath string `protobuf:"bytes,11,opt,name=stdout_path,json=stdoutPath,proto3" json:"stdout_path,omitempty"`
-	// stderr_path is the same for stderr.
+	// stderr_path is the same for stderr: <alloc_dir>/alloc/logs/.<name>.stderr.fifo.
 	StderrPath string `protobuf:"bytes,12,opt,name=stderr_path,json=stderrPath,proto3" json:"stderr_path,omitempty"`
 	// task_group_name of the task.
 	TaskGroupName string `protobuf:"bytes,13,opt,name=task_group_name,json=taskGroupName,proto3" json:"task_group_name,omitempty"`
@@ -3556,7 +3590,9 @@ type TaskHandle struct {
 	// version of the driver_state format, chosen by the driver. 0 is reserved by
 	// Nomad for legacy handles; drivers SHOULD use 1 or higher.
 	Version int32 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
-	// config the task was started with (msgpack_driver_config empty on recover).
+	// config the task was started with (msgpack_driver_config empty on
+	// recover). MUST be set with its id: Nomad skips recovering a handle
+	// without a config and calls the task by config.id afterwards.
 	Config *TaskConfig `protobuf:"bytes,2,opt,name=config,proto3" json:"config,omitempty"`
 	// state of the task when the handle was made.
 	State TaskState `protobuf:"varint,3,opt,name=state,proto3,enum=hashicorp.nomad.plugins.drivers.proto.TaskState" json:"state,omitempty"`
@@ -3762,9 +3798,14 @@ type TaskStatus struct {
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// state of the task.
 	State TaskState `protobuf:"varint,3,opt,name=state,proto3,enum=hashicorp.nomad.plugins.drivers.proto.TaskState" json:"state,omitempty"`
-	// started_at is when the task started.
+	// started_at is when the task started. MUST be set: Nomad's Go client
+	// (plugins/drivers/utils.go taskStatusFromProto) fails InspectTask on a
+	// missing timestamp.
 	StartedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=started_at,json=startedAt,proto3" json:"started_at,omitempty"`
-	// completed_at is when it exited; unset while running.
+	// completed_at is when it exited. MUST be set as well: while the task runs
+	// it is Go's zero time, 0001-01-01T00:00:00Z (seconds -62135596800), which
+	// is what Nomad's own server side sends (taskStatusToProto converts a zero
+	// time.Time); a missing value fails Nomad's client as above.
 	CompletedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=completed_at,json=completedAt,proto3" json:"completed_at,omitempty"`
 	// result is set once the task has exited.
 	Result        *ExitResult `protobuf:"bytes,6,opt,name=result,proto3" json:"result,omitempty"`
@@ -3895,9 +3936,11 @@ type TaskStats struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// id of the task.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// timestamp of the measurement.
+	// timestamp of the measurement. MUST be set: Nomad's client
+	// (TaskStatsFromProto) drops a message without it.
 	Timestamp *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=timestamp,proto3" json:"timestamp,omitempty"`
-	// agg_resource_usage over all the task's processes.
+	// agg_resource_usage over all the task's processes. MUST be set: Nomad's
+	// client dereferences it.
 	AggResourceUsage *TaskResourceUsage `protobuf:"bytes,3,opt,name=agg_resource_usage,json=aggResourceUsage,proto3" json:"agg_resource_usage,omitempty"`
 	// resource_usage_by_pid, keyed by the process id as a decimal string.
 	ResourceUsageByPid map[string]*TaskResourceUsage `protobuf:"bytes,4,rep,name=resource_usage_by_pid,json=resourceUsageByPid,proto3" json:"resource_usage_by_pid,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
@@ -4018,20 +4061,27 @@ func (x *TaskResourceUsage) GetMemory() *MemoryUsage {
 	return nil
 }
 
-// CPUUsage is CPU usage. Only fields listed in measured_fields are meaningful.
+// CPUUsage is CPU usage in Nomad's units (client/lib/cpustats and
+// drivers/shared/executor): percentages are of ONE core over the interval
+// since the previous measurement (the first one: since the task started), so
+// a busy single-threaded task reads about 100; total_ticks is the CPU used
+// in MHz, percent/100 x total compute (MHz) / cores, and `nomad alloc status
+// -stats` prints it as "<total_ticks>/<cpu limit> MHz". Only fields listed in
+// measured_fields are meaningful.
 type CPUUsage struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// system_mode CPU, in percent of one core.
+	// system_mode CPU, in percent of one core over the interval.
 	SystemMode float64 `protobuf:"fixed64,1,opt,name=system_mode,json=systemMode,proto3" json:"system_mode,omitempty"`
-	// user_mode CPU, in percent of one core.
+	// user_mode CPU, in percent of one core over the interval.
 	UserMode float64 `protobuf:"fixed64,2,opt,name=user_mode,json=userMode,proto3" json:"user_mode,omitempty"`
-	// total_ticks consumed, in MHz.
+	// total_ticks is the CPU used over the interval in MHz (not a tick count
+	// and not cumulative): percent/100 x total compute / cores.
 	TotalTicks float64 `protobuf:"fixed64,3,opt,name=total_ticks,json=totalTicks,proto3" json:"total_ticks,omitempty"`
 	// throttled_periods count.
 	ThrottledPeriods uint64 `protobuf:"varint,4,opt,name=throttled_periods,json=throttledPeriods,proto3" json:"throttled_periods,omitempty"`
 	// throttled_time in nanoseconds.
 	ThrottledTime uint64 `protobuf:"varint,5,opt,name=throttled_time,json=throttledTime,proto3" json:"throttled_time,omitempty"`
-	// percent of one core.
+	// percent of one core over the interval (user + system).
 	Percent float64 `protobuf:"fixed64,6,opt,name=percent,proto3" json:"percent,omitempty"`
 	// measured_fields lists which fields above are meaningful.
 	MeasuredFields []CPUUsage_Fields `protobuf:"varint,7,rep,packed,name=measured_fields,json=measuredFields,proto3,enum=hashicorp.nomad.plugins.drivers.proto.CPUUsage_Fields" json:"measured_fields,omitempty"`

@@ -4,11 +4,19 @@
 // service, message and field names and numbers below are fixed by the wire and
 // MUST NOT change: a Nomad agent calls them by these names.
 //
+// What Nomad actually sends and decodes is the referee for every comment
+// here (hashicorp/nomad v2.0.5 plugins/drivers/client.go and utils.go,
+// client/allocrunner/taskrunner/). Where a comment and Nomad's code disagree,
+// Nomad's code wins.
+//
 // Error conventions, for every RPC here:
 //   - A plain failure is a gRPC status with code Unknown and a message that
-//     says what went wrong. Hosts match some messages by text, not by code.
+//     says what went wrong. Nomad's Go plugin server sends every plain Go
+//     error this way; nothing maps errors to other codes.
 //   - A call naming a task the driver does not know MUST fail with a message
-//     containing exactly "task not found for given id".
+//     containing exactly "task not found for given id" (Nomad's
+//     drivers.ErrTaskNotFound text). Nomad's client compares that error by Go
+//     identity, so over gRPC it never matches: hosts and tools match the text.
 //   - StartTask and TaskStats MAY attach a
 //     hashicorp.nomad.plugins.shared.structs.RecoverableError as the first
 //     status detail (code FailedPrecondition) to say whether a retry can work.
@@ -65,8 +73,10 @@ const (
 //
 // The recovery rule: the host stores the TaskHandle returned by StartTask and,
 // after a restart, passes it to RecoverTask in a possibly fresh plugin process
-// with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-// to find and control the task again MUST be in `handle.driver_state`.
+// with `handle.config.msgpack_driver_config` EMPTY and
+// RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+// Everything a driver needs to find and control the task again MUST be in
+// `handle.driver_state`.
 type DriverClient interface {
 	// TaskConfigSchema returns the hclspec of a task's `config {}` block.
 	TaskConfigSchema(ctx context.Context, in *TaskConfigSchemaRequest, opts ...grpc.CallOption) (*TaskConfigSchemaResponse, error)
@@ -79,14 +89,20 @@ type DriverClient interface {
 	// changes (or periodically), until the client cancels.
 	Fingerprint(ctx context.Context, in *FingerprintRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[FingerprintResponse], error)
 	// RecoverTask re-attaches the driver to a task it started earlier, using only
-	// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty). If
-	// the task is already known the call MUST succeed without side effects.
-	// After success the task MUST be waitable, inspectable and stoppable. If the
-	// task exited meanwhile, recovery succeeds and WaitTask reports the real exit.
+	// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty, and
+	// so is `task_id`: the id is `handle.config.id`). If the task is already
+	// known the call MUST succeed without side effects. After success the task
+	// MUST be waitable, inspectable and stoppable under `handle.config.id`. If
+	// the task exited meanwhile, recovery succeeds and WaitTask reports the real
+	// exit. If the task cannot be found (it no longer exists, or driver_state is
+	// unreadable) the call MUST fail: Nomad then calls DestroyTask(force) and
+	// starts the task again, so a false success leaves a task nobody watches.
 	RecoverTask(ctx context.Context, in *RecoverTaskRequest, opts ...grpc.CallOption) (*RecoverTaskResponse, error)
 	// StartTask starts a task and returns its handle. `task.id` is the key for
 	// every later call and MUST be unique: starting an id that is already known
 	// is an error. On failure the driver MUST clean up whatever it created.
+	// Nomad uses `handle.config.id` of the returned handle for every call after
+	// a recovery, so the handle MUST carry the task's config with its id.
 	StartTask(ctx context.Context, in *StartTaskRequest, opts ...grpc.CallOption) (*StartTaskResponse, error)
 	// WaitTask blocks until the task exits and returns its result. It MAY be
 	// called any number of times, concurrently, and after the task exited (then
@@ -94,16 +110,21 @@ type DriverClient interface {
 	WaitTask(ctx context.Context, in *WaitTaskRequest, opts ...grpc.CallOption) (*WaitTaskResponse, error)
 	// StopTask sends `signal` (empty means the driver's default, usually
 	// SIGINT or SIGTERM) and, if the task is still running after `timeout`,
-	// kills it. It returns once the task has exited. It does not clean up:
-	// WaitTask and InspectTask keep working afterwards.
+	// kills it and every process it started. It returns once the task has
+	// exited. It does not clean up: WaitTask and InspectTask keep working
+	// afterwards. Nomad sends timeout = min(kill_timeout, client
+	// max_kill_timeout) and signal = the task's kill_signal.
 	StopTask(ctx context.Context, in *StopTaskRequest, opts ...grpc.CallOption) (*StopTaskResponse, error)
 	// DestroyTask forgets a task and cleans up its resources. It MUST fail for a
 	// running task unless `force` is set, in which case it kills it first.
 	DestroyTask(ctx context.Context, in *DestroyTaskRequest, opts ...grpc.CallOption) (*DestroyTaskResponse, error)
-	// InspectTask returns the task's status.
+	// InspectTask returns the task's status. Nomad's Go client decodes both
+	// TaskStatus timestamps and fails on a missing one (see TaskStatus).
 	InspectTask(ctx context.Context, in *InspectTaskRequest, opts ...grpc.CallOption) (*InspectTaskResponse, error)
 	// TaskStats streams resource usage of a running task at
-	// `collection_interval` until the client cancels or the task exits.
+	// `collection_interval` until the client cancels or the task exits. Units
+	// are Nomad's (see CPUUsage and MemoryUsage); Nomad's client drops a
+	// message without `stats.timestamp`.
 	TaskStats(ctx context.Context, in *TaskStatsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[TaskStatsResponse], error)
 	// TaskEvents streams driver events about any task (image pulls, restarts,
 	// warnings) for the life of the plugin. One long-lived stream per host;
@@ -362,8 +383,10 @@ func (c *driverClient) Shutdown(ctx context.Context, in *ShutdownRequest, opts .
 //
 // The recovery rule: the host stores the TaskHandle returned by StartTask and,
 // after a restart, passes it to RecoverTask in a possibly fresh plugin process
-// with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-// to find and control the task again MUST be in `handle.driver_state`.
+// with `handle.config.msgpack_driver_config` EMPTY and
+// RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+// Everything a driver needs to find and control the task again MUST be in
+// `handle.driver_state`.
 type DriverServer interface {
 	// TaskConfigSchema returns the hclspec of a task's `config {}` block.
 	TaskConfigSchema(context.Context, *TaskConfigSchemaRequest) (*TaskConfigSchemaResponse, error)
@@ -376,14 +399,20 @@ type DriverServer interface {
 	// changes (or periodically), until the client cancels.
 	Fingerprint(*FingerprintRequest, grpc.ServerStreamingServer[FingerprintResponse]) error
 	// RecoverTask re-attaches the driver to a task it started earlier, using only
-	// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty). If
-	// the task is already known the call MUST succeed without side effects.
-	// After success the task MUST be waitable, inspectable and stoppable. If the
-	// task exited meanwhile, recovery succeeds and WaitTask reports the real exit.
+	// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty, and
+	// so is `task_id`: the id is `handle.config.id`). If the task is already
+	// known the call MUST succeed without side effects. After success the task
+	// MUST be waitable, inspectable and stoppable under `handle.config.id`. If
+	// the task exited meanwhile, recovery succeeds and WaitTask reports the real
+	// exit. If the task cannot be found (it no longer exists, or driver_state is
+	// unreadable) the call MUST fail: Nomad then calls DestroyTask(force) and
+	// starts the task again, so a false success leaves a task nobody watches.
 	RecoverTask(context.Context, *RecoverTaskRequest) (*RecoverTaskResponse, error)
 	// StartTask starts a task and returns its handle. `task.id` is the key for
 	// every later call and MUST be unique: starting an id that is already known
 	// is an error. On failure the driver MUST clean up whatever it created.
+	// Nomad uses `handle.config.id` of the returned handle for every call after
+	// a recovery, so the handle MUST carry the task's config with its id.
 	StartTask(context.Context, *StartTaskRequest) (*StartTaskResponse, error)
 	// WaitTask blocks until the task exits and returns its result. It MAY be
 	// called any number of times, concurrently, and after the task exited (then
@@ -391,16 +420,21 @@ type DriverServer interface {
 	WaitTask(context.Context, *WaitTaskRequest) (*WaitTaskResponse, error)
 	// StopTask sends `signal` (empty means the driver's default, usually
 	// SIGINT or SIGTERM) and, if the task is still running after `timeout`,
-	// kills it. It returns once the task has exited. It does not clean up:
-	// WaitTask and InspectTask keep working afterwards.
+	// kills it and every process it started. It returns once the task has
+	// exited. It does not clean up: WaitTask and InspectTask keep working
+	// afterwards. Nomad sends timeout = min(kill_timeout, client
+	// max_kill_timeout) and signal = the task's kill_signal.
 	StopTask(context.Context, *StopTaskRequest) (*StopTaskResponse, error)
 	// DestroyTask forgets a task and cleans up its resources. It MUST fail for a
 	// running task unless `force` is set, in which case it kills it first.
 	DestroyTask(context.Context, *DestroyTaskRequest) (*DestroyTaskResponse, error)
-	// InspectTask returns the task's status.
+	// InspectTask returns the task's status. Nomad's Go client decodes both
+	// TaskStatus timestamps and fails on a missing one (see TaskStatus).
 	InspectTask(context.Context, *InspectTaskRequest) (*InspectTaskResponse, error)
 	// TaskStats streams resource usage of a running task at
-	// `collection_interval` until the client cancels or the task exits.
+	// `collection_interval` until the client cancels or the task exits. Units
+	// are Nomad's (see CPUUsage and MemoryUsage); Nomad's client drops a
+	// message without `stats.timestamp`.
 	TaskStats(*TaskStatsRequest, grpc.ServerStreamingServer[TaskStatsResponse]) error
 	// TaskEvents streams driver events about any task (image pulls, restarts,
 	// warnings) for the life of the plugin. One long-lived stream per host;

@@ -88,8 +88,17 @@ func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskReque
 	if h == nil {
 		return nil, wireError(fmt.Errorf("RecoverTask: handle is missing for task %q", req.GetTaskId()))
 	}
+	// Nomad sends only the handle: task_id is empty and the id is
+	// handle.config.id (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+	// RecoverTask). task_id is used only when the handle has no id.
 	if h.Config == nil {
-		h.Config = &TaskConfig{ID: req.GetTaskId()}
+		h.Config = &TaskConfig{}
+	}
+	if h.Config.ID == "" {
+		h.Config.ID = req.GetTaskId()
+	}
+	if h.Config.ID == "" {
+		return nil, wireError(errors.New("RecoverTask: field handle.config.id: expected the task id, got \"\" (and task_id is empty too)"))
 	}
 	if err := s.Impl.RecoverTask(ctx, h); err != nil {
 		return nil, wireError(err)

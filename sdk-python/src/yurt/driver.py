@@ -565,8 +565,15 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         task = _task_config_from_proto(
             cfg_msg, self._p._decode_task_config(cfg_msg.msgpack_driver_config)
         )
+        # Nomad sends only the handle: task_id is empty and the id is
+        # handle.config.id (hashicorp/nomad v2.0.5 plugins/drivers/client.go
+        # RecoverTask); task_id is only a fallback.
         if not task.id:
             task.id = request.task_id
+        if not task.id:
+            raise ConfigError(
+                "handle.config.id", "the task id", '"" (and task_id is empty too)'
+            )
         handle = TaskHandle(
             config=task,
             state=TaskState(request.handle.state)

@@ -167,13 +167,13 @@ class PluginClient:
         )
 
     async def recover_task(self, handle: TaskHandle) -> None:
-        """Recover as Nomad does after a restart: the driver config is dropped."""
+        """Recover as Nomad does after a restart: the driver config is dropped
+        and task_id is left empty (the id travels in handle.config.id)."""
         msg = _task_config_to_proto(handle.config)
         msg.msgpack_driver_config = b""
         await self._call(
             self._driver.RecoverTask,
             driver_pb2.RecoverTaskRequest(
-                task_id=handle.config.id,
                 handle=driver_pb2.TaskHandle(
                     version=handle.version,
                     config=msg,

@@ -860,14 +860,21 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
         &self,
         req: Request<pb::RecoverTaskRequest>,
     ) -> Result<Response<pb::RecoverTaskResponse>, Status> {
+        // Nomad sends only the handle: task_id is empty and the id is handle.config.id
+        // (hashicorp/nomad v2.0.5 plugins/drivers/client.go RecoverTask). task_id is a
+        // fallback for a handle without an id.
         let req = req.into_inner();
-        need_id(&req.task_id)?;
         let handle = req
             .handle
             .ok_or_else(|| Status::invalid_argument("handle: expected a task handle, got none"))?;
         let mut handle = TaskHandle::from_proto(handle);
         if handle.config.id.is_empty() {
             handle.config.id = req.task_id;
+        }
+        if handle.config.id.is_empty() {
+            return Err(Status::invalid_argument(
+                "handle.config.id: expected the task id, got \"\" (and task_id is empty too)",
+            ));
         }
         self.driver.recover_task(handle).await?;
         Ok(Response::new(pb::RecoverTaskResponse {}))

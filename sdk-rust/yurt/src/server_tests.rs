@@ -22,6 +22,7 @@ use crate::{Error, recoverable_detail};
 #[derive(Default)]
 struct FakeDriver {
     config: Mutex<Option<PluginConfig>>,
+    recovered: Mutex<Option<String>>,
 }
 
 impl BasePlugin for FakeDriver {
@@ -66,7 +67,8 @@ impl DriverPlugin for FakeDriver {
             .chain(tokio_stream::pending()),
         )
     }
-    async fn recover_task(&self, _handle: TaskHandle) -> Result<(), Error> {
+    async fn recover_task(&self, handle: TaskHandle) -> Result<(), Error> {
+        *self.recovered.lock().unwrap() = Some(handle.config.id);
         Ok(())
     }
     async fn start_task(&self, config: TaskConfig) -> Result<StartedTask, Error> {
@@ -399,6 +401,35 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
     assert_eq!(
         rmp_serde::from_slice::<String>(&h.driver_state).unwrap(),
         "x"
+    );
+
+    // RecoverTask as Nomad sends it: task_id empty, the id in handle.config.id
+    // (hashicorp/nomad v2.0.5 plugins/drivers/client.go RecoverTask).
+    let mut nomad_handle = h.clone();
+    nomad_handle.config.as_mut().unwrap().msgpack_driver_config.clear();
+    d.recover_task(pb::RecoverTaskRequest {
+        task_id: String::new(),
+        handle: Some(nomad_handle),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        plugin.recovered.lock().unwrap().as_deref(),
+        Some("t1"),
+        "the id comes from handle.config.id"
+    );
+    let err = d
+        .recover_task(pb::RecoverTaskRequest {
+            task_id: String::new(),
+            handle: Some(pb::TaskHandle::default()),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert!(
+        err.message().contains("handle.config.id: expected the task id"),
+        "{}",
+        err.message()
     );
 
     let err = d

@@ -208,14 +208,15 @@ impl DriverClient {
         Ok(crate::driver::TaskHandle::from_proto(h))
     }
 
-    /// `RecoverTask` with this handle.
+    /// `RecoverTask` with this handle, as Nomad sends it: `task_id` empty, the id only in
+    /// `handle.config.id` (hashicorp/nomad v2.0.5 `plugins/drivers/client.go`).
     pub async fn recover_task(
         &mut self,
         handle: &crate::driver::TaskHandle,
     ) -> Result<(), tonic::Status> {
         self.inner
             .recover_task(crate::r#gen::drivers::RecoverTaskRequest {
-                task_id: handle.config.id.clone(),
+                task_id: String::new(),
                 handle: Some(handle.to_proto()),
             })
             .await

@@ -218,11 +218,15 @@ pub mod fingerprint_response {
 /// RecoverTaskRequest asks the driver to re-attach to a task.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct RecoverTaskRequest {
-    /// task_id of the task, equal to handle.config.id.
+    /// task_id is EMPTY when Nomad sends the request: its client builds
+    /// RecoverTaskRequest{Handle: ...} only (plugins/drivers/client.go
+    /// RecoverTask). A driver MUST take the id from handle.config.id and MAY use
+    /// task_id only as a fallback when handle.config.id is empty.
     #[prost(string, tag = "1")]
     pub task_id: ::prost::alloc::string::String,
     /// handle exactly as StartTask returned it, except that
-    /// handle.config.msgpack_driver_config is empty.
+    /// handle.config.msgpack_driver_config is empty (Nomad persists the handle
+    /// without it).
     #[prost(message, optional, tag = "2")]
     pub handle: ::core::option::Option<TaskHandle>,
 }
@@ -540,19 +544,34 @@ pub struct ShutdownRequest {}
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ShutdownResponse {}
 /// TaskConfig is everything the host knows about a task when starting it.
+/// Nomad builds it in client/allocrunner/taskrunner/task_runner.go
+/// buildTaskConfig.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct TaskConfig {
-    /// id of the task; unique per driver, the key for every later call.
+    /// id of the task; unique per driver, the key for every later call. Nomad's
+    /// form is "<alloc id>/<task name>/<8 hex characters>", with a new suffix
+    /// for every start of the task: drivers MUST treat it as opaque and MUST
+    /// accept '/' in it.
     #[prost(string, tag = "1")]
     pub id: ::prost::alloc::string::String,
-    /// name of the task in its group.
+    /// name of the task in its group. The task's own directory is
+    /// <alloc_dir>/<name>.
     #[prost(string, tag = "2")]
     pub name: ::prost::alloc::string::String,
     /// msgpack_driver_config is the task's `config {}` decoded with
     /// TaskConfigSchema, as cty msgpack. EMPTY in RecoverTask's handle.
     #[prost(bytes = "vec", tag = "3")]
     pub msgpack_driver_config: ::prost::alloc::vec::Vec<u8>,
-    /// env is the task's environment.
+    /// env is the task's whole environment, as Nomad's client/taskenv builds it:
+    /// NOMAD_ALLOC_DIR (<alloc_dir>/alloc for drivers without filesystem
+    /// isolation, "/alloc" otherwise), NOMAD_TASK_DIR (<alloc_dir>/<name>/local
+    /// or "/local"), NOMAD_SECRETS_DIR (<alloc_dir>/<name>/secrets or
+    /// "/secrets"), NOMAD_ALLOC_ID, NOMAD_SHORT_ALLOC_ID, NOMAD_ALLOC_NAME,
+    /// NOMAD_ALLOC_INDEX, NOMAD_TASK_NAME, NOMAD_GROUP_NAME, NOMAD_JOB_ID,
+    /// NOMAD_JOB_NAME, NOMAD_NAMESPACE, NOMAD_REGION, NOMAD_DC,
+    /// NOMAD_CPU_LIMIT (MHz), NOMAD_MEMORY_LIMIT (MB), NOMAD_META_*, then the
+    /// task's own `env`, then device_env on top. The driver MUST give the task
+    /// exactly this environment.
     #[prost(map = "string, string", tag = "4")]
     pub env: ::std::collections::HashMap<
         ::prost::alloc::string::String,
@@ -577,14 +596,21 @@ pub struct TaskConfig {
     /// user to run the task as; empty means the driver's default.
     #[prost(string, tag = "9")]
     pub user: ::prost::alloc::string::String,
-    /// alloc_dir is the allocation's directory on the host.
+    /// alloc_dir is the ALLOCATION's directory on the host, not the task's
+    /// (task_runner.go passes taskDir.AllocDir). Nomad creates it before
+    /// StartTask (client/allocdir): <alloc_dir>/alloc/{logs,tmp,data} shared by
+    /// the allocation's tasks, and per task <alloc_dir>/<name>/{local,secrets,
+    /// private,tmp}. <alloc_dir>/<name> is the task's directory and the working
+    /// directory drivers without isolation use (raw_exec).
     #[prost(string, tag = "10")]
     pub alloc_dir: ::prost::alloc::string::String,
-    /// stdout_path is a FIFO (or file) the task's stdout MUST be written to,
-    /// unless the driver collects logs itself.
+    /// stdout_path is a FIFO the task's stdout MUST be written to, unless the
+    /// driver collects logs itself. Nomad's is
+    /// <alloc_dir>/alloc/logs/.<name>.stdout.fifo (logmon_hook.go); its
+    /// reader may be restarted, so a driver opens it without blocking forever.
     #[prost(string, tag = "11")]
     pub stdout_path: ::prost::alloc::string::String,
-    /// stderr_path is the same for stderr.
+    /// stderr_path is the same for stderr: <alloc_dir>/alloc/logs/.<name>.stderr.fifo.
     #[prost(string, tag = "12")]
     pub stderr_path: ::prost::alloc::string::String,
     /// task_group_name of the task.
@@ -872,7 +898,9 @@ pub struct TaskHandle {
     /// Nomad for legacy handles; drivers SHOULD use 1 or higher.
     #[prost(int32, tag = "1")]
     pub version: i32,
-    /// config the task was started with (msgpack_driver_config empty on recover).
+    /// config the task was started with (msgpack_driver_config empty on
+    /// recover). MUST be set with its id: Nomad skips recovering a handle
+    /// without a config and calls the task by config.id afterwards.
     #[prost(message, optional, tag = "2")]
     pub config: ::core::option::Option<TaskConfig>,
     /// state of the task when the handle was made.
@@ -921,10 +949,15 @@ pub struct TaskStatus {
     /// state of the task.
     #[prost(enumeration = "TaskState", tag = "3")]
     pub state: i32,
-    /// started_at is when the task started.
+    /// started_at is when the task started. MUST be set: Nomad's Go client
+    /// (plugins/drivers/utils.go taskStatusFromProto) fails InspectTask on a
+    /// missing timestamp.
     #[prost(message, optional, tag = "4")]
     pub started_at: ::core::option::Option<::prost_types::Timestamp>,
-    /// completed_at is when it exited; unset while running.
+    /// completed_at is when it exited. MUST be set as well: while the task runs
+    /// it is Go's zero time, 0001-01-01T00:00:00Z (seconds -62135596800), which
+    /// is what Nomad's own server side sends (taskStatusToProto converts a zero
+    /// time.Time); a missing value fails Nomad's client as above.
     #[prost(message, optional, tag = "5")]
     pub completed_at: ::core::option::Option<::prost_types::Timestamp>,
     /// result is set once the task has exited.
@@ -947,10 +980,12 @@ pub struct TaskStats {
     /// id of the task.
     #[prost(string, tag = "1")]
     pub id: ::prost::alloc::string::String,
-    /// timestamp of the measurement.
+    /// timestamp of the measurement. MUST be set: Nomad's client
+    /// (TaskStatsFromProto) drops a message without it.
     #[prost(message, optional, tag = "2")]
     pub timestamp: ::core::option::Option<::prost_types::Timestamp>,
-    /// agg_resource_usage over all the task's processes.
+    /// agg_resource_usage over all the task's processes. MUST be set: Nomad's
+    /// client dereferences it.
     #[prost(message, optional, tag = "3")]
     pub agg_resource_usage: ::core::option::Option<TaskResourceUsage>,
     /// resource_usage_by_pid, keyed by the process id as a decimal string.
@@ -970,16 +1005,23 @@ pub struct TaskResourceUsage {
     #[prost(message, optional, tag = "2")]
     pub memory: ::core::option::Option<MemoryUsage>,
 }
-/// CPUUsage is CPU usage. Only fields listed in measured_fields are meaningful.
+/// CPUUsage is CPU usage in Nomad's units (client/lib/cpustats and
+/// drivers/shared/executor): percentages are of ONE core over the interval
+/// since the previous measurement (the first one: since the task started), so
+/// a busy single-threaded task reads about 100; total_ticks is the CPU used
+/// in MHz, percent/100 x total compute (MHz) / cores, and `nomad alloc status
+/// -stats` prints it as "<total_ticks>/<cpu limit> MHz". Only fields listed in
+/// measured_fields are meaningful.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CpuUsage {
-    /// system_mode CPU, in percent of one core.
+    /// system_mode CPU, in percent of one core over the interval.
     #[prost(double, tag = "1")]
     pub system_mode: f64,
-    /// user_mode CPU, in percent of one core.
+    /// user_mode CPU, in percent of one core over the interval.
     #[prost(double, tag = "2")]
     pub user_mode: f64,
-    /// total_ticks consumed, in MHz.
+    /// total_ticks is the CPU used over the interval in MHz (not a tick count
+    /// and not cumulative): percent/100 x total compute / cores.
     #[prost(double, tag = "3")]
     pub total_ticks: f64,
     /// throttled_periods count.
@@ -988,7 +1030,7 @@ pub struct CpuUsage {
     /// throttled_time in nanoseconds.
     #[prost(uint64, tag = "5")]
     pub throttled_time: u64,
-    /// percent of one core.
+    /// percent of one core over the interval (user + system).
     #[prost(double, tag = "6")]
     pub percent: f64,
     /// measured_fields lists which fields above are meaningful.
@@ -1219,8 +1261,10 @@ pub mod driver_client {
     ///
     /// The recovery rule: the host stores the TaskHandle returned by StartTask and,
     /// after a restart, passes it to RecoverTask in a possibly fresh plugin process
-    /// with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-    /// to find and control the task again MUST be in `handle.driver_state`.
+    /// with `handle.config.msgpack_driver_config` EMPTY and
+    /// RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+    /// Everything a driver needs to find and control the task again MUST be in
+    /// `handle.driver_state`.
     #[derive(Debug, Clone)]
     pub struct DriverClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -1385,10 +1429,14 @@ pub mod driver_client {
             self.inner.server_streaming(req, path, codec).await
         }
         /// RecoverTask re-attaches the driver to a task it started earlier, using only
-        /// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty). If
-        /// the task is already known the call MUST succeed without side effects.
-        /// After success the task MUST be waitable, inspectable and stoppable. If the
-        /// task exited meanwhile, recovery succeeds and WaitTask reports the real exit.
+        /// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty, and
+        /// so is `task_id`: the id is `handle.config.id`). If the task is already
+        /// known the call MUST succeed without side effects. After success the task
+        /// MUST be waitable, inspectable and stoppable under `handle.config.id`. If
+        /// the task exited meanwhile, recovery succeeds and WaitTask reports the real
+        /// exit. If the task cannot be found (it no longer exists, or driver_state is
+        /// unreadable) the call MUST fail: Nomad then calls DestroyTask(force) and
+        /// starts the task again, so a false success leaves a task nobody watches.
         pub async fn recover_task(
             &mut self,
             request: impl tonic::IntoRequest<super::RecoverTaskRequest>,
@@ -1421,6 +1469,8 @@ pub mod driver_client {
         /// StartTask starts a task and returns its handle. `task.id` is the key for
         /// every later call and MUST be unique: starting an id that is already known
         /// is an error. On failure the driver MUST clean up whatever it created.
+        /// Nomad uses `handle.config.id` of the returned handle for every call after
+        /// a recovery, so the handle MUST carry the task's config with its id.
         pub async fn start_task(
             &mut self,
             request: impl tonic::IntoRequest<super::StartTaskRequest>,
@@ -1484,8 +1534,10 @@ pub mod driver_client {
         }
         /// StopTask sends `signal` (empty means the driver's default, usually
         /// SIGINT or SIGTERM) and, if the task is still running after `timeout`,
-        /// kills it. It returns once the task has exited. It does not clean up:
-        /// WaitTask and InspectTask keep working afterwards.
+        /// kills it and every process it started. It returns once the task has
+        /// exited. It does not clean up: WaitTask and InspectTask keep working
+        /// afterwards. Nomad sends timeout = min(kill_timeout, client
+        /// max_kill_timeout) and signal = the task's kill_signal.
         pub async fn stop_task(
             &mut self,
             request: impl tonic::IntoRequest<super::StopTaskRequest>,
@@ -1546,7 +1598,8 @@ pub mod driver_client {
                 );
             self.inner.unary(req, path, codec).await
         }
-        /// InspectTask returns the task's status.
+        /// InspectTask returns the task's status. Nomad's Go client decodes both
+        /// TaskStatus timestamps and fails on a missing one (see TaskStatus).
         pub async fn inspect_task(
             &mut self,
             request: impl tonic::IntoRequest<super::InspectTaskRequest>,
@@ -1577,7 +1630,9 @@ pub mod driver_client {
             self.inner.unary(req, path, codec).await
         }
         /// TaskStats streams resource usage of a running task at
-        /// `collection_interval` until the client cancels or the task exits.
+        /// `collection_interval` until the client cancels or the task exits. Units
+        /// are Nomad's (see CPUUsage and MemoryUsage); Nomad's client drops a
+        /// message without `stats.timestamp`.
         pub async fn task_stats(
             &mut self,
             request: impl tonic::IntoRequest<super::TaskStatsRequest>,
@@ -1907,10 +1962,14 @@ pub mod driver_server {
             tonic::Status,
         >;
         /// RecoverTask re-attaches the driver to a task it started earlier, using only
-        /// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty). If
-        /// the task is already known the call MUST succeed without side effects.
-        /// After success the task MUST be waitable, inspectable and stoppable. If the
-        /// task exited meanwhile, recovery succeeds and WaitTask reports the real exit.
+        /// `handle.driver_state` (`handle.config.msgpack_driver_config` is empty, and
+        /// so is `task_id`: the id is `handle.config.id`). If the task is already
+        /// known the call MUST succeed without side effects. After success the task
+        /// MUST be waitable, inspectable and stoppable under `handle.config.id`. If
+        /// the task exited meanwhile, recovery succeeds and WaitTask reports the real
+        /// exit. If the task cannot be found (it no longer exists, or driver_state is
+        /// unreadable) the call MUST fail: Nomad then calls DestroyTask(force) and
+        /// starts the task again, so a false success leaves a task nobody watches.
         async fn recover_task(
             &self,
             request: tonic::Request<super::RecoverTaskRequest>,
@@ -1921,6 +1980,8 @@ pub mod driver_server {
         /// StartTask starts a task and returns its handle. `task.id` is the key for
         /// every later call and MUST be unique: starting an id that is already known
         /// is an error. On failure the driver MUST clean up whatever it created.
+        /// Nomad uses `handle.config.id` of the returned handle for every call after
+        /// a recovery, so the handle MUST carry the task's config with its id.
         async fn start_task(
             &self,
             request: tonic::Request<super::StartTaskRequest>,
@@ -1940,8 +2001,10 @@ pub mod driver_server {
         >;
         /// StopTask sends `signal` (empty means the driver's default, usually
         /// SIGINT or SIGTERM) and, if the task is still running after `timeout`,
-        /// kills it. It returns once the task has exited. It does not clean up:
-        /// WaitTask and InspectTask keep working afterwards.
+        /// kills it and every process it started. It returns once the task has
+        /// exited. It does not clean up: WaitTask and InspectTask keep working
+        /// afterwards. Nomad sends timeout = min(kill_timeout, client
+        /// max_kill_timeout) and signal = the task's kill_signal.
         async fn stop_task(
             &self,
             request: tonic::Request<super::StopTaskRequest>,
@@ -1958,7 +2021,8 @@ pub mod driver_server {
             tonic::Response<super::DestroyTaskResponse>,
             tonic::Status,
         >;
-        /// InspectTask returns the task's status.
+        /// InspectTask returns the task's status. Nomad's Go client decodes both
+        /// TaskStatus timestamps and fails on a missing one (see TaskStatus).
         async fn inspect_task(
             &self,
             request: tonic::Request<super::InspectTaskRequest>,
@@ -1973,7 +2037,9 @@ pub mod driver_server {
             + std::marker::Send
             + 'static;
         /// TaskStats streams resource usage of a running task at
-        /// `collection_interval` until the client cancels or the task exits.
+        /// `collection_interval` until the client cancels or the task exits. Units
+        /// are Nomad's (see CPUUsage and MemoryUsage); Nomad's client drops a
+        /// message without `stats.timestamp`.
         async fn task_stats(
             &self,
             request: tonic::Request<super::TaskStatsRequest>,
@@ -2069,8 +2135,10 @@ pub mod driver_server {
     ///
     /// The recovery rule: the host stores the TaskHandle returned by StartTask and,
     /// after a restart, passes it to RecoverTask in a possibly fresh plugin process
-    /// with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-    /// to find and control the task again MUST be in `handle.driver_state`.
+    /// with `handle.config.msgpack_driver_config` EMPTY and
+    /// RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+    /// Everything a driver needs to find and control the task again MUST be in
+    /// `handle.driver_state`.
     #[derive(Debug)]
     pub struct DriverServer<T> {
         inner: Arc<T>,

@@ -166,18 +166,24 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 }
 
 func (d *driver) RecoverTask(_ context.Context, r *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	// Nomad never fills task_id (plugins/drivers/client.go RecoverTask); a
+	// host that does is not calling plugins as Nomad does.
+	if r.GetTaskId() != "" {
+		return nil, fmt.Errorf("RecoverTask: field task_id: Nomad sends it empty, got %q", r.GetTaskId())
+	}
+	id := r.GetHandle().GetConfig().GetId()
 	var st taskState
 	if err := json.Unmarshal(r.GetHandle().GetDriverState(), &st); err != nil {
 		return nil, fmt.Errorf("handle.driver_state: %v", err)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.tasks[r.GetTaskId()]; ok {
+	if _, ok := d.tasks[id]; ok {
 		return &driverpb.RecoverTaskResponse{}, nil
 	}
 	t := &task{cfg: r.GetHandle().GetConfig(), started: st.Started, done: make(chan struct{}), stop: make(chan int32, 1)}
-	d.tasks[r.GetTaskId()] = t
-	go d.run(r.GetTaskId(), t, st)
+	d.tasks[id] = t
+	go d.run(id, t, st)
 	return &driverpb.RecoverTaskResponse{}, nil
 }
 

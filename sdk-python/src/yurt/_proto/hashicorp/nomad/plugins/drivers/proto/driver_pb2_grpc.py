@@ -33,8 +33,10 @@ class DriverStub:
 
     The recovery rule: the host stores the TaskHandle returned by StartTask and,
     after a restart, passes it to RecoverTask in a possibly fresh plugin process
-    with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-    to find and control the task again MUST be in `handle.driver_state`.
+    with `handle.config.msgpack_driver_config` EMPTY and
+    RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+    Everything a driver needs to find and control the task again MUST be in
+    `handle.driver_state`.
     """
 
     def __init__(self, channel):
@@ -142,8 +144,10 @@ class DriverServicer:
 
     The recovery rule: the host stores the TaskHandle returned by StartTask and,
     after a restart, passes it to RecoverTask in a possibly fresh plugin process
-    with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-    to find and control the task again MUST be in `handle.driver_state`.
+    with `handle.config.msgpack_driver_config` EMPTY and
+    RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+    Everything a driver needs to find and control the task again MUST be in
+    `handle.driver_state`.
     """
 
     def TaskConfigSchema(self, request, context):
@@ -173,10 +177,14 @@ class DriverServicer:
 
     def RecoverTask(self, request, context):
         """RecoverTask re-attaches the driver to a task it started earlier, using only
-        `handle.driver_state` (`handle.config.msgpack_driver_config` is empty). If
-        the task is already known the call MUST succeed without side effects.
-        After success the task MUST be waitable, inspectable and stoppable. If the
-        task exited meanwhile, recovery succeeds and WaitTask reports the real exit.
+        `handle.driver_state` (`handle.config.msgpack_driver_config` is empty, and
+        so is `task_id`: the id is `handle.config.id`). If the task is already
+        known the call MUST succeed without side effects. After success the task
+        MUST be waitable, inspectable and stoppable under `handle.config.id`. If
+        the task exited meanwhile, recovery succeeds and WaitTask reports the real
+        exit. If the task cannot be found (it no longer exists, or driver_state is
+        unreadable) the call MUST fail: Nomad then calls DestroyTask(force) and
+        starts the task again, so a false success leaves a task nobody watches.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -186,6 +194,8 @@ class DriverServicer:
         """StartTask starts a task and returns its handle. `task.id` is the key for
         every later call and MUST be unique: starting an id that is already known
         is an error. On failure the driver MUST clean up whatever it created.
+        Nomad uses `handle.config.id` of the returned handle for every call after
+        a recovery, so the handle MUST carry the task's config with its id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -203,8 +213,10 @@ class DriverServicer:
     def StopTask(self, request, context):
         """StopTask sends `signal` (empty means the driver's default, usually
         SIGINT or SIGTERM) and, if the task is still running after `timeout`,
-        kills it. It returns once the task has exited. It does not clean up:
-        WaitTask and InspectTask keep working afterwards.
+        kills it and every process it started. It returns once the task has
+        exited. It does not clean up: WaitTask and InspectTask keep working
+        afterwards. Nomad sends timeout = min(kill_timeout, client
+        max_kill_timeout) and signal = the task's kill_signal.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -219,7 +231,8 @@ class DriverServicer:
         raise NotImplementedError('Method not implemented!')
 
     def InspectTask(self, request, context):
-        """InspectTask returns the task's status.
+        """InspectTask returns the task's status. Nomad's Go client decodes both
+        TaskStatus timestamps and fails on a missing one (see TaskStatus).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -227,7 +240,9 @@ class DriverServicer:
 
     def TaskStats(self, request, context):
         """TaskStats streams resource usage of a running task at
-        `collection_interval` until the client cancels or the task exits.
+        `collection_interval` until the client cancels or the task exits. Units
+        are Nomad's (see CPUUsage and MemoryUsage); Nomad's client drops a
+        message without `stats.timestamp`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -408,8 +423,10 @@ class Driver:
 
     The recovery rule: the host stores the TaskHandle returned by StartTask and,
     after a restart, passes it to RecoverTask in a possibly fresh plugin process
-    with `handle.config.msgpack_driver_config` EMPTY. Everything a driver needs
-    to find and control the task again MUST be in `handle.driver_state`.
+    with `handle.config.msgpack_driver_config` EMPTY and
+    RecoverTaskRequest.task_id EMPTY: the task's id is `handle.config.id`.
+    Everything a driver needs to find and control the task again MUST be in
+    `handle.driver_state`.
     """
 
     @staticmethod
