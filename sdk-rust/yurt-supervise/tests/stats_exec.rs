@@ -85,3 +85,47 @@ fn exec_runs_in_the_tasks_environment_and_merges_stderr_into_stdout() {
     assert!(e.to_string().contains("timed out"), "{e}");
     t.destroy().unwrap();
 }
+
+/// Run as a separate process by the test below (the "plugin"): reattaches the task named by
+/// `$EXEC_HELPER_HANDLE` (hex) and execs a long command in it.
+#[test]
+#[ignore = "helper process of an_exec_command_dies_with_the_plugin_that_ran_it"]
+fn exec_helper() {
+    let Some(hex) = std::env::var_os("EXEC_HELPER_HANDLE") else {
+        return;
+    };
+    let hex = hex.to_string_lossy().into_owned();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let t = yurt_supervise::reattach(&bytes).unwrap();
+    let argv: Vec<String> = ["sh", "-c", "echo $$ > exec.pid; exec sleep 300"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let _ = t.exec(&argv, Duration::from_secs(300));
+}
+
+#[test]
+fn an_exec_command_dies_with_the_plugin_that_ran_it() {
+    let d = tempfile::tempdir().unwrap();
+    let t = start(d.path(), &sh(d.path(), "exec sleep 300"));
+    let hex: String = t.handle().iter().map(|b| format!("{b:02x}")).collect();
+    let mut plugin = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "exec_helper", "--ignored", "--nocapture"])
+        .env("EXEC_HELPER_HANDLE", hex)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let cmd = read_pid(&d.path().join("exec.pid"));
+    assert!(alive(cmd));
+    plugin.kill().unwrap(); // SIGKILL: no cleanup in the plugin
+    plugin.wait().unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || !alive(cmd)),
+        "exec'd command {cmd:?} outlived the plugin"
+    );
+    assert!(t.running(), "the task itself must survive the plugin");
+    t.destroy().unwrap();
+}
