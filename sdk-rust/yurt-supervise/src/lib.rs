@@ -37,7 +37,7 @@ pub mod state;
 mod stats;
 mod supervisor;
 
-pub use client::{StartOptions, Task, reattach, start, start_with};
+pub use client::{StartOptions, Task, reattach, reattach_dir, start, start_with};
 pub use error::{Error, ErrorKind};
 pub use exec::ExecOutput;
 pub use r#gen::{ExitResult, Handle, ResourceLimits, Started, TaskSpec};

@@ -172,6 +172,47 @@ impl ProcessDriver {
             .ok_or(Error::TaskNotFound)
     }
 
+    /// Destroys what an earlier start of the same task left behind when its plugin died before
+    /// handing Nomad the handle (killed mid-start): state directories under `root` whose task
+    /// is this alloc's task of the same name (Nomad's task ids are `<alloc>/<task>/<random>`)
+    /// and that no recovered task owns. Nomad recovers tasks before it starts them again.
+    async fn remove_stale(&self, root: &Path, config: &TaskConfig) {
+        let prefix = format!("{}/{}/", config.alloc_id, config.name);
+        let known: Vec<PathBuf> = self.tasks.lock().map_or_else(
+            |_| Vec::new(),
+            |t| {
+                t.values()
+                    .map(|r| r.task.state_dir().to_path_buf())
+                    .collect()
+            },
+        );
+        let root = root.to_path_buf();
+        let removed = tokio::task::spawn_blocking(move || {
+            let mut removed = Vec::new();
+            for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                let dir = dir.path();
+                let spec = supervise::state::read_message::<TaskSpec>(&dir, supervise::state::SPEC);
+                let Ok(Some(spec)) = spec else { continue };
+                if !spec.task_id.starts_with(&prefix) || known.contains(&dir) {
+                    continue;
+                }
+                let gone = match supervise::reattach_dir(&dir) {
+                    Ok(t) => t.destroy().is_ok(),
+                    Err(_) => std::fs::remove_dir_all(&dir).is_ok(),
+                };
+                if gone {
+                    removed.push(spec.task_id);
+                }
+            }
+            removed
+        })
+        .await
+        .unwrap_or_default();
+        for id in removed {
+            tracing::warn!(task_id = %config.id, stale = %id, "destroyed a task left by an interrupted start");
+        }
+    }
+
     /// Registers a task and starts the watcher that turns its exit record into an outcome.
     fn register(&self, config: TaskConfig, task: Task) {
         let (tx, rx) = watch::channel(None);
@@ -314,9 +355,9 @@ impl DriverPlugin for ProcessDriver {
             ..Default::default()
         };
         let root = self.state_root.lock().ok().and_then(|g| g.clone());
-        let dir = root
-            .unwrap_or_else(|| state_root(None))
-            .join(dir_name(&config.id));
+        let root = root.unwrap_or_else(|| state_root(None));
+        self.remove_stale(&root, &config).await;
+        let dir = root.join(dir_name(&config.id));
         let task = blocking(move || supervise::start(&spec, &dir)).await?;
         let mut handle = TaskHandle::new(config.clone());
         handle.driver_state = task.handle();

@@ -393,3 +393,48 @@ async fn the_task_survives_its_log_reader_dying_and_output_resumes_for_the_next_
     );
     d.destroy_task(&cfg.id, true).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_left_by_a_start_interrupted_by_kill_9_is_destroyed_when_nomad_starts_it_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("state");
+    let _leftovers = common::KillLeftovers(root.clone());
+    let p = launch(&root).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    let (mut cfg, _o, _e) = shell_task("web", tmp.path(), "sleep 3600");
+    cfg.id = format!("{}/{}/0000beef", cfg.alloc_id, cfg.name);
+    // What a plugin killed between starting the supervisor and returning the handle leaves:
+    // a running task in a state dir that Nomad has no handle for.
+    let orphan = yurt::supervise::start_with(
+        &yurt::supervise::TaskSpec {
+            task_id: format!("{}/{}/0000dead", cfg.alloc_id, cfg.name),
+            command: "sleep".into(),
+            args: vec!["3600".into()],
+            env: vec!["PATH=/usr/bin:/bin".into()],
+            ..Default::default()
+        },
+        &root.join("orphan"),
+        &yurt::supervise::StartOptions {
+            program: Some(std::path::PathBuf::from(env!(
+                "CARGO_BIN_EXE_yurt-example-process-driver"
+            ))),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // A task of another name in the same alloc is left alone.
+    let (mut other, _o2, _e2) = shell_task("db", tmp.path(), "sleep 3600");
+    other.alloc_id = cfg.alloc_id.clone();
+    other.id = format!("{}/db/0000cafe", cfg.alloc_id);
+    d.start_task(&other).await.unwrap();
+    assert!(alive(orphan.pid()));
+    d.start_task(&cfg).await.unwrap();
+    assert!(!alive(orphan.pid()), "the orphaned task survived");
+    assert!(!orphan.state_dir().exists());
+    assert_eq!(
+        d.inspect_task(&other.id).await.unwrap().state,
+        TaskState::Running
+    );
+    d.destroy_task(&cfg.id, true).await.unwrap();
+    d.destroy_task(&other.id, true).await.unwrap();
+}
