@@ -448,11 +448,15 @@ impl Task {
                 self.task_id()
             )));
         }
-        // A supervisor killed by someone else (kill -9) left its task behind: take the group.
+        // A supervisor killed by someone else (kill -9) left its task behind: take the group,
+        // and the cgroup (its processes, then the directories).
         let s = self.started();
         if state::is_alive(s.pid, s.pid_start_time) {
             // SAFETY: the group's leader was checked against its start time.
             unsafe { libc::kill(-s.pid, libc::SIGKILL) };
+        }
+        if let Some(cg) = crate::cgroup::Cgroup::from_recorded(&s.cgroup) {
+            cg.kill_and_remove();
         }
         match std::fs::remove_dir_all(&self.dir) {
             Ok(()) => Ok(()),

@@ -99,7 +99,7 @@ impl Task {
 /// it), and checked against a parent that already died before it was set.
 fn exec_command(ctx: &Context, first: &str, argv: &[String]) -> Result<(Command, OwnedFd), Error> {
     let (mut cmd, step) = ctx
-        .command(&argv[1..])
+        .command(&argv[1..], Vec::new())
         .map_err(|e| Error::failed(format!("exec {first:?}: {e}")))?;
     // SAFETY: getpid cannot fail.
     let parent = unsafe { libc::getpid() };

@@ -18,7 +18,7 @@ use yurt::driver::{
     TaskStats, TaskStatus,
 };
 use yurt::hclspec::{Spec, attr, default, literal, object};
-use yurt::supervise::{self, Task, TaskSpec};
+use yurt::supervise::{self, ResourceLimits, Task, TaskSpec};
 
 pub const NAME: &str = "rust-exec";
 /// Nomad's executor stops tasks with SIGINT when the job names no kill_signal.
@@ -119,6 +119,23 @@ fn task_dir(config: &TaskConfig) -> String {
         config.alloc_dir.clone()
     } else {
         String::new()
+    }
+}
+
+/// The task's memory limit and CPU shares, as Nomad's task runner derives LinuxResources
+/// (client/allocrunner/taskrunner/task_runner.go buildTaskConfig: the memory limit is
+/// `memory_max` when set, else `memory`, in MiB). Enforced through a cgroup when the plugin
+/// runs as root (see yurt::supervise).
+fn limits(config: &TaskConfig) -> ResourceLimits {
+    let r = &config.resources;
+    let mb = if r.memory_max_mb > 0 {
+        r.memory_max_mb
+    } else {
+        r.memory_mb
+    };
+    ResourceLimits {
+        memory_limit_bytes: mb.max(0) * 1024 * 1024,
+        cpu_shares: r.cpu_shares.max(0),
     }
 }
 
@@ -309,11 +326,11 @@ impl DriverPlugin for ProcessDriver {
                     format!("driver.{NAME}.version"),
                     env!("CARGO_PKG_VERSION").into(),
                 ),
-                // No cgroups yet: the supervisor's process group and subreaper catch what
-                // the task starts (see yurt::supervise).
+                // Where tasks with limits go: a cgroup (root, cgroup v1) or only the
+                // supervisor's process group and subreaper (see yurt::supervise).
                 (
                     format!("driver.{NAME}.isolation"),
-                    "process-group+subreaper".into(),
+                    supervise::isolation().into(),
                 ),
             ]
             .into(),
@@ -352,6 +369,7 @@ impl DriverPlugin for ProcessDriver {
             user: config.user.clone(),
             stdout_path: config.stdout_path.clone(),
             stderr_path: config.stderr_path.clone(),
+            limits: Some(limits(&config)),
             ..Default::default()
         };
         let root = self.state_root.lock().ok().and_then(|g| g.clone());

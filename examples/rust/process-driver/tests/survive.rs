@@ -438,3 +438,27 @@ async fn a_task_left_by_a_start_interrupted_by_kill_9_is_destroyed_when_nomad_st
     d.destroy_task(&cfg.id, true).await.unwrap();
     d.destroy_task(&other.id, true).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_over_its_memory_limit_is_oom_killed_and_waittask_says_so() {
+    if yurt::supervise::isolation() != "cgroup-v1" {
+        eprintln!("skipped: limits are enforced through cgroup v1 as root only");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
+    let p = launch(&tmp.path().join("state")).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    // tail keeps a line without end in memory: it grows until the limit.
+    let (mut cfg, _o, _e) = shell_task("hog", tmp.path(), "exec tail /dev/zero");
+    cfg.resources.memory_mb = 32;
+    cfg.resources.cpu_shares = 100;
+    d.start_task(&cfg).await.unwrap();
+    let exit = tokio::time::timeout(Duration::from_secs(60), d.wait_task(&cfg.id))
+        .await
+        .expect("never OOM-killed")
+        .unwrap();
+    assert!(exit.oom_killed, "{exit:?}");
+    assert_eq!((exit.exit_code, exit.signal), (137, 9));
+    d.destroy_task(&cfg.id, false).await.unwrap();
+}
