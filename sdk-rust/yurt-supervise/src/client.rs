@@ -1,6 +1,7 @@
 //! The plugin side: start a supervised task, find it again, and drive it through its state
 //! directory and signals.
 
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -109,16 +110,23 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
-    // SAFETY: fork, _exit and setsid are async-signal-safe. The supervisor is a grandchild in
-    // a new session: it is nobody's zombie when it exits (init, or the nearest subreaper, reaps
-    // it), no signal aimed at the plugin's process group or terminal reaches it, and it
-    // outlives the plugin.
+    // The intermediate process reports the supervisor's pid on this pipe.
+    let (pid_rd, pid_wr) = pipe()?;
+    let pid_fd = pid_wr.as_raw_fd();
+    // SAFETY: fork, write, _exit and setsid are async-signal-safe. The supervisor is a
+    // grandchild in a new session: it is nobody's zombie when it exits (init, or the nearest
+    // subreaper, reaps it), no signal aimed at the plugin's process group or terminal reaches
+    // it, and it outlives the plugin.
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             match libc::fork() {
                 -1 => return Err(std::io::Error::last_os_error()),
                 0 => {}
-                _ => libc::_exit(0),
+                pid => {
+                    let b = pid.to_ne_bytes();
+                    libc::write(pid_fd, b.as_ptr().cast(), b.len());
+                    libc::_exit(0)
+                }
             }
             if libc::setsid() < 0 {
                 return Err(std::io::Error::last_os_error());
@@ -133,6 +141,21 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         ))
     })?;
     let _ = intermediate.wait();
+    drop(cmd);
+    drop(pid_wr);
+    let mut b = [0u8; 4];
+    let sup = match std::io::Read::read_exact(&mut std::fs::File::from(pid_rd), &mut b) {
+        Ok(()) => i32::from_ne_bytes(b),
+        Err(e) => {
+            return Err(Error::failed(format!(
+                "starting the supervisor: no pid: {e}"
+            )));
+        }
+    };
+    let log = || {
+        let text = std::fs::read_to_string(dir.join(SUPERVISOR_LOG)).unwrap_or_default();
+        format!("{:?}", text.trim())
+    };
     let deadline = Instant::now() + opts.timeout;
     let mut pause = Duration::from_millis(1);
     loop {
@@ -156,13 +179,33 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
                 handle,
             });
         }
-        if Instant::now() >= deadline {
-            let log = std::fs::read_to_string(dir.join(SUPERVISOR_LOG)).unwrap_or_default();
+        if !state::is_alive(sup, 0) {
+            // It may have written a file just before exiting.
+            if state::read_message::<Started>(dir, STARTED)?.is_some()
+                || state::read_message::<ExitResult>(dir, EXIT)?.is_some()
+            {
+                continue;
+            }
             return Err(Error::failed(format!(
-                "the supervisor ({} {SUPERVISE_ARG}) did not report the task started within {:?}; its log: {:?}",
+                "the supervisor ({} {SUPERVISE_ARG}, pid {sup}) exited without starting the task; its log: {}",
+                program.display(),
+                log()
+            )));
+        }
+        if Instant::now() >= deadline {
+            // Never leave a task that nobody knows about: the supervisor kills what it
+            // started (SIGTERM = destroy) and the caller removes the state directory.
+            // SAFETY: plain kill of the supervisor just started.
+            unsafe { libc::kill(sup, libc::SIGTERM) };
+            let end = Instant::now() + KILL_WAIT;
+            while state::is_alive(sup, 0) && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            return Err(Error::failed(format!(
+                "the supervisor ({} {SUPERVISE_ARG}, pid {sup}) did not report the task started within {:?}; its log: {}",
                 program.display(),
                 opts.timeout,
-                log.trim()
+                log()
             )));
         }
         std::thread::sleep(pause);
@@ -454,6 +497,10 @@ impl Task {
         if state::is_alive(s.pid, s.pid_start_time) {
             // SAFETY: the group's leader was checked against its start time.
             unsafe { libc::kill(-s.pid, libc::SIGKILL) };
+            let end = Instant::now() + KILL_WAIT;
+            while state::is_alive(s.pid, s.pid_start_time) && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(5));
+            }
         }
         if let Some(cg) = crate::cgroup::Cgroup::from_recorded(&s.cgroup) {
             cg.kill_and_remove();
@@ -467,4 +514,17 @@ impl Task {
             ))),
         }
     }
+}
+
+fn pipe() -> Result<(OwnedFd, OwnedFd), Error> {
+    let mut fds = [-1; 2];
+    // SAFETY: pipe2 writes two descriptors into a live array.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(Error::failed(format!(
+            "starting the supervisor: pipe: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    // SAFETY: fresh descriptors owned by nothing else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }

@@ -150,3 +150,54 @@ fn corrupted_state_and_handles_are_clear_errors() {
     }
     reattach(&handle).unwrap().destroy().unwrap();
 }
+
+#[test]
+fn a_program_that_is_not_a_supervisor_fails_fast_and_leaves_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("state");
+    let opts = yurt_supervise::StartOptions {
+        program: Some("/bin/true".into()),
+        ..Default::default()
+    };
+    let began = std::time::Instant::now();
+    let e = start_with(&sh(d.path(), "exit 0"), &dir, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        began.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        began.elapsed()
+    );
+    assert!(e.contains("exited without starting the task"), "{e}");
+    assert!(!dir.exists());
+}
+
+#[test]
+fn a_supervisor_too_slow_to_start_is_killed_with_its_task() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("state");
+    // A "supervisor" that starts a task but never reports it: start must not leave it behind.
+    let fake = d.path().join("fake-supervisor");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nsleep 300 & echo $! > {}\ntrap 'kill -9 $!; exit 0' TERM\nwhile :; do sleep 0.05; done\n",
+            d.path().join("task.pid").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let opts = yurt_supervise::StartOptions {
+        program: Some(fake),
+        timeout: std::time::Duration::from_millis(500),
+    };
+    let e = start_with(&sh(d.path(), "exit 0"), &dir, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did not report the task started"), "{e}");
+    let task = read_pid(&d.path().join("task.pid"));
+    assert!(eventually(std::time::Duration::from_secs(5), || !alive(
+        task
+    )));
+    assert!(!dir.exists());
+}
