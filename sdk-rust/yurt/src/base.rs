@@ -247,6 +247,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn total_compute_follows_nomads_topology() {
+        let core = |base, max, guess| pb::ClientTopologyCore {
+            base_speed: base,
+            max_speed: max,
+            guess_speed: guess,
+            ..Default::default()
+        };
+        let mut t = pb::ClientTopology {
+            cores: vec![core(2000, 3500, 0), core(0, 3000, 0), core(0, 0, 1000)],
+            ..Default::default()
+        };
+        // Core.MHz(): base speed, else max speed, else the guess.
+        assert_eq!(total_compute(&t), 6000);
+        t.override_total_compute = 9999;
+        assert_eq!(total_compute(&t), 9999);
+    }
+
+    #[test]
     fn attributes_convert() {
         use structs::attribute::Value as V;
         let a = Attribute::from(512u32).with_unit("MiB").to_proto();
