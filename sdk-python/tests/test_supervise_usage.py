@@ -131,45 +131,36 @@ async def test_a_busy_loop_is_about_one_core_in_percent_and_mhz(
 async def test_stats_sum_the_process_tree_and_rescan_it_periodically(
     tmp_path: Path, tasks: list[supervise.Task]
 ) -> None:
-    go = tmp_path / "go"
+    go, first, second = tmp_path / "go", tmp_path / "first", tmp_path / "second"
     task = await supervise.start(
-        spec(f"sleep 300 & while [ ! -e {go} ]; do sleep 0.02; done; sleep 301 & wait"),
+        spec(
+            f"sleep 300 & echo $! > {first}; while [ ! -e {go} ]; do sleep 0.02; done; "
+            f"sleep 301 & echo $! > {second}; wait"
+        ),
         tmp_path / "s",
     )
     tasks.append(task)
-
-    def wait_members(n: int) -> list[int]:
-        for _ in range(500):
-            pids = [
-                p
-                for p in descendants(task.started.supervisor_pid)
-                if (st := proc_stat(p)) and st.state != "Z"
-            ]
-            if len(pids) == n:
-                return pids
-            time.sleep(0.01)
-        raise AssertionError(f"the task never had {n} processes")
-
-    first = wait_members(2)  # sh and the first sleep (the poll loop's sleeps come and go)
+    wait_for(first)
+    sleeper = int(first.read_text())
     sampler = supervise.Sampler(task, Compute(1000.0, 1), rescan=3600)
     sample = sampler.sample()
     assert sampler.scans == 1
-    assert set(sample.by_pid) <= {str(p) for p in first} | set(sample.by_pid)
-    assert str(task.pid) in sample.by_pid
+    assert {str(task.pid), str(sleeper)} <= set(sample.by_pid)
     go.touch()
-    wait_members(3)
-    sampler.sample()
-    assert sampler.scans == 1, "inside the rescan period: the cached pids"
+    wait_for(second)
+    late = int(second.read_text())
+    assert str(late) not in sampler.sample().by_pid, "inside the rescan period: the cached pids"
+    assert sampler.scans == 1
     sampler.rescan = 0
     sample = sampler.sample()
     assert sampler.scans == 2
-    assert len(sample.by_pid) == 3, "the rescan finds the new process"
+    assert set(sample.by_pid) == {str(task.pid), str(sleeper), str(late)}, "the rescan finds it"
     assert sample.usage.memory.rss == sum(u.memory.rss or 0 for u in sample.by_pid.values())
-    sleeper = next(p for p in first if p != task.pid)
     os.kill(sleeper, signal.SIGKILL)
     assert gone(sleeper)
     sampler.rescan = 3600
     assert str(sleeper) not in sampler.sample().by_pid, "a dead process drops out at once"
+    assert set(descendants(task.started.supervisor_pid)) == {task.pid, late}
 
 
 async def test_exec_runs_in_the_task_context_with_merged_output(
@@ -185,6 +176,17 @@ async def test_exec_runs_in_the_task_context_with_merged_output(
     assert result.stderr == b""
     assert result.exit_result.exit_code == 5
     status = await task.exec(["grep", "-E", "^Sig(Ign|Blk):", "/proc/self/status"], 10)
+    assert status.stdout == b"SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", (
+        status.stdout.decode()
+    )
+    # A plugin that ignores and blocks signals of its own passes none of that on.
+    old_hup = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
+    try:
+        status = await task.exec(["grep", "-E", "^Sig(Ign|Blk):", "/proc/self/status"], 10)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        signal.signal(signal.SIGHUP, old_hup)
     assert status.stdout == b"SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
     killed = await task.exec(["sh", "-c", "kill -INT $$; echo survived"], 10)
     assert (killed.exit_result.exit_code, killed.exit_result.signal) == (130, signal.SIGINT)
@@ -193,8 +195,10 @@ async def test_exec_runs_in_the_task_context_with_merged_output(
     assert time.monotonic() - began < 5
     assert slow.exit_result.signal == signal.SIGKILL
     assert slow.stdout == b"started\n"
-    with pytest.raises(SuperviseError, match=r"^command 'no-such-cmd-yurt': "):
+    with pytest.raises(SuperviseError, match=r"^command 'no-such-cmd-yurt': not found in the task"):
         await task.exec(["no-such-cmd-yurt"], 5)
+    with pytest.raises(SuperviseError, match=r"^command './nope': not an executable file"):
+        await task.exec(["./nope"], 5)
     with pytest.raises(SuperviseError, match=r"^command: expected at least the program"):
         await task.exec([], 5)
 

@@ -571,9 +571,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         if not task.id:
             task.id = request.task_id
         if not task.id:
-            raise ConfigError(
-                "handle.config.id", "the task id", '"" (and task_id is empty too)'
-            )
+            raise ConfigError("handle.config.id", "the task id", '"" (and task_id is empty too)')
         handle = TaskHandle(
             config=task,
             state=TaskState(request.handle.state)

@@ -17,6 +17,7 @@ import fcntl
 import os
 import pty
 import pwd
+import shutil
 import signal as signals
 import struct
 import subprocess
@@ -61,13 +62,66 @@ def _context(spec: TaskSpec, argv: list[str]) -> dict[str, Any]:
         raise SuperviseError(
             ErrorKind.INVALID, f"command: expected at least the program to run, got {argv!r}"
         )
+    cwd = spec.working_dir or "/"
+    if "/" in argv[0]:
+        program = os.path.join(cwd, argv[0])
+        if not (os.path.isfile(program) and os.access(program, os.X_OK)):
+            raise SuperviseError(ErrorKind.INVALID, f"command {argv[0]!r}: not an executable file")
+    elif shutil.which(argv[0], path=spec.env.get("PATH", os.defpath)) is None:
+        raise SuperviseError(
+            ErrorKind.INVALID, f"command {argv[0]!r}: not found in the task's PATH"
+        )
     return {
         "env": dict(spec.env),
-        "cwd": spec.working_dir or "/",
+        "cwd": cwd,
         "start_new_session": True,
         "close_fds": True,
         **_identity(spec),
     }
+
+
+# A fresh interpreter that restores default dispositions for every signal and an empty
+# signal mask, takes the terminal on its stdin when argv[1] is "tty", and execs the command.
+# Python's subprocess resets only SIGPIPE and SIGXFSZ, and no preexec_fn is used: it forces a
+# plain fork() that runs grpc's fork handlers in the child (they printed epoll errors onto
+# the terminal). glibc refuses sigaction() for its reserved signals 32 and 33 (which GNU make,
+# for one, leaves ignored in its children): those go through the raw rt_sigaction syscall.
+_RESET_AND_EXEC = (
+    "import os, signal, sys\n"
+    "if sys.argv[1] == 'tty':\n"
+    "    import fcntl, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "for s in signal.valid_signals():\n"
+    "    try: signal.signal(s, signal.SIG_DFL)\n"
+    "    except (OSError, ValueError): pass\n"
+    "ign = [l for l in open('/proc/self/status') if l.startswith('SigIgn:')]\n"
+    "nr = {'x86_64': 13, 'aarch64': 134}.get(os.uname().machine)\n"
+    "if nr and ign and int(ign[0].split()[1], 16) & (3 << 31):\n"
+    "    import ctypes; libc = ctypes.CDLL(None); dfl = ctypes.create_string_buffer(32)\n"
+    "    for s in (32, 33): libc.syscall(nr, s, dfl, None, 8)\n"
+    "signal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
+    "try: os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "except OSError as e: sys.stderr.write(f'command {sys.argv[2]!r}: {e.strerror}\\n')\n"
+    "os._exit(127)\n"
+)
+# What Python's subprocess itself restores in the child (restore_signals).
+_RESTORED = (1 << (signals.SIGPIPE - 1)) | (1 << (signals.SIGXFSZ - 1))
+
+
+def _plugin_signals_clean() -> bool:
+    """Whether this thread ignores no signal (but those subprocess restores) and blocks none."""
+    try:
+        with open("/proc/thread-self/status", "rb") as fh:
+            fields = dict(line.split(b":", 1) for line in fh if line.startswith(b"Sig"))
+        return int(fields[b"SigBlk"], 16) == 0 and int(fields[b"SigIgn"], 16) & ~_RESTORED == 0
+    except (OSError, KeyError, ValueError):
+        return False
+
+
+def _argv(argv: list[str], tty: bool = False) -> list[str]:
+    """argv itself when the command inherits nothing to undo, else through the trampoline."""
+    if not tty and _plugin_signals_clean():
+        return argv
+    return [sys.executable, "-I", "-S", "-c", _RESET_AND_EXEC, "tty" if tty else "-", *argv]
 
 
 def exit_from_status(code: int) -> ExitResult:
@@ -86,7 +140,7 @@ async def run(spec: TaskSpec, argv: list[str], timeout: float = 0.0) -> ExecResu
     ctx = _context(spec, argv)
     try:
         proc = await asyncio.create_subprocess_exec(
-            *argv,
+            *_argv(argv),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -128,7 +182,7 @@ async def run_streaming(spec: TaskSpec, session: ExecSession) -> ExitResult:
     ctx = _context(spec, session.command)
     try:
         proc = await asyncio.create_subprocess_exec(
-            *session.command,
+            *_argv(session.command),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -172,23 +226,6 @@ def _set_winsize(fd: int, size: TerminalSize | None) -> None:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size.height, size.width, 0, 0))
 
 
-# A fresh interpreter in the command's new session takes the terminal, restores default
-# signal dispositions and an empty mask, and execs the command. (No preexec_fn: it forces a
-# plain fork() that runs grpc's fork handlers in the child, which printed epoll errors onto
-# the terminal.)
-_TAKE_TTY_AND_EXEC = (
-    "import fcntl, os, signal, sys, termios\n"
-    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
-    "for s in signal.valid_signals():\n"
-    "    try: signal.signal(s, signal.SIG_DFL)\n"
-    "    except (OSError, ValueError): pass\n"
-    "signal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
-    "try: os.execvp(sys.argv[1], sys.argv[1:])\n"
-    "except OSError as e: sys.stderr.write(f'command {sys.argv[1]!r}: {e.strerror}\\n')\n"
-    "os._exit(127)\n"
-)
-
-
 async def _run_tty(spec: TaskSpec, session: ExecSession) -> ExitResult:
     ctx = _context(spec, session.command)
     master, slave = pty.openpty()
@@ -196,7 +233,7 @@ async def _run_tty(spec: TaskSpec, session: ExecSession) -> ExitResult:
     session.on_resize = lambda size: _set_winsize(master, size)
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _TAKE_TTY_AND_EXEC, *session.command],
+            _argv(session.command, tty=True),
             stdin=slave,
             stdout=slave,
             stderr=slave,
