@@ -331,4 +331,3 @@ async def test_concurrent_exec_output_is_serialized(tmp_path: Path) -> None:
     finally:
         await channel.close()
         await server.stop(None)
-
