@@ -1,6 +1,6 @@
 """yurt.supervise: stats in Nomad's units and exec in the task's context, on real tasks."""
 
-# ruff: noqa: ASYNC110
+# ruff: noqa: ASYNC110, ASYNC240
 
 from __future__ import annotations
 
@@ -246,3 +246,25 @@ async def test_exec_streaming_pipes_and_tty_with_resize(
     assert b"40 120" in ctx.stdout
     assert b"got hi" in ctx.stdout
     wait_for(ready)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+async def test_task_and_exec_run_as_the_spec_user(
+    tmp_path: Path, tasks: list[supervise.Task]
+) -> None:
+    out = tmp_path / "out"
+    tmp_path.chmod(0o755)
+    task = await supervise.start(
+        spec("id -un; sleep 30", user="nobody", stdout_path=str(out)), tmp_path / "s"
+    )
+    tasks.append(task)
+    wait_for(out)
+    assert out.read_text() == "nobody\n"
+    result = await task.exec(["id", "-un"], 10)
+    assert (result.stdout, result.exit_result.exit_code) == (b"nobody\n", 0)
+    uid = await task.exec(["sh", "-c", "echo $(id -u):$(id -g)"], 10)
+    assert uid.stdout != b"0:0\n"
+    with pytest.raises(SuperviseError, match=r"^user 'no-such-user-yurt': no such user"):
+        await supervise.Task(
+            task.state_dir, spec("true", user="no-such-user-yurt"), task.started, ""
+        ).exec(["true"], 5)
