@@ -368,3 +368,68 @@ async def test_program_lookup_names_every_place(
     assert not (tmp_path / "s").exists()
     (tmp_path / "yurt-supervise").symlink_to(real)
     assert supervise.find_program() == tmp_path / "yurt-supervise"  # found in PATH
+
+
+async def test_output_to_fifos_loses_nothing_and_survives_a_reader_that_goes_away(
+    tmp_path: Path, tasks: list[supervise.Task]
+) -> None:
+    fifo = tmp_path / "stdout.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    go = tmp_path / "go"
+    task = await supervise.start(
+        spec(
+            f"i=0; while [ $i -lt 2000 ]; do echo line $i; i=$((i+1)); done; "
+            f"while [ ! -e {go} ]; do sleep 0.02; done; echo after; exit 5",
+            stdout_path=str(fifo),
+        ),
+        tmp_path / "s",
+    )
+    tasks.append(task)
+    received = b""
+    deadline = time.monotonic() + 20
+    while received.count(b"\n") < 2000:
+        assert time.monotonic() < deadline, f"only {len(received.splitlines())} lines arrived"
+        try:
+            received += os.read(reader, 65536)
+        except BlockingIOError:
+            await asyncio.sleep(0.01)
+    assert received == b"".join(b"line %d\n" % i for i in range(2000))
+    os.close(reader)  # the log collector goes away for good
+    go.touch()
+    began = time.monotonic()
+    result = await task.wait(timeout=60)
+    assert result.exit_code == 5
+    assert time.monotonic() - began < 30, "the supervisor gave up on the FIFO in bounded time"
+    assert gone(task.started.supervisor_pid)
+
+
+STOPPER = """
+import asyncio, os, sys, threading
+from yurt import supervise
+task = supervise.reattach(open(sys.argv[1], "rb").read())
+threading.Timer(0.5, lambda: os.kill(os.getpid(), 9)).start()
+asyncio.run(task.stop("SIGTERM", 60))
+"""
+
+
+async def test_a_plugin_killed_mid_stop_leaves_a_task_the_next_one_can_stop(
+    tmp_path: Path, tasks: list[supervise.Task]
+) -> None:
+    ready, handle_file = tmp_path / "ready", tmp_path / "handle"
+    task = await supervise.start(
+        spec(f"trap '' TERM; echo x > {ready}; sleep 300 & wait; wait"), tmp_path / "s"
+    )
+    tasks.append(task)
+    wait_for(ready)
+    handle_file.write_bytes(task.handle())
+    stopper = subprocess.run(
+        [sys.executable, "-c", STOPPER, str(handle_file)], timeout=30, check=False
+    )
+    assert stopper.returncode == -signal.SIGKILL  # died while waiting out the stop timeout
+    fresh = supervise.reattach(handle_file.read_bytes())
+    assert fresh.running()
+    began = time.monotonic()
+    result = await fresh.stop("SIGTERM", timeout=0.5)
+    assert time.monotonic() - began < 0.5 + 5
+    assert result.signal == signal.SIGKILL
