@@ -268,3 +268,8 @@ async def test_task_and_exec_run_as_the_spec_user(
         await supervise.Task(
             task.state_dir, spec("true", user="no-such-user-yurt"), task.started, ""
         ).exec(["true"], 5)
+    ctx = _Context()
+    session = ExecSession(task.task_id, ["id", "-un"], True, ctx)
+    session._stdin.put_nowait(b"")
+    assert (await asyncio.wait_for(task.exec_streaming(session), 20)).exit_code == 0
+    assert ctx.stdout.strip() == b"nobody"

@@ -34,61 +34,38 @@ from ._state import ErrorKind, SuperviseError, TaskSpec
 DRAIN = 2.0
 
 
-def _identity(spec: TaskSpec) -> dict[str, Any]:
-    """subprocess arguments that run as spec.user (nothing when it is our own user)."""
+def _identity(spec: TaskSpec) -> tuple[int, int, list[int]] | None:
+    """(uid, gid, groups) to run as spec.user; None when it is our own user."""
     if not spec.user:
-        return {}
+        return None
     try:
         pw = pwd.getpwuid(int(spec.user)) if spec.user.isdigit() else pwd.getpwnam(spec.user)
     except (KeyError, ValueError):
         raise SuperviseError(ErrorKind.INVALID, f"user {spec.user!r}: no such user") from None
     if pw.pw_uid == os.geteuid():
-        return {}
+        return None
     if os.geteuid() != 0:
         raise SuperviseError(
             ErrorKind.INVALID,
             f"user {spec.user!r}: running as another user needs root (the plugin runs as uid "
             f"{os.geteuid()})",
         )
-    return {
-        "user": pw.pw_uid,
-        "group": pw.pw_gid,
-        "extra_groups": os.getgrouplist(pw.pw_name, pw.pw_gid),
-    }
+    return pw.pw_uid, pw.pw_gid, os.getgrouplist(pw.pw_name, pw.pw_gid)
 
 
-def _context(spec: TaskSpec, argv: list[str]) -> dict[str, Any]:
-    if not argv or not argv[0]:
-        raise SuperviseError(
-            ErrorKind.INVALID, f"command: expected at least the program to run, got {argv!r}"
-        )
-    cwd = spec.working_dir or "/"
-    if "/" in argv[0]:
-        program = os.path.join(cwd, argv[0])
-        if not (os.path.isfile(program) and os.access(program, os.X_OK)):
-            raise SuperviseError(ErrorKind.INVALID, f"command {argv[0]!r}: not an executable file")
-    elif shutil.which(argv[0], path=spec.env.get("PATH", os.defpath)) is None:
-        raise SuperviseError(
-            ErrorKind.INVALID, f"command {argv[0]!r}: not found in the task's PATH"
-        )
-    return {
-        "env": dict(spec.env),
-        "cwd": cwd,
-        "start_new_session": True,
-        "close_fds": True,
-        **_identity(spec),
-    }
-
-
-# A fresh interpreter that restores default dispositions for every signal and an empty
-# signal mask, takes the terminal on its stdin when argv[1] is "tty", and execs the command.
-# Python's subprocess resets only SIGPIPE and SIGXFSZ, and no preexec_fn is used: it forces a
-# plain fork() that runs grpc's fork handlers in the child (they printed epoll errors onto
-# the terminal). glibc refuses sigaction() for its reserved signals 32 and 33 (which GNU make,
-# for one, leaves ignored in its children): those go through the raw rt_sigaction syscall.
+# A fresh interpreter (started as the plugin's user) that takes the terminal on its stdin
+# when argv[1] is "tty", restores default dispositions for every signal and an empty signal
+# mask, switches to the user in argv[2] ("uid:gid:g1,g2", or "-"), enters the working dir
+# argv[3] and execs the command. Python's subprocess resets only SIGPIPE and SIGXFSZ, and no
+# preexec_fn is used: it forces a plain fork() that runs grpc's fork handlers in the child
+# (they printed epoll errors onto the terminal). glibc refuses sigaction() for its reserved
+# signals 32 and 33 (which GNU make, for one, leaves ignored in its children): those go
+# through the raw rt_sigaction syscall.
 _RESET_AND_EXEC = (
-    "import os, signal, sys\n"
-    "if sys.argv[1] == 'tty':\n"
+    # execvp imports warnings lazily: load it before the user switch may hide the stdlib.
+    "import os, signal, sys, warnings\n"
+    "mode, ident, cwd, argv = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]\n"
+    "if mode == 'tty':\n"
     "    import fcntl, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
     "for s in signal.valid_signals():\n"
     "    try: signal.signal(s, signal.SIG_DFL)\n"
@@ -99,8 +76,15 @@ _RESET_AND_EXEC = (
     "    import ctypes; libc = ctypes.CDLL(None); dfl = ctypes.create_string_buffer(32)\n"
     "    for s in (32, 33): libc.syscall(nr, s, dfl, None, 8)\n"
     "signal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
-    "try: os.execvp(sys.argv[2], sys.argv[2:])\n"
-    "except OSError as e: sys.stderr.write(f'command {sys.argv[2]!r}: {e.strerror}\\n')\n"
+    "if ident != '-':\n"
+    "    uid, gid, groups = ident.split(':')\n"
+    "    os.setgroups([int(g) for g in groups.split(',') if g])\n"
+    "    os.setgid(int(gid)); os.setuid(int(uid))\n"
+    "try: os.chdir(cwd)\n"
+    "except OSError as e:\n"
+    "    sys.stderr.write(f'working_dir {cwd!r}: {e.strerror}\\n'); os._exit(127)\n"
+    "try: os.execvp(argv[0], argv)\n"
+    "except OSError as e: sys.stderr.write(f'command {argv[0]!r}: {e.strerror}\\n')\n"
     "os._exit(127)\n"
 )
 # What Python's subprocess itself restores in the child (restore_signals).
@@ -117,11 +101,42 @@ def _plugin_signals_clean() -> bool:
         return False
 
 
-def _argv(argv: list[str], tty: bool = False) -> list[str]:
-    """argv itself when the command inherits nothing to undo, else through the trampoline."""
+def _prepare(
+    spec: TaskSpec, argv: list[str], tty: bool = False
+) -> tuple[list[str], dict[str, Any]]:
+    """The argv and subprocess arguments that run `argv` in the task's context.
+
+    The command runs directly when this thread has nothing to undo (no ignored or blocked
+    signal, no terminal to take), else through the trampoline above.
+    """
+    if not argv or not argv[0]:
+        raise SuperviseError(
+            ErrorKind.INVALID, f"command: expected at least the program to run, got {argv!r}"
+        )
+    cwd = spec.working_dir or "/"
+    if "/" in argv[0]:
+        program = os.path.join(cwd, argv[0])
+        if not (os.path.isfile(program) and os.access(program, os.X_OK)):
+            raise SuperviseError(ErrorKind.INVALID, f"command {argv[0]!r}: not an executable file")
+    elif shutil.which(argv[0], path=spec.env.get("PATH", os.defpath)) is None:
+        raise SuperviseError(
+            ErrorKind.INVALID, f"command {argv[0]!r}: not found in the task's PATH"
+        )
+    identity = _identity(spec)
+    common: dict[str, Any] = {"env": dict(spec.env), "start_new_session": True, "close_fds": True}
     if not tty and _plugin_signals_clean():
-        return argv
-    return [sys.executable, "-I", "-S", "-c", _RESET_AND_EXEC, "tty" if tty else "-", *argv]
+        if identity is not None:
+            uid, gid, groups = identity
+            common.update(user=uid, group=gid, extra_groups=groups)
+        return argv, {**common, "cwd": cwd}
+    ident = (
+        "-"
+        if identity is None
+        else f"{identity[0]}:{identity[1]}:" + ",".join(str(g) for g in identity[2])
+    )
+    mode = "tty" if tty else "-"
+    trampoline = [sys.executable, "-I", "-S", "-c", _RESET_AND_EXEC, mode, ident, cwd]
+    return [*trampoline, *argv], {**common, "cwd": "/"}
 
 
 def exit_from_status(code: int) -> ExitResult:
@@ -137,10 +152,10 @@ def _spawn_error(argv: list[str], exc: OSError) -> SuperviseError:
 
 async def run(spec: TaskSpec, argv: list[str], timeout: float = 0.0) -> ExecResult:
     """Run `argv` to completion (or `timeout` seconds, then SIGKILL of all of it)."""
-    ctx = _context(spec, argv)
+    args, ctx = _prepare(spec, argv)
     try:
         proc = await asyncio.create_subprocess_exec(
-            *_argv(argv),
+            *args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -179,10 +194,10 @@ async def run_streaming(spec: TaskSpec, session: ExecSession) -> ExitResult:
     """Run session.command interactively; a pty (output on stdout only) when session.tty."""
     if session.tty:
         return await _run_tty(spec, session)
-    ctx = _context(spec, session.command)
+    args, ctx = _prepare(spec, session.command)
     try:
         proc = await asyncio.create_subprocess_exec(
-            *_argv(session.command),
+            *args,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -227,13 +242,13 @@ def _set_winsize(fd: int, size: TerminalSize | None) -> None:
 
 
 async def _run_tty(spec: TaskSpec, session: ExecSession) -> ExitResult:
-    ctx = _context(spec, session.command)
+    args, ctx = _prepare(spec, session.command, tty=True)
     master, slave = pty.openpty()
     _set_winsize(master, session.size)
     session.on_resize = lambda size: _set_winsize(master, size)
     try:
         proc = subprocess.Popen(
-            _argv(session.command, tty=True),
+            args,
             stdin=slave,
             stdout=slave,
             stderr=slave,
