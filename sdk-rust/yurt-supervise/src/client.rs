@@ -179,6 +179,26 @@ pub fn reattach(handle_bytes: &[u8]) -> Result<Task, Error> {
             handle_bytes.len()
         ))
     })?;
+    reattach_handle(handle)
+}
+
+/// Finds the task whose state is in `dir` without a handle: for a state directory left by a
+/// plugin that died before it could hand the handle out (killed mid-start), so that the
+/// driver can destroy it.
+pub fn reattach_dir(dir: &Path) -> Result<Task, Error> {
+    let dir = std::path::absolute(dir)
+        .map_err(|e| Error::invalid(format!("state dir {}: {e}", dir.display())))?;
+    let spec: Option<TaskSpec> = state::read_message(&dir, SPEC)?;
+    reattach_handle(Handle {
+        format_version: FORMAT_VERSION,
+        state_dir: dir.to_string_lossy().into_owned(),
+        task_id: spec.map(|s| s.task_id).unwrap_or_default(),
+        started: None,
+        driver_data: Vec::new(),
+    })
+}
+
+fn reattach_handle(handle: Handle) -> Result<Task, Error> {
     if handle.format_version != FORMAT_VERSION {
         return Err(Error::invalid(format!(
             "handle.format_version: expected {FORMAT_VERSION}, got {}",
@@ -428,11 +448,15 @@ impl Task {
                 self.task_id()
             )));
         }
-        // A supervisor killed by someone else (kill -9) left its task behind: take the group.
+        // A supervisor killed by someone else (kill -9) left its task behind: take the group,
+        // and the cgroup (its processes, then the directories).
         let s = self.started();
         if state::is_alive(s.pid, s.pid_start_time) {
             // SAFETY: the group's leader was checked against its start time.
             unsafe { libc::kill(-s.pid, libc::SIGKILL) };
+        }
+        if let Some(cg) = crate::cgroup::Cgroup::from_recorded(&s.cgroup) {
+            cg.kill_and_remove();
         }
         match std::fs::remove_dir_all(&self.dir) {
             Ok(()) => Ok(()),

@@ -30,11 +30,12 @@ impl Task {
     /// A `Command` running `argv` in the task's context: the spec's environment, working
     /// directory and user, default signal dispositions and an empty signal mask. Stdio is left
     /// to the caller (a streaming exec attaches a pty or pipes).
+    ///
+    /// Unlike the task, an exec'd command is the plugin's child: it gets SIGKILL when the
+    /// plugin dies (`PR_SET_PDEATHSIG`), so a plugin killed mid-exec leaves no command behind.
     pub fn exec_command(&self, argv: &[String]) -> Result<Command, Error> {
         let (ctx, first) = self.exec_context(argv)?;
-        let (cmd, _step) = ctx
-            .command(&argv[1..])
-            .map_err(|e| Error::failed(format!("exec {first:?}: {e}")))?;
+        let (cmd, _step) = exec_command(&ctx, &first, argv)?;
         Ok(cmd)
     }
 
@@ -49,9 +50,7 @@ impl Task {
     /// its merged output and exit status.
     pub fn exec(&self, argv: &[String], timeout: Duration) -> Result<ExecOutput, Error> {
         let (ctx, first) = self.exec_context(argv)?;
-        let (mut cmd, step) = ctx
-            .command(&argv[1..])
-            .map_err(|e| Error::failed(format!("exec {first:?}: {e}")))?;
+        let (mut cmd, step) = exec_command(&ctx, &first, argv)?;
         let (rd, wr) = pipe()?;
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(wr.try_clone()?))
@@ -94,6 +93,29 @@ impl Task {
             signal,
         })
     }
+}
+
+/// The context's command plus `PR_SET_PDEATHSIG`: set after the user switch (which clears
+/// it), and checked against a parent that already died before it was set.
+fn exec_command(ctx: &Context, first: &str, argv: &[String]) -> Result<(Command, OwnedFd), Error> {
+    let (mut cmd, step) = ctx
+        .command(&argv[1..], Vec::new())
+        .map_err(|e| Error::failed(format!("exec {first:?}: {e}")))?;
+    // SAFETY: getpid cannot fail.
+    let parent = unsafe { libc::getpid() };
+    // SAFETY: prctl and getppid are async-signal-safe; plain values only.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                libc::_exit(137);
+            }
+            Ok(())
+        });
+    }
+    Ok((cmd, step))
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd), Error> {

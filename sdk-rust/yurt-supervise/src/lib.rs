@@ -16,7 +16,11 @@
 //! [`supervisor_main`] when it sees that argument, before anything else. The `yurt-supervise`
 //! binary of this crate is the same supervisor as a standalone program; the Python SDK ships it.
 //!
-//! What is caught where (no cgroups yet: the process-group and subreaper path is in force):
+//! What is caught where:
+//! - with resource limits in the spec, as root, with cgroup v1's memory controller mounted:
+//!   the task runs in its own cgroup (memory limit, CPU shares, OOM kills reported in
+//!   `ExitResult.oom_killed`, every process in it killed at the end; see `cgroup.rs`);
+//! - always, the process-group and subreaper path:
 //! - the task's process group gets the stop signal's SIGKILL;
 //! - every process descended from the supervisor, including ones that called `setsid` or
 //!   double-forked (re-parented to the supervisor, a child subreaper), is killed when the main
@@ -26,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+mod cgroup;
 mod client;
 mod copier;
 mod error;
@@ -37,7 +42,7 @@ pub mod state;
 mod stats;
 mod supervisor;
 
-pub use client::{StartOptions, Task, reattach, start, start_with};
+pub use client::{StartOptions, Task, reattach, reattach_dir, start, start_with};
 pub use error::{Error, ErrorKind};
 pub use exec::ExecOutput;
 pub use r#gen::{ExitResult, Handle, ResourceLimits, Started, TaskSpec};
@@ -71,5 +76,18 @@ pub fn supervisor_main() -> Option<ExitCode> {
             eprintln!("{usage}");
             Some(ExitCode::from(2))
         }
+    }
+}
+
+/// Which isolation the supervisor puts a task with resource limits in on this host:
+/// `"cgroup-v1"` (root, and cgroup v1's memory controller mounted) or
+/// `"process-group+subreaper"`. Tasks without limits always get the latter.
+pub fn isolation() -> &'static str {
+    // SAFETY: geteuid cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root && std::path::Path::new("/sys/fs/cgroup/memory/cgroup.procs").exists() {
+        "cgroup-v1"
+    } else {
+        "process-group+subreaper"
     }
 }

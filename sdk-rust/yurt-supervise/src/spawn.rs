@@ -35,6 +35,7 @@ enum Step {
     User = 1,
     WorkingDir = 2,
     WorkingDirWritable = 3,
+    Cgroup = 4,
 }
 
 /// A spec resolved into what `exec` needs; every problem is reported naming the spec field.
@@ -107,9 +108,12 @@ impl Context {
     /// signal dispositions and an empty signal mask, the user switched, the working directory
     /// entered (and checked writable when named) after the switch. Stdio is left to the caller.
     ///
+    /// The child first writes "0" to each of `join` (cgroup.procs files: it joins the task's
+    /// cgroup before anything else, as root).
+    ///
     /// Returns the command and the read end of a pipe on which the child reports which step
     /// failed (see [`Context::explain`]).
-    pub fn command(&self, args: &[String]) -> io::Result<(Command, OwnedFd)> {
+    pub fn command(&self, args: &[String], join: Vec<CString>) -> io::Result<(Command, OwnedFd)> {
         let mut cmd = Command::new(&self.program);
         cmd.args(args)
             .env_clear()
@@ -125,7 +129,7 @@ impl Context {
         unsafe {
             cmd.pre_exec(move || {
                 let _keep = &wr;
-                child_setup(user.as_ref(), &dir, check_writable, wr_fd)
+                child_setup(&join, user.as_ref(), &dir, check_writable, wr_fd)
             });
         }
         Ok((cmd, rd))
@@ -149,6 +153,9 @@ impl Context {
                 "working_dir {:?}: not writable by the task's user: {err}",
                 spec.working_dir
             )),
+            Some(s) if s == Step::Cgroup as u8 => {
+                Error::failed(format!("limits: joining the task's cgroup: {err}"))
+            }
             _ => Error::invalid(format!(
                 "command {command:?} ({}): {err}",
                 self.program.display()
@@ -169,6 +176,7 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 
 /// Runs in the forked child: only async-signal-safe calls.
 fn child_setup(
+    join: &[CString],
     user: Option<&RunAs>,
     dir: &CString,
     check_writable: bool,
@@ -199,6 +207,13 @@ fn child_setup(
                     8usize,
                 );
             }
+        }
+        for procs in join {
+            let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+            if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
+                return fail(Step::Cgroup);
+            }
+            libc::close(fd);
         }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);

@@ -12,7 +12,8 @@
 //!
 //! Where this differs from Nomad's executor: a process's first sample covers the time since it
 //! started (Nomad's first sample is 0); `usage` is RSS + swap and `max_usage` the largest
-//! `usage` this sampler has seen (Nomad's basic executor leaves both unset). Like Nomad's pid
+//! `usage` this sampler has seen (Nomad's basic executor leaves both unset); with a cgroup in
+//! force they are its `memory.usage_in_bytes` and `memory.max_usage_in_bytes`. Like Nomad's pid
 //! collector (cacheTTL = 5 s) the full `/proc` scan for new processes runs at most every
 //! [`RESCAN`]; known processes are re-read at every sample.
 
@@ -117,13 +118,19 @@ pub struct Sampler {
     members: Option<(Instant, Vec<i32>)>,
     max_usage: u64,
     rescan: Duration,
+    /// The task's memory cgroup directory, when one is in force.
+    cgroup: Option<std::path::PathBuf>,
 }
 
 impl Sampler {
     /// A sampler for `task`'s processes.
     pub fn new(task: &Task, topology: CpuTopology) -> Sampler {
         let s = task.started();
-        Sampler::for_root(s.supervisor_pid, s.supervisor_start_time, topology)
+        let mut sampler = Sampler::for_root(s.supervisor_pid, s.supervisor_start_time, topology);
+        if !s.cgroup.is_empty() {
+            sampler.cgroup = Some(std::path::PathBuf::from(&s.cgroup));
+        }
+        sampler
     }
 
     /// A sampler for the descendants of `root` (which started at `root_start` ticks).
@@ -145,6 +152,7 @@ impl Sampler {
             members: None,
             max_usage: 0,
             rescan: RESCAN,
+            cgroup: None,
         }
     }
 
@@ -224,6 +232,21 @@ impl Sampler {
             ticks.insert(pid, (s.start_time, s.utime, s.stime));
         }
         total.total_ticks = self.topology.ticks_consumed(total.percent);
+        // With a cgroup, the kernel's own accounting of the task's memory (as Nomad's cgroup
+        // executor reports it): usage and peak usage, page cache included.
+        if let Some(dir) = &self.cgroup {
+            let read = |f: &str| {
+                std::fs::read_to_string(dir.join(f))
+                    .ok()
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
+            if let Some(u) = read("memory.usage_in_bytes") {
+                total.usage = u;
+            }
+            if let Some(m) = read("memory.max_usage_in_bytes") {
+                self.max_usage = self.max_usage.max(m);
+            }
+        }
         self.max_usage = self.max_usage.max(total.usage);
         total.max_usage = self.max_usage;
         self.last = Some((now, ticks));

@@ -16,6 +16,7 @@ use std::process::{ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::cgroup::Cgroup;
 use crate::copier::{self, Copier};
 use crate::spawn::{self, Context};
 use crate::state::{self, EXIT, FORMAT_VERSION, SPEC, STARTED};
@@ -73,7 +74,12 @@ pub fn run(dir: &Path) -> ExitCode {
             return record(dir, &r);
         }
     };
-    let Running { pid, copiers, done } = started;
+    let Running {
+        pid,
+        copiers,
+        done,
+        cgroup,
+    } = started;
     let mut main_status = None;
     let destroyed = loop {
         let sig = wait_signal();
@@ -85,7 +91,11 @@ pub fn run(dir: &Path) -> ExitCode {
             break false;
         }
     };
-    kill_descendants(pid, &mut main_status);
+    kill_descendants(pid, &mut main_status, cgroup.as_ref());
+    let oom_killed = cgroup.as_ref().is_some_and(Cgroup::oom_killed);
+    if let Some(cg) = &cgroup {
+        cg.remove();
+    }
     // Every writer of the output pipes is gone: the copiers reach end of file and write what
     // they hold, as long as a reader takes it within the drain period.
     let deadline = Instant::now() + if destroyed { DRAIN_ON_DESTROY } else { DRAIN };
@@ -111,6 +121,7 @@ pub fn run(dir: &Path) -> ExitCode {
         &ExitResult {
             exit_code,
             signal,
+            oom_killed,
             completed_at_unix_nano: completed,
             ..Default::default()
         },
@@ -159,17 +170,29 @@ fn reap(main: i32, main_status: &mut Option<(libc::c_int, i64)>) -> bool {
 }
 
 /// Kills every process whose parent chain leads to the supervisor (the task's process group
-/// and everything re-parented to it as subreaper), reaps, and repeats until none is left.
-fn kill_descendants(main: i32, main_status: &mut Option<(libc::c_int, i64)>) {
+/// and everything re-parented to it as subreaper) and every process in the task's cgroup,
+/// reaps, and repeats until none is left.
+fn kill_descendants(
+    main: i32,
+    main_status: &mut Option<(libc::c_int, i64)>,
+    cgroup: Option<&Cgroup>,
+) {
     // SAFETY: getpid cannot fail.
     let me = unsafe { libc::getpid() };
     let deadline = Instant::now() + KILL_DEADLINE;
     loop {
-        let live: Vec<i32> = state::descendants(me, &state::all_processes())
+        let mut live: Vec<i32> = state::descendants(me, &state::all_processes())
             .into_iter()
             .filter(|(_, s)| s.state != b'Z')
             .map(|(p, _)| p)
             .collect();
+        if let Some(cg) = cgroup {
+            for p in cg.pids() {
+                if p != me && !live.contains(&p) && state::is_alive(p, 0) {
+                    live.push(p);
+                }
+            }
+        }
         for &pid in &live {
             // SAFETY: plain kill of a process that is our descendant.
             unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -210,6 +233,7 @@ struct Running {
     pid: i32,
     copiers: usize,
     done: mpsc::Receiver<()>,
+    cgroup: Option<Cgroup>,
 }
 
 fn open_first(field: &str, path: &str) -> Result<Option<std::fs::File>, Error> {
@@ -232,8 +256,23 @@ fn start(dir: &Path) -> Result<Running, Error> {
     let ctx = Context::new(&spec, &spec.command)?;
     let out = open_first("stdout_path", &spec.stdout_path)?;
     let err = open_first("stderr_path", &spec.stderr_path)?;
+    // Unique per supervisor: state dirs of different tasks may share a base name.
+    let name = format!(
+        "{}-{}",
+        dir.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    );
+    let cgroup = match Cgroup::create(&name, &spec.limits.unwrap_or_default()) {
+        Ok(cg) => cg,
+        Err(e) => {
+            log(format!("no cgroup for the task, limits not enforced: {e}"));
+            None
+        }
+    };
+    let join = cgroup.as_ref().map(Cgroup::procs_files).unwrap_or_default();
     let (mut cmd, step) = ctx
-        .command(&spec.args)
+        .command(&spec.args, join)
         .map_err(|e| Error::failed(format!("preparing the task: {e}")))?;
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -243,7 +282,12 @@ fn start(dir: &Path) -> Result<Running, Error> {
     drop(cmd);
     let mut child = match spawned {
         Ok(c) => c,
-        Err(e) => return Err(ctx.explain(&spec, &spec.command, step, &e)),
+        Err(e) => {
+            if let Some(cg) = &cgroup {
+                cg.remove();
+            }
+            return Err(ctx.explain(&spec, &spec.command, step, &e));
+        }
     };
     drop(step);
     let pid = i32::try_from(child.id()).map_err(|_| Error::failed("task pid out of range"))?;
@@ -256,13 +300,16 @@ fn start(dir: &Path) -> Result<Running, Error> {
         pid_start_time: state::proc_stat(pid).map_or(0, |s| s.start_time),
         supervisor_start_time: state::proc_stat(me).map_or(0, |s| s.start_time),
         started_at_unix_nano: state::now_unix_nano(),
-        cgroup: String::new(),
+        cgroup: cgroup.as_ref().map(Cgroup::path).unwrap_or_default(),
     };
     if let Err(e) = state::write_message(dir, STARTED, &started) {
         // SAFETY: plain kill of the child just started; the caller records exit.pb.
         unsafe { libc::kill(-pid, libc::SIGKILL) };
         let mut none = None;
-        kill_descendants(pid, &mut none);
+        kill_descendants(pid, &mut none, cgroup.as_ref());
+        if let Some(cg) = &cgroup {
+            cg.remove();
+        }
         return Err(Error::failed(format!(
             "{}: {e}",
             dir.join(STARTED).display()
@@ -297,5 +344,10 @@ fn start(dir: &Path) -> Result<Running, Error> {
             Err(e) => log(format!("cannot start an output copier for {path:?}: {e}")),
         }
     }
-    Ok(Running { pid, copiers, done })
+    Ok(Running {
+        pid,
+        copiers,
+        done,
+        cgroup,
+    })
 }

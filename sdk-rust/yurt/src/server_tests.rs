@@ -406,7 +406,12 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
     // RecoverTask as Nomad sends it: task_id empty, the id in handle.config.id
     // (hashicorp/nomad v2.0.5 plugins/drivers/client.go RecoverTask).
     let mut nomad_handle = h.clone();
-    nomad_handle.config.as_mut().unwrap().msgpack_driver_config.clear();
+    nomad_handle
+        .config
+        .as_mut()
+        .unwrap()
+        .msgpack_driver_config
+        .clear();
     d.recover_task(pb::RecoverTaskRequest {
         task_id: String::new(),
         handle: Some(nomad_handle),
@@ -427,7 +432,8 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::InvalidArgument);
     assert!(
-        err.message().contains("handle.config.id: expected the task id"),
+        err.message()
+            .contains("handle.config.id: expected the task id"),
         "{}",
         err.message()
     );

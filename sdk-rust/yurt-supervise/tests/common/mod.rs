@@ -6,9 +6,15 @@ use std::time::{Duration, Instant};
 
 use yurt_supervise::{StartOptions, Task, TaskSpec};
 
+/// The supervisor under test: this crate's `yurt-supervise` binary, or any program that
+/// recognises `<program> yurt-supervise <dir>` named by `$YURT_SUPERVISE_PROGRAM` (a Rust
+/// plugin binary, to measure a re-executed plugin).
 pub fn opts() -> StartOptions {
+    let program = std::env::var_os("YURT_SUPERVISE_PROGRAM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_yurt-supervise")));
     StartOptions {
-        program: Some(PathBuf::from(env!("CARGO_BIN_EXE_yurt-supervise"))),
+        program: Some(program),
         ..Default::default()
     }
 }
