@@ -99,8 +99,8 @@ class PyExec(yurt.DriverPlugin):
                 description="healthy",
                 attributes={
                     "driver.pyexec.version": self.version,
-                    # What catches a task's processes: no cgroups in this layer yet.
-                    "driver.pyexec.supervision": "process-group+subreaper",
+                    # What catches a task's processes (Nomad sends every task limits).
+                    "driver.pyexec.isolation": supervise.isolation(),
                 },
             )
             await asyncio.sleep(30)
@@ -175,7 +175,7 @@ class PyExec(yurt.DriverPlugin):
             started_at=task.started.started_at,
             completed_at=None if done is None else done.completed_at,
             exit_result=None if done is None else _exit(done),
-            driver_attributes={"pid": str(task.pid)},
+            driver_attributes={"pid": str(task.pid), "cgroup": task.started.cgroup},
         )
 
     async def task_stats(self, task_id: str, interval: float) -> AsyncIterator[TaskStats]:

@@ -113,6 +113,7 @@ def test_plugin_info_and_schema(driver: Driver) -> None:
     assert caps.exec
     fp = next(iter(driver.stub.Fingerprint(driver_pb2.FingerprintRequest(), timeout=10)))
     assert fp.health == driver_pb2.FingerprintResponse.HEALTHY
+    assert fp.attributes["driver.pyexec.isolation"].string_val == supervise.isolation()
 
 
 def test_runs_a_command_with_args_env_and_real_exit_code(driver: Driver, tmp_path: Path) -> None:

@@ -25,9 +25,13 @@ The plugin and the supervisor share nothing but the files of the task's state di
 defined once for the Go, Python and Rust SDKs in `proto/yurt/supervise/v1/supervise.proto`,
 and signals: a task started by any SDK's layer can be driven by any other's.
 
-What is caught where (no cgroups yet; the process-group and subreaper path is in force, and
-`Started.cgroup` is empty):
+What is caught where (`isolation()` tells which path a task with limits gets on this host;
+`Started.cgroup` names the task's cgroup, empty when there is none):
 
+- with resource limits in the spec, as root, with cgroup v1's memory controller mounted, the
+  task runs in its own cgroup: memory limit, CPU shares, an OOM kill reported in
+  `ExitResult.oom_killed`, and every process in the cgroup killed at the end;
+- always, the process-group and subreaper path:
 - stop sends its signal to the task's main process, then SIGKILL to the task's process group;
 - the supervisor is a child subreaper: every process descended from it, including ones that
   called setsid or double-forked, is killed when the main process exits and on destroy;
@@ -37,7 +41,7 @@ What is caught where (no cgroups yet; the process-group and subreaper path is in
 
 from __future__ import annotations
 
-from ._program import PROGRAM_ENV, SUPERVISE_ARG, find_program
+from ._program import PROGRAM_ENV, SUPERVISE_ARG, find_program, isolation
 from ._state import (
     ErrorKind,
     ExitResult,
@@ -63,6 +67,7 @@ __all__ = [
     "TaskSpec",
     "TaskUsage",
     "find_program",
+    "isolation",
     "parse_signal",
     "reattach",
     "start",

@@ -48,3 +48,17 @@ def find_program() -> Path:
         f"${PROGRAM_ENV} (unset), the package's bundled copy {BUNDLED} (absent; "
         "`make -C sdk-python supervisor` builds and places it), and PATH",
     )
+
+
+def isolation() -> str:
+    """What the supervisor puts a task with resource limits in, on this host.
+
+    "cgroup-v1" when the plugin runs as root and cgroup v1's memory controller is mounted
+    (the task gets its own cgroup: memory limit, CPU shares, OOM kills reported, every
+    process in it killed at the end; `Started.cgroup` names it); else
+    "process-group+subreaper". Tasks without limits always get the latter. The same rule as
+    the supervisor's (yurt_supervise::isolation in the Rust SDK).
+    """
+    if os.geteuid() == 0 and os.path.exists("/sys/fs/cgroup/memory/cgroup.procs"):
+        return "cgroup-v1"
+    return "process-group+subreaper"
