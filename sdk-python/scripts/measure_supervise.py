@@ -4,7 +4,7 @@ Starts N `sleep` tasks (all kept running), timing each supervise.start() from th
 its return (the task's main process exists), then reads every supervisor's
 /proc/<pid>/smaps_rollup while all N run, and destroys them. Prints one JSON object.
 
-    .venv/bin/python sdk-python/scripts/measure_supervise.py [--tasks 20]
+    .venv/bin/python sdk-python/scripts/measure_supervise.py [--tasks 20] [--limits]
 """
 
 from __future__ import annotations
@@ -31,14 +31,19 @@ def _rollup(pid: int) -> dict[str, int]:
     return out
 
 
-async def measure(n: int) -> dict[str, object]:
+async def measure(n: int, limits: bool) -> dict[str, object]:
     tasks: list[supervise.Task] = []
     latencies: list[float] = []
     with tempfile.TemporaryDirectory(prefix="yurt-measure-") as root:
         try:
             for i in range(n):
                 spec = supervise.TaskSpec(
-                    command="sleep", args=["600"], env={"PATH": "/usr/bin:/bin"}
+                    command="sleep",
+                    args=["600"],
+                    env={"PATH": "/usr/bin:/bin"},
+                    limits=supervise.ResourceLimits(memory_limit_bytes=256 << 20, cpu_shares=100)
+                    if limits
+                    else supervise.ResourceLimits(),
                 )
                 began = time.perf_counter()
                 tasks.append(await supervise.start(spec, Path(root) / f"t{i}"))
@@ -53,6 +58,7 @@ async def measure(n: int) -> dict[str, object]:
     return {
         "program": str(supervise.find_program()),
         "tasks": n,
+        "isolation": supervise.isolation() if limits else "process-group+subreaper",
         "start_ms_p50": round(statistics.median(latencies), 2),
         "start_ms_p90": round(sorted(latencies)[int(0.9 * (n - 1))], 2),
         "start_ms_max": round(max(latencies), 2),
@@ -65,8 +71,9 @@ async def measure(n: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("--limits", action="store_true", help="give each task limits (cgroup)")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.tasks)), indent=2))
+    print(json.dumps(asyncio.run(measure(args.tasks, args.limits)), indent=2))
 
 
 if __name__ == "__main__":
