@@ -430,6 +430,11 @@ func (a *Agent) removeStaleSockets() {
 	}
 	for _, e := range entries {
 		path := filepath.Join(a.socketDir(), e.Name())
+		// Directories are a plugin's own (the Python SDK's TLS backend); only
+		// the sockets go-plugin's line announced are the agent's to judge.
+		if e.IsDir() {
+			continue
+		}
 		if !live[path] {
 			if err := os.Remove(path); err != nil {
 				a.log.Warn("cannot remove a stale plugin socket", "path", path, "error", err)
