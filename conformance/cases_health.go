@@ -139,20 +139,18 @@ func healthCases() []Case {
 				<-done
 			}},
 		{ID: "driver/env", Level: Required, Kind: DriverPlugin,
-			Doc: "every entry of TaskConfig env (Nomad's task env and the job's, with spaces, '=', unicode, empty values) and device_env reaches the task exactly",
+			// Nomad puts device_env both on top of env and in device_env
+			// (client/taskenv/env.go); raw_exec hands the task env only.
+			Doc: "every entry of TaskConfig env (Nomad's task env, the job's with spaces, '=', quotes, unicode and empty values, and the device env on top) and device_env reaches the task exactly",
 			Run: func(t *T) {
 				_, d := driverSession(t)
-				pt := prepareTask(t, d, RolePrintEnv)
-				for k, v := range map[string]string{
+				pt := prepareTaskEnv(t, d, RolePrintEnv, map[string]string{
 					"YURT_CONF_ENV_PLAIN":   "plain",
 					"YURT_CONF_ENV_SPACES":  "  two  spaces = and equals  ",
 					"YURT_CONF_ENV_UNICODE": "ünïcødé ✓",
 					"YURT_CONF_ENV_EMPTY":   "",
 					"YURT_CONF_ENV_QUOTES":  `it's "quoted" $HOME`,
-				} {
-					pt.Config.Env[k] = v
-				}
-				pt.Config.DeviceEnv = map[string]string{"YURT_CONF_DEVICE_ENV": "device-0,device-1"}
+				}, map[string]string{"YURT_CONF_DEVICE_ENV": "device-0,device-1"})
 				startTask(t, d, pt)
 				_, err := d.WaitTask(t.Ctx, pt.Config.Id)
 				t.Check(err, "WaitTask")

@@ -139,7 +139,7 @@ func faultVariants() []faultVariant {
 		{"fingerprint-once", "driver", `^driver/(fingerprint|streams-stay-open)$`, []string{"driver/streams-stay-open"}},
 		{"device-unhealthy", "device", dev, []string{"device/fingerprint-healthy"}},
 		{"device-streams-close", "device", `^device/(fingerprint|stats|streams-stay-open)$`, []string{"device/streams-stay-open"}},
-		{"drop-device-env", "driver", `^driver/env$`, []string{"driver/env"}},
+		{"env-trim", "driver", `^driver/env$`, []string{"driver/env"}},
 		{"exec-no-stdin", "driver", `^driver/exec`, []string{"driver/exec-stdin", "driver/exec-tty"}},
 		{"exec-no-resize", "driver", `^driver/exec`, []string{"driver/exec-tty"}},
 		{"stats-cumulative", "driver", `^driver/(task-stats|stats-busy|stats-interval)$`, []string{"driver/stats-busy"}},

@@ -16,6 +16,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/host/allocdir"
 )
 
 var taskSeq atomic.Int64
@@ -77,7 +78,7 @@ type preparedTask struct {
 	Role   *TaskScenario
 	Stdout *fifo
 	Stderr *fifo
-	Alloc  *nomadAlloc
+	Alloc  *allocdir.AllocDir
 	// Control is the task's $YURT_CONFORMANCE_DIR; Key its YURT_CONFORMANCE_TASK.
 	Control string
 	Key     string
@@ -95,12 +96,18 @@ func scenario(t *T, role string) *TaskScenario {
 	return s
 }
 
-// prepareTask builds a TaskConfig for role as Nomad's task runner builds one:
-// the config decoded through the driver's task schema, a Nomad alloc dir with
-// the log FIFOs (being read, as logmon does) and Nomad's task environment with
-// the role's env on top. The harness's markers come last so that every process
-// of the task can be found.
+// prepareTask builds a TaskConfig for role as Nomad's task runner builds one
+// (go/host/allocdir): the config decoded through the driver's task schema, a
+// Nomad alloc dir with the log FIFOs (being read, as logmon does), a Nomad
+// task ID and Nomad's task environment with the role's env and the harness's
+// markers on top, so that every process of the task can be found.
 func prepareTask(t *T, d *host.Driver, role string) *preparedTask {
+	return prepareTaskEnv(t, d, role, nil, nil)
+}
+
+// prepareTaskEnv is prepareTask with extra job env and device env (which
+// Nomad puts both in env, on top, and in device_env).
+func prepareTaskEnv(t *T, d *host.Driver, role string, extraEnv, deviceEnv map[string]string) *preparedTask {
 	s := scenario(t, role)
 	spec, err := d.TaskConfigSchema(t.Ctx)
 	t.Check(err, "TaskConfigSchema")
@@ -112,30 +119,36 @@ func prepareTask(t *T, d *host.Driver, role string) *preparedTask {
 	t.Check(err, "encoding task %q config", role)
 	root, err := t.H.RunDir()
 	t.Check(err, "run dir")
-	alloc, err := makeNomadAlloc(filepath.Join(root, "allocs"), role)
+	alloc, err := allocdir.Build(filepath.Join(root, "allocs"), allocdir.NewAllocID(), role)
 	t.Check(err, "alloc dir")
-	t.Cleanup(func() { _ = os.RemoveAll(alloc.Dir) })
+	t.Cleanup(func() { _ = alloc.Destroy() })
 	n := taskSeq.Add(1)
 	key := fmt.Sprintf("%s-%d", t.H.runID, n)
 	control := filepath.Join(root, "control-"+strconv.FormatInt(n, 10))
 	t.Check(os.Mkdir(control, 0o777), "control dir")
 	t.Check(os.Chmod(control, 0o777), "control dir")
 	pt := &preparedTask{Role: s, Alloc: alloc, Control: control, Key: key,
-		Stdout: newFIFO(t, alloc.StdoutFIFO()), Stderr: newFIFO(t, alloc.StderrFIFO())}
+		Stdout: newFIFO(t, alloc.StdoutFIFO), Stderr: newFIFO(t, alloc.StderrFIFO)}
 	const cpuMHz, memMB = 100, 64
-	isolated := caps(t, d).GetFsIsolation() != driverpb.DriverCapabilities_NONE
-	env := alloc.Env("conformance", "conformance", cpuMHz, memMB, isolated)
+	jobEnv := map[string]string{}
 	for k, v := range s.Env {
-		env[k] = v
+		jobEnv[k] = v
 	}
-	env[MarkerRunEnv], env[MarkerTaskEnv], env[ControlDirEnv] = t.H.runID, key, control
+	for k, v := range extraEnv {
+		jobEnv[k] = v
+	}
+	jobEnv[MarkerRunEnv], jobEnv[MarkerTaskEnv], jobEnv[ControlDirEnv] = t.H.runID, key, control
+	env := allocdir.TaskEnv(allocdir.EnvInput{Alloc: alloc, FSIsolation: caps(t, d).GetFsIsolation(),
+		JobID: "conformance", JobName: "conformance", GroupName: "conformance", Namespace: "default",
+		Region: "global", Datacenter: "dc1", CPULimitMHz: cpuMHz, MemoryLimitMB: memMB,
+		TaskEnv: jobEnv, DeviceEnv: deviceEnv})
 	pt.Config = &driverpb.TaskConfig{
-		Id: alloc.TaskID(), Name: role, MsgpackDriverConfig: raw, Env: env, AllocDir: alloc.Dir,
-		StdoutPath: alloc.StdoutFIFO(), StderrPath: alloc.StderrFIFO(), AllocId: alloc.ID,
+		MsgpackDriverConfig: raw, Env: env, DeviceEnv: deviceEnv,
 		TaskGroupName: "conformance", JobName: "conformance", JobId: "conformance", Namespace: "default",
 		Resources: &driverpb.Resources{AllocatedResources: &driverpb.AllocatedTaskResources{
 			Cpu: &driverpb.AllocatedCpuResources{CpuShares: cpuMHz}, Memory: &driverpb.AllocatedMemoryResources{MemoryMb: memMB}}},
 	}
+	alloc.Apply(pt.Config)
 	return pt
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -138,4 +140,49 @@ func FuzzParseHandshake(f *testing.F) {
 			t.Fatalf("accepted %q with %d fields", line, len(fields))
 		}
 	})
+}
+
+// TestCrashesGoPlugin: exactly the lines go-plugin's parseJSON panics on (a
+// present @message/@level/@timestamp that is not a string) are flagged.
+func TestCrashesGoPlugin(t *testing.T) {
+	for line, bad := range map[string]bool{
+		`{"@level":"info","@message":"hi","@timestamp":"2026-12-03T09:21:08.082826Z"}`: false,
+		`{"@level":"info","@message":"hi"}`:                                            false,
+		`not json at all`:                                                              false,
+		`[1,2,3]`:                                                                      false,
+		`{"@message":12}`:                                                              true,
+		`{"@level":"info","@message":"x","@timestamp":1733216468}`:                     true,
+		`{"@level":null,"@message":"x"}`:                                               true,
+		`{"@message":{"nested":true}}`:                                                 true,
+	} {
+		why := crashesGoPlugin(line)
+		assert.Equal(t, bad, why != "", "%s: %q", line, why)
+	}
+}
+
+func TestScenarioRolesNeedTheirAttributes(t *testing.T) {
+	_, err := ParseScenarios([]byte("task \"exit_on_request\" {\n  exit_code = 0\n  config {}\n}\n"), "s.hcl")
+	require.ErrorContains(t, err, "expected a non-zero exit code")
+	_, err = ParseScenarios([]byte("task \"exit_on_request\" {\n  config {}\n}\n"), "s.hcl")
+	require.ErrorContains(t, err, "exit_code is required")
+	_, err = ParseScenarios([]byte("task \"nope\" {\n  config {}\n}\n"), "s.hcl")
+	require.ErrorContains(t, err, "background, busy, exit_code, exit_on_request")
+	s, err := ParseScenarios([]byte("task \"busy\" {\n  config {}\n}\nexec {\n  command = [\"true\"]\n  stdin_command = [\"cat\", \"-\"]\n}\n"), "s.hcl")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"cat", "-"}, s.Exec.StdinCommand)
+}
+
+// TestFindMarked finds a child process by an environment entry and sees it go.
+func TestFindMarked(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	cmd.Env = append(os.Environ(), "YURT_CONFORMANCE_TEST_MARK=find-me")
+	require.NoError(t, cmd.Start())
+	ps := findMarked("YURT_CONFORMANCE_TEST_MARK", "find-me")
+	require.Len(t, ps, 1)
+	assert.Equal(t, cmd.Process.Pid, ps[0].Pid)
+	assert.Contains(t, ps[0].Cmdline, "sleep 30")
+	assert.Empty(t, findMarked("YURT_CONFORMANCE_TEST_MARK", "find"), "the value must match exactly")
+	killAll(ps)
+	_ = cmd.Wait()
+	assert.Empty(t, findMarked("YURT_CONFORMANCE_TEST_MARK", "find-me"))
 }

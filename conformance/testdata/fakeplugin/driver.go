@@ -172,12 +172,13 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	}
 	env := os.Environ()
 	for k, val := range cfg.GetEnv() {
+		if fault("env-trim") {
+			val = strings.TrimSpace(val)
+		}
 		env = append(env, k+"="+val)
 	}
-	if !fault("drop-device-env") {
-		for k, val := range cfg.GetDeviceEnv() {
-			env = append(env, k+"="+val)
-		}
+	for k, val := range cfg.GetDeviceEnv() {
+		env = append(env, k+"="+val)
 	}
 	var st taskState
 	var sup *supervise.Task
@@ -485,7 +486,10 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	if err != nil {
 		return nil, err
 	}
-	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started)}
+	// completed_at of a running task is Go's zero time, as Nomad sends it
+	// (plugins/drivers/utils.go taskStatusToProto): its client fails on none.
+	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started),
+		CompletedAt: timestamppb.New(time.Time{})}
 	if !t.running() {
 		t.mu.Lock()
 		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
