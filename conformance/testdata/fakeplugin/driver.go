@@ -485,7 +485,7 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	if err != nil {
 		return nil, err
 	}
-	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started)}
+	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started), CompletedAt: timestamppb.New(time.Time{})}
 	if !t.running() {
 		t.mu.Lock()
 		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
