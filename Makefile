@@ -13,7 +13,7 @@ ROOT := $(CURDIR)
 BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
-GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen
+GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen sdk-rust/yurt-supervise/src/gen
 GO_MODULES := go conformance examples/go examples/rust/nvidia-gpu/probe bench
 
 .PHONY: help

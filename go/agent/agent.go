@@ -102,6 +102,9 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	if a.store, err = state.Open(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(a.socketDir(), 0o700); err != nil {
+		return nil, fmt.Errorf("data_dir: creating the plugin socket dir: %w", err)
+	}
 	ok := false
 	defer func() {
 		if !ok {
@@ -158,6 +161,7 @@ func (a *Agent) loadPlugins(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	a.removeStaleSockets()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}

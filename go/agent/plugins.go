@@ -143,7 +143,8 @@ func (pi *pluginInst) connect(ctx context.Context, allowReattach bool) error {
 			args = pi.block.Args
 		}
 		lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		np, err := host.Launch(lctx, host.Options{Path: pi.path, Args: args, Logger: a.log.Named(pi.file), StartTimeout: 30 * time.Second})
+		np, err := host.Launch(lctx, host.Options{Path: pi.path, Args: args, Logger: a.log.Named(pi.file), StartTimeout: 30 * time.Second,
+			SocketDir: a.socketDir()})
 		cancel()
 		if err != nil {
 			return fmt.Errorf("plugin %s: launch: %w", pi.path, err)
@@ -406,4 +407,38 @@ func unitSuffix(u string) string {
 		return ""
 	}
 	return " " + u
+}
+
+// socketDir is where plugins create their unix sockets (PLUGIN_UNIX_SOCKET_DIR):
+// inside the data dir, so that a plugin that died without removing its
+// socket leaves nothing in the system temp dir, and the agent can clean up.
+func (a *Agent) socketDir() string { return filepath.Join(a.dataDir, "sockets") }
+
+// removeStaleSockets deletes the sockets of plugins that are gone: every
+// file in socketDir that no loaded plugin listens on. It runs once the
+// plugins are loaded (reattached ones keep theirs).
+func (a *Agent) removeStaleSockets() {
+	live := map[string]bool{}
+	for _, pi := range a.plugins {
+		if p, _ := pi.current(); p != nil {
+			live[p.Record().Address] = true
+		}
+	}
+	entries, err := os.ReadDir(a.socketDir())
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(a.socketDir(), e.Name())
+		// Directories are a plugin's own (the Python SDK's TLS backend); only
+		// the sockets go-plugin's line announced are the agent's to judge.
+		if e.IsDir() {
+			continue
+		}
+		if !live[path] {
+			if err := os.Remove(path); err != nil {
+				a.log.Warn("cannot remove a stale plugin socket", "path", path, "error", err)
+			}
+		}
+	}
 }

@@ -45,6 +45,11 @@ type Options struct {
 	MinPort, MaxPort uint
 	// GRPCDialOptions are added to the connection's dial options.
 	GRPCDialOptions []grpc.DialOption
+	// SocketDir, if set, is passed as PLUGIN_UNIX_SOCKET_DIR: the plugin
+	// creates its unix socket there instead of the system temp dir, so that
+	// the caller owns (and can clean up) the sockets of plugins that died.
+	// It must exist; socket paths must stay under 108 bytes.
+	SocketDir string
 }
 
 // Plugin is a connected plugin process.
@@ -103,6 +108,9 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 	// Only the allow-listed part of the host's environment (see
 	// PluginEnvAllowList), then the caller's additions.
 	cmd.Env = append(hostEnvForPlugin(), o.Env...)
+	if o.SocketDir != "" {
+		cmd.Env = append(cmd.Env, "PLUGIN_UNIX_SOCKET_DIR="+o.SocketDir)
+	}
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake(),
 		Plugins:          pluginSet(),

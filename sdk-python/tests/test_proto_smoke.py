@@ -22,6 +22,7 @@ from yurt._proto.hashicorp.nomad.plugins.shared.structs import (
     stats_pb2,
 )
 from yurt._proto.plugin import grpc_broker_pb2, grpc_controller_pb2, grpc_stdio_pb2
+from yurt._proto.yurt.supervise.v1 import supervise_pb2
 
 
 def _samples() -> list[tuple[str, Message]]:
@@ -110,6 +111,16 @@ def _samples() -> list[tuple[str, Message]]:
                 network="unix",
                 address="/tmp/s",
                 knock=grpc_broker_pb2.ConnInfo.Knock(knock=True, ack=False, error=""),
+            ),
+        ),
+        (
+            "supervise.proto",
+            supervise_pb2.Handle(
+                format_version=1,
+                state_dir="/var/lib/yurt/t1",
+                task_id="a/web/0123abcd",
+                started=supervise_pb2.Started(supervisor_pid=10, pid=11, pid_start_time=99),
+                driver_data=b"own",
             ),
         ),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -15,6 +16,7 @@ import pytest
 from gohost import Plugin, host_env, launch
 from google.protobuf import duration_pb2
 
+from yurt import supervise
 from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
 from yurt._proto.plugin import grpc_controller_pb2, grpc_controller_pb2_grpc
@@ -30,17 +32,22 @@ class Driver:
         self.stub = driver_pb2_grpc.DriverStub(self.channel)
         self.started: list[str] = []
 
-    def configure(self, state_dir: Path) -> None:
+    def configure(self, state_dir: Path, topology: base_pb2.ClientTopology | None = None) -> None:
         self.base.SetConfig(
             base_pb2.SetConfigRequest(
                 msgpack_config=msgpack.packb({"state_dir": str(state_dir)}),
                 plugin_api_version="v0.1.0",
+                nomad_config=base_pb2.NomadConfig(
+                    driver=base_pb2.NomadDriverConfig(Topology=topology)
+                )
+                if topology is not None
+                else None,
             ),
             timeout=10,
         )
 
     def start(
-        self, task_id: str, command: str, args: list[str], tmp: Path
+        self, task_id: str, command: str, args: list[str], tmp: Path, alloc_dir: str = ""
     ) -> driver_pb2.TaskHandle:
         self.started.append(task_id)
         resp = self.stub.StartTask(
@@ -48,6 +55,7 @@ class Driver:
                 task=driver_pb2.TaskConfig(
                     id=task_id,
                     name="t",
+                    alloc_dir=alloc_dir,
                     msgpack_driver_config=msgpack.packb({"command": command, "args": args}),
                     env={"PATH": os.environ["PATH"], "GREETING": "hello"},
                     stdout_path=str(tmp / f"{task_id}.stdout"),
@@ -105,6 +113,7 @@ def test_plugin_info_and_schema(driver: Driver) -> None:
     assert caps.exec
     fp = next(iter(driver.stub.Fingerprint(driver_pb2.FingerprintRequest(), timeout=10)))
     assert fp.health == driver_pb2.FingerprintResponse.HEALTHY
+    assert fp.attributes["driver.pyexec.isolation"].string_val == supervise.isolation()
 
 
 def test_runs_a_command_with_args_env_and_real_exit_code(driver: Driver, tmp_path: Path) -> None:
@@ -197,7 +206,10 @@ def test_errors(driver: Driver, tmp_path: Path) -> None:
     assert err.value.details() == "task not found for given id"
     with pytest.raises(grpc.RpcError) as err:
         driver.start("bad", "/no/such/binary", [], tmp_path)
-    assert "is not an executable file" in (err.value.details() or "")
+    assert err.value.details() == (
+        "failed to start task 'bad': command \"/no/such/binary\": "
+        "No such file or directory (os error 2)"
+    )
     with pytest.raises(grpc.RpcError) as err:
         driver.stub.StartTask(
             driver_pb2.StartTaskRequest(
@@ -228,14 +240,10 @@ def test_tasks_survive_plugin_death_and_recover_with_real_exit_code(tmp_path: Pa
         second.configure(state)
         recovered = driver_pb2.TaskHandle()
         recovered.CopyFrom(handle)
-        recovered.config.msgpack_driver_config = b""  # as Nomad sends it
-        second.stub.RecoverTask(
-            driver_pb2.RecoverTaskRequest(task_id="r1", handle=recovered), timeout=10
-        )
+        recovered.config.msgpack_driver_config = b""  # as Nomad sends it: the handle only
+        second.stub.RecoverTask(driver_pb2.RecoverTaskRequest(handle=recovered), timeout=10)
         # Recovering twice is fine.
-        second.stub.RecoverTask(
-            driver_pb2.RecoverTaskRequest(task_id="r1", handle=recovered), timeout=10
-        )
+        second.stub.RecoverTask(driver_pb2.RecoverTaskRequest(handle=recovered), timeout=10)
         status = second.stub.InspectTask(
             driver_pb2.InspectTaskRequest(task_id="r1"), timeout=10
         ).task
@@ -255,7 +263,7 @@ def test_recover_refuses_garbage_driver_state(driver: Driver) -> None:
         driver.stub.RecoverTask(
             driver_pb2.RecoverTaskRequest(task_id="g1", handle=handle), timeout=10
         )
-    assert err.value.details().startswith("driver_state.")
+    assert err.value.details().startswith("driver_state: handle")
 
 
 def _exec_stream(
@@ -331,12 +339,13 @@ def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> N
     d = Driver(launch(LAUNCHER, host_env()))
     d.configure(tmp_path / "state")
     handle = d.start("k1", "sleep", ["30"], tmp_path)
-    pid = msgpack.unpackb(handle.driver_state)["task_pid"]
+    task = supervise.reattach(handle.driver_state)
     start = time.monotonic()
     d.close(destroy=False)  # GRPCController.Shutdown, then wait for the process
     assert time.monotonic() - start < 2.0
-    os.kill(pid, 0)  # the task outlives the plugin (no exception: still there)
-    os.kill(pid, signal.SIGKILL)
+    os.kill(task.pid, 0)  # the task outlives the plugin (no exception: still there)
+    assert task.running()
+    asyncio.run(task.destroy())
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
@@ -367,7 +376,9 @@ def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
             ),
             timeout=20,
         )
-    assert err.value.details() == "task.user: no such user 'no-such-user-yurt'"
+    assert err.value.details() == (
+        "failed to start task 'u2': user \"no-such-user-yurt\": no such user on this host"
+    )
 
 
 def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> None:
@@ -386,12 +397,81 @@ def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> Non
 
 
 def test_failed_start_cleans_up(driver: Driver, tmp_path: Path) -> None:
-    # A directory passes the executable check but cannot be exec'd.
+    # A directory is not a program: the supervisor refuses it, naming the field.
     with pytest.raises(grpc.RpcError) as err:
         driver.start("f1", str(tmp_path), [], tmp_path)
-    assert "failed to start task 'f1'" in (err.value.details() or "")
-    assert "Permission denied" in (err.value.details() or "")
+    assert err.value.details() == (
+        f"failed to start task 'f1': command \"{tmp_path}\": not an executable file"
+    )
     assert not (tmp_path / "state" / "f1").exists()
     # The id is free again: nothing half-started is remembered.
     driver.start("f1", "true", [], tmp_path)
     assert driver.wait("f1").exit_code == 0
+
+
+def test_working_dir_is_the_task_dir_when_it_exists(driver: Driver, tmp_path: Path) -> None:
+    alloc = tmp_path / "alloc"
+    (alloc / "t").mkdir(parents=True)
+    driver.start("w1", "pwd", [], tmp_path, alloc_dir=str(alloc))
+    assert driver.wait("w1").exit_code == 0
+    assert (tmp_path / "w1.stdout").read_text() == f"{alloc / 't'}\n"
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    driver.start("w2", "pwd", [], tmp_path, alloc_dir=str(bare))
+    assert driver.wait("w2").exit_code == 0
+    assert (tmp_path / "w2.stdout").read_text() == f"{bare}\n"
+
+
+def test_stats_of_a_busy_task_in_percent_and_the_topologys_mhz(tmp_path: Path) -> None:
+    d = Driver(launch(LAUNCHER, host_env()))
+    try:
+        cores = [base_pb2.ClientTopologyCore(core_id=i, base_speed=3000) for i in range(4)]
+        d.configure(tmp_path / "state", base_pb2.ClientTopology(cores=cores))
+        d.start("b1", "sh", ["-c", "while :; do :; done"], tmp_path)
+        stream = d.stub.TaskStats(
+            driver_pb2.TaskStatsRequest(
+                task_id="b1", collection_interval=duration_pb2.Duration(nanos=500_000_000)
+            ),
+            timeout=20,
+        )
+        samples = iter(stream)
+        next(samples)
+        usage = next(samples).stats.agg_resource_usage
+        stream.cancel()
+        cpu = usage.cpu
+        assert 20 < cpu.percent <= 110  # % of one core (the machine may be shared)
+        # Nomad's cpustats.TicksConsumed: percent/100 * total compute / cores, in MHz.
+        assert cpu.total_ticks == pytest.approx(cpu.percent / 100 * 12000 / 4, rel=1e-6)
+        assert cpu.percent == pytest.approx(cpu.user_mode + cpu.system_mode, rel=1e-6)
+        fields = driver_pb2.CPUUsage.Fields
+        assert set(cpu.measured_fields) == {
+            fields.Value("SYSTEM_MODE"),
+            fields.Value("USER_MODE"),
+            fields.Value("PERCENT"),
+            fields.Value("TOTAL_TICKS"),
+        }
+        assert usage.memory.rss > 0
+    finally:
+        d.close()
+
+
+def test_destroy_leaves_no_background_process_or_state(driver: Driver, tmp_path: Path) -> None:
+    bg = tmp_path / "bg.pid"
+    driver.start("d1", "sh", ["-c", f"sleep 300 & echo $! > {bg}; exec sleep 300"], tmp_path)
+    _wait_for(bg)
+    driver.stub.DestroyTask(driver_pb2.DestroyTaskRequest(task_id="d1", force=True), timeout=20)
+    driver.started.remove("d1")
+    pid = int(bg.read_text())
+    deadline = time.monotonic() + 5
+    while os.path.exists(f"/proc/{pid}") and "Z" not in _state(pid):
+        assert time.monotonic() < deadline, "the background sleep survived DestroyTask"
+        time.sleep(0.01)
+    assert not (tmp_path / "state" / "d1").exists()
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "Z"

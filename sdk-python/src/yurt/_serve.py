@@ -156,7 +156,9 @@ async def _listen_inner(
         except ValueError as exc:
             raise HandshakeError(str(exc)) from None
         own = generate_server_certificate()
-        backend_dir = tempfile.mkdtemp(prefix="yurt-grpc-")
+        # Beside the public socket when the host names a socket dir: a plugin killed
+        # with -9 then leaves its backend in the host's directory, not in /tmp.
+        backend_dir = tempfile.mkdtemp(prefix="yurt-grpc-", dir=launch.socket_dir or None)
         created.append(backend_dir)
         backend = os.path.join(backend_dir, "grpc.sock")
         if _bind_grpc(server, f"unix:{backend}") == 0:

@@ -21,7 +21,7 @@ from ._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from ._rpc import unary
 from .errors import ConfigError
 
-__all__ = ["API_VERSION", "AgentConfig", "BasePlugin", "PluginType"]
+__all__ = ["API_VERSION", "AgentConfig", "BasePlugin", "Core", "PluginType", "Topology"]
 
 API_VERSION = "v0.1.0"
 
@@ -34,11 +34,60 @@ class PluginType(enum.IntEnum):
 
 
 @dataclass(frozen=True)
+class Core:
+    """One CPU core of the host's topology (ClientTopologyCore); speeds in MHz, 0 if unknown."""
+
+    socket_id: int = 0
+    node_id: int = 0
+    core_id: int = 0
+    #: 0: a performance core, 1: an efficiency core (Nomad's CoreGrade).
+    grade: int = 0
+    disable: bool = False
+    base_speed: int = 0
+    max_speed: int = 0
+    guess_speed: int = 0
+
+    def mhz(self) -> int:
+        """The core's speed as Nomad counts it: base, else max, else the guess.
+
+        Nomad v2.0.5 client/lib/numalib/topology.go, Core.MHz(): `case c.BaseSpeed > 0:
+        return c.BaseSpeed; case c.MaxSpeed > 0: return c.MaxSpeed`; then GuessSpeed.
+        """
+        return self.base_speed or self.max_speed or self.guess_speed
+
+
+@dataclass(frozen=True)
+class Topology:
+    """The host's CPU topology, as the agent sends it in SetConfig (ClientTopology)."""
+
+    node_ids: tuple[int, ...] = ()
+    cores: tuple[Core, ...] = ()
+    #: Row-major NUMA distance matrix of `distance_dimension` squared values.
+    distance_dimension: int = 0
+    distances: tuple[int, ...] = ()
+    override_total_compute: int = 0
+    override_withold_compute: int = 0
+
+    def total_compute(self) -> int:
+        """Total MHz of the host: the override if set, else the sum over every core.
+
+        Nomad v2.0.5 client/lib/numalib/topology.go, Topology.TotalCompute(): "if
+        st.OverrideTotalCompute > 0 { return st.OverrideTotalCompute }", then the sum of
+        cpu.MHz() over st.Cores.
+        """
+        if self.override_total_compute > 0:
+            return self.override_total_compute
+        return sum(core.mhz() for core in self.cores)
+
+
+@dataclass(frozen=True)
 class AgentConfig:
     """What the Nomad agent tells drivers about itself (NomadDriverConfig)."""
 
     client_min_port: int = 0
     client_max_port: int = 0
+    #: The host's CPU topology; None when the agent did not send one.
+    topology: Topology | None = None
 
 
 class BasePlugin:
@@ -150,7 +199,34 @@ class _BaseServicer(base_pb2_grpc.BasePluginServicer):  # type: ignore[misc]
         agent: AgentConfig | None = None
         if request.HasField("nomad_config") and request.nomad_config.HasField("driver"):
             d = request.nomad_config.driver
-            agent = AgentConfig(client_min_port=d.ClientMinPort, client_max_port=d.ClientMaxPort)
+            agent = AgentConfig(
+                client_min_port=d.ClientMinPort,
+                client_max_port=d.ClientMaxPort,
+                topology=_topology(d.Topology) if d.HasField("Topology") else None,
+            )
         p.api_version = request.plugin_api_version
         await p.set_config(decoded, agent)
         return base_pb2.SetConfigResponse()
+
+
+def _topology(t: base_pb2.ClientTopology) -> Topology:
+    return Topology(
+        node_ids=tuple(t.node_ids),
+        cores=tuple(
+            Core(
+                socket_id=c.socket_id,
+                node_id=c.node_id,
+                core_id=c.core_id,
+                grade=int(c.core_grade),
+                disable=c.disable,
+                base_speed=c.base_speed,
+                max_speed=c.max_speed,
+                guess_speed=c.guess_speed,
+            )
+            for c in t.cores
+        ),
+        distance_dimension=t.distances.dimension,
+        distances=tuple(t.distances.values),
+        override_total_compute=t.override_total_compute,
+        override_withold_compute=t.override_withold_compute,
+    )

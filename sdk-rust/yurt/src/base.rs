@@ -51,6 +51,30 @@ pub struct AgentConfig {
     pub client_min_port: u32,
     /// Highest port Nomad hands out to tasks.
     pub client_max_port: u32,
+    /// The host's total CPU compute in MHz from the agent's topology, 0 when not sent. As
+    /// Nomad's client/lib/numalib `Topology.TotalCompute()`: the `cpu_total_compute` override
+    /// when set, else the sum over cores of `Core.MHz()` (base speed, else max, else guess).
+    pub total_compute_mhz: u64,
+    /// The number of cores in the agent's topology, 0 when not sent.
+    pub cores: u32,
+}
+
+fn total_compute(t: &pb::ClientTopology) -> u64 {
+    if t.override_total_compute > 0 {
+        return t.override_total_compute;
+    }
+    t.cores
+        .iter()
+        .map(|c| {
+            if c.base_speed > 0 {
+                c.base_speed
+            } else if c.max_speed > 0 {
+                c.max_speed
+            } else {
+                c.guess_speed
+            }
+        })
+        .sum()
 }
 
 /// The base contract: identity, schema, configuration.
@@ -215,6 +239,11 @@ impl<P: BasePlugin> pb::base_plugin_server::BasePlugin for BaseServer<P> {
             .map(|d| AgentConfig {
                 client_min_port: d.client_min_port,
                 client_max_port: d.client_max_port,
+                total_compute_mhz: d.topology.as_ref().map_or(0, total_compute),
+                cores: d
+                    .topology
+                    .as_ref()
+                    .map_or(0, |t| u32::try_from(t.cores.len()).unwrap_or(u32::MAX)),
             });
         let cfg = PluginConfig {
             msgpack: req.msgpack_config,
@@ -229,6 +258,24 @@ impl<P: BasePlugin> pb::base_plugin_server::BasePlugin for BaseServer<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_compute_follows_nomads_topology() {
+        let core = |base, max, guess| pb::ClientTopologyCore {
+            base_speed: base,
+            max_speed: max,
+            guess_speed: guess,
+            ..Default::default()
+        };
+        let mut t = pb::ClientTopology {
+            cores: vec![core(2000, 3500, 0), core(0, 3000, 0), core(0, 0, 1000)],
+            ..Default::default()
+        };
+        // Core.MHz(): base speed, else max speed, else the guess.
+        assert_eq!(total_compute(&t), 6000);
+        t.override_total_compute = 9999;
+        assert_eq!(total_compute(&t), 9999);
+    }
 
     #[test]
     fn attributes_convert() {

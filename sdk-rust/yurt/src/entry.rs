@@ -63,6 +63,12 @@ pub(crate) fn serve_process(
     opts: ServeOptions,
     routes: impl FnOnce(&ShutdownSignal) -> Result<RoutesBuilder, ServeError>,
 ) -> ExitCode {
+    // `<binary> yurt-supervise <state dir>`: this binary re-executed by the supervision layer
+    // (crate::supervise::start) as a task's supervisor. Before anything else: no handshake,
+    // no logging setup, no runtime.
+    if let Some(code) = yurt_supervise::supervisor_main() {
+        return code;
+    }
     let env = match handshake::read_env(|k| std::env::var(k).ok(), &[APP_PROTOCOL_VERSION]) {
         Ok(env) => env,
         Err(e) => {

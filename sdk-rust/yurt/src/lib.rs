@@ -51,6 +51,7 @@ pub mod handshake;
 pub mod hclog;
 pub mod hclspec;
 pub mod mtls;
+pub mod supervise;
 pub mod testing;
 
 mod entry;

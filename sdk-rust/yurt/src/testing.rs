@@ -443,7 +443,21 @@ fn usage_from_proto(
             user_mode: cpu.user_mode,
             total_ticks: cpu.total_ticks,
             percent: cpu.percent,
-            measured: Vec::new(),
+            measured: cpu
+                .measured_fields
+                .iter()
+                .filter_map(|&f| {
+                    use crate::driver::CpuField as F;
+                    use crate::r#gen::drivers::cpu_usage::Fields as C;
+                    Some(match C::try_from(f).ok()? {
+                        C::SystemMode => F::SystemMode,
+                        C::UserMode => F::UserMode,
+                        C::TotalTicks => F::TotalTicks,
+                        C::Percent => F::Percent,
+                        _ => return None,
+                    })
+                })
+                .collect(),
         },
         memory: crate::driver::MemoryUsage {
             rss: mem.rss,
@@ -451,13 +465,28 @@ fn usage_from_proto(
             swap: mem.swap,
             usage: mem.usage,
             max_usage: mem.max_usage,
-            measured: Vec::new(),
+            measured: mem
+                .measured_fields
+                .iter()
+                .filter_map(|&f| {
+                    use crate::driver::MemoryField as F;
+                    use crate::r#gen::drivers::memory_usage::Fields as M;
+                    Some(match M::try_from(f).ok()? {
+                        M::Rss => F::Rss,
+                        M::Cache => F::Cache,
+                        M::Swap => F::Swap,
+                        M::Usage => F::Usage,
+                        M::MaxUsage => F::MaxUsage,
+                        _ => return None,
+                    })
+                })
+                .collect(),
         },
     }
 }
 
 impl DriverClient {
-    /// The first `count` `TaskStats` samples at `interval` (measured-field lists are left empty).
+    /// The first `count` `TaskStats` samples at `interval` (measured fields Yurt knows kept).
     pub async fn task_stats(
         &mut self,
         task_id: &str,

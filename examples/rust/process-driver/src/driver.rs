@@ -1,32 +1,28 @@
-//! The `DriverPlugin`: tasks live under supervisors (see `supervisor.rs`); this side starts
-//! them, watches their state directories, signals them and forgets them.
+//! The `DriverPlugin`: the task config, its mapping onto the SDK's supervision layer
+//! (`yurt::supervise`), and bookkeeping of the tasks this process knows. Running, recovering,
+//! stopping, measuring and exec'ing tasks is the layer's job.
 
 use std::collections::{BTreeMap, HashMap};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
-use tokio::io::AsyncBufReadExt;
+use serde::Deserialize;
 use tokio::sync::{broadcast, watch};
 use tokio_stream::StreamExt;
 use yurt::Error;
-use yurt::base::{BasePlugin, PluginConfig, PluginInfo};
+use yurt::base::{AgentConfig, BasePlugin, PluginConfig, PluginInfo};
 use yurt::driver::{
     Capabilities, DriverPlugin, ExecInput, ExecOutput, ExecSetup, ExecSink, ExitResult,
     Fingerprint, Health, PluginStream, StartedTask, TaskConfig, TaskEvent, TaskHandle, TaskState,
     TaskStats, TaskStatus,
 };
 use yurt::hclspec::{Spec, attr, default, literal, object};
-
-use crate::spawn;
-use crate::state::{self, Exited, Started};
+use yurt::supervise::{self, ResourceLimits, Task, TaskSpec};
 
 pub const NAME: &str = "rust-exec";
 /// Nomad's executor stops tasks with SIGINT when the job names no kill_signal.
 const DEFAULT_STOP_SIGNAL: i32 = libc::SIGINT;
-const POLL: Duration = Duration::from_millis(50);
 
 #[derive(Debug, Default, Deserialize)]
 struct PluginCfg {
@@ -41,41 +37,21 @@ struct TaskCfg {
     args: Option<Vec<String>>,
 }
 
-/// What Nomad stores for a task and hands to RecoverTask in a fresh process.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct DriverState {
-    state_dir: String,
-    pid: i32,
-    start_ticks: u64,
-    supervisor_pid: i32,
-    supervisor_start_ticks: u64,
-    started_at_ms: u64,
-}
+/// How a task ended, as far as the layer can prove (an error: the supervisor vanished without
+/// a record, and the exit code is not guessed).
+type Outcome = Result<supervise::ExitResult, String>;
 
-/// How a task ended, as far as this driver can prove.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Outcome {
-    Exited(Exited),
-    /// The supervisor vanished without a record: the exit code is unknown, and is not guessed.
-    Lost(String),
-}
-
-struct Task {
+struct Running {
     config: TaskConfig,
-    spec: state::Spec,
-    ds: DriverState,
+    task: Task,
     outcome: watch::Receiver<Option<Outcome>>,
     watcher: tokio::task::AbortHandle,
 }
 
-impl Task {
-    fn dir(&self) -> &Path {
-        Path::new(&self.ds.state_dir)
-    }
+impl Running {
     fn running(&self) -> bool {
         self.outcome.borrow().is_none()
     }
-    /// The outcome once there is one; `None` when the task was destroyed meanwhile.
     async fn wait(&self) -> Option<Outcome> {
         let mut rx = self.outcome.clone();
         loop {
@@ -85,45 +61,42 @@ impl Task {
             rx.changed().await.ok()?;
         }
     }
-    /// Signals the task's process, or with `group` its whole process group, unless it is gone.
-    fn signal(&self, sig: i32, group: bool) -> Result<(), Error> {
-        if !self.running() || !state::is_alive(self.ds.pid, self.ds.start_ticks) {
-            return Ok(());
-        }
-        let target = if group { -self.ds.pid } else { self.ds.pid };
-        // SAFETY: kill has no memory preconditions; the pid was checked against its start time.
-        if unsafe { libc::kill(target, sig) } != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() != Some(libc::ESRCH) {
-                return Err(Error::other(format!("signal {sig} to pid {target}: {e}")));
-            }
-        }
-        Ok(())
-    }
 }
 
 #[derive(Default)]
 pub struct ProcessDriver {
     state_root: Mutex<Option<PathBuf>>,
-    tasks: Mutex<HashMap<String, Arc<Task>>>,
+    agent: Mutex<Option<AgentConfig>>,
+    tasks: Mutex<HashMap<String, Arc<Running>>>,
     start_lock: tokio::sync::Mutex<()>,
     events: std::sync::OnceLock<broadcast::Sender<TaskEvent>>,
 }
 
-fn exit_result(o: &Outcome) -> Result<ExitResult, Error> {
-    match o {
-        Outcome::Exited(e) => Ok(ExitResult {
-            exit_code: e.exit_code,
-            signal: e.signal,
-            oom_killed: false,
-        }),
-        Outcome::Lost(why) => Err(Error::other(why)),
+fn exit_result(r: &supervise::ExitResult) -> ExitResult {
+    ExitResult {
+        exit_code: r.exit_code,
+        signal: r.signal,
+        oom_killed: r.oom_killed,
     }
+}
+
+fn time(unix_nano: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_nanos(u64::try_from(unix_nano).unwrap_or(0))
+}
+
+/// Runs a blocking layer call off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, supervise::Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::other(format!("supervision call failed: {e}")))?
+        .map_err(Error::from)
 }
 
 /// The plugin's environment minus go-plugin's own variables: tasks see the host's environment,
 /// as Nomad's raw_exec does, with the task's env on top.
-fn task_env(config: &TaskConfig) -> Vec<(String, String)> {
+fn task_env(config: &TaskConfig) -> Vec<String> {
     let mut env: BTreeMap<String, String> = std::env::vars()
         .filter(|(k, _)| {
             !k.starts_with("PLUGIN_")
@@ -131,17 +104,13 @@ fn task_env(config: &TaskConfig) -> Vec<(String, String)> {
                 && k != "YURT_PLUGIN_TRANSPORT"
         })
         .collect();
-    env.extend(config.env.iter().map(|(k, v)| (k.clone(), v.clone())));
-    env.extend(
-        config
-            .device_env
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone())),
-    );
-    env.into_iter().collect()
+    env.extend(config.env.clone());
+    env.extend(config.device_env.clone());
+    env.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
 }
 
-fn task_cwd(config: &TaskConfig) -> String {
+/// `<alloc_dir>/<task name>` when it exists (Nomad's task dir), else the alloc dir, else "/".
+fn task_dir(config: &TaskConfig) -> String {
     let alloc = Path::new(&config.alloc_dir);
     let task_dir = alloc.join(&config.name);
     if !config.alloc_dir.is_empty() && !config.name.is_empty() && task_dir.is_dir() {
@@ -149,8 +118,57 @@ fn task_cwd(config: &TaskConfig) -> String {
     } else if !config.alloc_dir.is_empty() && alloc.is_dir() {
         config.alloc_dir.clone()
     } else {
-        "/".into()
+        String::new()
     }
+}
+
+/// The task's memory limit and CPU shares, as Nomad's task runner derives LinuxResources
+/// (client/allocrunner/taskrunner/task_runner.go buildTaskConfig: the memory limit is
+/// `memory_max` when set, else `memory`, in MiB). Enforced through a cgroup when the plugin
+/// runs as root (see yurt::supervise).
+fn limits(config: &TaskConfig) -> ResourceLimits {
+    let r = &config.resources;
+    let mb = if r.memory_max_mb > 0 {
+        r.memory_max_mb
+    } else {
+        r.memory_mb
+    };
+    ResourceLimits {
+        memory_limit_bytes: mb.max(0) * 1024 * 1024,
+        cpu_shares: r.cpu_shares.max(0),
+    }
+}
+
+/// A directory name for a task id (ids hold `/`), unique per start.
+fn dir_name(task_id: &str) -> String {
+    let safe: String = task_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    let salt = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{safe}-{salt:x}")
+}
+
+fn state_root(configured: Option<&str>) -> PathBuf {
+    match configured {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        // SAFETY: geteuid cannot fail.
+        _ => std::env::temp_dir().join(format!("yurt-rust-exec-{}", unsafe { libc::geteuid() })),
+    }
+}
+
+fn signal_number(name: &str) -> Result<i32, Error> {
+    supervise::spawn::signal_number(name)
+        .ok_or_else(|| Error::InvalidArgument(format!("signal: unknown signal {name:?}")))
 }
 
 impl ProcessDriver {
@@ -159,17 +177,10 @@ impl ProcessDriver {
     }
 
     fn emit(&self, c: &TaskConfig, message: impl Into<String>) {
-        let _ = self.events().send(TaskEvent {
-            task_id: c.id.clone(),
-            alloc_id: c.alloc_id.clone(),
-            task_name: c.name.clone(),
-            timestamp: SystemTime::now(),
-            message: message.into(),
-            annotations: BTreeMap::new(),
-        });
+        let _ = self.events().send(event(c, message.into()));
     }
 
-    fn task(&self, id: &str) -> Result<Arc<Task>, Error> {
+    fn task(&self, id: &str) -> Result<Arc<Running>, Error> {
         self.tasks
             .lock()
             .map_err(|_| Error::other("task table poisoned"))?
@@ -178,172 +189,91 @@ impl ProcessDriver {
             .ok_or(Error::TaskNotFound)
     }
 
-    fn root(&self) -> PathBuf {
-        let configured = self.state_root.lock().ok().and_then(|g| g.clone());
-        configured.unwrap_or_else(|| state::state_root(None))
+    /// Destroys what an earlier start of the same task left behind when its plugin died before
+    /// handing Nomad the handle (killed mid-start): state directories under `root` whose task
+    /// is this alloc's task of the same name (Nomad's task ids are `<alloc>/<task>/<random>`)
+    /// and that no recovered task owns. Nomad recovers tasks before it starts them again.
+    async fn remove_stale(&self, root: &Path, config: &TaskConfig) {
+        let prefix = format!("{}/{}/", config.alloc_id, config.name);
+        let known: Vec<PathBuf> = self.tasks.lock().map_or_else(
+            |_| Vec::new(),
+            |t| {
+                t.values()
+                    .map(|r| r.task.state_dir().to_path_buf())
+                    .collect()
+            },
+        );
+        let root = root.to_path_buf();
+        let removed = tokio::task::spawn_blocking(move || {
+            let mut removed = Vec::new();
+            for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                let dir = dir.path();
+                let spec = supervise::state::read_message::<TaskSpec>(&dir, supervise::state::SPEC);
+                let Ok(Some(spec)) = spec else { continue };
+                if !spec.task_id.starts_with(&prefix) || known.contains(&dir) {
+                    continue;
+                }
+                let gone = match supervise::reattach_dir(&dir) {
+                    Ok(t) => t.destroy().is_ok(),
+                    Err(_) => std::fs::remove_dir_all(&dir).is_ok(),
+                };
+                if gone {
+                    removed.push(spec.task_id);
+                }
+            }
+            removed
+        })
+        .await
+        .unwrap_or_default();
+        for id in removed {
+            tracing::warn!(task_id = %config.id, stale = %id, "destroyed a task left by an interrupted start");
+        }
     }
 
-    /// Registers a task and starts the watcher that turns its state directory into an outcome.
-    fn register(&self, config: TaskConfig, spec: state::Spec, ds: DriverState) -> Arc<Task> {
+    /// Registers a task and starts the watcher that turns its exit record into an outcome.
+    fn register(&self, config: TaskConfig, task: Task) {
         let (tx, rx) = watch::channel(None);
-        let dir = PathBuf::from(&ds.state_dir);
-        let (sup, sup_ticks) = (ds.supervisor_pid, ds.supervisor_start_ticks);
         let events = self.events().clone();
-        let cfg = config.clone();
+        let (cfg, t) = (config.clone(), task.clone());
         let watcher = tokio::spawn(async move {
-            let outcome = loop {
-                match state::read_record::<Exited>(&dir, state::EXIT) {
-                    Ok(Some(e)) => break Outcome::Exited(e),
-                    Ok(None) => {}
-                    Err(e) => break Outcome::Lost(e),
-                }
-                if !state::is_alive(sup, sup_ticks) {
-                    // It may have written the record just before exiting.
-                    break match state::read_record::<Exited>(&dir, state::EXIT) {
-                        Ok(Some(e)) => Outcome::Exited(e),
-                        Ok(None) => Outcome::Lost(format!(
-                            "task supervisor (pid {sup}) exited without recording the task's exit status in {}",
-                            dir.display()
-                        )),
-                        Err(e) => Outcome::Lost(e),
-                    };
-                }
-                tokio::time::sleep(POLL).await;
-            };
+            let outcome = supervise::wait(&t).await.map_err(|e| e.to_string());
             let msg = match &outcome {
-                Outcome::Exited(e) if e.signal != 0 => {
-                    format!("Task exited with code {} (signal {})", e.exit_code, e.signal)
+                Ok(e) if e.signal != 0 => {
+                    format!(
+                        "Task exited with code {} (signal {})",
+                        e.exit_code, e.signal
+                    )
                 }
-                Outcome::Exited(e) => format!("Task exited with code {}", e.exit_code),
-                Outcome::Lost(why) => format!("Task lost: {why}"),
+                Ok(e) => format!("Task exited with code {}", e.exit_code),
+                Err(why) => format!("Task lost: {why}"),
             };
             tracing::info!(task_id = %cfg.id, "{msg}");
-            let _ = events.send(TaskEvent {
-                task_id: cfg.id.clone(),
-                alloc_id: cfg.alloc_id.clone(),
-                task_name: cfg.name.clone(),
-                timestamp: SystemTime::now(),
-                message: msg,
-                annotations: BTreeMap::new(),
-            });
+            let _ = events.send(event(&cfg, msg));
             let _ = tx.send(Some(outcome));
             // Keep the sender alive so late WaitTask calls still see the outcome.
             std::future::pending::<()>().await;
         })
         .abort_handle();
-        let task = Arc::new(Task {
+        let running = Arc::new(Running {
             config,
-            spec,
-            ds,
+            task,
             outcome: rx,
             watcher,
         });
         if let Ok(mut t) = self.tasks.lock() {
-            t.insert(task.config.id.clone(), task.clone());
+            t.insert(running.config.id.clone(), running);
         }
-        task
     }
+}
 
-    async fn launch(
-        &self,
-        config: &TaskConfig,
-        dir: &Path,
-        spec: &state::Spec,
-    ) -> Result<DriverState, Error> {
-        // 0700: the spec holds the task's environment, which may carry secrets.
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| Error::other(format!("creating task state dir {}: {e}", dir.display())))?;
-        state::write_record(dir, state::SPEC, spec).map_err(|e| {
-            Error::other(format!("writing {}: {e}", dir.join(state::SPEC).display()))
-        })?;
-        let exe = std::env::current_exe().map_err(|e| {
-            Error::other(format!(
-                "locating the plugin binary for the supervisor: {e}"
-            ))
-        })?;
-        let log = std::fs::File::create(dir.join(state::SUPERVISOR_LOG))?;
-        let mut cmd = tokio::process::Command::new(exe);
-        cmd.arg("supervise")
-            .arg(dir)
-            .env_clear()
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(log);
-        // SAFETY: setsid is async-signal-safe. A new session: no signal aimed at the plugin's
-        // process group or terminal reaches the supervisor, and it outlives the plugin.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| Error::other(format!("starting the task supervisor: {e}")))?;
-        let sup_pid = child
-            .id()
-            .and_then(|p| i32::try_from(p).ok())
-            .ok_or_else(|| Error::other("task supervisor exited at once"))?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| Error::other("task supervisor has no report pipe"))?;
-        // Reap the supervisor whenever it ends, so it never lingers as a zombie of this process.
-        tokio::spawn(async move {
-            let _ = child.wait().await;
-        });
-        let mut line = String::new();
-        let mut reader = tokio::io::BufReader::new(stdout);
-        // Opening a FIFO blocks until its reader exists; Nomad opens it before StartTask.
-        match tokio::time::timeout(Duration::from_secs(15), reader.read_line(&mut line)).await {
-            Err(_) => {
-                // SAFETY: plain kill of the child we just started.
-                unsafe { libc::kill(sup_pid, libc::SIGKILL) };
-                return Err(Error::other(format!(
-                    "task supervisor did not start the task within 15 s (are the stdout_path {:?} and stderr_path {:?} FIFOs being read?)",
-                    config.stdout_path, config.stderr_path
-                )));
-            }
-            Ok(Err(e)) => {
-                return Err(Error::other(format!(
-                    "reading the supervisor's report: {e}"
-                )));
-            }
-            Ok(Ok(_)) => {}
-        }
-        let line = line.trim_end();
-        if let Some(why) = line.strip_prefix("error ") {
-            return Err(Error::other(why));
-        }
-        if !line.starts_with("ok ") {
-            let log = std::fs::read_to_string(dir.join(state::SUPERVISOR_LOG)).unwrap_or_default();
-            return Err(Error::other(format!(
-                "task supervisor failed before starting the task: {:?} {}",
-                line,
-                log.trim()
-            )));
-        }
-        let started: Started = state::read_record(dir, state::STARTED)
-            .map_err(Error::other)?
-            .ok_or_else(|| Error::other("task supervisor reported ok without started.json"))?;
-        let sup_ticks = state::proc_stat(sup_pid).map_or(0, |s| s.start_ticks);
-        Ok(DriverState {
-            state_dir: dir.to_string_lossy().into_owned(),
-            pid: started.pid,
-            start_ticks: started.start_ticks,
-            supervisor_pid: sup_pid,
-            supervisor_start_ticks: sup_ticks,
-            started_at_ms: started.started_at_ms,
-        })
-    }
-
-    async fn wait_outcome(task: &Task, timeout: Duration) -> bool {
-        tokio::time::timeout(timeout, task.wait()).await.is_ok()
+fn event(c: &TaskConfig, message: String) -> TaskEvent {
+    TaskEvent {
+        task_id: c.id.clone(),
+        alloc_id: c.alloc_id.clone(),
+        task_name: c.name.clone(),
+        timestamp: SystemTime::now(),
+        message,
+        annotations: BTreeMap::new(),
     }
 }
 
@@ -361,9 +291,11 @@ impl BasePlugin for ProcessDriver {
 
     async fn set_config(&self, config: PluginConfig) -> Result<(), Error> {
         let c: PluginCfg = config.decode()?;
-        let root = state::state_root(c.state_dir.as_deref());
         if let Ok(mut g) = self.state_root.lock() {
-            *g = Some(root);
+            *g = Some(state_root(c.state_dir.as_deref()));
+        }
+        if let (Ok(mut g), Some(a)) = (self.agent.lock(), config.agent) {
+            *g = Some(a);
         }
         Ok(())
     }
@@ -389,10 +321,18 @@ impl DriverPlugin for ProcessDriver {
         let fp = Fingerprint {
             health: Health::Healthy,
             health_description: "Healthy".into(),
-            attributes: [(
-                format!("driver.{NAME}.version"),
-                env!("CARGO_PKG_VERSION").into(),
-            )]
+            attributes: [
+                (
+                    format!("driver.{NAME}.version"),
+                    env!("CARGO_PKG_VERSION").into(),
+                ),
+                // Where tasks with limits go: a cgroup (root, cgroup v1) or only the
+                // supervisor's process group and subreaper (see yurt::supervise).
+                (
+                    format!("driver.{NAME}.isolation"),
+                    supervise::isolation().into(),
+                ),
+            ]
             .into(),
         };
         Box::pin(tokio_stream::once(fp).chain(tokio_stream::pending()))
@@ -402,28 +342,12 @@ impl DriverPlugin for ProcessDriver {
         if self.task(&handle.config.id).is_ok() {
             return Ok(());
         }
-        let ds: DriverState = handle.driver_state()?;
-        let dir = PathBuf::from(&ds.state_dir);
-        let spec: state::Spec = state::read_record(&dir, state::SPEC)
-            .map_err(Error::other)?
-            .ok_or_else(|| {
-                Error::other(format!(
-                    "driver_state.state_dir: {} holds no task spec; the task cannot be recovered",
-                    dir.display()
-                ))
-            })?;
-        let exited = state::read_record::<Exited>(&dir, state::EXIT).map_err(Error::other)?;
-        if exited.is_none() && !state::is_alive(ds.supervisor_pid, ds.supervisor_start_ticks) {
-            return Err(Error::other(format!(
-                "task supervisor (pid {}) is gone and recorded no exit status in {}",
-                ds.supervisor_pid,
-                dir.display()
-            )));
-        }
-        let config = handle.config.clone();
-        tracing::info!(task_id = %config.id, pid = ds.pid, "recovered task");
-        self.emit(&config, "Task recovered");
-        self.register(config, spec, ds);
+        let task = supervise::reattach(&handle.driver_state)?;
+        // A supervisor gone without an exit record cannot be recovered: say why.
+        task.exit()?;
+        tracing::info!(task_id = %handle.config.id, pid = task.pid(), "recovered task");
+        self.emit(&handle.config, "Task recovered");
+        self.register(handle.config, task);
         Ok(())
     }
 
@@ -436,38 +360,29 @@ impl DriverPlugin for ProcessDriver {
             )));
         }
         let tc: TaskCfg = config.decode_driver_config()?;
-        let env = task_env(&config);
-        let cwd = task_cwd(&config);
-        let path = env
-            .iter()
-            .find(|(k, _)| k == "PATH")
-            .map(|(_, v)| v.as_str());
-        let program =
-            spawn::resolve_program(&tc.command, path, &cwd).map_err(Error::InvalidArgument)?;
-        let user = spawn::resolve_user(&config.user).map_err(Error::InvalidArgument)?;
-        let spec = state::Spec {
+        let spec = TaskSpec {
             task_id: config.id.clone(),
-            program,
+            command: tc.command,
             args: tc.args.unwrap_or_default(),
-            env,
-            cwd,
-            user,
+            env: task_env(&config),
+            working_dir: task_dir(&config),
+            user: config.user.clone(),
             stdout_path: config.stdout_path.clone(),
             stderr_path: config.stderr_path.clone(),
+            limits: Some(limits(&config)),
+            ..Default::default()
         };
-        let dir = self.root().join(state::dir_name(&config.id));
-        let ds = match self.launch(&config, &dir, &spec).await {
-            Ok(ds) => ds,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&dir);
-                return Err(e);
-            }
-        };
+        let root = self.state_root.lock().ok().and_then(|g| g.clone());
+        let root = root.unwrap_or_else(|| state_root(None));
+        self.remove_stale(&root, &config).await;
+        let dir = root.join(dir_name(&config.id));
+        let task = blocking(move || supervise::start(&spec, &dir)).await?;
         let mut handle = TaskHandle::new(config.clone());
-        handle.set_driver_state(&ds)?;
-        tracing::info!(task_id = %config.id, pid = ds.pid, supervisor = ds.supervisor_pid, "started task");
-        self.emit(&config, format!("Task started (pid {})", ds.pid));
-        self.register(config, spec, ds);
+        handle.driver_state = task.handle();
+        let s = task.started();
+        tracing::info!(task_id = %config.id, pid = s.pid, supervisor = s.supervisor_pid, "started task");
+        self.emit(&config, format!("Task started (pid {})", s.pid));
+        self.register(config, task);
         Ok(StartedTask {
             handle,
             network: None,
@@ -475,9 +390,10 @@ impl DriverPlugin for ProcessDriver {
     }
 
     async fn wait_task(&self, task_id: String) -> Result<ExitResult, Error> {
-        let task = self.task(&task_id)?;
-        match task.wait().await {
-            Some(o) => exit_result(&o),
+        let r = self.task(&task_id)?;
+        match r.wait().await {
+            Some(Ok(e)) => Ok(exit_result(&e)),
+            Some(Err(why)) => Err(Error::other(why)),
             None => Err(Error::TaskNotFound),
         }
     }
@@ -488,86 +404,62 @@ impl DriverPlugin for ProcessDriver {
         timeout: Duration,
         signal: String,
     ) -> Result<(), Error> {
-        let task = self.task(&task_id)?;
-        if !task.running() {
-            return Ok(());
-        }
+        let r = self.task(&task_id)?;
         let sig = if signal.is_empty() {
             DEFAULT_STOP_SIGNAL
         } else {
-            spawn::signal_number(&signal).ok_or_else(|| {
-                Error::InvalidArgument(format!("signal: unknown signal {signal:?}"))
-            })?
+            signal_number(&signal)?
         };
-        self.emit(&task.config, format!("Stopping task with signal {sig}"));
-        task.signal(sig, false)?;
-        if Self::wait_outcome(&task, timeout).await {
+        if !r.running() {
             return Ok(());
         }
-        self.emit(
-            &task.config,
-            format!("Task still running after {timeout:?}: killing it"),
-        );
-        task.signal(libc::SIGKILL, true)?;
-        if Self::wait_outcome(&task, Duration::from_secs(10)).await {
-            Ok(())
-        } else {
-            Err(Error::other(format!(
-                "task {task_id} survived SIGKILL for 10 s"
-            )))
-        }
+        self.emit(&r.config, format!("Stopping task with signal {sig}"));
+        let task = r.task.clone();
+        blocking(move || task.stop(sig, timeout)).await?;
+        Ok(())
     }
 
     async fn destroy_task(&self, task_id: String, force: bool) -> Result<(), Error> {
-        let task = self.task(&task_id)?;
-        if task.running() {
-            if !force {
-                return Err(Error::other("cannot destroy running task"));
-            }
-            task.signal(libc::SIGKILL, true)?;
-            if !Self::wait_outcome(&task, Duration::from_secs(10)).await {
-                return Err(Error::other(format!(
-                    "task {task_id} survived SIGKILL for 10 s"
-                )));
-            }
+        let r = self.task(&task_id)?;
+        if r.running() && !force {
+            return Err(Error::other("cannot destroy running task"));
         }
-        task.watcher.abort();
+        let task = r.task.clone();
+        blocking(move || task.destroy()).await?;
+        r.watcher.abort();
         if let Ok(mut t) = self.tasks.lock() {
             t.remove(&task_id);
-        }
-        if let Err(e) = std::fs::remove_dir_all(task.dir()) {
-            tracing::warn!(task_id = %task_id, error = %e, "removing the task state dir");
         }
         Ok(())
     }
 
     async fn inspect_task(&self, task_id: String) -> Result<TaskStatus, Error> {
-        let task = self.task(&task_id)?;
-        let outcome = task.outcome.borrow().clone();
+        let r = self.task(&task_id)?;
+        let outcome = r.outcome.borrow().clone();
         let (state, completed_at, exit) = match &outcome {
             None => (TaskState::Running, None, None),
-            Some(Outcome::Exited(e)) => (
+            Some(Ok(e)) => (
                 TaskState::Exited,
-                Some(state::from_ms(e.completed_at_ms)),
-                Some(ExitResult {
-                    exit_code: e.exit_code,
-                    signal: e.signal,
-                    oom_killed: false,
-                }),
+                Some(time(e.completed_at_unix_nano)),
+                Some(exit_result(e)),
             ),
-            Some(Outcome::Lost(_)) => (TaskState::Unknown, None, None),
+            Some(Err(_)) => (TaskState::Unknown, None, None),
         };
+        let s = r.task.started();
         Ok(TaskStatus {
-            id: task.config.id.clone(),
-            name: task.config.name.clone(),
+            id: r.config.id.clone(),
+            name: r.config.name.clone(),
             state,
-            started_at: Some(state::from_ms(task.ds.started_at_ms)),
+            started_at: Some(time(s.started_at_unix_nano)),
             completed_at,
             exit,
             driver_attributes: BTreeMap::from([
-                ("pid".into(), task.ds.pid.to_string()),
-                ("supervisor_pid".into(), task.ds.supervisor_pid.to_string()),
-                ("state_dir".into(), task.ds.state_dir.clone()),
+                ("pid".into(), s.pid.to_string()),
+                ("supervisor_pid".into(), s.supervisor_pid.to_string()),
+                (
+                    "state_dir".into(),
+                    r.task.state_dir().to_string_lossy().into_owned(),
+                ),
             ]),
             network: None,
         })
@@ -578,14 +470,16 @@ impl DriverPlugin for ProcessDriver {
         task_id: String,
         interval: Duration,
     ) -> Result<PluginStream<TaskStats>, Error> {
-        let task = self.task(&task_id)?;
+        let r = self.task(&task_id)?;
+        let agent = self.agent.lock().ok().and_then(|g| *g);
+        let mut sampler = supervise::Sampler::new(&r.task, supervise::topology(agent.as_ref()));
         let (tx, rx) = tokio::sync::mpsc::channel(4);
         tokio::spawn(async move {
-            let mut sampler = crate::stats::Sampler::new(task.ds.supervisor_pid);
             let mut tick = tokio::time::interval(interval);
             loop {
                 tick.tick().await;
-                if !task.running() || tx.send(sampler.sample()).await.is_err() {
+                let sample = supervise::task_stats(&sampler.sample());
+                if !r.running() || tx.send(sample).await.is_err() {
                     return;
                 }
             }
@@ -599,14 +493,10 @@ impl DriverPlugin for ProcessDriver {
     }
 
     async fn signal_task(&self, task_id: String, signal: String) -> Result<(), Error> {
-        let task = self.task(&task_id)?;
-        let sig = spawn::signal_number(&signal)
-            .ok_or_else(|| Error::InvalidArgument(format!("signal: unknown signal {signal:?}")))?;
-        if !task.running() {
-            return Err(Error::other(format!("task {task_id} has already exited")));
-        }
-        task.signal(sig, false)?;
-        self.emit(&task.config, format!("Sent signal {signal}"));
+        let r = self.task(&task_id)?;
+        let sig = signal_number(&signal)?;
+        r.task.signal(sig)?;
+        self.emit(&r.config, format!("Sent signal {signal}"));
         Ok(())
     }
 
@@ -616,8 +506,18 @@ impl DriverPlugin for ProcessDriver {
         command: Vec<String>,
         timeout: Duration,
     ) -> Result<ExecOutput, Error> {
-        let task = self.task(&task_id)?;
-        crate::exec::run(&task.spec, &command, timeout).await
+        let task = self.task(&task_id)?.task.clone();
+        let out = blocking(move || task.exec(&command, timeout)).await?;
+        // Nomad's executor returns stderr merged into stdout.
+        Ok(ExecOutput {
+            stdout: out.output,
+            stderr: Vec::new(),
+            exit: ExitResult {
+                exit_code: out.exit_code,
+                signal: out.signal,
+                oom_killed: false,
+            },
+        })
     }
 
     async fn exec_task_streaming(
@@ -626,7 +526,7 @@ impl DriverPlugin for ProcessDriver {
         input: PluginStream<ExecInput>,
         output: ExecSink,
     ) -> Result<ExitResult, Error> {
-        let task = self.task(&setup.task_id)?;
-        crate::exec::stream(&task.spec, &setup.command, setup.tty, input, output).await
+        let r = self.task(&setup.task_id)?;
+        supervise::exec_streaming(&r.task, &setup.command, setup.tty, input, output).await
     }
 }

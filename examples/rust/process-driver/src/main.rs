@@ -10,30 +10,16 @@
 //! }
 //! ```
 //!
-//! Each task runs under its own supervisor: this binary re-executed as `supervise <dir>` in a new
-//! session (see `supervisor.rs`). The supervisor holds the stdout/stderr FIFOs, is the task's
-//! parent, and records the exit status on disk, so the task survives the plugin's death and a
-//! fresh plugin process reports its real exit code from `driver_state` alone.
+//! Each task runs under the SDK's per-task supervisor (`yurt::supervise`): this binary
+//! re-executed as `yurt-supervise <dir>` in a new session, which `yurt::serve_driver` recognises
+//! before anything else. The supervisor is the task's parent and a child subreaper, forwards its
+//! output to Nomad's FIFOs and records its exit on disk, so the task survives the plugin's death
+//! and a fresh plugin process reports its real exit code from `driver_state` (the layer's
+//! handle) alone. What is left here is what a driver author writes: the config and its mapping
+//! onto the layer.
 
 mod driver;
-mod exec;
-mod spawn;
-mod state;
-mod stats;
-mod supervisor;
 
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let mut args = std::env::args_os().skip(1);
-    match args.next() {
-        Some(mode) if mode == "supervise" => match args.next() {
-            Some(dir) => supervisor::run(std::path::Path::new(&dir)),
-            None => {
-                eprintln!("usage: supervise <task-state-dir>");
-                ExitCode::from(2)
-            }
-        },
-        _ => yurt::serve_driver(driver::ProcessDriver::default()),
-    }
+fn main() -> std::process::ExitCode {
+    yurt::serve_driver(driver::ProcessDriver::default())
 }

@@ -11,11 +11,20 @@ use common::{launch, shell_task};
 use yurt::driver::TaskState;
 use yurt::testing::DriverClient;
 
-#[derive(serde::Deserialize)]
 struct State {
     pid: i32,
     supervisor_pid: i32,
     state_dir: String,
+}
+
+/// What the driver keeps in `driver_state`: the supervision layer's handle.
+fn state(handle: &yurt::driver::TaskHandle) -> State {
+    let t = yurt::supervise::reattach(&handle.driver_state).expect("driver_state is a handle");
+    State {
+        pid: t.pid(),
+        supervisor_pid: t.started().supervisor_pid,
+        state_dir: t.state_dir().to_string_lossy().into_owned(),
+    }
 }
 
 fn alive(pid: i32) -> bool {
@@ -47,7 +56,7 @@ async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_
         "{}",
         out.text()
     );
-    let st: State = handle.driver_state().expect("driver_state");
+    let st = state(&handle);
     assert!(alive(st.pid) && alive(st.supervisor_pid));
 
     // SIGKILL: no Shutdown, no cleanup.
@@ -100,7 +109,7 @@ async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_
 
     // A handle whose supervisor vanished without a record cannot be recovered, and says why.
     let err = d.recover_task(&h).await.unwrap_err();
-    assert!(err.message().contains("state_dir"), "{}", err.message());
+    assert!(err.message().contains("spec.pb"), "{}", err.message());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -232,6 +241,23 @@ async fn stats_measure_the_task_and_its_children_from_proc() {
         last.total.cpu
     );
     assert!(last.total.memory.rss > 0);
+    // Nomad's units: % of one core, and MHz from the host's topology (no agent here:
+    // /proc/cpuinfo's).
+    let topo = yurt::supervise::CpuTopology::from_host();
+    if topo.total_compute_mhz > 0.0 {
+        let want = topo.ticks_consumed(last.total.cpu.percent);
+        assert!(
+            (last.total.cpu.total_ticks - want).abs() < 1e-6,
+            "{:?}",
+            last.total.cpu
+        );
+        assert!(
+            last.total
+                .cpu
+                .measured
+                .contains(&yurt::driver::CpuField::TotalTicks)
+        );
+    }
     d.destroy_task(&cfg.id, true).await.unwrap();
 }
 
@@ -247,13 +273,20 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
         let (mut cfg, _o, _e) = shell_task("as-root", tmp.path(), "id -u");
         cfg.user = "root".into();
         let err = d.start_task(&cfg).await.unwrap_err();
-        assert!(err.message().starts_with("user:"), "{}", err.message());
+        assert!(
+            err.message().starts_with("user \"root\""),
+            "{}",
+            err.message()
+        );
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
     let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
     let mut d = DriverClient::new(p.ch.clone());
+    // Nomad makes the task dir writable for the task's user; the layer refuses one that is not.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let (mut cfg, out, _e) = shell_task("as-nobody", tmp.path(), "echo uid=$(id -u) gid=$(id -g)");
     cfg.user = "nobody".into();
     d.start_task(&cfg).await.unwrap();
@@ -277,7 +310,8 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
     bad.user = "no-such-user-xyz".into();
     let err = d.start_task(&bad).await.unwrap_err();
     assert!(
-        err.message().contains("user: no such user"),
+        err.message()
+            .starts_with("user \"no-such-user-xyz\": no such user"),
         "{}",
         err.message()
     );
@@ -358,4 +392,73 @@ async fn the_task_survives_its_log_reader_dying_and_output_resumes_for_the_next_
         i.exit
     );
     d.destroy_task(&cfg.id, true).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_left_by_a_start_interrupted_by_kill_9_is_destroyed_when_nomad_starts_it_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("state");
+    let _leftovers = common::KillLeftovers(root.clone());
+    let p = launch(&root).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    let (mut cfg, _o, _e) = shell_task("web", tmp.path(), "sleep 3600");
+    cfg.id = format!("{}/{}/0000beef", cfg.alloc_id, cfg.name);
+    // What a plugin killed between starting the supervisor and returning the handle leaves:
+    // a running task in a state dir that Nomad has no handle for.
+    let orphan = yurt::supervise::start_with(
+        &yurt::supervise::TaskSpec {
+            task_id: format!("{}/{}/0000dead", cfg.alloc_id, cfg.name),
+            command: "sleep".into(),
+            args: vec!["3600".into()],
+            env: vec!["PATH=/usr/bin:/bin".into()],
+            ..Default::default()
+        },
+        &root.join("orphan"),
+        &yurt::supervise::StartOptions {
+            program: Some(std::path::PathBuf::from(env!(
+                "CARGO_BIN_EXE_yurt-example-process-driver"
+            ))),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // A task of another name in the same alloc is left alone.
+    let (mut other, _o2, _e2) = shell_task("db", tmp.path(), "sleep 3600");
+    other.alloc_id = cfg.alloc_id.clone();
+    other.id = format!("{}/db/0000cafe", cfg.alloc_id);
+    d.start_task(&other).await.unwrap();
+    assert!(alive(orphan.pid()));
+    d.start_task(&cfg).await.unwrap();
+    assert!(!alive(orphan.pid()), "the orphaned task survived");
+    assert!(!orphan.state_dir().exists());
+    assert_eq!(
+        d.inspect_task(&other.id).await.unwrap().state,
+        TaskState::Running
+    );
+    d.destroy_task(&cfg.id, true).await.unwrap();
+    d.destroy_task(&other.id, true).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_over_its_memory_limit_is_oom_killed_and_waittask_says_so() {
+    if yurt::supervise::isolation() != "cgroup-v1" {
+        eprintln!("skipped: limits are enforced through cgroup v1 as root only");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let _leftovers = common::KillLeftovers(tmp.path().join("state"));
+    let p = launch(&tmp.path().join("state")).await;
+    let mut d = DriverClient::new(p.ch.clone());
+    // tail keeps a line without end in memory: it grows until the limit.
+    let (mut cfg, _o, _e) = shell_task("hog", tmp.path(), "exec tail /dev/zero");
+    cfg.resources.memory_mb = 32;
+    cfg.resources.cpu_shares = 100;
+    d.start_task(&cfg).await.unwrap();
+    let exit = tokio::time::timeout(Duration::from_secs(60), d.wait_task(&cfg.id))
+        .await
+        .expect("never OOM-killed")
+        .unwrap();
+    assert!(exit.oom_killed, "{exit:?}");
+    assert_eq!((exit.exit_code, exit.signal), (137, 9));
+    d.destroy_task(&cfg.id, false).await.unwrap();
 }

@@ -45,19 +45,9 @@ pub(crate) mod plugin {
     include!("plugin.rs");
 }
 
-/// Yurt's own supervision state format (`yurt.supervise.v1`).
-pub(crate) mod yurt {
-    pub(crate) mod supervise {
-        pub(crate) mod v1 {
-            include!("yurt.supervise.v1.rs");
-        }
-    }
-}
-
 /// Short aliases used by the hand-written code.
 pub(crate) use hashicorp::nomad::plugins::base::proto as base;
 pub(crate) use hashicorp::nomad::plugins::device;
 pub(crate) use hashicorp::nomad::plugins::drivers::proto as drivers;
 pub(crate) use hashicorp::nomad::plugins::shared::hclspec;
 pub(crate) use hashicorp::nomad::plugins::shared::structs;
-pub(crate) use yurt::supervise::v1 as supervise;

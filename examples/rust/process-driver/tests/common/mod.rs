@@ -163,17 +163,17 @@ impl Drop for KillLeftovers {
             return;
         };
         for d in dirs.flatten() {
-            let Ok(text) = std::fs::read_to_string(d.path().join("started.json")) else {
+            let Ok(Some(s)) = yurt::supervise::state::read_message::<yurt::supervise::Started>(
+                &d.path(),
+                yurt::supervise::state::STARTED,
+            ) else {
                 continue;
             };
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-                continue;
-            };
-            if let Some(pid) = v["pid"].as_i64().and_then(|p| i32::try_from(p).ok())
-                && pid > 1
-            {
-                // SAFETY: kill of a process group this test started.
-                unsafe { libc::kill(-pid, libc::SIGKILL) };
+            // SAFETY: kill of the supervisor (it kills the whole task) and the process group
+            // this test started.
+            unsafe {
+                libc::kill(s.supervisor_pid, libc::SIGTERM);
+                libc::kill(-s.pid, libc::SIGKILL);
             }
         }
     }

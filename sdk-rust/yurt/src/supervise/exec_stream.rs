@@ -1,7 +1,8 @@
-//! ExecTask and ExecTaskStreaming: a command in the task's context (its environment, working
-//! directory and user), on pipes or on a pseudo-terminal.
+//! ExecTaskStreaming: a command in a supervised task's context (its environment, working
+//! directory and user), on pipes or on a pseudo-terminal with resize.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,42 +10,22 @@ use std::time::Duration;
 use tokio::io::unix::AsyncFd;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_stream::StreamExt;
-use yurt::Error;
-use yurt::driver::{ExecInput, ExecOutput, ExecSink, ExitResult, PluginStream};
 
-use crate::spawn::{child_setup, exit_parts, resolve_program};
-use crate::state::Spec;
+use crate::Error;
+use crate::driver::{ExecInput, ExecSink, ExitResult, PluginStream};
+use yurt_supervise::Task;
 
 /// How long output may keep arriving after the command exited (from children it left behind).
 const DRAIN: Duration = Duration::from_secs(2);
 
-fn command(spec: &Spec, argv: &[String]) -> Result<tokio::process::Command, Error> {
-    let first = argv.first().ok_or_else(|| {
-        Error::InvalidArgument("command: expected at least the program name".into())
-    })?;
-    let path = spec
-        .env
-        .iter()
-        .find(|(k, _)| k == "PATH")
-        .map(|(_, v)| v.as_str());
-    let program = resolve_program(first, path, &spec.cwd).map_err(Error::InvalidArgument)?;
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(&argv[1..])
-        .env_clear()
-        .envs(spec.env.iter().map(|(k, v)| (k, v)))
-        .current_dir(&spec.cwd)
-        .kill_on_drop(true);
-    let user = spec.user.clone();
-    let groups: Vec<libc::gid_t> = user.as_ref().map(|u| u.groups.clone()).unwrap_or_default();
-    // SAFETY: child_setup only makes async-signal-safe calls.
-    unsafe {
-        cmd.pre_exec(move || child_setup(user.as_ref(), &groups));
-    }
+fn command(task: &Task, argv: &[String]) -> Result<tokio::process::Command, Error> {
+    let mut cmd = tokio::process::Command::from(task.exec_command(argv)?);
+    cmd.kill_on_drop(true);
     Ok(cmd)
 }
 
 fn result(status: std::process::ExitStatus) -> ExitResult {
-    let (exit_code, signal) = exit_parts(status);
+    let (exit_code, signal) = yurt_supervise::spawn::exit_parts(status.into_raw());
     ExitResult {
         exit_code,
         signal,
@@ -52,42 +33,20 @@ fn result(status: std::process::ExitStatus) -> ExitResult {
     }
 }
 
-/// ExecTask: run to completion (or `timeout`, then kill) and capture the output.
-pub async fn run(spec: &Spec, argv: &[String], timeout: Duration) -> Result<ExecOutput, Error> {
-    let mut cmd = command(spec, argv)?;
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd
-        .spawn()
-        .map_err(|e| Error::other(format!("exec {:?}: {e}", argv[0])))?;
-    match tokio::time::timeout(timeout, child.wait_with_output()).await {
-        Ok(Ok(out)) => Ok(ExecOutput {
-            stdout: out.stdout,
-            stderr: out.stderr,
-            exit: result(out.status),
-        }),
-        Ok(Err(e)) => Err(Error::other(format!("exec {:?}: {e}", argv[0]))),
-        // Dropping the future drops the child, which kill_on_drop kills.
-        Err(_) => Err(Error::other(format!(
-            "exec {:?}: timed out after {timeout:?}",
-            argv[0]
-        ))),
-    }
-}
-
-/// ExecTaskStreaming.
-pub async fn stream(
-    spec: &Spec,
+/// ExecTaskStreaming for a supervised task: `argv` in the task's context, with a
+/// pseudo-terminal (stdout and stderr then one stream, resize honoured) when `tty`, else on
+/// pipes. Returns how the command ended.
+pub async fn exec_streaming(
+    task: &Task,
     argv: &[String],
     tty: bool,
     input: PluginStream<ExecInput>,
     output: ExecSink,
 ) -> Result<ExitResult, Error> {
     if tty {
-        stream_tty(spec, argv, input, output).await
+        stream_tty(task, argv, input, output).await
     } else {
-        stream_pipes(spec, argv, input, output).await
+        stream_pipes(task, argv, input, output).await
     }
 }
 
@@ -111,12 +70,12 @@ async fn pump(mut r: impl tokio::io::AsyncRead + Unpin, sink: ExecSink, stderr: 
 }
 
 async fn stream_pipes(
-    spec: &Spec,
+    task: &Task,
     argv: &[String],
     mut input: PluginStream<ExecInput>,
     output: ExecSink,
 ) -> Result<ExitResult, Error> {
-    let mut cmd = command(spec, argv)?;
+    let mut cmd = command(task, argv)?;
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -247,14 +206,14 @@ fn open_pty() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 async fn stream_tty(
-    spec: &Spec,
+    task: &Task,
     argv: &[String],
     mut input: PluginStream<ExecInput>,
     output: ExecSink,
 ) -> Result<ExitResult, Error> {
     let (master, slave) = open_pty().map_err(|e| Error::other(format!("opening a pty: {e}")))?;
-    let mut cmd = command(spec, argv)?;
-    if !spec.env.iter().any(|(k, _)| k == "TERM") {
+    let mut cmd = command(task, argv)?;
+    if !task.spec().env.iter().any(|kv| kv.starts_with("TERM=")) {
         cmd.env("TERM", "xterm");
     }
     let dup = |fd: &OwnedFd| fd.try_clone().map(Stdio::from);

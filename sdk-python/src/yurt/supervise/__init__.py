@@ -1,0 +1,74 @@
+"""Task supervision: run a driver's task so that it outlives the plugin, and drive it.
+
+A task driver calls this layer instead of writing its own supervisor::
+
+    from yurt import supervise
+
+    task = await supervise.start(
+        supervise.TaskSpec(command="/bin/sleep", args=["60"], env=env, task_id=cfg.id),
+        state_dir,
+    )
+    handle.driver_state = task.handle()          # all a fresh plugin needs
+    ...
+    task = supervise.reattach(handle.driver_state)  # RecoverTask, in another process
+    result = await task.wait()                   # ExitResult, recorded durably
+    await task.stop("SIGINT", timeout=5)         # the signal, then SIGKILL of the group
+    usage = task.stats()                         # Nomad's units (% of a core, MHz, bytes)
+    await task.destroy()                         # kills every process, removes the state
+
+Each task runs under its own small supervisor process, started in a new session. The Python
+layer runs the native `yurt-supervise` program built from the Rust SDK (a Python interpreter
+per task would cost several MiB each), found in `$YURT_SUPERVISE_PROGRAM`, else the copy
+bundled in the package (`yurt/_bin/yurt-supervise`), else PATH.
+
+The plugin and the supervisor share nothing but the files of the task's state directory,
+defined once for the Go, Python and Rust SDKs in `proto/yurt/supervise/v1/supervise.proto`,
+and signals: a task started by any SDK's layer can be driven by any other's.
+
+What is caught where (`isolation()` tells which path a task with limits gets on this host;
+`Started.cgroup` names the task's cgroup, empty when there is none):
+
+- with resource limits in the spec, as root, with cgroup v1's memory controller mounted, the
+  task runs in its own cgroup: memory limit, CPU shares, an OOM kill reported in
+  `ExitResult.oom_killed`, and every process in the cgroup killed at the end;
+- always, the process-group and subreaper path:
+- stop sends its signal to the task's main process, then SIGKILL to the task's process group;
+- the supervisor is a child subreaper: every process descended from it, including ones that
+  called setsid or double-forked, is killed when the main process exits and on destroy;
+- a process that leaves the supervisor's subtree some other way (a new PID namespace, or a
+  process started on the task's behalf by another daemon) is not caught.
+"""
+
+from __future__ import annotations
+
+from ._program import PROGRAM_ENV, SUPERVISE_ARG, find_program, isolation
+from ._state import (
+    ErrorKind,
+    ExitResult,
+    ResourceLimits,
+    Started,
+    SuperviseError,
+    TaskSpec,
+)
+from ._stats import Compute, Sampler, TaskUsage
+from ._task import Task, parse_signal, reattach, start
+
+__all__ = [
+    "PROGRAM_ENV",
+    "SUPERVISE_ARG",
+    "Compute",
+    "ErrorKind",
+    "ExitResult",
+    "ResourceLimits",
+    "Sampler",
+    "Started",
+    "SuperviseError",
+    "Task",
+    "TaskSpec",
+    "TaskUsage",
+    "find_program",
+    "isolation",
+    "parse_signal",
+    "reattach",
+    "start",
+]
