@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if v := os.Getenv(pluginModeEnv); v != "" {
 		os.Exit(startAndExit(v))
 	}
+	if v := os.Getenv(execModeEnv); v != "" {
+		os.Exit(execAndHang(v))
+	}
 	os.Exit(m.Run())
 }
 
@@ -51,6 +54,27 @@ func startAndExit(arg string) int {
 
 // startInOtherProcess starts spec from a separate plugin process that exits
 // at once, and returns the handle.
+// execModeEnv makes the test binary a plugin that reattaches the task whose
+// base64 handle it is given, runs an exec session in it (`sh -c <script>`)
+// and hangs until killed.
+const execModeEnv = "SUPERVISE_TEST_EXEC"
+
+func execAndHang(arg string) int {
+	h64, script, _ := strings.Cut(arg, "\n")
+	h, err := base64.StdEncoding.DecodeString(h64)
+	if err != nil {
+		return 2
+	}
+	task, err := Reattach(h)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	_, _, err = task.Exec(context.Background(), []string{"sh", "-c", script}, 0)
+	fmt.Fprintln(os.Stderr, "exec returned", err)
+	return 1
+}
+
 // dieMidStartEnv makes the plugin process die once the task runs but before
 // it acknowledged the start (it prints the task's pid first).
 const dieMidStartEnv = "SUPERVISE_TEST_DIE_MID_START"

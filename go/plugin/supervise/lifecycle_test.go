@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -261,4 +262,24 @@ func TestPluginDeathMidStartLeavesNothing(t *testing.T) {
 		_, err := os.Stat(dir)
 		return os.IsNotExist(err)
 	})
+}
+
+// An exec session does not outlive a plugin killed mid-exec.
+func TestPluginDeathMidExecEndsTheSession(t *testing.T) {
+	t.Parallel()
+	task := start(t, Spec{Command: "sleep", Args: []string{"3600"}})
+	pidFile := filepath.Join(t.TempDir(), "exec.pid")
+	self, err := os.Executable()
+	require.NoError(t, err)
+	plugin := newCmd(self, "-test.run=^$")
+	plugin.Env = append(os.Environ(), execModeEnv+"="+base64.StdEncoding.EncodeToString(task.Handle())+"\n"+
+		"echo $$ > "+pidFile+"; exec sleep 3600")
+	require.NoError(t, plugin.Start())
+	pid, st := pidFromFile(t, pidFile)
+	require.NoError(t, plugin.Process.Kill())
+	_ = plugin.Wait()
+	eventually(t, 10*time.Second, "the exec session outlived its plugin", func() bool { return !alive(pid, st) })
+	_, done, err := task.Exit()
+	require.NoError(t, err)
+	assert.False(t, done, "the task itself keeps running")
 }
