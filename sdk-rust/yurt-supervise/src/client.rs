@@ -103,6 +103,8 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         .create(true)
         .append(true)
         .open(dir.join(SUPERVISOR_LOG))?;
+    // Woken by the supervisor's renames in the state dir rather than by a timer.
+    let watch = DirWatch::new(dir);
     let mut cmd = Command::new(&program);
     cmd.arg(SUPERVISE_ARG)
         .arg(dir)
@@ -157,7 +159,6 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         format!("{:?}", text.trim())
     };
     let deadline = Instant::now() + opts.timeout;
-    let mut pause = Duration::from_millis(1);
     loop {
         if let Some(exit) = state::read_message::<ExitResult>(dir, EXIT)?
             && !exit.start_error.is_empty()
@@ -208,8 +209,54 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
                 log()
             )));
         }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(20));
+        watch.wait(Duration::from_millis(20).min(deadline - Instant::now()));
+    }
+}
+
+/// Waits for files to appear in a directory: inotify where it works, a short sleep otherwise.
+struct DirWatch(Option<OwnedFd>);
+
+impl DirWatch {
+    fn new(dir: &Path) -> DirWatch {
+        // SAFETY: inotify_init1 takes flags only.
+        let fd = unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) };
+        if fd < 0 {
+            return DirWatch(None);
+        }
+        // SAFETY: a fresh descriptor owned by nothing else.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+            return DirWatch(None);
+        };
+        // SAFETY: a live descriptor and a NUL-terminated path.
+        let wd = unsafe {
+            libc::inotify_add_watch(
+                fd.as_raw_fd(),
+                path.as_ptr(),
+                libc::IN_MOVED_TO | libc::IN_CLOSE_WRITE,
+            )
+        };
+        DirWatch((wd >= 0).then_some(fd))
+    }
+
+    /// Returns when something was renamed or written in the directory, or after `limit`.
+    fn wait(&self, limit: Duration) {
+        let Some(fd) = &self.0 else {
+            std::thread::sleep(limit.min(Duration::from_millis(2)));
+            return;
+        };
+        let mut p = libc::pollfd {
+            fd: fd.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = libc::c_int::try_from(limit.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: one live pollfd.
+        if unsafe { libc::poll(&mut p, 1, ms) } > 0 {
+            let mut buf = [0u8; 4096];
+            // SAFETY: reading into a live buffer; the descriptor is non-blocking.
+            while unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        }
     }
 }
 
