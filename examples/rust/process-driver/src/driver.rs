@@ -424,9 +424,14 @@ impl DriverPlugin for ProcessDriver {
         if r.running() && !force {
             return Err(Error::other("cannot destroy running task"));
         }
-        let task = r.task.clone();
-        blocking(move || task.destroy()).await?;
+        // The watcher goes first: it would report the vanishing state dir as a lost task.
         r.watcher.abort();
+        let task = r.task.clone();
+        if let Err(e) = blocking(move || task.destroy()).await {
+            // Still there: watch it again, so WaitTask keeps working until a retry succeeds.
+            self.register(r.config.clone(), r.task.clone());
+            return Err(e);
+        }
         if let Ok(mut t) = self.tasks.lock() {
             t.remove(&task_id);
         }
