@@ -1,216 +1,26 @@
-//! The plugin side: start a supervised task, find it again, and drive it through its state
-//! directory and signals.
+//! The plugin side: find a supervised task again and drive it through its state directory
+//! and signals (starting one is `start.rs`).
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::fs::DirBuilderExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use prost::Message;
 
-use crate::state::{self, EXIT, FORMAT_VERSION, SPEC, STARTED, SUPERVISOR_LOG};
-use crate::{Error, ErrorKind, ExitResult, Handle, SUPERVISE_ARG, Started, TaskSpec};
+use crate::state::{self, EXIT, FORMAT_VERSION, SPEC, STARTED};
+use crate::{Error, ErrorKind, ExitResult, Handle, Started, TaskSpec};
 
 /// How often [`Task::wait`] looks for `exit.pb`.
 const POLL: Duration = Duration::from_millis(25);
 /// How long stop and destroy wait for the supervisor after killing.
-const KILL_WAIT: Duration = Duration::from_secs(10);
-
-/// How [`start_with`] launches the supervisor.
-#[derive(Debug, Clone)]
-pub struct StartOptions {
-    /// The program run as `<program> yurt-supervise <state dir>`; `None`: this process's own
-    /// binary (`/proc/self/exe`), whose `main` must call `yurt::serve_driver` (or
-    /// [`crate::supervisor_main`]) first.
-    pub program: Option<PathBuf>,
-    /// How long to wait for the supervisor to report the task started (or failed).
-    pub timeout: Duration,
-}
-
-impl Default for StartOptions {
-    fn default() -> Self {
-        StartOptions {
-            program: None,
-            timeout: Duration::from_secs(10),
-        }
-    }
-}
+pub(crate) const KILL_WAIT: Duration = Duration::from_secs(10);
 
 /// A supervised task, started by [`start`] or found again by [`reattach`].
 #[derive(Debug, Clone)]
 pub struct Task {
-    dir: PathBuf,
-    spec: TaskSpec,
-    started: Started,
-    handle: Handle,
-}
-
-/// Starts `spec` under a new supervisor with its state in `state_dir` (created, mode 0700; it
-/// must not hold a task already). Returns once the task runs; a task that could not start is
-/// an error naming the spec field at fault, and leaves no state directory behind.
-pub fn start(spec: &TaskSpec, state_dir: &Path) -> Result<Task, Error> {
-    start_with(spec, state_dir, &StartOptions::default())
-}
-
-/// [`start`] with options.
-pub fn start_with(spec: &TaskSpec, state_dir: &Path, opts: &StartOptions) -> Result<Task, Error> {
-    let mut spec = spec.clone();
-    match spec.format_version {
-        0 => spec.format_version = FORMAT_VERSION,
-        FORMAT_VERSION => {}
-        v => {
-            return Err(Error::invalid(format!(
-                "format_version: expected {FORMAT_VERSION}, got {v}"
-            )));
-        }
-    }
-    if spec.command.is_empty() {
-        return Err(Error::invalid(
-            "command: expected a program to run, got \"\"",
-        ));
-    }
-    let dir = std::path::absolute(state_dir)
-        .map_err(|e| Error::invalid(format!("state dir {}: {e}", state_dir.display())))?;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .map_err(|e| Error::failed(format!("creating the state dir {}: {e}", dir.display())))?;
-    if dir.join(SPEC).exists() {
-        return Err(Error::invalid(format!(
-            "state dir {}: already holds a task",
-            dir.display()
-        )));
-    }
-    let result = launch(&spec, &dir, opts);
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    result
-}
-
-fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Error> {
-    let spec_path = dir.join(SPEC);
-    state::write_message(dir, SPEC, spec)
-        .map_err(|e| Error::failed(format!("writing {}: {e}", spec_path.display())))?;
-    let program = match &opts.program {
-        Some(p) => p.clone(),
-        None => PathBuf::from("/proc/self/exe"),
-    };
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join(SUPERVISOR_LOG))?;
-    let mut cmd = Command::new(&program);
-    cmd.arg(SUPERVISE_ARG)
-        .arg(dir)
-        .env_clear()
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log);
-    // The intermediate process reports the supervisor's pid on this pipe.
-    let (pid_rd, pid_wr) = pipe()?;
-    let pid_fd = pid_wr.as_raw_fd();
-    // SAFETY: fork, write, _exit and setsid are async-signal-safe. The supervisor is a
-    // grandchild in a new session: it is nobody's zombie when it exits (init, or the nearest
-    // subreaper, reaps it), no signal aimed at the plugin's process group or terminal reaches
-    // it, and it outlives the plugin.
-    unsafe {
-        cmd.pre_exec(move || {
-            match libc::fork() {
-                -1 => return Err(std::io::Error::last_os_error()),
-                0 => {}
-                pid => {
-                    let b = pid.to_ne_bytes();
-                    libc::write(pid_fd, b.as_ptr().cast(), b.len());
-                    libc::_exit(0)
-                }
-            }
-            if libc::setsid() < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut intermediate = cmd.spawn().map_err(|e| {
-        Error::failed(format!(
-            "starting the supervisor {} {SUPERVISE_ARG}: {e}",
-            program.display()
-        ))
-    })?;
-    let _ = intermediate.wait();
-    drop(cmd);
-    drop(pid_wr);
-    let mut b = [0u8; 4];
-    let sup = match std::io::Read::read_exact(&mut std::fs::File::from(pid_rd), &mut b) {
-        Ok(()) => i32::from_ne_bytes(b),
-        Err(e) => {
-            return Err(Error::failed(format!(
-                "starting the supervisor: no pid: {e}"
-            )));
-        }
-    };
-    let log = || {
-        let text = std::fs::read_to_string(dir.join(SUPERVISOR_LOG)).unwrap_or_default();
-        format!("{:?}", text.trim())
-    };
-    let deadline = Instant::now() + opts.timeout;
-    let mut pause = Duration::from_millis(1);
-    loop {
-        if let Some(exit) = state::read_message::<ExitResult>(dir, EXIT)?
-            && !exit.start_error.is_empty()
-        {
-            return Err(Error::invalid(exit.start_error));
-        }
-        if let Some(started) = state::read_message::<Started>(dir, STARTED)? {
-            let handle = Handle {
-                format_version: FORMAT_VERSION,
-                state_dir: dir.to_string_lossy().into_owned(),
-                task_id: spec.task_id.clone(),
-                started: Some(started.clone()),
-                driver_data: Vec::new(),
-            };
-            return Ok(Task {
-                dir: dir.to_path_buf(),
-                spec: spec.clone(),
-                started,
-                handle,
-            });
-        }
-        if !state::is_alive(sup, 0) {
-            // It may have written a file just before exiting.
-            if state::read_message::<Started>(dir, STARTED)?.is_some()
-                || state::read_message::<ExitResult>(dir, EXIT)?.is_some()
-            {
-                continue;
-            }
-            return Err(Error::failed(format!(
-                "the supervisor ({} {SUPERVISE_ARG}, pid {sup}) exited without starting the task; its log: {}",
-                program.display(),
-                log()
-            )));
-        }
-        if Instant::now() >= deadline {
-            // Never leave a task that nobody knows about: the supervisor kills what it
-            // started (SIGTERM = destroy) and the caller removes the state directory.
-            // SAFETY: plain kill of the supervisor just started.
-            unsafe { libc::kill(sup, libc::SIGTERM) };
-            let end = Instant::now() + KILL_WAIT;
-            while state::is_alive(sup, 0) && Instant::now() < end {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            return Err(Error::failed(format!(
-                "the supervisor ({} {SUPERVISE_ARG}, pid {sup}) did not report the task started within {:?}; its log: {}",
-                program.display(),
-                opts.timeout,
-                log()
-            )));
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(20));
-    }
+    pub(crate) dir: PathBuf,
+    pub(crate) spec: TaskSpec,
+    pub(crate) started: Started,
+    pub(crate) handle: Handle,
 }
 
 /// Finds a task again from [`Task::handle`] bytes (in a fresh plugin process, for instance).
@@ -514,17 +324,4 @@ impl Task {
             ))),
         }
     }
-}
-
-fn pipe() -> Result<(OwnedFd, OwnedFd), Error> {
-    let mut fds = [-1; 2];
-    // SAFETY: pipe2 writes two descriptors into a live array.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(Error::failed(format!(
-            "starting the supervisor: pipe: {}",
-            std::io::Error::last_os_error()
-        )));
-    }
-    // SAFETY: fresh descriptors owned by nothing else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }

@@ -38,14 +38,16 @@ mod exec;
 #[allow(unreachable_pub, dead_code)]
 mod r#gen;
 pub mod spawn;
+mod start;
 pub mod state;
 mod stats;
 mod supervisor;
 
-pub use client::{StartOptions, Task, reattach, reattach_dir, start, start_with};
+pub use client::{Task, reattach, reattach_dir};
 pub use error::{Error, ErrorKind};
 pub use exec::ExecOutput;
 pub use r#gen::{ExitResult, Handle, ResourceLimits, Started, TaskSpec};
+pub use start::{StartOptions, start, start_with};
 pub use stats::{CpuTopology, ProcessUsage, Sampler, TaskUsage};
 
 use std::path::PathBuf;

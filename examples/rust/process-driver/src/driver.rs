@@ -3,7 +3,7 @@
 //! stopping, measuring and exec'ing tasks is the layer's job.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,7 +18,9 @@ use yurt::driver::{
     TaskStats, TaskStatus,
 };
 use yurt::hclspec::{Spec, attr, default, literal, object};
-use yurt::supervise::{self, ResourceLimits, Task, TaskSpec};
+use yurt::supervise::{self, Task};
+
+use crate::spec;
 
 pub const NAME: &str = "rust-exec";
 /// Nomad's executor stops tasks with SIGINT when the job names no kill_signal.
@@ -28,13 +30,6 @@ const DEFAULT_STOP_SIGNAL: i32 = libc::SIGINT;
 struct PluginCfg {
     #[serde(default)]
     state_dir: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct TaskCfg {
-    command: String,
-    #[serde(default)]
-    args: Option<Vec<String>>,
 }
 
 /// How a task ended, as far as the layer can prove (an error: the supervisor vanished without
@@ -94,78 +89,6 @@ async fn blocking<T: Send + 'static>(
         .map_err(Error::from)
 }
 
-/// The plugin's environment minus go-plugin's own variables: tasks see the host's environment,
-/// as Nomad's raw_exec does, with the task's env on top.
-fn task_env(config: &TaskConfig) -> Vec<String> {
-    let mut env: BTreeMap<String, String> = std::env::vars()
-        .filter(|(k, _)| {
-            !k.starts_with("PLUGIN_")
-                && k != yurt::handshake::MAGIC_COOKIE_KEY
-                && k != "YURT_PLUGIN_TRANSPORT"
-        })
-        .collect();
-    env.extend(config.env.clone());
-    env.extend(config.device_env.clone());
-    env.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
-}
-
-/// `<alloc_dir>/<task name>` when it exists (Nomad's task dir), else the alloc dir, else "/".
-fn task_dir(config: &TaskConfig) -> String {
-    let alloc = Path::new(&config.alloc_dir);
-    let task_dir = alloc.join(&config.name);
-    if !config.alloc_dir.is_empty() && !config.name.is_empty() && task_dir.is_dir() {
-        task_dir.to_string_lossy().into_owned()
-    } else if !config.alloc_dir.is_empty() && alloc.is_dir() {
-        config.alloc_dir.clone()
-    } else {
-        String::new()
-    }
-}
-
-/// The task's memory limit and CPU shares, as Nomad's task runner derives LinuxResources
-/// (client/allocrunner/taskrunner/task_runner.go buildTaskConfig: the memory limit is
-/// `memory_max` when set, else `memory`, in MiB). Enforced through a cgroup when the plugin
-/// runs as root (see yurt::supervise).
-fn limits(config: &TaskConfig) -> ResourceLimits {
-    let r = &config.resources;
-    let mb = if r.memory_max_mb > 0 {
-        r.memory_max_mb
-    } else {
-        r.memory_mb
-    };
-    ResourceLimits {
-        memory_limit_bytes: mb.max(0) * 1024 * 1024,
-        cpu_shares: r.cpu_shares.max(0),
-    }
-}
-
-/// A directory name for a task id (ids hold `/`), unique per start.
-fn dir_name(task_id: &str) -> String {
-    let safe: String = task_id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(64)
-        .collect();
-    let salt = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("{safe}-{salt:x}")
-}
-
-fn state_root(configured: Option<&str>) -> PathBuf {
-    match configured {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        // SAFETY: geteuid cannot fail.
-        _ => std::env::temp_dir().join(format!("yurt-rust-exec-{}", unsafe { libc::geteuid() })),
-    }
-}
-
 fn signal_number(name: &str) -> Result<i32, Error> {
     supervise::spawn::signal_number(name)
         .ok_or_else(|| Error::InvalidArgument(format!("signal: unknown signal {name:?}")))
@@ -187,47 +110,6 @@ impl ProcessDriver {
             .get(id)
             .cloned()
             .ok_or(Error::TaskNotFound)
-    }
-
-    /// Destroys what an earlier start of the same task left behind when its plugin died before
-    /// handing Nomad the handle (killed mid-start): state directories under `root` whose task
-    /// is this alloc's task of the same name (Nomad's task ids are `<alloc>/<task>/<random>`)
-    /// and that no recovered task owns. Nomad recovers tasks before it starts them again.
-    async fn remove_stale(&self, root: &Path, config: &TaskConfig) {
-        let prefix = format!("{}/{}/", config.alloc_id, config.name);
-        let known: Vec<PathBuf> = self.tasks.lock().map_or_else(
-            |_| Vec::new(),
-            |t| {
-                t.values()
-                    .map(|r| r.task.state_dir().to_path_buf())
-                    .collect()
-            },
-        );
-        let root = root.to_path_buf();
-        let removed = tokio::task::spawn_blocking(move || {
-            let mut removed = Vec::new();
-            for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
-                let dir = dir.path();
-                let spec = supervise::state::read_message::<TaskSpec>(&dir, supervise::state::SPEC);
-                let Ok(Some(spec)) = spec else { continue };
-                if !spec.task_id.starts_with(&prefix) || known.contains(&dir) {
-                    continue;
-                }
-                let gone = match supervise::reattach_dir(&dir) {
-                    Ok(t) => t.destroy().is_ok(),
-                    Err(_) => std::fs::remove_dir_all(&dir).is_ok(),
-                };
-                if gone {
-                    removed.push(spec.task_id);
-                }
-            }
-            removed
-        })
-        .await
-        .unwrap_or_default();
-        for id in removed {
-            tracing::warn!(task_id = %config.id, stale = %id, "destroyed a task left by an interrupted start");
-        }
     }
 
     /// Registers a task and starts the watcher that turns its exit record into an outcome.
@@ -292,7 +174,7 @@ impl BasePlugin for ProcessDriver {
     async fn set_config(&self, config: PluginConfig) -> Result<(), Error> {
         let c: PluginCfg = config.decode()?;
         if let Ok(mut g) = self.state_root.lock() {
-            *g = Some(state_root(c.state_dir.as_deref()));
+            *g = Some(spec::state_root(c.state_dir.as_deref()));
         }
         if let (Ok(mut g), Some(a)) = (self.agent.lock(), config.agent) {
             *g = Some(a);
@@ -359,23 +241,19 @@ impl DriverPlugin for ProcessDriver {
                 config.id
             )));
         }
-        let tc: TaskCfg = config.decode_driver_config()?;
-        let spec = TaskSpec {
-            task_id: config.id.clone(),
-            command: tc.command,
-            args: tc.args.unwrap_or_default(),
-            env: task_env(&config),
-            working_dir: task_dir(&config),
-            user: config.user.clone(),
-            stdout_path: config.stdout_path.clone(),
-            stderr_path: config.stderr_path.clone(),
-            limits: Some(limits(&config)),
-            ..Default::default()
-        };
+        let spec = spec::task_spec(&config)?;
         let root = self.state_root.lock().ok().and_then(|g| g.clone());
-        let root = root.unwrap_or_else(|| state_root(None));
-        self.remove_stale(&root, &config).await;
-        let dir = root.join(dir_name(&config.id));
+        let root = root.unwrap_or_else(|| spec::state_root(None));
+        let known: Vec<PathBuf> = self.tasks.lock().map_or_else(
+            |_| Vec::new(),
+            |t| {
+                t.values()
+                    .map(|r| r.task.state_dir().to_path_buf())
+                    .collect()
+            },
+        );
+        spec::remove_stale(&root, &config, known).await;
+        let dir = root.join(spec::dir_name(&config.id));
         let task = blocking(move || supervise::start(&spec, &dir)).await?;
         let mut handle = TaskHandle::new(config.clone());
         handle.driver_state = task.handle();
@@ -424,9 +302,14 @@ impl DriverPlugin for ProcessDriver {
         if r.running() && !force {
             return Err(Error::other("cannot destroy running task"));
         }
-        let task = r.task.clone();
-        blocking(move || task.destroy()).await?;
+        // The watcher goes first: it would report the vanishing state dir as a lost task.
         r.watcher.abort();
+        let task = r.task.clone();
+        if let Err(e) = blocking(move || task.destroy()).await {
+            // Still there: watch it again, so WaitTask keeps working until a retry succeeds.
+            self.register(r.config.clone(), r.task.clone());
+            return Err(e);
+        }
         if let Ok(mut t) = self.tasks.lock() {
             t.remove(&task_id);
         }

@@ -19,6 +19,7 @@
 //! onto the layer.
 
 mod driver;
+mod spec;
 
 fn main() -> std::process::ExitCode {
     yurt::serve_driver(driver::ProcessDriver::default())
