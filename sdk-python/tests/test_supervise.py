@@ -2,7 +2,7 @@
 native yurt-supervise program."""
 
 # Tests block on purpose: small files, /proc, and a plugin process run to completion.
-# ruff: noqa: ASYNC221, ASYNC240
+# ruff: noqa: ASYNC220, ASYNC221, ASYNC240
 
 from __future__ import annotations
 
@@ -433,3 +433,30 @@ async def test_a_plugin_killed_mid_stop_leaves_a_task_the_next_one_can_stop(
     result = await fresh.stop("SIGTERM", timeout=0.5)
     assert time.monotonic() - began < 0.5 + 5
     assert result.signal == signal.SIGKILL
+
+
+EXECER = """
+import asyncio, sys
+from yurt import supervise
+task = supervise.reattach(open(sys.argv[1], "rb").read())
+asyncio.run(task.exec(["sh", "-c", "echo $$ > " + sys.argv[2] + "; exec sleep 300"]))
+"""
+
+
+async def test_an_exec_command_dies_with_the_plugin_that_ran_it(
+    tmp_path: Path, tasks: list[supervise.Task]
+) -> None:
+    handle_file, pid_file = tmp_path / "handle", tmp_path / "exec.pid"
+    task = await supervise.start(spec("sleep 300"), tmp_path / "s")
+    tasks.append(task)
+    handle_file.write_bytes(task.handle())
+    plugin = subprocess.Popen([sys.executable, "-c", EXECER, str(handle_file), str(pid_file)])
+    try:
+        wait_for(pid_file, timeout=30)
+        command = int(pid_file.read_text())
+        assert not gone(command, timeout=0.2)
+    finally:
+        plugin.kill()  # SIGKILL: no cleanup in the plugin
+        plugin.wait()
+    assert gone(command, timeout=10), "the exec'd command outlived the plugin"
+    assert task.running(), "the task itself survives the plugin"

@@ -171,6 +171,10 @@ async def test_exec_runs_in_the_task_context_with_merged_output(
         tmp_path / "s",
     )
     tasks.append(task)
+    env = await task.exec(["env", "-0"], 10)
+    assert sorted(env.stdout.decode().strip("\0").split("\0")) == sorted(
+        f"{k}={v}" for k, v in {**ENV, "GREETING": "hello"}.items()
+    ), "the spec's environment, nothing else"
     result = await task.exec(["sh", "-c", "echo $GREETING; pwd; echo to-err >&2; exit 5"], 10)
     assert result.stdout == f"hello\n{tmp_path}\nto-err\n".encode()
     assert result.stderr == b""

@@ -65,6 +65,13 @@ def _working_dir(task: TaskConfig) -> str:
     return task_dir if os.path.isdir(task_dir) else task.alloc_dir
 
 
+def _memory_limit_mb(task: TaskConfig) -> int:
+    """The hard memory limit as Nomad's executor sets it (drivers/shared/executor,
+    configureCgroupMemory): `memHard, memSoft := res.Memory.MemoryMaxMB, res.Memory.MemoryMB;
+    if memHard <= 0 { memHard = res.Memory.MemoryMB }`."""
+    return task.resources.memory_max_mb or task.resources.memory_mb
+
+
 class PyExec(yurt.DriverPlugin):
     name = "pyexec"
     version = "0.1.0"
@@ -121,7 +128,7 @@ class PyExec(yurt.DriverPlugin):
             stderr_path=task.stderr_path,
             task_id=task.id,
             limits=supervise.ResourceLimits(
-                memory_limit_bytes=task.resources.memory_mb * MIB,
+                memory_limit_bytes=_memory_limit_mb(task) * MIB,
                 cpu_shares=task.resources.cpu_shares,
             ),
         )

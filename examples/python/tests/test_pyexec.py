@@ -475,3 +475,37 @@ def _state(pid: int) -> str:
             return fh.read().rsplit(")", 1)[1].split()[0]
     except (FileNotFoundError, ProcessLookupError):
         return "Z"
+
+
+@pytest.mark.skipif(
+    supervise.isolation() != "cgroup-v1", reason="no cgroup path here (needs root and cgroup v1)"
+)
+def test_resources_become_the_tasks_cgroup_limits(driver: Driver, tmp_path: Path) -> None:
+    for task_id, memory, memory_max in (("m1", 64, 0), ("m2", 64, 96)):
+        resources = driver_pb2.Resources(
+            allocated_resources=driver_pb2.AllocatedTaskResources(
+                memory=driver_pb2.AllocatedMemoryResources(
+                    memory_mb=memory, memory_max_mb=memory_max
+                ),
+                cpu=driver_pb2.AllocatedCpuResources(cpu_shares=250),
+            )
+        )
+        driver.started.append(task_id)
+        driver.stub.StartTask(
+            driver_pb2.StartTaskRequest(
+                task=driver_pb2.TaskConfig(
+                    id=task_id,
+                    name="t",
+                    resources=resources,
+                    msgpack_driver_config=msgpack.packb({"command": "sleep", "args": ["30"]}),
+                    env={"PATH": os.environ["PATH"]},
+                )
+            ),
+            timeout=20,
+        )
+        inspected = driver.stub.InspectTask(
+            driver_pb2.InspectTaskRequest(task_id=task_id), timeout=10
+        )
+        cgroup = Path(inspected.driver.attributes["cgroup"])
+        limit = int((cgroup / "memory.limit_in_bytes").read_text())
+        assert limit == (memory_max or memory) << 20, "Nomad's hard limit: memory_max, else memory"

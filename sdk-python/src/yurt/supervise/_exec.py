@@ -53,18 +53,26 @@ def _identity(spec: TaskSpec) -> tuple[int, int, list[int]] | None:
     return pw.pw_uid, pw.pw_gid, os.getgrouplist(pw.pw_name, pw.pw_gid)
 
 
-# A fresh interpreter (started as the plugin's user) that takes the terminal on its stdin
-# when argv[1] is "tty", restores default dispositions for every signal and an empty signal
-# mask, switches to the user in argv[2] ("uid:gid:g1,g2", or "-"), enters the working dir
-# argv[3] and execs the command. Python's subprocess resets only SIGPIPE and SIGXFSZ, and no
-# preexec_fn is used: it forces a plain fork() that runs grpc's fork handlers in the child
-# (they printed epoll errors onto the terminal). glibc refuses sigaction() for its reserved
-# signals 32 and 33 (which GNU make, for one, leaves ignored in its children): those go
-# through the raw rt_sigaction syscall.
+# Every command starts through this trampoline: a fresh interpreter (as the plugin's user)
+# that takes the terminal on its stdin when argv[1] is "tty", restores default dispositions
+# for every signal and an empty signal mask, switches to the user in argv[2]
+# ("uid:gid:g1,g2", or "-"), asks for SIGKILL when the plugin dies (PR_SET_PDEATHSIG, set
+# after the user switch, which clears it; argv[3] is the plugin's pid, to catch a plugin that
+# died before), enters the working dir argv[4] and execs the command. A plugin killed
+# mid-exec so leaves no command behind (as the Rust layer), and the command gets the task's
+# signal state, not the plugin's: Python's subprocess resets only SIGPIPE and SIGXFSZ, and
+# glibc refuses sigaction() for its reserved signals 32 and 33 (which GNU make, for one,
+# leaves ignored in its children), so those go through the raw rt_sigaction syscall. No
+# preexec_fn: it forces a plain fork() that runs grpc's fork handlers in the child (they
+# printed epoll errors onto the terminal).
 _RESET_AND_EXEC = (
-    # execvp imports warnings lazily: load it before the user switch may hide the stdlib.
-    "import os, signal, sys, warnings\n"
-    "mode, ident, cwd, argv = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]\n"
+    # Load what is needed before the user switch may hide the standard library.
+    "import ctypes, os, signal, sys, warnings\n"
+    "mode, ident, parent, lc, cwd, argv = *sys.argv[1:6], sys.argv[6:]\n"
+    # Python's locale coercion (PEP 538) may have set LC_CTYPE: the task's env is the spec's.
+    "if lc == '-': os.environ.pop('LC_CTYPE', None)\n"
+    "else: os.environ['LC_CTYPE'] = lc[1:]\n"
+    "libc = ctypes.CDLL(None, use_errno=True)\n"
     "if mode == 'tty':\n"
     "    import fcntl, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
     "for s in signal.valid_signals():\n"
@@ -73,13 +81,15 @@ _RESET_AND_EXEC = (
     "ign = [l for l in open('/proc/self/status') if l.startswith('SigIgn:')]\n"
     "nr = {'x86_64': 13, 'aarch64': 134}.get(os.uname().machine)\n"
     "if nr and ign and int(ign[0].split()[1], 16) & (3 << 31):\n"
-    "    import ctypes; libc = ctypes.CDLL(None); dfl = ctypes.create_string_buffer(32)\n"
+    "    dfl = ctypes.create_string_buffer(32)\n"
     "    for s in (32, 33): libc.syscall(nr, s, dfl, None, 8)\n"
     "signal.pthread_sigmask(signal.SIG_SETMASK, [])\n"
     "if ident != '-':\n"
     "    uid, gid, groups = ident.split(':')\n"
     "    os.setgroups([int(g) for g in groups.split(',') if g])\n"
     "    os.setgid(int(gid)); os.setuid(int(uid))\n"
+    "libc.prctl(1, signal.SIGKILL, 0, 0, 0)\n"
+    "if os.getppid() != int(parent): os._exit(128 + signal.SIGKILL)\n"
     "try: os.chdir(cwd)\n"
     "except OSError as e:\n"
     "    sys.stderr.write(f'working_dir {cwd!r}: {e.strerror}\\n'); os._exit(127)\n"
@@ -87,28 +97,14 @@ _RESET_AND_EXEC = (
     "except OSError as e: sys.stderr.write(f'command {argv[0]!r}: {e.strerror}\\n')\n"
     "os._exit(127)\n"
 )
-# What Python's subprocess itself restores in the child (restore_signals).
-_RESTORED = (1 << (signals.SIGPIPE - 1)) | (1 << (signals.SIGXFSZ - 1))
-
-
-def _plugin_signals_clean() -> bool:
-    """Whether this thread ignores no signal (but those subprocess restores) and blocks none."""
-    try:
-        with open("/proc/thread-self/status", "rb") as fh:
-            fields = dict(line.split(b":", 1) for line in fh if line.startswith(b"Sig"))
-        return int(fields[b"SigBlk"], 16) == 0 and int(fields[b"SigIgn"], 16) & ~_RESTORED == 0
-    except (OSError, KeyError, ValueError):
-        return False
 
 
 def _prepare(
     spec: TaskSpec, argv: list[str], tty: bool = False
 ) -> tuple[list[str], dict[str, Any]]:
-    """The argv and subprocess arguments that run `argv` in the task's context.
-
-    The command runs directly when this thread has nothing to undo (no ignored or blocked
-    signal, no terminal to take), else through the trampoline above.
-    """
+    """The argv (through the trampoline) and subprocess arguments that run `argv` in the
+    task's context. Spawn from a thread that lives as long as the command: the parent-death
+    signal fires when the spawning thread ends (the event loop's thread does)."""
     if not argv or not argv[0]:
         raise SuperviseError(
             ErrorKind.INVALID, f"command: expected at least the program to run, got {argv!r}"
@@ -123,20 +119,20 @@ def _prepare(
             ErrorKind.INVALID, f"command {argv[0]!r}: not found in the task's PATH"
         )
     identity = _identity(spec)
-    common: dict[str, Any] = {"env": dict(spec.env), "start_new_session": True, "close_fds": True}
-    if not tty and _plugin_signals_clean():
-        if identity is not None:
-            uid, gid, groups = identity
-            common.update(user=uid, group=gid, extra_groups=groups)
-        return argv, {**common, "cwd": cwd}
     ident = (
         "-"
         if identity is None
         else f"{identity[0]}:{identity[1]}:" + ",".join(str(g) for g in identity[2])
     )
     mode = "tty" if tty else "-"
-    trampoline = [sys.executable, "-I", "-S", "-c", _RESET_AND_EXEC, mode, ident, cwd]
-    return [*trampoline, *argv], {**common, "cwd": "/"}
+    trampoline = [sys.executable, "-I", "-S", "-c", _RESET_AND_EXEC, mode, ident]
+    lc = "=" + spec.env["LC_CTYPE"] if "LC_CTYPE" in spec.env else "-"
+    return [*trampoline, str(os.getpid()), lc, cwd, *argv], {
+        "env": dict(spec.env),
+        "cwd": "/",
+        "start_new_session": True,
+        "close_fds": True,
+    }
 
 
 def exit_from_status(code: int) -> ExitResult:
