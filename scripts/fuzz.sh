@@ -38,6 +38,8 @@ targets=(
   "go|./config|FuzzParseTasks"
   "go|./config|FuzzParseAgent"
   "go|./config|FuzzParseSignal"
+  "go|./inputlimit|FuzzCheckHCL"
+  "go|./inputlimit|FuzzCheckJSON"
   "conformance|.|FuzzParseHandshake"
 )
 

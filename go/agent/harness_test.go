@@ -26,7 +26,7 @@ import (
 const logmonArg = "yurt-agent-test-logmon"
 
 var testBins struct {
-	dir, driver string
+	dir, driver, device string
 }
 
 func TestMain(m *testing.M) {
@@ -44,12 +44,15 @@ func TestMain(m *testing.M) {
 	}
 	testBins.dir = dir
 	testBins.driver = filepath.Join(dir, "testdriver")
-	cmd := exec.Command("go", "build", "-o", testBins.driver, "./internal/testdriver")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the test driver:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
+	testBins.device = filepath.Join(dir, "testdevice")
+	for bin, pkg := range map[string]string{testBins.driver: "./internal/testdriver", testBins.device: "./internal/testdevice"} {
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building the test plugins:", err)
+			os.RemoveAll(dir)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -64,7 +67,8 @@ type testAgent struct {
 }
 
 // startTestAgent starts a dev-mode agent whose plugin dir holds the test
-// driver under each name in drivers, configured by cfg (an agent file body
+// driver under each name in drivers (the test device plugin for a name
+// containing "device"), configured by cfg (an agent file body
 // without data_dir and plugin_dir). It is shut down at cleanup, which stops
 // every task and kills every plugin.
 func startTestAgent(t *testing.T, cfg string, drivers ...string) *testAgent {
@@ -75,7 +79,11 @@ func startTestAgent(t *testing.T, cfg string, drivers ...string) *testAgent {
 	pdir := filepath.Join(base, "plugins")
 	require.NoError(t, os.MkdirAll(pdir, 0o700))
 	for _, d := range drivers {
-		require.NoError(t, os.Symlink(testBins.driver, filepath.Join(pdir, d)))
+		bin := testBins.driver
+		if strings.Contains(d, "device") {
+			bin = testBins.device
+		}
+		require.NoError(t, os.Symlink(bin, filepath.Join(pdir, d)))
 	}
 	src := fmt.Sprintf("data_dir = %q\nplugin_dir = %q\n%s", filepath.Join(base, "data"), pdir, cfg)
 	ac, err := config.ParseAgent([]byte(src), filepath.Join(base, "agent.hcl"))

@@ -21,6 +21,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
+	"github.com/yurt-sdk/yurt/go/inputlimit"
 	"github.com/yurt-sdk/yurt/go/logmon"
 	"github.com/yurt-sdk/yurt/go/state"
 )
@@ -145,8 +146,8 @@ func (a *Agent) runFile(ctx context.Context, file string, src []byte) ([]api.Tas
 func (a *Agent) prepare(t *config.Task) (prepared, error) {
 	drv := a.driverByName(t.Driver)
 	if drv == nil {
-		return prepared{}, fmt.Errorf("%s: task %q: no driver plugin named %q; loaded drivers: %s",
-			config.Where(t.DefRange), t.Name, t.Driver, strings.Join(a.driverNames(), ", "))
+		return prepared{}, fmt.Errorf("%s: task %q: no driver plugin named %s; loaded drivers: %s",
+			config.Where(t.DefRange), t.Name, inputlimit.Quote(t.Driver, 0), strings.Join(a.driverNames(), ", "))
 	}
 	drv.mu.Lock()
 	schema := drv.taskSchema

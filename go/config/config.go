@@ -237,7 +237,7 @@ func parsePluginBlock(blk *hcl.Block) (*Plugin, hcl.Diagnostics) {
 		return nil, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid plugin name",
-			Detail:   fmt.Sprintf("plugin block label must be an executable's file name inside plugin_dir (no '/'), got %q", name),
+			Detail:   fmt.Sprintf("plugin block label must be an executable's file name inside plugin_dir (no '/'), got %s", inputlimit.Quote(name, 0)),
 			Subject:  blk.LabelRanges[0].Ptr(),
 		}}
 	}

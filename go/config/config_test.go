@@ -158,7 +158,7 @@ func TestParseTasksBad(t *testing.T) {
 		{"negative memory", "task \"a\" {\n driver = \"x\"\n resources {\n  memory = -1\n }\n}\n", `t.hcl:4:12: Invalid memory; memory must be a whole number from 0 to 16777216 (MB), got -1`},
 		{"memory string", "task \"a\" {\n driver = \"x\"\n resources {\n  memory = \"lots\"\n }\n}\n", `t.hcl:4:12: Unsuitable value type; Unsuitable value: a number is required`},
 		{"device zero", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"gpu\" { count = 0 }\n }\n}\n", `t.hcl:4:26: Invalid count; count must be a whole number from 1 to 1024, got 0`},
-		{"device bad name", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"a/b/c/d\" {}\n }\n}\n", `t.hcl:4:10: Invalid device name; device name must be "type", "vendor/type" or "vendor/type/name", got "a/b/c/d"`},
+		{"device bad name", "task \"a\" {\n driver = \"x\"\n resources {\n  device \"a/b/c/d\" {}\n }\n}\n", `t.hcl:4:10: Invalid device name; device name must be "type", "vendor/type" or "vendor/type/name" (at most 256 bytes), got "a/b/c/d"`},
 		{"two configs", "task \"a\" {\n driver = \"x\"\n config {}\n config {}\n}\n", `t.hcl:4:2: Duplicate config block`},
 		{"two resources", "task \"a\" {\n driver = \"x\"\n resources { cpu = 1 }\n resources { cpu = 2 }\n}\n", `t.hcl:4:2: Duplicate resources block`},
 		{"variables", "task \"a\" {\n driver = var.d\n}\n", `t.hcl:2:11: Variables not allowed`},

@@ -141,7 +141,7 @@ func ParseTasks(src []byte, filename string) ([]*Task, error) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Duplicate task",
-				Detail:   fmt.Sprintf("task %q is already defined at %s", t.Name, prev),
+				Detail:   fmt.Sprintf("task %q is already defined at %s", t.Name, Where(prev)),
 				Subject:  blk.LabelRanges[0].Ptr(),
 			})
 			continue
@@ -163,7 +163,7 @@ func parseTask(blk *hcl.Block) (*Task, hcl.Diagnostics) {
 	name := blk.Labels[0]
 	if !TaskNamePattern.MatchString(name) {
 		return nil, hcl.Diagnostics{errAt(blk.LabelRanges[0], "Invalid task name",
-			"task name must match %s (letters, digits, '_', '.', '-'), got %q", TaskNamePattern, name)}
+			"task name must match %s (letters, digits, '_', '.', '-'), got %s", TaskNamePattern, inputlimit.Quote(name, 0))}
 	}
 	content, diags := blk.Body.Content(taskSchema)
 	if diags.HasErrors() {
@@ -181,7 +181,7 @@ func parseTask(blk *hcl.Block) (*Task, hcl.Diagnostics) {
 		for k := range t.Env {
 			if k == "" || strings.ContainsAny(k, "=\x00") {
 				diags = append(diags, errAt(a.Expr.Range(), "Invalid environment variable name",
-					"env keys must be non-empty and contain no '=' or NUL, got %q", k))
+					"env keys must be non-empty and contain no '=' or NUL, got %s", inputlimit.Quote(k, 0)))
 			}
 		}
 	}
@@ -293,13 +293,13 @@ func parseResources(body hcl.Body, r *Resources) hcl.Diagnostics {
 func parseDevice(b *hcl.Block) (*DeviceRequest, hcl.Diagnostics) {
 	name := b.Labels[0]
 	parts := strings.Split(name, "/")
-	ok := len(parts) <= 3
+	ok := len(parts) <= 3 && len(name) <= 256
 	for _, p := range parts {
 		ok = ok && deviceNamePart.MatchString(p)
 	}
 	if !ok {
 		return nil, hcl.Diagnostics{errAt(b.LabelRanges[0], "Invalid device name",
-			`device name must be "type", "vendor/type" or "vendor/type/name", got %q`, name)}
+			`device name must be "type", "vendor/type" or "vendor/type/name" (at most 256 bytes), got %s`, inputlimit.Quote(name, 0))}
 	}
 	req := &DeviceRequest{Name: name, Count: 1, Range: b.DefRange}
 	switch len(parts) {

@@ -26,7 +26,7 @@ const MaxNesting = 100
 // a megabyte of "0," would cost over 400 MB; this caps a document's parse
 // at a few tens of MB whatever its shape. A task with a driver config is
 // about 50 tokens; a list item is two to four.
-const MaxTokens = 10000
+const MaxTokens = 5000
 
 // DepthError says where a document first nests deeper than the limit.
 type DepthError struct {

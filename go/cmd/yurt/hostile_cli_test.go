@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,4 +74,35 @@ func TestCLIHostileFiles(t *testing.T) {
 			assert.Less(t, len(out), 4000, "the error does not echo the file")
 		})
 	}
+}
+
+// maxRSS runs the CLI and returns its peak RSS in bytes.
+func maxRSS(t *testing.T, args ...string) int64 {
+	t.Helper()
+	cmd := exec.Command(bins.yurt, args...)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "YURT_ADDR=/nonexistent/yurt.sock")
+	_ = cmd.Run()
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	require.True(t, ok)
+	return ru.Maxrss << 10
+}
+
+// TestCLIMemoryLargestFile: `yurt run` parses the largest accepted task
+// file (1 MiB, about 5000 tokens) locally before it contacts the agent;
+// its peak RSS over that of a tiny file is reported and bounded.
+func TestCLIMemoryLargestFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	head := "task \"big\" {\n  driver = \"testproc\"\n  config {\n    command = \"/bin/sh\"\n    args = [\"-c\", \"exit 0\", " + strings.Repeat("\"a\", ", 1200) + "]\n  }\n}\n"
+	big := head + "# " + strings.Repeat("x", 1<<20-len(head)-100) + "\n"
+	bigFile, tiny := filepath.Join(dir, "big.hcl"), filepath.Join(dir, "tiny.hcl")
+	require.NoError(t, os.WriteFile(bigFile, []byte(big), 0o600))
+	require.NoError(t, os.WriteFile(tiny, []byte("task \"t\" {\n  driver = \"testproc\"\n}\n"), 0o600))
+	base := maxRSS(t, "run", tiny)
+	peak := maxRSS(t, "run", bigFile)
+	ratio := float64(peak-base) / float64(len(big))
+	t.Logf("yurt run: peak RSS %.1f MiB for a tiny file, %.1f MiB for %d bytes: %.1fx the input over the baseline",
+		float64(base)/(1<<20), float64(peak)/(1<<20), len(big), ratio)
+	fmt.Fprintf(os.Stderr, "hostile-figures: cli-baseline-bytes=%d cli-peak-bytes=%d ratio=%.1f\n", base, peak, ratio)
+	assert.Less(t, ratio, 16.0)
 }
