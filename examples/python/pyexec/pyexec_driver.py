@@ -89,9 +89,17 @@ class PyExec(yurt.DriverPlugin):
         self.tasks: dict[str, supervise.Task] = {}
         self.names: dict[str, str] = {}
 
-    def _state_root(self) -> Path:
+    def _state_root(self, task: TaskConfig) -> Path:
+        """The plugin config's state_dir; else the task's private/ dir (Nomad's TaskPrivate:
+        hidden from the task, removed with the allocation), as the Go and Rust examples do;
+        else the temp dir."""
         configured = self.config.state_dir if isinstance(self.config, DriverConfig) else ""
-        return Path(configured or os.path.join(tempfile.gettempdir(), "yurt-pyexec"))
+        if configured:
+            return Path(configured)
+        private = Path(_working_dir(task), "private")
+        if task.alloc_dir and private.is_dir():
+            return private / "pyexec"
+        return Path(tempfile.gettempdir(), "yurt-pyexec")
 
     def _task(self, task_id: str) -> supervise.Task:
         task = self.tasks.get(task_id)
@@ -132,7 +140,7 @@ class PyExec(yurt.DriverPlugin):
                 cpu_shares=task.resources.cpu_shares,
             ),
         )
-        state_dir = self._state_root() / task.id.replace("/", "_")
+        state_dir = self._state_root(task) / task.id.replace("/", "_")
         try:
             started = await supervise.start(spec, state_dir)
         except supervise.SuperviseError as exc:

@@ -174,7 +174,7 @@ impl BasePlugin for ProcessDriver {
     async fn set_config(&self, config: PluginConfig) -> Result<(), Error> {
         let c: PluginCfg = config.decode()?;
         if let Ok(mut g) = self.state_root.lock() {
-            *g = Some(spec::state_root(c.state_dir.as_deref()));
+            *g = c.state_dir.filter(|d| !d.is_empty()).map(PathBuf::from);
         }
         if let (Ok(mut g), Some(a)) = (self.agent.lock(), config.agent) {
             *g = Some(a);
@@ -243,7 +243,7 @@ impl DriverPlugin for ProcessDriver {
         }
         let spec = spec::task_spec(&config)?;
         let root = self.state_root.lock().ok().and_then(|g| g.clone());
-        let root = root.unwrap_or_else(|| spec::state_root(None));
+        let root = root.unwrap_or_else(|| spec::state_root(&config));
         let known: Vec<PathBuf> = self.tasks.lock().map_or_else(
             |_| Vec::new(),
             |t| {

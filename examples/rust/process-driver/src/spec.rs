@@ -99,12 +99,16 @@ pub fn dir_name(task_id: &str) -> String {
     format!("{safe}-{salt:x}")
 }
 
-pub fn state_root(configured: Option<&str>) -> PathBuf {
-    match configured {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        // SAFETY: geteuid cannot fail.
-        _ => std::env::temp_dir().join(format!("yurt-rust-exec-{}", unsafe { libc::geteuid() })),
+/// Where a task's state directory goes when the plugin config names no `state_dir`: the
+/// task's `private/` dir (Nomad's TaskPrivate, client/allocdir: not visible to the task and
+/// removed with the allocation), as the Go and Python example drivers do; else the temp dir.
+pub fn state_root(config: &TaskConfig) -> PathBuf {
+    let private = Path::new(&task_dir(config)).join("private");
+    if !config.alloc_dir.is_empty() && private.is_dir() {
+        return private.join("rust-exec");
     }
+    // SAFETY: geteuid cannot fail.
+    std::env::temp_dir().join(format!("yurt-rust-exec-{}", unsafe { libc::geteuid() }))
 }
 
 /// Destroys what an earlier start of the same task left behind when its plugin died before
