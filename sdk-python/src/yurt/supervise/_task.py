@@ -166,7 +166,7 @@ async def _await_started(
                 f"the supervisor ({program} {SUPERVISE_ARG}) {why}; its log: {log_text!r}",
             )
         await asyncio.sleep(pause)
-        pause = min(pause * 2, 0.02)
+        pause = min(pause * 2, 0.005)  # start latency matters; this loop is bounded
 
 
 async def _reap(proc: subprocess.Popen[bytes]) -> None:
