@@ -100,7 +100,7 @@ async def test_a_busy_loop_is_about_one_core_in_percent_and_mhz(
     assert user is not None
     assert system is not None
     assert percent == pytest.approx(expected, abs=15)
-    assert 20 < percent <= 110
+    assert 5 < percent <= 110  # a shared machine may give the loop little of a core
     if os.getloadavg()[0] < 0.5 * (os.cpu_count() or 1):
         assert percent > 80  # an idle machine gives the loop a whole core
     assert percent == pytest.approx(user + system)
