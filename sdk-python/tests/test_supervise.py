@@ -366,6 +366,14 @@ async def test_program_lookup_names_every_place(
     with pytest.raises(SuperviseError, match="was not found"):
         await supervise.start(spec("true"), tmp_path / "s")
     assert not (tmp_path / "s").exists()
+    broken = tmp_path / "broken-supervise"
+    broken.write_bytes(b"\x7fELF not really")
+    broken.chmod(0o755)
+    monkeypatch.setenv(supervise.PROGRAM_ENV, str(broken))
+    with pytest.raises(SuperviseError, match=r"^starting the supervisor .*broken-supervise"):
+        await supervise.start(spec("true"), tmp_path / "s")
+    assert not (tmp_path / "s").exists()
+    monkeypatch.delenv(supervise.PROGRAM_ENV)
     (tmp_path / "yurt-supervise").symlink_to(real)
     assert supervise.find_program() == tmp_path / "yurt-supervise"  # found in PATH
 

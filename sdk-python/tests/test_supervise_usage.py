@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
+import subprocess
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -98,7 +100,7 @@ async def test_a_busy_loop_is_about_one_core_in_percent_and_mhz(
     assert user is not None
     assert system is not None
     assert percent == pytest.approx(expected, abs=15)
-    assert 20 < percent <= 110
+    assert 5 < percent <= 110  # a shared machine may give the loop little of a core
     if os.getloadavg()[0] < 0.5 * (os.cpu_count() or 1):
         assert percent > 80  # an idle machine gives the loop a whole core
     assert percent == pytest.approx(user + system)
@@ -126,6 +128,29 @@ async def test_a_busy_loop_is_about_one_core_in_percent_and_mhz(
     idle.stats()
     await asyncio.sleep(0.5)
     assert (idle.stats().usage.cpu.percent or 0) < 10
+    await idle.stop("SIGKILL", 0)
+    over = idle.stats()
+    assert (over.by_pid, over.usage.memory.rss, over.usage.cpu.percent) == ({}, 0, 0.0)
+
+
+def test_stats_never_count_the_children_of_a_reused_supervisor_pid(tmp_path: Path) -> None:
+    # A live process with a child holds the supervisor's old PID (another start time).
+    other = subprocess.Popen(["sh", "-c", "sleep 30 & wait"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not descendants(other.pid):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        st = proc_stat(other.pid)
+        assert st is not None
+        started = supervise.Started(other.pid, 1, 1, st.start_time + 1, dt.datetime.now(dt.UTC))
+        task = supervise.Task(tmp_path, spec("true"), started, "gone")
+        assert task.stats().by_pid == {}
+        honest = supervise.Started(other.pid, 1, 1, st.start_time, dt.datetime.now(dt.UTC))
+        assert supervise.Task(tmp_path, spec("true"), honest, "x").stats().by_pid  # the control
+    finally:
+        os.killpg(other.pid, signal.SIGKILL)
+        other.wait()
 
 
 async def test_stats_sum_the_process_tree_and_rescan_it_periodically(

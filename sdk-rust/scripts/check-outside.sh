@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Depend on the packaged `yurt` crate from a scratch project OUTSIDE the repository, as the
 # README's "Depend on it" section says, build the README's five-minute driver there and launch
-# it as Nomad would (magic cookie set): it must print go-plugin's handshake line.
+# it as Nomad would (magic cookie set): it must print go-plugin's handshake line. Then runs the
+# README's test (yurt::testing::launch, plain and AutoMTLS) there.
 #   usage: check-outside.sh        (after `cargo package -p yurt`, which make package runs)
 set -euo pipefail
 sdk=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,14 +28,21 @@ mkdir -p "$scratch/sleeper/src"
 } >"$scratch/sleeper/Cargo.toml"
 grep -q '^\[dependencies\]' "$scratch/sleeper/Cargo.toml" || { echo "README: no [dependencies] block under 'Depend on it'" >&2; exit 1; }
 # The README's five-minute driver, verbatim.
-sed -n '/^## Write a driver in five minutes/,/^## /{/^```rust/,/^```$/p}' "$sdk/README.md" | sed '1d;$d' \
-	>"$scratch/sleeper/src/main.rs"
+# (the section's first rust block)
+awk '/^## Write a driver in five minutes/ {s = 1} s && /^```rust/ {b = 1; next} b && /^```$/ {exit} b' \
+	"$sdk/README.md" >"$scratch/sleeper/src/main.rs"
 grep -q 'fn main' "$scratch/sleeper/src/main.rs" || { echo "README: no driver block with fn main" >&2; exit 1; }
+# The README's test, verbatim: yurt::testing with no tonic/rustls/rcgen in the dependencies.
+mkdir -p "$scratch/sleeper/tests"
+awk '/^### Test it/ {s = 1} s && /^```rust/ {b = 1; next} b && /^```$/ {exit} b' \
+	"$sdk/README.md" >"$scratch/sleeper/tests/launch.rs"
+grep -q 'testing::launch' "$scratch/sleeper/tests/launch.rs" || { echo "README: no test block under 'Test it'" >&2; exit 1; }
 # The repository's lock file pins the same versions CI tests (cargo drops what is unused).
 cp "$root/Cargo.lock" "$scratch/sleeper/Cargo.lock"
 (cd "$scratch/sleeper" && CARGO_TARGET_DIR="$target/outside" cargo build -q -j "${JOBS:-2}")
 bin="$target/outside/debug/sleeper"
 echo "built the README driver against the packaged crate in $((SECONDS - t0))s"
+(cd "$scratch/sleeper" && CARGO_TARGET_DIR="$target/outside" cargo test -q -j "${JOBS:-2}" --test launch)
 
 NOMAD_PLUGIN_MAGIC_COOKIE=e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255 \
 	PLUGIN_PROTOCOL_VERSIONS=2 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000 \

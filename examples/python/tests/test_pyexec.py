@@ -439,7 +439,7 @@ def test_stats_of_a_busy_task_in_percent_and_the_topologys_mhz(tmp_path: Path) -
         usage = next(samples).stats.agg_resource_usage
         stream.cancel()
         cpu = usage.cpu
-        assert 20 < cpu.percent <= 110  # % of one core (the machine may be shared)
+        assert 5 < cpu.percent <= 110  # % of one core (the machine may be shared)
         # Nomad's cpustats.TicksConsumed: percent/100 * total compute / cores, in MHz.
         assert cpu.total_ticks == pytest.approx(cpu.percent / 100 * 12000 / 4, rel=1e-6)
         assert cpu.percent == pytest.approx(cpu.user_mode + cpu.system_mode, rel=1e-6)

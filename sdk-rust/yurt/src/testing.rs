@@ -4,10 +4,16 @@
 
 use std::sync::Arc;
 
-use tonic::transport::Channel;
-
 use crate::r#gen::{base as bpb, device as dpb, plugin as gpb};
 use crate::handshake::{Address, HandshakeLine};
+
+mod launch;
+pub use launch::{LaunchError, LaunchOptions, Launched, launch};
+// The types in this module's signatures, so a plugin's tests need neither tonic nor rustls in
+// their own dependencies.
+pub use rustls::ClientConfig as TlsClientConfig;
+pub use tonic::Status;
+pub use tonic::transport::Channel;
 
 trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static> Io for T {}

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from yurt.base import AgentConfig, Topology
 from yurt.driver import CpuUsage, MemoryUsage, TaskResourceUsage
 
-from ._state import proc_stat
+from ._state import is_alive, proc_stat
 
 if TYPE_CHECKING:
     from ._task import Task
@@ -169,8 +169,11 @@ class Sampler:
 
     def _members(self) -> list[int]:
         now = time.monotonic()
+        started = self.task.started
+        if not is_alive(started.supervisor_pid, started.supervisor_start_time):
+            return []  # the task is over, and the PID may be another process's now
         if self._scanned_at is None or now - self._scanned_at >= self.rescan:
-            self._pids = descendants(self.task.started.supervisor_pid)
+            self._pids = descendants(started.supervisor_pid)
             self._scanned_at = now
             self.scans += 1
         return list(self._pids)

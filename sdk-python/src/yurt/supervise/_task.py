@@ -110,15 +110,21 @@ async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
     with open(directory / SUPERVISOR_LOG, "ab") as log:
         # A new session: no signal aimed at the plugin's group or terminal reaches it, and it
         # outlives the plugin. Nothing of the plugin's environment is passed on.
-        proc = subprocess.Popen(
-            [str(program), SUPERVISE_ARG, str(directory)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            env={},
-            start_new_session=True,
-            close_fds=True,
-        )
+        try:
+            proc = subprocess.Popen(
+                [str(program), SUPERVISE_ARG, str(directory)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env={},
+                start_new_session=True,
+                close_fds=True,
+            )
+        except OSError as exc:
+            raise SuperviseError(
+                ErrorKind.FAILED,
+                f"starting the supervisor {program} {SUPERVISE_ARG}: {exc.strerror or exc}",
+            ) from None
     try:
         return await _await_started(proc, program, msg, directory)
     except BaseException:
@@ -166,7 +172,7 @@ async def _await_started(
                 f"the supervisor ({program} {SUPERVISE_ARG}) {why}; its log: {log_text!r}",
             )
         await asyncio.sleep(pause)
-        pause = min(pause * 2, 0.02)
+        pause = min(pause * 2, 0.005)  # start latency matters; this loop is bounded
 
 
 async def _reap(proc: subprocess.Popen[bytes]) -> None:
