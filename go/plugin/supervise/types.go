@@ -104,6 +104,7 @@ type StartError struct {
 	Reason string
 }
 
+// Error says which task could not start and why.
 func (e *StartError) Error() string {
 	return "supervise: task " + strconv.Quote(e.TaskID) + " could not start: " + e.Reason
 }
