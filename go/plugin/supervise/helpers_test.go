@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,6 +30,9 @@ func TestMain(m *testing.M) {
 	}
 	if v := os.Getenv(execModeEnv); v != "" {
 		os.Exit(execAndHang(v))
+	}
+	if v := os.Getenv(stopModeEnv); v != "" {
+		os.Exit(stopAndHang(v))
 	}
 	os.Exit(m.Run())
 }
@@ -72,6 +76,25 @@ func execAndHang(arg string) int {
 	}
 	_, _, err = task.Exec(context.Background(), []string{"sh", "-c", script}, 0)
 	fmt.Fprintln(os.Stderr, "exec returned", err)
+	return 1
+}
+
+// stopModeEnv makes the test binary a plugin that reattaches the task whose
+// base64 handle it is given and stops it with SIGTERM and an hour's
+// timeout, hanging until killed.
+const stopModeEnv = "SUPERVISE_TEST_STOP"
+
+func stopAndHang(h64 string) int {
+	h, err := base64.StdEncoding.DecodeString(h64)
+	if err != nil {
+		return 2
+	}
+	task, err := Reattach(h)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Fprintln(os.Stderr, "stop returned", task.Stop(context.Background(), syscall.SIGTERM, time.Hour))
 	return 1
 }
 

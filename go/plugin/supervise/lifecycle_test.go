@@ -283,3 +283,36 @@ func TestPluginDeathMidExecEndsTheSession(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, done, "the task itself keeps running")
 }
+
+// A plugin killed mid-stop (the stop signal sent, the timeout not yet
+// over) leaves a task that the next plugin stops and destroys.
+func TestPluginDeathMidStop(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "term")
+	task := start(t, sh(`trap 'echo term > `+marker+`' TERM; sleep 3600 & echo $! > `+dir+`/bg; while :; do sleep 0.05; done`))
+	bg, bgStart := pidFromFile(t, dir+"/bg")
+	self, err := os.Executable()
+	require.NoError(t, err)
+	plugin := newCmd(self, "-test.run=^$")
+	plugin.Env = append(os.Environ(), stopModeEnv+"="+base64.StdEncoding.EncodeToString(task.Handle()))
+	require.NoError(t, plugin.Start())
+	eventually(t, 10*time.Second, "the first plugin never sent the stop signal", func() bool {
+		_, err := os.Stat(marker)
+		return err == nil
+	})
+	require.NoError(t, plugin.Process.Kill())
+	_ = plugin.Wait()
+	_, done, err := task.Exit()
+	require.NoError(t, err)
+	require.False(t, done, "the task ignores SIGTERM: still running")
+
+	again, err := Reattach(task.Handle())
+	require.NoError(t, err)
+	require.NoError(t, again.Stop(context.Background(), syscall.SIGTERM, 500*time.Millisecond))
+	res, _, err := again.Exit()
+	require.NoError(t, err)
+	assert.Equal(t, 137, res.ExitCode)
+	assert.False(t, alive(bg, bgStart), "background child outlived the stop")
+	require.NoError(t, again.Destroy(context.Background()))
+}
