@@ -104,6 +104,7 @@ type StartError struct {
 	Reason string
 }
 
+// Error names the task and why it could not start.
 func (e *StartError) Error() string {
 	return "supervise: task " + strconv.Quote(e.TaskID) + " could not start: " + e.Reason
 }
