@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/yurt-sdk/yurt/go/gen/supervisepb"
 )
@@ -25,6 +28,9 @@ const pluginModeEnv = "SUPERVISE_TEST_START"
 
 func TestMain(m *testing.M) {
 	Main()
+	if os.Getenv(blockEnv) != "" {
+		blockAndReexec()
+	}
 	if v := os.Getenv(pluginModeEnv); v != "" {
 		os.Exit(startAndExit(v))
 	}
@@ -58,6 +64,32 @@ func startAndExit(arg string) int {
 
 // startInOtherProcess starts spec from a separate plugin process that exits
 // at once, and returns the handle.
+// blockEnv makes the test binary re-execute itself with SIGUSR1 and SIGHUP
+// blocked and ignored, as a plugin started by a careless parent would be.
+const blockEnv = "SUPERVISE_TEST_BLOCK"
+
+func blockAndReexec() {
+	runtime.LockOSThread()
+	var set unix.Sigset_t
+	for _, sig := range []syscall.Signal{syscall.SIGUSR1, syscall.SIGHUP} {
+		set.Val[(sig-1)/64] |= 1 << ((uint(sig) - 1) % 64)
+	}
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	signal.Ignore(syscall.SIGUSR1, syscall.SIGHUP)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, blockEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	self, _ := os.Executable()
+	fmt.Fprintln(os.Stderr, syscall.Exec(self, os.Args, env))
+	os.Exit(2)
+}
+
 // execModeEnv makes the test binary a plugin that reattaches the task whose
 // base64 handle it is given, runs an exec session in it (`sh -c <script>`)
 // and hangs until killed.

@@ -316,3 +316,26 @@ func TestPluginDeathMidStop(t *testing.T) {
 	assert.False(t, alive(bg, bgStart), "background child outlived the stop")
 	require.NoError(t, again.Destroy(context.Background()))
 }
+
+// A plugin started with signals blocked and ignored (the mask and SIG_IGN
+// survive exec, and a Go child restores its parent's initial mask) still
+// starts tasks with an empty mask and default dispositions.
+func TestTaskMaskEmptyWhenPluginStartedWithSignalsBlocked(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state")
+	js, err := json.Marshal(Spec{Command: "sleep", Args: []string{"3600"}})
+	require.NoError(t, err)
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := newCmd(self, "-test.run=^$")
+	cmd.Env = append(os.Environ(), pluginModeEnv+"="+dir+"\n"+string(js), blockEnv+"=1")
+	out, err := cmd.Output()
+	require.NoError(t, err, "plugin process: %s", stderrOf(err))
+	h, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(out)))
+	require.NoError(t, err)
+	task, err := Reattach(h)
+	require.NoError(t, err)
+	defer task.Destroy(context.Background())
+	assert.Equal(t, "0000000000000000", statusField(t, task.PID(), "SigBlk"))
+	assert.Equal(t, "0000000000000000", statusField(t, task.PID(), "SigIgn"))
+}
