@@ -1,8 +1,8 @@
 package tests
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
