@@ -136,9 +136,10 @@ func TestBackgroundChildrenGoneWhenMainExits(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	task := start(t, sh(`sleep 3600 & echo $! > `+dir+`/bg; setsid -f sh -c 'echo $$ > `+dir+`/sid; exec sleep 3600'; `+
-		`while [ ! -s `+dir+`/sid ]; do sleep 0.01; done; exit 4`))
+		`while [ ! -e `+dir+`/release ]; do sleep 0.01; done; exit 4`))
 	bg, bgStart := pidFromFile(t, dir+"/bg")
 	sid, sidStart := pidFromFile(t, dir+"/sid")
+	require.NoError(t, os.WriteFile(dir+"/release", nil, 0o600))
 	res := wait(t, task, 10*time.Second)
 	assert.Equal(t, 4, res.ExitCode)
 	// exit.pb is written only once every process of the task is gone.
