@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 )
 
 // fifoReader collects what a task writes to a FIFO, like a log collector.
@@ -188,6 +190,12 @@ func TestExecTaskSurvivesPluginDeath(t *testing.T) {
 args = ["-c", "echo waiting; while [ ! -f \"$DIR/go\" ]; do sleep 0.05; done; echo released; exit 42"]
 `)
 	out.waitFor(t, "waiting")
+	// Whatever happens below, the task does not outlive the test.
+	t.Cleanup(func() {
+		if task, err := supervise.Reattach(resp.GetHandle().GetDriverState()); err == nil {
+			_ = task.Destroy(context.Background())
+		}
+	})
 
 	pid := h.l.client.ReattachConfig().Pid
 	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))

@@ -6,13 +6,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/yurt-sdk/yurt/go/gen/supervisepb"
 )
@@ -24,11 +28,17 @@ const pluginModeEnv = "SUPERVISE_TEST_START"
 
 func TestMain(m *testing.M) {
 	Main()
+	if os.Getenv(blockEnv) != "" {
+		blockAndReexec()
+	}
 	if v := os.Getenv(pluginModeEnv); v != "" {
 		os.Exit(startAndExit(v))
 	}
 	if v := os.Getenv(execModeEnv); v != "" {
 		os.Exit(execAndHang(v))
+	}
+	if v := os.Getenv(stopModeEnv); v != "" {
+		os.Exit(stopAndHang(v))
 	}
 	os.Exit(m.Run())
 }
@@ -54,6 +64,32 @@ func startAndExit(arg string) int {
 
 // startInOtherProcess starts spec from a separate plugin process that exits
 // at once, and returns the handle.
+// blockEnv makes the test binary re-execute itself with SIGUSR1 and SIGHUP
+// blocked and ignored, as a plugin started by a careless parent would be.
+const blockEnv = "SUPERVISE_TEST_BLOCK"
+
+func blockAndReexec() {
+	runtime.LockOSThread()
+	var set unix.Sigset_t
+	for _, sig := range []syscall.Signal{syscall.SIGUSR1, syscall.SIGHUP} {
+		set.Val[(sig-1)/64] |= 1 << ((uint(sig) - 1) % 64)
+	}
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	signal.Ignore(syscall.SIGUSR1, syscall.SIGHUP)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, blockEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	self, _ := os.Executable()
+	fmt.Fprintln(os.Stderr, syscall.Exec(self, os.Args, env))
+	os.Exit(2)
+}
+
 // execModeEnv makes the test binary a plugin that reattaches the task whose
 // base64 handle it is given, runs an exec session in it (`sh -c <script>`)
 // and hangs until killed.
@@ -72,6 +108,25 @@ func execAndHang(arg string) int {
 	}
 	_, _, err = task.Exec(context.Background(), []string{"sh", "-c", script}, 0)
 	fmt.Fprintln(os.Stderr, "exec returned", err)
+	return 1
+}
+
+// stopModeEnv makes the test binary a plugin that reattaches the task whose
+// base64 handle it is given and stops it with SIGTERM and an hour's
+// timeout, hanging until killed.
+const stopModeEnv = "SUPERVISE_TEST_STOP"
+
+func stopAndHang(h64 string) int {
+	h, err := base64.StdEncoding.DecodeString(h64)
+	if err != nil {
+		return 2
+	}
+	task, err := Reattach(h)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Fprintln(os.Stderr, "stop returned", task.Stop(context.Background(), syscall.SIGTERM, time.Hour))
 	return 1
 }
 

@@ -136,9 +136,10 @@ func TestBackgroundChildrenGoneWhenMainExits(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	task := start(t, sh(`sleep 3600 & echo $! > `+dir+`/bg; setsid -f sh -c 'echo $$ > `+dir+`/sid; exec sleep 3600'; `+
-		`while [ ! -s `+dir+`/sid ]; do sleep 0.01; done; exit 4`))
+		`while [ ! -e `+dir+`/release ]; do sleep 0.01; done; exit 4`))
 	bg, bgStart := pidFromFile(t, dir+"/bg")
 	sid, sidStart := pidFromFile(t, dir+"/sid")
+	require.NoError(t, os.WriteFile(dir+"/release", nil, 0o600))
 	res := wait(t, task, 10*time.Second)
 	assert.Equal(t, 4, res.ExitCode)
 	// exit.pb is written only once every process of the task is gone.
@@ -282,4 +283,60 @@ func TestPluginDeathMidExecEndsTheSession(t *testing.T) {
 	_, done, err := task.Exit()
 	require.NoError(t, err)
 	assert.False(t, done, "the task itself keeps running")
+}
+
+// A plugin killed mid-stop (the stop signal sent, the timeout not yet
+// over) leaves a task that the next plugin stops and destroys.
+func TestPluginDeathMidStop(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "term")
+	task := start(t, sh(`trap 'echo term > `+marker+`' TERM; sleep 3600 & echo $! > `+dir+`/bg; while :; do sleep 0.05; done`))
+	bg, bgStart := pidFromFile(t, dir+"/bg")
+	self, err := os.Executable()
+	require.NoError(t, err)
+	plugin := newCmd(self, "-test.run=^$")
+	plugin.Env = append(os.Environ(), stopModeEnv+"="+base64.StdEncoding.EncodeToString(task.Handle()))
+	require.NoError(t, plugin.Start())
+	eventually(t, 10*time.Second, "the first plugin never sent the stop signal", func() bool {
+		_, err := os.Stat(marker)
+		return err == nil
+	})
+	require.NoError(t, plugin.Process.Kill())
+	_ = plugin.Wait()
+	_, done, err := task.Exit()
+	require.NoError(t, err)
+	require.False(t, done, "the task ignores SIGTERM: still running")
+
+	again, err := Reattach(task.Handle())
+	require.NoError(t, err)
+	require.NoError(t, again.Stop(context.Background(), syscall.SIGTERM, 500*time.Millisecond))
+	res, _, err := again.Exit()
+	require.NoError(t, err)
+	assert.Equal(t, 137, res.ExitCode)
+	assert.False(t, alive(bg, bgStart), "background child outlived the stop")
+	require.NoError(t, again.Destroy(context.Background()))
+}
+
+// A plugin started with signals blocked and ignored (the mask and SIG_IGN
+// survive exec, and a Go child restores its parent's initial mask) still
+// starts tasks with an empty mask and default dispositions.
+func TestTaskMaskEmptyWhenPluginStartedWithSignalsBlocked(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state")
+	js, err := json.Marshal(Spec{Command: "sleep", Args: []string{"3600"}})
+	require.NoError(t, err)
+	self, err := os.Executable()
+	require.NoError(t, err)
+	cmd := newCmd(self, "-test.run=^$")
+	cmd.Env = append(os.Environ(), pluginModeEnv+"="+dir+"\n"+string(js), blockEnv+"=1")
+	out, err := cmd.Output()
+	require.NoError(t, err, "plugin process: %s", stderrOf(err))
+	h, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(out)))
+	require.NoError(t, err)
+	task, err := Reattach(h)
+	require.NoError(t, err)
+	defer task.Destroy(context.Background())
+	assert.Equal(t, "0000000000000000", statusField(t, task.PID(), "SigBlk"))
+	assert.Equal(t, "0000000000000000", statusField(t, task.PID(), "SigIgn"))
 }

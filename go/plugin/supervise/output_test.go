@@ -92,3 +92,31 @@ func TestFIFOWithoutReaderIsBounded(t *testing.T) {
 	assert.Equal(t, 2, res.ExitCode)
 	assert.Less(t, time.Since(began), flushAfterExit+10*time.Second)
 }
+
+// A reader that goes away and comes back (a restarted log collector) gets
+// the output written meanwhile: the copier waits for it on EPIPE.
+func TestFIFOReaderComesBack(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "stdout.fifo")
+	mkfifo(t, out)
+	release := filepath.Join(dir, "release")
+	spec := sh(`echo first; while [ ! -e ` + release + ` ]; do sleep 0.02; done; echo second; exit 0`)
+	spec.StdoutPath = out
+	task := start(t, spec)
+	r, err := os.OpenFile(out, os.O_RDONLY, 0)
+	require.NoError(t, err)
+	line, err := bufio.NewReader(r).ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "first\n", line)
+	require.NoError(t, r.Close())
+	require.NoError(t, os.WriteFile(release, nil, 0o600))
+	time.Sleep(300 * time.Millisecond) // the collector restarts: "second" waits for it
+	r, err = os.OpenFile(out, os.O_RDONLY, 0)
+	require.NoError(t, err)
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, "second\n", string(b))
+	assert.Equal(t, 0, wait(t, task, 10*time.Second).ExitCode)
+}

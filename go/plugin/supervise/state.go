@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -171,8 +172,13 @@ func alive(pid int, startTime uint64) bool {
 }
 
 // childrenOf returns every process whose chain of parents leads to root
-// (root itself excluded), read from /proc.
+// (root itself excluded), read from /proc now.
 func childrenOf(root int) []int {
+	return descendants(readParents(), root)
+}
+
+// readParents maps every process to its parent, from /proc.
+func readParents() map[int]int {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -187,6 +193,10 @@ func childrenOf(root int) []int {
 			parent[pid] = ps.ppid
 		}
 	}
+	return parent
+}
+
+func descendants(parent map[int]int, root int) []int {
 	var out []int
 	for pid := range parent {
 		for p, hops := parent[pid], 0; p > 1 && hops < len(parent); p, hops = parent[p], hops+1 {
@@ -197,6 +207,28 @@ func childrenOf(root int) []int {
 		}
 	}
 	return out
+}
+
+// The process table, shared by every task's stats in this plugin process
+// for a short while: a plugin sampling hundreds of tasks every second scans
+// /proc a few times a second, not once per task.
+var procTable struct {
+	sync.Mutex
+	at     time.Time
+	parent map[int]int
+}
+
+const procTableMaxAge = 250 * time.Millisecond
+
+// recentChildrenOf is childrenOf from a process table at most
+// procTableMaxAge old (for stats; killing always reads /proc afresh).
+func recentChildrenOf(root int) []int {
+	procTable.Lock()
+	defer procTable.Unlock()
+	if procTable.parent == nil || time.Since(procTable.at) > procTableMaxAge {
+		procTable.parent, procTable.at = readParents(), time.Now()
+	}
+	return descendants(procTable.parent, root)
 }
 
 // killGroup sends sig to process group pgid, ignoring a group that is gone.

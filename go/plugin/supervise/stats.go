@@ -84,7 +84,7 @@ func (t *Task) Stats(prev *Stats, host CPUHost) (*Stats, error) {
 		return nil, fmt.Errorf("supervise: stats: %w", err)
 	}
 	s := &Stats{Time: time.Now(), boot: time.Duration(ts.Nano()), ByPID: map[int]Usage{}, procs: map[int]cpuSample{}}
-	for _, pid := range childrenOf(int(t.started.GetSupervisorPid())) {
+	for _, pid := range recentChildrenOf(int(t.started.GetSupervisorPid())) {
 		ps, err := readProcStat(pid)
 		if err != nil {
 			continue // gone meanwhile

@@ -28,6 +28,16 @@
 // OOM kills are not detected (ExitResult.OOMKilled stays false). Containment
 // says so at run time.
 //
+// # Cost per task
+//
+// The supervisor is the plugin binary, so it pays for the plugin's package
+// initialisation; it then runs with GOMAXPROCS=1, memory profiling off and
+// the garbage collector off (its steady state allocates next to nothing, and
+// one collection touches about 1.3 MiB of collector metadata). Measured on a
+// 2-core machine with 200 `sleep` tasks: 1.91 MiB PSS per supervisor for
+// yurt-exec built with CGO_ENABLED=0 (2.02 MiB with cgo), start p50 33 ms
+// under a load average near 15. Build plugins with CGO_ENABLED=0.
+//
 // # The supervisor hook
 //
 // go/plugin's Serve calls Main first, so a driver served with plugin.Serve
@@ -104,7 +114,7 @@ type StartError struct {
 	Reason string
 }
 
-// Error says which task could not start and why.
+// Error names the task and why it could not start.
 func (e *StartError) Error() string {
 	return "supervise: task " + strconv.Quote(e.TaskID) + " could not start: " + e.Reason
 }
