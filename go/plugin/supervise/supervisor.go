@@ -132,6 +132,7 @@ func (s *supervisor) run() int {
 		}
 	}
 	signal.Notify(make(chan os.Signal, 1), others...)
+	defaultIgnoredSignals()
 	ack := openAck()
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		return s.fail(fmt.Sprintf("becoming a child subreaper: %v", err))
