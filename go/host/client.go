@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,9 +47,11 @@ type Options struct {
 	// GRPCDialOptions are added to the connection's dial options.
 	GRPCDialOptions []grpc.DialOption
 	// SocketDir, if set, is passed as PLUGIN_UNIX_SOCKET_DIR: the plugin
-	// creates its unix socket there instead of the system temp dir, so that
-	// the caller owns (and can clean up) the sockets of plugins that died.
-	// It must exist; socket paths must stay under 108 bytes.
+	// creates its unix socket there, and the caller owns it (the agent keeps
+	// sockets in its data dir so that a restarted agent can reattach). It
+	// must exist; socket paths must stay under 108 bytes. Empty means a new
+	// private temp dir for this plugin, removed by Kill, so that a plugin
+	// killed with -9 leaves no socket behind.
 	SocketDir string
 }
 
@@ -60,6 +63,8 @@ type Plugin struct {
 
 	mu       sync.Mutex
 	detached bool
+	// ownedDir is the socket dir Launch made for this plugin; Kill removes it.
+	ownedDir string
 }
 
 // pluginSet is what go-plugin dispenses; the host uses the raw connection instead,
@@ -108,9 +113,26 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 	// Only the allow-listed part of the host's environment (see
 	// PluginEnvAllowList), then the caller's additions.
 	cmd.Env = append(hostEnvForPlugin(), o.Env...)
-	if o.SocketDir != "" {
-		cmd.Env = append(cmd.Env, "PLUGIN_UNIX_SOCKET_DIR="+o.SocketDir)
+	socketDir, ownedDir := o.SocketDir, ""
+	for _, kv := range o.Env {
+		if v, ok := strings.CutPrefix(kv, "PLUGIN_UNIX_SOCKET_DIR="); ok && socketDir == "" {
+			socketDir = v // the caller's, given the raw way
+		}
 	}
+	if socketDir == "" {
+		d, err := os.MkdirTemp("", "yurt-plugin-")
+		if err != nil {
+			return nil, fmt.Errorf("host: a socket dir for %s: %w", path, err)
+		}
+		socketDir, ownedDir = d, d
+	}
+	cmd.Env = append(cmd.Env, "PLUGIN_UNIX_SOCKET_DIR="+socketDir)
+	launched := false
+	defer func() {
+		if !launched && ownedDir != "" {
+			_ = os.RemoveAll(ownedDir)
+		}
+	}()
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake(),
 		Plugins:          pluginSet(),
@@ -153,6 +175,7 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("host: connecting to %s: %w", path, err)
 	}
+	p.ownedDir = ownedDir
 	rc := client.ReattachConfig()
 	if rc == nil {
 		p.Kill()
@@ -178,6 +201,7 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 		}
 		p.record.TLS = tr
 	}
+	launched = true
 	return p, nil
 }
 
@@ -312,6 +336,9 @@ func (p *Plugin) Kill() {
 	p.mu.Unlock()
 	if !detached {
 		p.client.Kill()
+		if p.ownedDir != "" {
+			_ = os.RemoveAll(p.ownedDir)
+		}
 	}
 }
 

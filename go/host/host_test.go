@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -411,4 +412,24 @@ func TestDevice(t *testing.T) {
 	}, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Len(t, got[1].GetGroups()[0].GetInstanceStats(), 2)
+}
+
+// TestLaunchOwnsASocketDir: without Options.SocketDir, the plugin's socket
+// lives in a temp dir of its own that Kill removes, so a plugin killed with
+// -9 leaves nothing in the system temp dir; with it, the caller's dir is used.
+func TestLaunchOwnsASocketDir(t *testing.T) {
+	p, err := host.Launch(ctx(t), host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
+	require.NoError(t, err)
+	addr := p.Record().Address
+	dir := filepath.Dir(addr)
+	require.True(t, strings.HasPrefix(filepath.Base(dir), "yurt-plugin-"), "socket %s", addr)
+	require.NoError(t, syscall.Kill(p.Record().Pid, syscall.SIGKILL))
+	p.Kill()
+	require.NoDirExists(t, dir)
+
+	mine := t.TempDir()
+	p, err = host.Launch(ctx(t), host.Options{Path: fakePlugin(t), Args: []string{"driver"}, SocketDir: mine})
+	require.NoError(t, err)
+	t.Cleanup(p.Kill)
+	require.Equal(t, mine, filepath.Dir(p.Record().Address))
 }
