@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import os
 import selectors
+import shutil
 import ssl
 import subprocess
 import sys
@@ -134,8 +135,10 @@ def host_env(**extra: str) -> dict[str, str]:
 class Plugin:
     """A launched plugin process and its handshake."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], line: str) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], line: str, socket_dir: str = "") -> None:
         self.proc = proc
+        #: The PLUGIN_UNIX_SOCKET_DIR launch() made for this plugin; kill() removes it.
+        self.socket_dir = socket_dir
         self.line = line
         self.handshake = parse_handshake(line)
         self._stderr_lines: list[str] = []
@@ -170,10 +173,27 @@ class Plugin:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.proc.wait(timeout=10)
+        if self.socket_dir:
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
 
 
 def launch(script: Path, env: dict[str, str], timeout: float = 20.0) -> Plugin:
     """Start a plugin: a .py file runs under this interpreter, anything else is exec'd."""
+    socket_dir = ""
+    if "PLUGIN_UNIX_SOCKET_DIR" not in env:
+        # A dir of the plugin's own, as go/host gives one: a plugin killed with -9
+        # leaves its socket there, and kill() removes it.
+        socket_dir = tempfile.mkdtemp(prefix="yurt-plugin-")
+        env = {**env, "PLUGIN_UNIX_SOCKET_DIR": socket_dir}
+    try:
+        return _launch(script, env, timeout, socket_dir)
+    except BaseException:
+        if socket_dir:
+            shutil.rmtree(socket_dir, ignore_errors=True)
+        raise
+
+
+def _launch(script: Path, env: dict[str, str], timeout: float, socket_dir: str) -> Plugin:
     argv = [sys.executable, str(script)] if script.suffix == ".py" else [str(script)]
     proc = subprocess.Popen(
         argv,
@@ -202,7 +222,7 @@ def launch(script: Path, env: dict[str, str], timeout: float = 20.0) -> Plugin:
     line, _, rest = buf.partition(b"\n")
     assert rest == b"", f"stdout had more than the handshake line: {rest!r}"
     try:
-        plugin = Plugin(proc, line.decode("ascii", "replace") + "\n")
+        plugin = Plugin(proc, line.decode("ascii", "replace") + "\n", socket_dir)
     except Exception:
         proc.kill()
         proc.wait(timeout=10)
