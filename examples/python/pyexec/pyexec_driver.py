@@ -13,6 +13,7 @@ Plugin config: config { state_dir = "/var/lib/pyexec" }   (optional)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal as signals
 import tempfile
@@ -177,6 +178,11 @@ class PyExec(yurt.DriverPlugin):
         if task.running() and not force:
             raise PluginError("cannot destroy running task")
         await task.destroy()
+        # The temp-dir fallback root goes with its last task; private/ goes with the alloc.
+        root = task.state_dir.parent
+        if root == Path(tempfile.gettempdir(), "yurt-pyexec"):
+            with contextlib.suppress(OSError):
+                root.rmdir()
         del self.tasks[task_id]
         self.names.pop(task_id, None)
 

@@ -313,6 +313,13 @@ impl DriverPlugin for ProcessDriver {
         if let Ok(mut t) = self.tasks.lock() {
             t.remove(&task_id);
         }
+        // The temp-dir fallback root goes with its last task (remove_dir fails while it holds
+        // others); the task's private/ dir goes with the allocation.
+        if let Some(root) = r.task.state_dir().parent()
+            && root == spec::temp_root()
+        {
+            let _ = std::fs::remove_dir(root);
+        }
         Ok(())
     }
 

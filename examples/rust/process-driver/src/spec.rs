@@ -107,6 +107,11 @@ pub fn state_root(config: &TaskConfig) -> PathBuf {
     if !config.alloc_dir.is_empty() && private.is_dir() {
         return private.join("rust-exec");
     }
+    temp_root()
+}
+
+/// The state root when the task has no private/ dir and no `state_dir` is configured.
+pub fn temp_root() -> PathBuf {
     // SAFETY: geteuid cannot fail.
     std::env::temp_dir().join(format!("yurt-rust-exec-{}", unsafe { libc::geteuid() }))
 }
