@@ -388,11 +388,7 @@ func (d *Driver) ExecTask(ctx context.Context, id string, command []string, time
 	if err != nil {
 		return nil, err
 	}
-	out, res, err := t.sup.Exec(ctx, command, timeout)
-	if err != nil {
-		return nil, err
-	}
-	return &driver.ExecResult{Stdout: out, Exit: res.DriverResult()}, nil
+	return t.sup.DriverExec(ctx, command, timeout)
 }
 
 func (d *Driver) ExecTaskStreaming(ctx context.Context, id string, opts *driver.ExecOptions) (*driver.ExitResult, error) {
@@ -400,17 +396,5 @@ func (d *Driver) ExecTaskStreaming(ctx context.Context, id string, opts *driver.
 	if err != nil {
 		return nil, err
 	}
-	resize := make(chan supervise.TerminalSize)
-	go func() {
-		defer close(resize)
-		for sz := range opts.Resize {
-			resize <- supervise.TerminalSize{Rows: uint16(sz.Height), Cols: uint16(sz.Width)}
-		}
-	}()
-	res, err := t.sup.ExecStreaming(ctx, supervise.ExecOptions{Command: opts.Command, Tty: opts.Tty, Stdin: opts.Stdin,
-		Stdout: opts.Stdout, Stderr: opts.Stderr, Resize: resize})
-	if err != nil {
-		return nil, err
-	}
-	return res.DriverResult(), nil
+	return t.sup.DriverExecStreaming(ctx, opts)
 }

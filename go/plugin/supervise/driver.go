@@ -1,10 +1,12 @@
 package supervise
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -86,4 +88,33 @@ func ParseSignal(s string) (syscall.Signal, error) {
 		return sig, nil
 	}
 	return 0, fmt.Errorf("unknown signal %q, expected a name such as SIGTERM or a number", s)
+}
+
+// DriverExec is ExecTask for a driver on this layer: the command in the
+// task's environment, stderr merged into stdout as Nomad's executor returns
+// it (Nomad's script checks keep only stdout).
+func (t *Task) DriverExec(ctx context.Context, command []string, timeout time.Duration) (*driver.ExecResult, error) {
+	out, res, err := t.Exec(ctx, command, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return &driver.ExecResult{Stdout: out, Exit: res.DriverResult()}, nil
+}
+
+// DriverExecStreaming is ExecTaskStreaming for a driver on this layer: the
+// session's streams, terminal and resizes mapped onto ExecStreaming.
+func (t *Task) DriverExecStreaming(ctx context.Context, opts *driver.ExecOptions) (*driver.ExitResult, error) {
+	resize := make(chan TerminalSize)
+	go func() {
+		defer close(resize)
+		for sz := range opts.Resize {
+			resize <- TerminalSize{Rows: uint16(sz.Height), Cols: uint16(sz.Width)}
+		}
+	}()
+	res, err := t.ExecStreaming(ctx, ExecOptions{Command: opts.Command, Tty: opts.Tty, Stdin: opts.Stdin,
+		Stdout: opts.Stdout, Stderr: opts.Stderr, Resize: resize})
+	if err != nil {
+		return nil, err
+	}
+	return res.DriverResult(), nil
 }

@@ -293,11 +293,7 @@ func (d *drv) ExecTask(ctx context.Context, id string, command []string, timeout
 	if err != nil {
 		return nil, err
 	}
-	out, res, err := t.Exec(ctx, command, timeout)
-	if err != nil {
-		return nil, err
-	}
-	return &driver.ExecResult{Stdout: out, Exit: res.DriverResult()}, nil
+	return t.DriverExec(ctx, command, timeout)
 }
 
 // ExecTaskStreaming runs a command with the task's environment, on a real
@@ -307,17 +303,5 @@ func (d *drv) ExecTaskStreaming(ctx context.Context, id string, o *driver.ExecOp
 	if err != nil {
 		return nil, err
 	}
-	resize := make(chan supervise.TerminalSize)
-	go func() {
-		defer close(resize)
-		for sz := range o.Resize {
-			resize <- supervise.TerminalSize{Rows: uint16(sz.Height), Cols: uint16(sz.Width)}
-		}
-	}()
-	res, err := t.ExecStreaming(ctx, supervise.ExecOptions{Command: o.Command, Tty: o.Tty, Stdin: o.Stdin,
-		Stdout: o.Stdout, Stderr: o.Stderr, Resize: resize})
-	if err != nil {
-		return nil, err
-	}
-	return res.DriverResult(), nil
+	return t.DriverExecStreaming(ctx, o)
 }
