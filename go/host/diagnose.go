@@ -32,6 +32,7 @@ type LaunchError struct {
 	Err error
 }
 
+// Unwrap returns go-plugin's (or exec's) error.
 func (e *LaunchError) Unwrap() error { return e.Err }
 
 // Cause is the most telling line: the last stderr line, else go-plugin's error.
