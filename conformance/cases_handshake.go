@@ -93,6 +93,9 @@ func handshakeCases() []Case {
 			Doc: "the plugin launches and connects as go-plugin's host (Nomad) launches it, with the run's transport; every other case is blocked when this fails",
 			Run: func(t *T) {
 				p, err := host.Launch(t.Ctx, t.H.hostOptions(nil))
+				if diagnosed(err) {
+					t.Fatalf("launching as a go-plugin host (%s): %s", t.H.cfg.Transport(), launchBrief(err))
+				}
 				if err != nil {
 					t.Fatalf("launching as a go-plugin host (%s): %v%s", t.H.cfg.Transport(), err, rawDiagnosis(t))
 				}

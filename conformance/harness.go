@@ -217,6 +217,7 @@ func (h *Harness) Run(ctx context.Context) *Report {
 		return r
 	}
 	h.probe(ctx)
+	h.reportLaunchFailure(r)
 	if h.launchErr == nil && h.infoErr == nil {
 		r.PluginType = string(h.info.Type)
 	}
@@ -258,7 +259,7 @@ const (
 
 func (h *Harness) skipReason(c Case) string {
 	if h.launchErr != nil && c.ID != caseLaunch {
-		return fmt.Sprintf("blocked by %s: the plugin could not be launched: %s", caseLaunch, oneLine(h.launchErr.Error(), 200))
+		return fmt.Sprintf("blocked by %s: the plugin could not be launched: %s", caseLaunch, launchBrief(h.launchErr))
 	}
 	if h.infoErr != nil && c.ID != caseInfo && !c.NoInfo {
 		return fmt.Sprintf("blocked by %s: %s", caseInfo, oneLine(h.infoErr.Error(), 200))

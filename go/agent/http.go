@@ -56,7 +56,8 @@ func writeJSON(w http.ResponseWriter, v any) {
 func writeErr(w http.ResponseWriter, code int, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(api.Error{Error: err.Error()})
+	msg, rpcCode := api.SplitRPCError(err.Error())
+	_ = json.NewEncoder(w).Encode(api.Error{Error: msg, Code: rpcCode})
 }
 
 func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http.HandlerFunc {

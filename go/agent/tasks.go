@@ -48,6 +48,9 @@ func (t *task) snapshot() api.Task {
 		CreatedAt: t.spec.CreatedAt, Devices: t.spec.Devices, TaskDir: t.spec.TaskDir, Error: t.errMsg,
 		AllocID: t.spec.AllocID, AllocDir: t.spec.AllocDir, DriverTaskID: t.spec.DriverTaskID,
 	}
+	if t.parsed != nil {
+		out.KillTimeoutMS = t.parsed.KillTimeout.Milliseconds()
+	}
 	if r := t.result; r != nil {
 		if r.Err == "" || r.ExitCode != 0 || r.Signal != 0 {
 			code := r.ExitCode

@@ -39,6 +39,8 @@ type Task struct {
 	AllocID      string `json:"alloc_id,omitempty"`
 	AllocDir     string `json:"alloc_dir,omitempty"`
 	DriverTaskID string `json:"driver_task_id,omitempty"`
+	// KillTimeoutMS is the task's kill_timeout in milliseconds.
+	KillTimeoutMS int64 `json:"kill_timeout_ms,omitempty"`
 }
 
 // Terminal reports whether the task has ended.
@@ -65,6 +67,9 @@ type SignalRequest struct {
 // Error is the body of every non-2xx answer.
 type Error struct {
 	Error string `json:"error"`
+	// Code is the gRPC status code of a plugin's answer (e.g. "NotFound"),
+	// whose "rpc error: code = X desc = " framing is removed from Error.
+	Code string `json:"code,omitempty"`
 }
 
 // Plugin is a loaded (or failed) plugin.

@@ -37,6 +37,8 @@ func NewClient(socket string) *Client {
 type StatusError struct {
 	Code    int
 	Message string
+	// RPCCode is the gRPC status code behind the error, when a plugin gave one.
+	RPCCode string
 }
 
 func (e *StatusError) Error() string { return e.Message }
@@ -86,7 +88,11 @@ func (c *Client) open(ctx context.Context, method, path string, in any) (*http.R
 		if json.Unmarshal(b, &e) != nil || e.Error == "" {
 			e.Error = fmt.Sprintf("agent answered %s: %s", resp.Status, bytes.TrimSpace(b))
 		}
-		return nil, &StatusError{Code: resp.StatusCode, Message: e.Error}
+		msg, code := SplitRPCError(e.Error)
+		if e.Code != "" {
+			code = e.Code
+		}
+		return nil, &StatusError{Code: resp.StatusCode, Message: msg, RPCCode: code}
 	}
 	return resp, nil
 }
@@ -278,7 +284,11 @@ func (c *Client) Exec(ctx context.Context, ref string, req ExecRequest) (*ExecSe
 		if json.Unmarshal(b, &e) != nil || e.Error == "" {
 			e.Error = fmt.Sprintf("agent answered %s: %s", resp.Status, bytes.TrimSpace(b))
 		}
-		return nil, &StatusError{Code: resp.StatusCode, Message: e.Error}
+		msg, code := SplitRPCError(e.Error)
+		if e.Code != "" {
+			code = e.Code
+		}
+		return nil, &StatusError{Code: resp.StatusCode, Message: msg, RPCCode: code}
 	}
 	rwc, ok := resp.Body.(io.ReadWriteCloser)
 	if !ok {

@@ -89,8 +89,8 @@ func (o Options) logger() hclog.Logger {
 	return o.Logger
 }
 
-func stderrWriter(o Options, name string) *pluginLogWriter {
-	return &pluginLogWriter{logger: o.logger().Named(name), raw: o.Stderr, observer: o.LogObserver}
+func stderrWriter(o Options, name string, tail *tailBuffer) *pluginLogWriter {
+	return &pluginLogWriter{logger: o.logger().Named(name), raw: o.Stderr, observer: o.LogObserver, tail: tail}
 }
 
 // Launch starts the plugin binary and connects to it. With AutoMTLS on (the
@@ -133,6 +133,7 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 			_ = os.RemoveAll(ownedDir)
 		}
 	}()
+	tail := &tailBuffer{}
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  Handshake(),
 		Plugins:          pluginSet(),
@@ -141,7 +142,7 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 		AutoMTLS:         !o.DisableAutoMTLS,
 		SkipHostEnv:      true,
 		Logger:           quietLogger{o.logger()},
-		Stderr:           stderrWriter(o, filepath.Base(path)),
+		Stderr:           stderrWriter(o, filepath.Base(path), tail),
 		StartTimeout:     o.StartTimeout,
 		MinPort:          o.MinPort,
 		MaxPort:          o.MaxPort,
@@ -151,8 +152,16 @@ func Launch(ctx context.Context, o Options) (*Plugin, error) {
 	}
 	client := plugin.NewClient(cfg)
 	if _, err := startWithContext(ctx, client); err != nil {
-		client.Kill()
-		return nil, fmt.Errorf("host: launching %s: %w", path, err)
+		// A plugin that closed its stdout is usually exiting: give it a
+		// moment, so that its own exit status is reported. go-plugin kills
+		// one that wrote something else than the handshake line.
+		exitedAlone := selfExit(err)
+		for i := 0; exitedAlone && i < 20 && !client.Exited(); i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+		exitedAlone = exitedAlone && client.Exited()
+		client.Kill() // waits for go-plugin's goroutines: stderr is read, cmd waited for
+		return nil, fmt.Errorf("host: launching %s: %w", path, diagnoseLaunch(path, cmd, exitedAlone, tail.snapshot(), err))
 	}
 	// go-plugin filled cfg.TLSConfig with the host certificate and the plugin's
 	// certificate as root. Capture the plugin's leaf from the first TLS handshake

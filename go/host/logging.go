@@ -123,6 +123,7 @@ type pluginLogWriter struct {
 	logger   hclog.Logger
 	raw      io.Writer
 	observer func(LogLine)
+	tail     *tailBuffer
 }
 
 func (w *pluginLogWriter) Write(p []byte) (int, error) {
@@ -152,6 +153,9 @@ func (w *pluginLogWriter) emit(line string) {
 		return
 	}
 	l := ParseLogLine(line)
+	if w.tail != nil {
+		w.tail.add(l.Message)
+	}
 	if w.observer != nil {
 		w.observer(l)
 	}

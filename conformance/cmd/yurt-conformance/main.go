@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +21,9 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(argv []string, stdout, stderr io.Writer) int {
+	if ok, code := versionRequested(argv, stdout); ok {
+		return code
+	}
 	fs := flag.NewFlagSet("yurt-conformance", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pluginPath := fs.String("plugin", "", "plugin executable to test (required)")
@@ -34,9 +38,13 @@ func run(argv []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "log harness and plugin output to stderr")
 	timeout := fs.Duration("case-timeout", 60*time.Second, "time limit per case")
 	mtls := fs.Bool("mtls", false, "launch the plugin with go-plugin AutoMTLS (default: plaintext, as Nomad launches plugins)")
+	fs.Bool("version", false, "print the version, commit and wire protocol, then exit (--version --json: as JSON)")
 	var env envFlag
 	fs.Var(&env, "env", "KEY=VALUE added to the plugin's environment (repeatable; the host passes only an allow-list of its own)")
 	if err := fs.Parse(argv); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	var re *regexp.Regexp

@@ -17,36 +17,37 @@ import (
 	"github.com/yurt-sdk/yurt/go/config"
 )
 
-func cmdAgent(args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func agentSetup(fs *flag.FlagSet, o cmdIO) func([]string) error {
 	cfgFile := fs.String("config", "", "agent configuration file (HCL)")
 	dev := fs.Bool("dev", false, "development mode: temporary data dir, plugins from -plugin-dir; stops tasks and plugins on exit")
 	dataDir := fs.String("data-dir", "", "data directory (overrides data_dir)")
 	pluginDir := fs.String("plugin-dir", "", "plugin directory (overrides plugin_dir; -dev default build/plugins)")
 	logLevel := fs.String("log-level", "info", "trace, debug, info, warn or error")
-	if _, err := parseInterleaved(fs, args); err != nil {
-		return usageError{err.Error()}
+	return func([]string) error {
+		return runAgent(*cfgFile, *dev, *dataDir, *pluginDir, *logLevel, o.stderr)
 	}
-	if *cfgFile == "" && !*dev {
+}
+
+func runAgent(cfgFile string, dev bool, dataDir, pluginDir, logLevel string, stderr io.Writer) error {
+	if cfgFile == "" && !dev {
 		return usageError{"yurt agent needs -config FILE or -dev"}
 	}
 	cfg := &config.Agent{Plugins: map[string]*config.Plugin{}}
-	if *cfgFile != "" {
-		c, err := config.LoadAgent(*cfgFile)
+	if cfgFile != "" {
+		c, err := config.LoadAgent(cfgFile)
 		if err != nil {
 			return err
 		}
 		cfg = c
 	}
 	removeDataDir := false
-	if *dataDir != "" {
-		cfg.DataDir = *dataDir
+	if dataDir != "" {
+		cfg.DataDir = dataDir
 	}
-	if *pluginDir != "" {
-		cfg.PluginDir = *pluginDir
+	if pluginDir != "" {
+		cfg.PluginDir = pluginDir
 	}
-	if *dev {
+	if dev {
 		if cfg.DataDir == "" {
 			d, err := os.MkdirTemp("", "yurt-dev-")
 			if err != nil {
@@ -71,10 +72,10 @@ func cmdAgent(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cannot find my own executable for the log collector: %w", err)
 	}
-	log := hclog.New(&hclog.LoggerOptions{Name: "yurt", Level: hclog.LevelFromString(*logLevel), Output: stderr})
+	log := hclog.New(&hclog.LoggerOptions{Name: "yurt", Level: hclog.LevelFromString(logLevel), Output: stderr})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: *dev, RemoveDataDir: removeDataDir, LogmonCommand: []string{exe, "logmon"}, Logger: log})
+	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: dev, RemoveDataDir: removeDataDir, LogmonCommand: []string{exe, "logmon"}, Logger: log})
 	if err != nil {
 		if removeDataDir {
 			os.RemoveAll(cfg.DataDir)

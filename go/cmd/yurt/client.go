@@ -30,26 +30,44 @@ type clientFlags struct {
 	json    bool
 }
 
-func clientCommand(cmd string, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf clientFlags
-	fs.StringVar(&cf.address, "address", "", "agent socket path (default $YURT_ADDR)")
-	fs.BoolVar(&cf.json, "json", false, "print JSON")
-	follow := fs.Bool("f", false, "follow (logs, events)")
-	useStderr := fs.Bool("stderr", false, "logs: show stderr instead of stdout")
-	tty := fs.Bool("t", false, "exec: allocate a terminal")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageError{err.Error()}
+// clientOpts are the flags of the commands that talk to the agent.
+type clientOpts struct {
+	clientFlags
+	follow, useStderr, tty, progress bool
+}
+
+// clientSetup defines the flags of the client command name: -address for
+// all, -json for those that print something, and the command's own.
+func clientSetup(name string) func(fs *flag.FlagSet, o cmdIO) func([]string) error {
+	return func(fs *flag.FlagSet, o cmdIO) func([]string) error {
+		var f clientOpts
+		fs.StringVar(&f.address, "address", "", "agent socket path (default $YURT_ADDR, then ~/.yurt/agent-address)")
+		if name != "exec" {
+			fs.BoolVar(&f.json, "json", false, "print JSON (errors too: {\"error\", \"code\", \"status\"})")
+		}
+		switch name {
+		case "logs":
+			fs.BoolVar(&f.follow, "f", false, "follow the log until the task ends")
+			fs.BoolVar(&f.useStderr, "stderr", false, "show stderr instead of stdout")
+		case "events":
+			fs.BoolVar(&f.follow, "f", false, "follow: keep printing new events")
+		case "exec":
+			fs.BoolVar(&f.tty, "t", false, "allocate a terminal")
+		case "stop":
+			fs.BoolVar(&f.progress, "progress", false, "show progress on stderr while waiting (default when stderr is a terminal)")
+		}
+		return func(pos []string) error {
+			err := clientCommand(name, pos, f, o.stdout, o.stderr)
+			if err != nil && f.json {
+				return writeJSONError(o.stdout, err)
+			}
+			return err
+		}
 	}
-	want := map[string][2]int{ // min, max positional args (-1: no max)
-		"run": {1, 1}, "status": {0, 1}, "logs": {1, 1}, "stop": {1, 1}, "signal": {2, 2},
-		"exec": {2, -1}, "stats": {1, 1}, "events": {0, 0}, "plugin status": {0, 0}, "device status": {0, 0},
-	}[cmd]
-	if len(pos) < want[0] || (want[1] >= 0 && len(pos) > want[1]) {
-		return usageError{fmt.Sprintf("yurt %s: wrong number of arguments (%d)", cmd, len(pos))}
-	}
+}
+
+func clientCommand(cmd string, pos []string, cf clientOpts, stdout, stderr io.Writer) error {
+	follow, useStderr, tty := &cf.follow, &cf.useStderr, &cf.tty
 	c, err := newClient(cf.address)
 	if err != nil {
 		return err
@@ -110,7 +128,14 @@ func clientCommand(cmd string, args []string, stdout, stderr io.Writer) error {
 		}
 		return followLogs(ctx, c, pos[0], stream, *follow, cf.json, stdout, stderr)
 	case "stop":
+		var stopProgress func()
+		if cf.progress || isTerminal(stderr) {
+			stopProgress = showStopProgress(ctx, c, pos[0], stderr)
+		}
 		t, err := c.Stop(ctx, pos[0])
+		if stopProgress != nil {
+			stopProgress()
+		}
 		if err != nil {
 			return err
 		}
@@ -200,7 +225,7 @@ func printTasks(w io.Writer, ts []api.Task) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tID\tDRIVER\tSTATE\tEXIT\tCREATED\tERROR")
 	for _, t := range ts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.ID, t.Driver, t.State, exitStr(t), t.CreatedAt.Local().Format("15:04:05"), t.Error)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.ID, t.Driver, t.State, exitStr(t), t.CreatedAt.Local().Format("15:04:05"), stripRPC(t.Error))
 	}
 	tw.Flush()
 }
@@ -223,7 +248,7 @@ func printTask(w io.Writer, t api.Task) {
 		fmt.Fprintf(tw, "Devices\t%s\n", strings.Join(parts, "; "))
 	}
 	if t.Error != "" {
-		fmt.Fprintf(tw, "Error\t%s\n", t.Error)
+		fmt.Fprintf(tw, "Error\t%s\n", stripRPC(t.Error))
 	}
 	tw.Flush()
 }
@@ -348,7 +373,7 @@ func execCommand(ctx context.Context, c *api.Client, ref string, command []strin
 		}
 		if o.Exited {
 			if o.Error != "" {
-				return errors.New(o.Error)
+				return errors.New(stripRPC(o.Error))
 			}
 			if o.ExitCode != 0 {
 				return exitError{o.ExitCode}

@@ -14,62 +14,54 @@ import (
 	"strings"
 
 	"github.com/yurt-sdk/yurt/go/api"
-	"github.com/yurt-sdk/yurt/go/logmon"
+	"github.com/yurt-sdk/yurt/go/buildinfo"
 )
-
-const usage = `usage: yurt <command> [flags] [args]
-
-Agent:
-  agent [-config FILE] [-dev] [-data-dir DIR] [-plugin-dir DIR]   run the daemon
-
-Tasks:
-  run FILE                      start the tasks of a task file
-  status [TASK]                 list tasks, or show one
-  logs [-f] [-stderr] TASK      print a task's output
-  stop TASK                     stop a task and wait for it to end
-  signal TASK SIGNAL            send a signal to a task
-  exec [-t] TASK -- CMD...      run a command in a task's context
-  stats TASK                    show a task's resource usage
-  events [-f]                   show the agent's events
-
-Plugins and devices:
-  plugin status                 list plugins
-  device status                 list devices and their reservations
-
-Every command that reads takes --json. Commands find the agent through
--address, $YURT_ADDR, or the address the last agent wrote to ~/.yurt/agent-address.
-`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
+	o := cmdIO{stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		writeUsage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		writeUsage(stdout)
+		return 0
+	case "help":
+		if len(args) == 1 {
+			writeUsage(stdout)
+			return 0
+		}
+		c, _, ok := lookup(args[1:])
+		if !ok {
+			fmt.Fprintf(stderr, "yurt help: unknown command %q; run `yurt -h` for the list\n", strings.Join(args[1:], " "))
 			return 2
+		}
+		fs := newFlagSet(c)
+		c.setup(fs, o)
+		c.writeHelp(stdout, fs)
+		return 0
+	case "-version", "--version":
+		asJSON := len(args) > 1 && (args[1] == "-json" || args[1] == "--json")
+		if err := buildinfo.Get("yurt").Write(stdout, asJSON); err != nil {
+			return 1
 		}
 		return 0
 	}
-	cmd, rest := args[0], args[1:]
-	var err error
-	switch cmd {
-	case "agent":
-		err = cmdAgent(rest, stderr)
-	case "logmon":
-		err = logmon.Main(rest)
-	case "run", "status", "logs", "stop", "signal", "exec", "stats", "events":
-		err = clientCommand(cmd, rest, stdout, stderr)
-	case "plugin", "device":
-		if len(rest) == 0 || rest[0] != "status" {
-			err = usageError{fmt.Sprintf("yurt %s: expected `yurt %s status`", cmd, cmd)}
-		} else {
-			err = clientCommand(cmd+" status", rest[1:], stdout, stderr)
+	c, rest, ok := lookup(args)
+	if !ok {
+		msg := fmt.Sprintf("unknown command %q; run `yurt -h` for the list", args[0])
+		if args[0] == "plugin" || args[0] == "device" {
+			msg = fmt.Sprintf("yurt %s: expected `yurt %s status`", args[0], args[0])
 		}
-	default:
-		err = usageError{fmt.Sprintf("unknown command %q", cmd)}
+		fmt.Fprintf(stderr, "yurt: %s\n", msg)
+		return 2
 	}
+	err := runCommand(c, rest, o)
 	var ee exitError
 	var ue usageError
 	switch {
@@ -78,14 +70,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "yurt: %s\n\n%s", ue.msg, usage)
+		fmt.Fprintf(stderr, "yurt: %s\nusage: %s\nRun `yurt %s -h` for its flags and an example.\n", ue.msg, c.usageLine(), c.name)
 		return 2
-	case errors.Is(err, flag.ErrHelp):
-		return 0
 	default:
-		fmt.Fprintf(stderr, "yurt %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "yurt %s: %s\n", c.name, userMessage(err))
 		return 1
 	}
+}
+
+func newFlagSet(c command) *flag.FlagSet {
+	fs := flag.NewFlagSet("yurt "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// runCommand parses c's flags and positional arguments and runs it; -h
+// prints c's help on stdout.
+func runCommand(c command, args []string, o cmdIO) error {
+	fs := newFlagSet(c)
+	runFn := c.setup(fs, o)
+	if c.raw {
+		return runFn(args)
+	}
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		c.writeHelp(o.stdout, fs)
+		return nil
+	}
+	if err != nil {
+		return usageError{fmt.Sprintf("yurt %s: %v", c.name, err)}
+	}
+	if len(pos) < c.minArgs || (c.maxArgs >= 0 && len(pos) > c.maxArgs) {
+		return usageError{fmt.Sprintf("yurt %s: wrong number of arguments (%d)", c.name, len(pos))}
+	}
+	return runFn(pos)
 }
 
 type usageError struct{ msg string }
