@@ -111,7 +111,9 @@ func (h *Harness) RunID() string { return h.runID }
 // use and removed by Close (Run closes it at its end).
 func (h *Harness) RunDir() (string, error) {
 	h.dirOnce.Do(func() {
-		h.runDir, h.dirErr = os.MkdirTemp("", "yurt-conformance-"+h.runID+"-")
+		// Short: plugin sockets live below it, and unix socket paths must
+		// stay under 108 bytes even in a deep TMPDIR.
+		h.runDir, h.dirErr = os.MkdirTemp("", "yc-")
 		if h.dirErr == nil {
 			for _, sub := range []string{"sockets", "allocs"} {
 				if err := os.Mkdir(filepath.Join(h.runDir, sub), 0o755); err != nil {

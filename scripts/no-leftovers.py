@@ -82,7 +82,8 @@ def main(argv: list[str]) -> int:
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         print("no-leftovers: prctl(PR_SET_CHILD_SUBREAPER) failed", file=sys.stderr)
         return 2
-    tmp = tempfile.mkdtemp(prefix="yurt-test-tmp.")
+    # Short: unix socket paths below it must stay under 108 bytes.
+    tmp = tempfile.mkdtemp(prefix="yt.")
     # Like /tmp: tests that run programs as another user need to reach it.
     os.chmod(tmp, 0o1777)
     env = dict(os.environ, TMPDIR=tmp)
