@@ -186,8 +186,12 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, error) {
 		return v, err
 	}
 	v["agent_rss_mib"], v["agent_peak_rss_mib"] = float64(p.RSS)/mib, float64(p.HWM)/mib
-	tree, treePSS, procs := treeRSS(cmd.Process.Pid)
+	tree, treePSS, procs, logmons, logmonPSS := treeRSS(cmd.Process.Pid)
 	v["tree_rss_mib"], v["tree_pss_mib"], v["tree_procs"] = float64(tree)/mib, float64(treePSS)/mib, float64(procs)
+	v["logmon_procs"] = float64(logmons)
+	if logmons > 0 {
+		v["logmon_pss_mib_mean"] = float64(logmonPSS) / mib / float64(logmons)
+	}
 
 	n := max(20, min(200, s.Tasks))
 	p50, p99, err := timeCalls(n, 3, func() error { _, err := c.Tasks(ctx); return err })

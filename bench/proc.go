@@ -133,8 +133,9 @@ func pss(pid int) uint64 {
 	return 0
 }
 
-// treeRSS sums RSS and PSS over root and all its descendants.
-func treeRSS(root int) (rss, pssSum uint64, n int) {
+// treeRSS sums RSS and PSS over root and all its descendants; logmons are
+// the `yurt logmon` log collectors among them, with their PSS summed.
+func treeRSS(root int) (rss, pssSum uint64, n int, logmons int, logmonPSS uint64) {
 	procs := allProcs()
 	children := map[int][]int{}
 	for pid, p := range procs {
@@ -145,13 +146,28 @@ func treeRSS(root int) (rss, pssSum uint64, n int) {
 		pid := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if p, ok := procs[pid]; ok {
+			ps := pss(pid)
 			rss += p.RSS
-			pssSum += pss(pid)
+			pssSum += ps
 			n++
+			if isLogmon(pid) {
+				logmons++
+				logmonPSS += ps
+			}
 		}
 		stack = append(stack, children[pid]...)
 	}
-	return rss, pssSum, n
+	return rss, pssSum, n, logmons, logmonPSS
+}
+
+// isLogmon says whether pid runs `<yurt> logmon ...` (argv[1] is "logmon").
+func isLogmon(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	args := strings.Split(string(b), "\x00")
+	return len(args) > 1 && args[1] == "logmon"
 }
 
 const mib = 1 << 20

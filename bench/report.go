@@ -99,7 +99,85 @@ func EvaluateTargets(r *Results) []TargetCheck {
 		c.Note = fmt.Sprintf("peak %.0f MiB", r.Agent.Values["agent_peak_rss_mib"])
 	}
 	out = append(out, c)
+	return append(out, superviseTargets(r)...)
+}
+
+// superviseTargets checks each SDK's per-task supervision cost against the
+// goal (PSS at most 2 MiB, start p50 under 20 ms), the anchor (Nomad
+// raw_exec's per-task executor) and nothing left after destroy; and the
+// agent's per-task total (Go supervisor + yurt logmon) against Nomad's
+// executor + logmon.
+func superviseTargets(r *Results) []TargetCheck {
+	var out []TargetCheck
+	for _, s := range r.Supervision {
+		subj := s.ID + " supervise"
+		check := func(name, metric string, limit float64, strict bool) {
+			c := TargetCheck{Name: name, Subject: subj, Metric: metric, Limit: limit, Measured: -1, Status: "not measured"}
+			v, ok := s.Values[metric]
+			if !ok {
+				c.Note = "figure missing (see the supervision errors)"
+				out = append(out, c)
+				return
+			}
+			c.Measured, c.Status = v, "missed"
+			if v < limit || !strict && v == limit {
+				c.Status = "met"
+			}
+			out = append(out, c)
+		}
+		check(fmt.Sprintf("supervisor PSS <= %g MiB per task", SupervisePSSGoalMiB), "pss_mib_mean", SupervisePSSGoalMiB, false)
+		check(fmt.Sprintf("supervisor PSS <= Nomad executor %.1f MiB", NomadExecutorPSSMiB), "pss_mib_mean", NomadExecutorPSSMiB, false)
+		check(fmt.Sprintf("start p50 < %g ms", SuperviseStartGoalMS), "start_ms_p50", SuperviseStartGoalMS, true)
+		c := TargetCheck{Name: "destroy leaves nothing", Subject: subj, Metric: "leftover", Limit: 0,
+			Measured: float64(len(s.Leftover)), Status: "met"}
+		if len(s.Leftover) > 0 {
+			c.Status, c.Note = "missed", s.Leftover[0]
+		}
+		if len(s.Values) == 0 {
+			c.Measured, c.Status, c.Note = -1, "not measured", "the measurement failed"
+		}
+		out = append(out, c)
+	}
+	c := TargetCheck{Name: fmt.Sprintf("agent per task (Go supervisor + yurt logmon) <= Nomad executor + logmon %.1f MiB", NomadExecutorPSSMiB+NomadLogmonPSSMiB),
+		Subject: "yurt agent", Metric: "per_task_pss_mib", Limit: NomadExecutorPSSMiB + NomadLogmonPSSMiB, Measured: -1, Status: "not measured"}
+	var goSup float64
+	for _, s := range r.Supervision {
+		if s.ID == "go" {
+			goSup = s.Values["pss_mib_mean"]
+		}
+	}
+	logmon, ok := r.Agent.Values["logmon_pss_mib_mean"]
+	switch {
+	case goSup <= 0:
+		c.Note = "Go supervision not measured in this run"
+	case !ok:
+		c.Note = "agent's logmon PSS not measured in this run"
+	default:
+		c.Measured, c.Status = goSup+logmon, "missed"
+		if c.Measured <= c.Limit {
+			c.Status = "met"
+		}
+		c.Note = fmt.Sprintf("supervisor %.2f + logmon %.2f MiB", goSup, logmon)
+	}
+	if len(r.Supervision) > 0 {
+		out = append(out, c)
+	}
 	return out
+}
+
+// targetValue formats a target's measured value or limit in its unit.
+func targetValue(metric string, v float64, ratio bool) string {
+	switch {
+	case metric == "agent_rss_mib" || strings.HasSuffix(metric, "_mib") || strings.HasPrefix(metric, "pss_mib"):
+		return fmt.Sprintf("%s MiB", fmtVal(v))
+	case strings.HasPrefix(metric, "start_ms"):
+		return fmt.Sprintf("%s ms", fmtVal(v))
+	case metric == "leftover":
+		return fmt.Sprintf("%g", v)
+	case ratio:
+		return fmt.Sprintf("%.2fx", v)
+	}
+	return fmt.Sprintf("%gx", v)
 }
 
 var latencyCols = []string{"cold_p50_ms_plain", "cold_p90_ms_plain", "cold_p50_ms_mtls", "cold_p90_ms_mtls",
@@ -159,20 +237,13 @@ func Markdown(r *Results) string {
 	for _, t := range r.Targets {
 		m := "–"
 		if t.Measured >= 0 {
-			if t.Metric == "agent_rss_mib" {
-				m = fmt.Sprintf("%.0f MiB", t.Measured)
-			} else {
-				m = fmt.Sprintf("%.2fx", t.Measured)
-			}
+			m = targetValue(t.Metric, t.Measured, true)
 		}
 		st := t.Status
 		if t.Note != "" {
 			st += " (" + t.Note + ")"
 		}
-		lim := fmt.Sprintf("%gx", t.Limit)
-		if t.Metric == "agent_rss_mib" {
-			lim = fmt.Sprintf("%g MiB", t.Limit)
-		}
+		lim := targetValue(t.Metric, t.Limit, false)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", t.Name, t.Subject, t.Against, t.Metric, m, lim, st)
 	}
 	b.WriteString("\n### Latency (value, and ratio to the baseline: the Go SDK example of the same kind, same run)\n\n")
@@ -191,6 +262,9 @@ func Markdown(r *Results) string {
 			}
 		}
 	}
+	if len(r.Supervision) > 0 {
+		b.WriteString(SupervisionMarkdown(r))
+	}
 	var errs []string
 	for _, p := range r.Plugins {
 		for _, e := range p.Errors {
@@ -199,6 +273,59 @@ func Markdown(r *Results) string {
 	}
 	if len(errs) > 0 {
 		b.WriteString("\n### Errors\n\n" + strings.Join(errs, "\n") + "\n")
+	}
+	return b.String()
+}
+
+// SupervisionMarkdown renders the per-task supervision cost of each SDK
+// against the goal and Nomad raw_exec's per-task processes.
+func SupervisionMarkdown(r *Results) string {
+	var b strings.Builder
+	b.WriteString("\n### Per-task supervision cost\n\n")
+	fmt.Fprintf(&b, "Each SDK's own layer starts `sleep 3600` tasks one after another from one process (no process spawn per start is counted), "+
+		"keeps them all running while each supervisor's PSS is read from /proc/<pid>/smaps_rollup, then destroys them and checks that no process "+
+		"and no state directory is left. Goal: PSS <= %g MiB per task and start p50 < %g ms. Anchor: Nomad v2.0.5 raw_exec's per-task "+
+		"`nomad executor`, %.1f MiB PSS (+ `nomad logmon` %.1f MiB = %.1f MiB per task). Start latency is from the start call to its return "+
+		"(the supervisor has recorded the task's main process in started.pb).\n\n",
+		SupervisePSSGoalMiB, SuperviseStartGoalMS, NomadExecutorPSSMiB, NomadLogmonPSSMiB, NomadExecutorPSSMiB+NomadLogmonPSSMiB)
+	b.WriteString("| SDK | supervisor | tasks | PSS mean / p50 / max (MiB) | start p50 / p90 / max (ms) | PSS <= 2 MiB | vs Nomad executor 17.0 MiB | start p50 < 20 ms | left after destroy | measured at (load avg 1m) |\n")
+	b.WriteString("|---|---|---:|---:|---:|---|---|---|---|---|\n")
+	for _, s := range r.Supervision {
+		v := s.Values
+		pssCell, startCell, goal, anchor, start := "–", "–", "not measured", "not measured", "not measured"
+		if len(v) > 0 {
+			pssCell = fmt.Sprintf("%.2f / %.2f / %.2f", v["pss_mib_mean"], v["pss_mib_p50"], v["pss_mib_max"])
+			startCell = fmt.Sprintf("%.1f / %.1f / %.1f", v["start_ms_p50"], v["start_ms_p90"], v["start_ms_max"])
+			goal, anchor, start = "missed", "missed", "missed"
+			if v["pss_mib_mean"] <= SupervisePSSGoalMiB {
+				goal = "met"
+			}
+			if v["pss_mib_mean"] <= NomadExecutorPSSMiB {
+				anchor = fmt.Sprintf("met (%.1f%%)", 100*v["pss_mib_mean"]/NomadExecutorPSSMiB)
+			}
+			if v["start_ms_p50"] < SuperviseStartGoalMS {
+				start = "met"
+			}
+		}
+		left := "nothing"
+		if len(s.Leftover) > 0 {
+			left = fmt.Sprintf("%d: %s", len(s.Leftover), s.Leftover[0])
+		}
+		if len(v) == 0 {
+			left = "– (" + strings.Join(s.Errors, "; ") + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s (%.2f) |\n", s.ID, s.Supervisor, s.Tasks, pssCell, startCell,
+			goal, anchor, start, left, s.MeasuredAt, s.LoadAvg1)
+	}
+	if lm, ok := r.Agent.Values["logmon_pss_mib_mean"]; ok {
+		for _, s := range r.Supervision {
+			if s.ID == "go" && len(s.Values) > 0 {
+				sup := s.Values["pss_mib_mean"]
+				fmt.Fprintf(&b, "\nThe agent's per-task total (the Go supervisor above + one `yurt logmon`, %.2f MiB mean over %d in the host-scale run): "+
+					"**%.2f MiB**, against Nomad raw_exec's %.1f MiB (%.1f%%).\n", lm, int(r.Agent.Values["logmon_procs"]), sup+lm,
+					NomadExecutorPSSMiB+NomadLogmonPSSMiB, 100*(sup+lm)/(NomadExecutorPSSMiB+NomadLogmonPSSMiB))
+			}
+		}
 	}
 	return b.String()
 }

@@ -30,7 +30,10 @@ type Results struct {
 	Metrics       []MetricDef    `json:"metrics"`
 	Plugins       []PluginResult `json:"plugins"`
 	Agent         AgentResult    `json:"agent"`
-	Targets       []TargetCheck  `json:"targets"`
+	// Supervision is the per-task supervision cost of each SDK's layer
+	// (absent in results written before it was measured).
+	Supervision []SupervisionResult `json:"supervision,omitempty"`
+	Targets     []TargetCheck       `json:"targets"`
 }
 
 // Machine says where the run happened.
@@ -56,6 +59,7 @@ type Config struct {
 	HoldTasks       int     `json:"hold_tasks"`
 	AgentPlugins    int     `json:"agent_plugins"`
 	AgentTasks      int     `json:"agent_tasks"`
+	SuperviseTasks  int     `json:"supervise_tasks,omitempty"`
 }
 
 // MetricDef describes one key of PluginResult.Values.
@@ -135,6 +139,8 @@ var agentMetricDefs = []MetricDef{
 	{"tree_rss_mib", "MiB", "lower", "RSS summed over the agent and every process under it (plugins, supervisors, log collectors, tasks); counts shared pages once per process"},
 	{"tree_pss_mib", "MiB", "lower", "PSS summed over the same processes: the memory they really take"},
 	{"tree_procs", "count", "lower", "processes in the agent's tree"},
+	{"logmon_pss_mib_mean", "MiB", "lower", "PSS of one per-task `yurt logmon` log collector, mean over the agent's"},
+	{"logmon_procs", "count", "lower", "`yurt logmon` processes in the agent's tree"},
 	{"list_p50_ms", "ms", "lower", "GET /v1/tasks (all tasks), p50"},
 	{"list_p99_ms", "ms", "lower", "GET /v1/tasks (all tasks), p99"},
 	{"status_p50_ms", "ms", "lower", "GET /v1/tasks/{id}, p50"},
@@ -274,6 +280,35 @@ func (r *Results) Validate() error {
 	}
 	if r.Agent.Values == nil {
 		bad("agent: values must be present")
+	}
+	sup := map[string]bool{}
+	for i, s := range r.Supervision {
+		where := fmt.Sprintf("supervision[%d] (%s)", i, s.ID)
+		if s.ID == "" || sup[s.ID] {
+			bad("%s: id empty or repeated", where)
+		}
+		sup[s.ID] = true
+		if s.Language != "go" && s.Language != "python" && s.Language != "rust" {
+			bad("%s: language %q", where, s.Language)
+		}
+		if s.Values == nil || s.Errors == nil || s.Leftover == nil {
+			bad("%s: values, leftover and errors must be present (may be empty)", where)
+		}
+		if len(s.Values) == 0 && len(s.Errors) == 0 {
+			bad("%s: no values and no errors", where)
+		}
+		for k, v := range s.Values {
+			known := false
+			for _, sk := range superviseKeys {
+				known = known || sk == k
+			}
+			if !known {
+				bad("%s: unknown value %q", where, k)
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				bad("%s: %s = %v is not a finite non-negative number", where, k, v)
+			}
+		}
 	}
 	for _, t := range r.Targets {
 		if t.Status != "met" && t.Status != "missed" && t.Status != "not measured" {

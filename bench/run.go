@@ -19,8 +19,10 @@ type Options struct {
 	Smoke   bool
 	Only    map[string]bool // target IDs; empty means all (of the mode)
 	Agent   bool            // run the host-scale measurement
-	Scratch string
-	Log     io.Writer
+	// Supervise runs the per-task supervision measurement of each SDK.
+	Supervise bool
+	Scratch   string
+	Log       io.Writer
 }
 
 // SizesFor returns the repetition counts of the full or the smoke run.
@@ -31,6 +33,15 @@ func SizesFor(smoke bool) Sizes {
 	}
 	return Sizes{Launches: 30, UnaryCalls: 10000, Warmup: 500, StreamSeconds: 2, StatsInterval: time.Nanosecond,
 		Fingerprints: 20, LifecycleTasks: 200, LifecycleMax: 5 * time.Second, HoldTasks: 100}
+}
+
+// SuperviseTasksFor is how many tasks each SDK's supervision measurement
+// keeps running at once: 200 (the figure) or 5 in the smoke run.
+func SuperviseTasksFor(smoke bool) int {
+	if smoke {
+		return 5
+	}
+	return 200
 }
 
 // Run measures the targets and the agent and returns the results, ratios
@@ -100,6 +111,12 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 			r.Agent.Status, r.Agent.Reason = "error", err.Error()
 			logf("  agent: %v", err)
 		}
+	}
+	if o.Supervise {
+		n := SuperviseTasksFor(o.Smoke)
+		r.Config.SuperviseTasks = n
+		logf("per-task supervision: %d tasks per SDK", n)
+		r.Supervision = Supervision(ctx, o.Root, o.RustBin, o.Scratch, n, logf)
 	}
 	ComputeRatios(r)
 	r.Targets = EvaluateTargets(r)

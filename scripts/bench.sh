@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Yurt benchmarks (what `make bench` runs): builds every example plugin, the
 # bench floors (bench/floors), the yurt agent and the harness (bench/), then
-# measures cold start, unary latency, streams, task lifecycle, memory and the
-# agent at scale. Writes build/bench/results.json (schema: bench/SCHEMA.md),
+# measures cold start, unary latency, streams, task lifecycle, memory, the
+# agent at scale and each SDK's per-task supervision cost (200 tasks each).
+# Writes build/bench/results.json (schema: bench/SCHEMA.md),
 # results.md and chart.svg; a full run also rewrites BENCHMARKS.md and
 # bench/latest/. Figures are ratios against the Go SDK example of the same run.
 #
 #   scripts/bench.sh            full run (~5-10 min on 2 cores)
 #   scripts/bench.sh --smoke    harness check: 3 launches, 200 calls, one plugin
-#                               per language, a 2-plugin/5-task agent; validates
+#                               per language, a 2-plugin/5-task agent, 5 supervised
+#                               tasks per SDK; validates
 #                               results.json against the schema (for make test)
-#   scripts/bench.sh -- ARGS    extra yurt-bench flags, e.g. -- -only go-floor -agent=false
+#   scripts/bench.sh -- ARGS    extra yurt-bench flags, e.g. -- -only go-floor -agent=false -supervise=false
+# Only the supervision cost, into the latest full results and BENCHMARKS.md (after a build by this
+# script): build/bench/bin/yurt-bench supervise -root . bench/latest/results.json
 # Environment: CARGO_JOBS (default 2) bounds the Rust build.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,8 +33,8 @@ OUT="$ROOT/build/bench"
 mkdir -p "$OUT/bin" "$OUT/plugins" "$OUT/floors/python"
 say() { printf '== %s\n' "$*" >&2; }
 
-say "build Go: yurt, the Go examples, the Go floor, the harness"
-(cd go && go build -o "$OUT/bin/yurt" ./cmd/yurt)
+say "build Go: yurt, the Go examples, the Go supervision CLI, the Go floor, the harness"
+(cd go && go build -o "$OUT/bin/yurt" ./cmd/yurt && go build -trimpath -o "$OUT/bin/supervisetest" ./plugin/supervise/internal/supervisetest)
 (cd examples/go && for p in yurt-exec yurt-files; do go build -trimpath -o "$OUT/plugins/$p" "./cmd/$p"; done)
 (cd bench && go build -trimpath -o "$OUT/plugins/floor-go" ./floors/go && go build -o "$OUT/bin/yurt-bench" ./cmd/yurt-bench)
 
@@ -47,8 +51,9 @@ protos=$(cd proto && find . -name '*.proto' | sort)
 
 # The smoke run shares the debug build with `cargo test`; the full run is release.
 if [ "$SMOKE" = 1 ]; then PROFILE=(); RUSTBIN=target/debug; else PROFILE=(--release); RUSTBIN=target/release; fi
-say "Rust: the examples and the floor (${RUSTBIN})"
-cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p yurt-example-device -p yurt-example-process-driver -p yurt-bench-floor
+say "Rust: the examples, the floor, yurt-supervise and its CLI (${RUSTBIN})"
+cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p yurt-example-device -p yurt-example-process-driver -p yurt-bench-floor \
+  -p yurt-supervise
 
 ARGS=(-root "$ROOT" -rust-bin "$RUSTBIN")
 if [ "$SMOKE" = 1 ]; then

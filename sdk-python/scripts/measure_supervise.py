@@ -62,6 +62,7 @@ async def measure(n: int, limits: bool) -> dict[str, object]:
         "start_ms_p50": round(statistics.median(latencies), 2),
         "start_ms_p90": round(sorted(latencies)[int(0.9 * (n - 1))], 2),
         "start_ms_max": round(max(latencies), 2),
+        "supervisor_pss_mib_mean": round(statistics.mean(pss), 3),
         "supervisor_pss_mib_median": round(statistics.median(pss), 3),
         "supervisor_pss_mib_max": round(max(pss), 3),
         "supervisor_rss_mib_median": round(statistics.median(rss), 3),

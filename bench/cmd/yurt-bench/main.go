@@ -4,6 +4,10 @@
 //	yurt-bench [-smoke] [-agent] [-only id,id] [-root DIR] [-out DIR] [-benchmarks-md FILE]
 //	yurt-bench validate results.json
 //	yurt-bench render ROOT results.json   (rewrites ROOT/BENCHMARKS.md)
+//	yurt-bench supervise [-root DIR] [-rust-bin DIR] [-n 200] results.json
+//	    measures only the per-task supervision cost of each SDK and puts it
+//	    into results.json (re-evaluating its targets); when that file is
+//	    ROOT/bench/latest/results.json, ROOT/BENCHMARKS.md is rewritten too
 package main
 
 import (
@@ -35,6 +39,9 @@ func main() {
 	if len(os.Args) >= 2 && os.Args[1] == "render" {
 		os.Exit(render(os.Args[2:]))
 	}
+	if len(os.Args) >= 2 && os.Args[1] == "supervise" {
+		os.Exit(supervise(os.Args[2:]))
+	}
 	os.Exit(run())
 }
 
@@ -59,11 +66,66 @@ func render(args []string) int {
 	return 0
 }
 
+func supervise(args []string) int {
+	fs := flag.NewFlagSet("supervise", flag.ExitOnError)
+	root := fs.String("root", ".", "repository root")
+	rustBin := fs.String("rust-bin", "target/release", "folder of the Rust binaries (relative to -root)")
+	n := fs.Int("n", bench.SuperviseTasksFor(false), "tasks per SDK")
+	_ = fs.Parse(args)
+	if fs.NArg() != 1 || *n < 1 {
+		fmt.Fprintln(os.Stderr, "usage: yurt-bench supervise [-root DIR] [-rust-bin DIR] [-n N>0] results.json")
+		return 2
+	}
+	absRoot, err := filepath.Abs(*root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	path, _ := filepath.Abs(fs.Arg(0))
+	r, err := bench.ReadResults(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "yurt-bench: %v\n", err)
+		return 1
+	}
+	scratch, err := os.MkdirTemp("", "yb-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(scratch)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logf := func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
+	r.Supervision = bench.Supervision(ctx, absRoot, filepath.Join(absRoot, *rustBin), scratch, *n, logf)
+	r.Config.SuperviseTasks = *n
+	r.Targets = bench.EvaluateTargets(r)
+	if err := r.Validate(); err != nil {
+		fmt.Fprintf(os.Stderr, "yurt-bench: %v\n", err)
+		return 1
+	}
+	if err := r.Write(path); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if path == filepath.Join(absRoot, "bench", "latest", "results.json") {
+		if err := os.WriteFile(filepath.Join(absRoot, "bench", "latest", "results.md"), []byte(bench.Markdown(r)), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if code := render([]string{absRoot, path}); code != 0 {
+			return code
+		}
+	}
+	fmt.Print(bench.SupervisionMarkdown(r))
+	return 0
+}
+
 func run() int {
 	root := flag.String("root", ".", "repository root")
 	out := flag.String("out", "build/bench", "output directory (relative to -root)")
 	smoke := flag.Bool("smoke", false, "tiny configuration: 3 launches, 200 calls, one plugin per language")
 	agent := flag.Bool("agent", true, "measure yurt agent at scale")
+	sup := flag.Bool("supervise", true, "measure each SDK's per-task supervision cost")
 	only := flag.String("only", "", "comma-separated target IDs to measure")
 	rustBin := flag.String("rust-bin", "target/release", "folder of the Rust plugin binaries (relative to -root)")
 	md := flag.String("benchmarks-md", "", "also write this BENCHMARKS.md, the chart beside it in bench/latest")
@@ -87,7 +149,7 @@ func run() int {
 		return 1
 	}
 	defer os.RemoveAll(scratch)
-	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
+	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Supervise: *sup, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
 	for _, id := range strings.Split(*only, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			o.Only[id] = true

@@ -10,6 +10,8 @@
 //! yurt-supervise-cli signal <handle> <signal>
 //! yurt-supervise-cli stop <handle> <signal> <timeout ms>   prints the exit result
 //! yurt-supervise-cli destroy <handle>
+//! yurt-supervise-cli bench <dir> <n>            start n `sleep 3600` tasks one after another,
+//!                                               measure, destroy them; prints one JSON object
 //! ```
 //! The supervisor run by `start` is `$YURT_SUPERVISE_PROGRAM`, else the `yurt-supervise`
 //! binary next to this one. The task's environment is `PATH` of this process; its working
@@ -115,8 +117,81 @@ fn run(args: &[String]) -> Result<String, String> {
             task(args.get(1))?.destroy().map_err(err)?;
             Ok(String::new())
         }
-        _ => Err("usage: yurt-supervise-cli start|exit|wait|signal|stop|destroy ...".into()),
+        Some("bench") => {
+            let [_, dir, n] = args else {
+                return Err("usage: bench <dir> <n>".into());
+            };
+            match n.parse::<usize>() {
+                Ok(n) if n > 0 => bench(Path::new(dir), n),
+                _ => Err(format!("bench: <n>: expected a positive count, got {n:?}")),
+            }
+        }
+        _ => Err("usage: yurt-supervise-cli start|exit|wait|signal|stop|destroy|bench ...".into()),
     }
+}
+
+/// Starts `n` `sleep 3600` tasks one after another in this one process (so no process spawn
+/// of a CLI per start is counted), timing each `start_with` from the call to its return; reads
+/// each supervisor's PSS from `/proc/<pid>/smaps_rollup` while all run; destroys them all.
+/// The same measurement and JSON keys as Go's `supervisetest bench`.
+fn bench(dir: &Path, n: usize) -> Result<String, String> {
+    let opts = StartOptions {
+        program: Some(program()),
+        ..Default::default()
+    };
+    let mut tasks: Vec<Task> = Vec::with_capacity(n);
+    let mut lat = Vec::with_capacity(n);
+    let measured = (|| {
+        for i in 0..n {
+            let spec = TaskSpec {
+                task_id: format!("bench/{i}"),
+                command: "sleep".into(),
+                args: vec!["3600".into()],
+                env: vec!["PATH=/usr/bin:/bin".into()],
+                ..Default::default()
+            };
+            let began = std::time::Instant::now();
+            let t = yurt_supervise::start_with(&spec, &dir.join(i.to_string()), &opts)
+                .map_err(|e| e.to_string())?;
+            lat.push(began.elapsed().as_secs_f64() * 1000.0);
+            tasks.push(t);
+        }
+        std::thread::sleep(Duration::from_millis(500)); // let each supervisor settle
+        tasks
+            .iter()
+            .map(|t| pss_kib(t.started().supervisor_pid).map(|kb| kb / 1024.0))
+            .collect::<Result<Vec<f64>, String>>()
+    })();
+    let mut destroy_err = None;
+    for t in &tasks {
+        if let Err(e) = t.destroy() {
+            destroy_err.get_or_insert(e.to_string());
+        }
+    }
+    let mut pss = measured?;
+    if let Some(e) = destroy_err {
+        return Err(format!("destroy: {e}"));
+    }
+    lat.sort_by(f64::total_cmp);
+    pss.sort_by(f64::total_cmp);
+    let mean = pss.iter().sum::<f64>() / n as f64;
+    Ok(format!(
+        "{{\"tasks\":{n},\"start_ms_p50\":{},\"start_ms_p90\":{},\"start_ms_max\":{},\"pss_mib_mean\":{mean},\"pss_mib_p50\":{},\"pss_mib_max\":{}}}",
+        lat[n / 2],
+        lat[n * 9 / 10],
+        lat[n - 1],
+        pss[n / 2],
+        pss[n - 1]
+    ))
+}
+
+fn pss_kib(pid: i32) -> Result<f64, String> {
+    let path = format!("/proc/{pid}/smaps_rollup");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pss:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| format!("{path}: no Pss line"))
 }
 
 fn main() -> ExitCode {
