@@ -90,8 +90,9 @@ func TestStrayAccounting(t *testing.T) {
 	require.Equal(t, []string{state}, staleStateDirs(dir))
 
 	cmd := exec.Command("sh", "-c", "sleep 60", dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // sh and its sleep, killed together
 	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() })
 	var got map[int]string
 	// Until the child has exec'd, its command line is still this test's.
 	waitFor(20*time.Second, func() bool {
