@@ -40,7 +40,11 @@ def duration(text: str) -> float:
 
 def task(arg: str) -> supervise.Task:
     path = Path(arg)
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError:  # a base64 handle longer than a file name may be
+        is_dir = False
+    if is_dir:
         started = pb.Started()
         started.ParseFromString((path / "started.pb").read_bytes())
         handle = pb.Handle(format_version=1, state_dir=str(path.resolve()), started=started)
