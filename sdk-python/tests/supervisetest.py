@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from yurt import supervise
-from yurt._proto.yurt.supervise.v1 import supervise_pb2 as pb
 
 
 def duration(text: str) -> float:
@@ -45,10 +44,7 @@ def task(arg: str) -> supervise.Task:
     except OSError:  # a base64 handle longer than a file name may be
         is_dir = False
     if is_dir:
-        started = pb.Started()
-        started.ParseFromString((path / "started.pb").read_bytes())
-        handle = pb.Handle(format_version=1, state_dir=str(path.resolve()), started=started)
-        return supervise.reattach(handle.SerializeToString())
+        return supervise.reattach_dir(path)
     return supervise.reattach(base64.b64decode(arg, validate=True))
 
 

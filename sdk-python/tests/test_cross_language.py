@@ -43,17 +43,18 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         cwd=ROOT / "go",
         check=True,
     )
-    subprocess.run(
-        ["cargo", "build", "--locked", "-q", "-j", "2", "-p", "yurt-supervise", "--bins"],
-        cwd=ROOT,
-        check=True,
-    )
-    debug = _target_dir() / "debug"
-    return {
-        "go": go_cli,
-        "rust": debug / "yurt-supervise-cli",
-        "supervisor": debug / "yurt-supervise",
-    }
+    # `make -C sdk-python test` has built the Rust front end already and names it.
+    built = os.environ.get("YURT_SUPERVISE_CLI")
+    if built:
+        rust = Path(built)
+    else:
+        subprocess.run(
+            ["cargo", "build", "--locked", "-q", "-j", "2", "-p", "yurt-supervise", "--bins"],
+            cwd=ROOT,
+            check=True,
+        )
+        rust = _target_dir() / "debug" / "yurt-supervise-cli"
+    return {"go": go_cli, "rust": rust, "supervisor": rust.parent / "yurt-supervise"}
 
 
 class Layer:

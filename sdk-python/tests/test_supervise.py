@@ -468,3 +468,16 @@ async def test_an_exec_command_dies_with_the_plugin_that_ran_it(
         plugin.wait()
     assert gone(command, timeout=10), "the exec'd command outlived the plugin"
     assert task.running(), "the task itself survives the plugin"
+
+
+async def test_reattach_dir_finds_the_task_from_its_state_directory(
+    tmp_path: Path, tasks: list[supervise.Task]
+) -> None:
+    """As Go's ReattachDir and Rust's reattach_dir: no handle, only the directory."""
+    task = await supervise.start(spec("exit 5", task_id="a/b/2"), tmp_path / "state")
+    tasks.append(task)
+    again = supervise.reattach_dir(tmp_path / "state")
+    assert again.pid == task.pid
+    assert (await again.wait(10)).exit_code == 5
+    with pytest.raises(SuperviseError):
+        supervise.reattach_dir(tmp_path / "nothing-here")

@@ -340,3 +340,16 @@ func TestTaskMaskEmptyWhenPluginStartedWithSignalsBlocked(t *testing.T) {
 	assert.Equal(t, "0000000000000000", statusField(t, task.PID(), "SigBlk"))
 	assert.Equal(t, "0000000000000000", statusField(t, task.PID(), "SigIgn"))
 }
+
+// TestReattachDir finds a task from its state directory alone, as the Rust
+// and Python layers' reattach_dir do.
+func TestReattachDir(t *testing.T) {
+	task := start(t, sh("exit 5"))
+	again, err := ReattachDir(task.StateDir())
+	require.NoError(t, err)
+	require.Equal(t, task.PID(), again.PID())
+	res := wait(t, again, 10*time.Second)
+	require.Equal(t, 5, res.ExitCode)
+	_, err = ReattachDir(filepath.Join(t.TempDir(), "nothing-here"))
+	require.Error(t, err)
+}

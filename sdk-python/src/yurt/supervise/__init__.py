@@ -51,7 +51,7 @@ from ._state import (
     TaskSpec,
 )
 from ._stats import Compute, Sampler, TaskUsage
-from ._task import Task, parse_signal, reattach, start
+from ._task import Task, parse_signal, reattach, reattach_dir, start
 
 __all__ = [
     "PROGRAM_ENV",
@@ -70,5 +70,6 @@ __all__ = [
     "isolation",
     "parse_signal",
     "reattach",
+    "reattach_dir",
     "start",
 ]

@@ -243,6 +243,28 @@ def reattach(handle: bytes) -> Task:
     return task
 
 
+def reattach_dir(state_dir: str | os.PathLike[str]) -> Task:
+    """Find the task whose state is in `state_dir` without a handle (state left by a plugin
+    that died before handing the handle out, or a tool), as Go's ReattachDir and Rust's
+    reattach_dir do: the handle is rebuilt from the directory's started.pb and spec.pb.
+    """
+    directory = Path(state_dir).absolute()
+    started = read_message(directory, STARTED, pb.Started)
+    spec = read_message(directory, SPEC, pb.TaskSpec)
+    if started is None or spec is None:
+        raise SuperviseError(
+            ErrorKind.STATE,
+            f"{directory}: expected a task's state directory (started.pb and spec.pb), found none",
+        )
+    handle = pb.Handle(
+        format_version=FORMAT_VERSION,
+        state_dir=str(directory),
+        task_id=spec.task_id,
+        started=started,
+    )
+    return reattach(handle.SerializeToString())
+
+
 class Task:
     """A supervised task, from start() or reattach(). Every method reads the state files."""
 

@@ -169,17 +169,7 @@ func run(args []string) (map[string]any, error) {
 // task reattaches from a state dir or a base64 handle.
 func task(arg string) (*supervise.Task, error) {
 	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
-		dir, _ := filepath.Abs(arg)
-		b, err := os.ReadFile(filepath.Join(dir, "started.pb"))
-		if err != nil {
-			return nil, err
-		}
-		var st supervisepb.Started
-		if err := proto.Unmarshal(b, &st); err != nil {
-			return nil, fmt.Errorf("%s/started.pb: %w", dir, err)
-		}
-		h, _ := proto.Marshal(&supervisepb.Handle{FormatVersion: supervise.FormatVersion, StateDir: dir, Started: &st})
-		return supervise.Reattach(h)
+		return supervise.ReattachDir(arg)
 	}
 	h, err := base64.StdEncoding.DecodeString(arg)
 	if err != nil {
