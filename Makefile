@@ -68,6 +68,7 @@ test: ## Everything CI runs; fails too if it leaves a process, socket or temp fi
 test-run: check-generated lint ## `make test` without the leftover check
 	./scripts/check-breaking-guard.sh
 	./scripts/check-generated-guard.sh
+	./scripts/check-architecture.py
 	(cd go && go test ./...)
 	(cd conformance && go test ./...)
 	./scripts/fuzz.sh --short
