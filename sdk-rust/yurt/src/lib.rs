@@ -54,6 +54,7 @@ pub mod mtls;
 pub mod supervise;
 pub mod testing;
 
+mod constants;
 mod entry;
 mod error;
 mod goplugin;
