@@ -58,6 +58,7 @@ mod constants;
 mod entry;
 mod error;
 mod goplugin;
+mod typeexpr;
 
 use std::process::ExitCode;
 use std::sync::Arc;
