@@ -13,7 +13,8 @@ ROOT := $(CURDIR)
 BIN := $(ROOT)/build/bin
 BUF := $(BIN)/buf
 BASELINE := baseline/nomad-plugin-api-v0.1.0.binpb
-GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen sdk-rust/yurt-supervise/src/gen
+GEN_DIRS := go/gen sdk-python/src/yurt/_proto sdk-rust/yurt/src/gen sdk-rust/yurt-supervise/src/gen \
+	sdk-python/src/yurt/_constants.py sdk-rust/yurt/src/constants.rs spec/vectors
 GO_MODULES := go conformance examples/go examples/rust/nvidia-gpu/probe bench
 
 .PHONY: help
@@ -31,10 +32,13 @@ tools: $(BUF) ## Build the pinned Go tools into build/bin and the Python venv
 	$(MAKE) -C sdk-python venv
 
 .PHONY: generate
-generate: tools ## Regenerate all generated code (Go, Python, Rust) from proto/
+generate: tools ## Regenerate all generated code (Go, Python, Rust) from proto/ and spec/
 	$(BUF) generate
 	$(MAKE) -C sdk-python generate
 	$(MAKE) -C sdk-rust generate
+	@# after buf (which cleans go/gen): the handshake constants from spec/handshake.json,
+	@# then the shared test vectors cut from Go's behaviour (spec/vectors/)
+	cd go && go run ./internal/constgen/cmd && go run ./internal/vectors/gen
 
 .PHONY: check-generated
 check-generated: tools ## Fail if generated code differs from what proto/ produces

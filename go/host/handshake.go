@@ -1,18 +1,23 @@
 package host
 
-import plugin "github.com/hashicorp/go-plugin"
+import (
+	plugin "github.com/hashicorp/go-plugin"
 
-// Nomad's go-plugin handshake (plugins/base/plugin.go in Nomad, since 0.9).
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
+)
+
+// Nomad's go-plugin handshake (plugins/base/plugin.go in Nomad, since 0.9),
+// generated from spec/handshake.json.
 const (
 	// ProtocolVersion is go-plugin's application protocol version for Nomad plugins.
-	ProtocolVersion = 2
+	ProtocolVersion = nomadconst.AppProtocolVersion
 	// MagicCookieKey is the environment variable a plugin checks before serving.
-	MagicCookieKey = "NOMAD_PLUGIN_MAGIC_COOKIE"
+	MagicCookieKey = nomadconst.MagicCookieKey
 	// MagicCookieValue is the value Nomad puts in MagicCookieKey.
-	MagicCookieValue = "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255"
+	MagicCookieValue = nomadconst.MagicCookieValue
 
 	// APIVersion010 is the only plugin API version of drivers and devices.
-	APIVersion010 = "v0.1.0"
+	APIVersion010 = nomadconst.PluginAPIVersion
 )
 
 // Handshake returns Nomad's go-plugin handshake configuration.

@@ -20,6 +20,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
@@ -28,9 +29,9 @@ import (
 
 // Handshake is Nomad's go-plugin handshake.
 var Handshake = goplugin.HandshakeConfig{
-	ProtocolVersion:  2,
-	MagicCookieKey:   "NOMAD_PLUGIN_MAGIC_COOKIE",
-	MagicCookieValue: "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255",
+	ProtocolVersion:  nomadconst.AppProtocolVersion,
+	MagicCookieKey:   nomadconst.MagicCookieKey,
+	MagicCookieValue: nomadconst.MagicCookieValue,
 }
 
 // Names of the go-plugin plugins in the set, as Nomad dispenses them.

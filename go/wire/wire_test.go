@@ -23,7 +23,7 @@ import (
 
 func loadFacts(t *testing.T) *wire.Facts {
 	t.Helper()
-	f, err := os.Open("testdata/nomad-plugin-wire.json")
+	f, err := os.Open("../../spec/nomad-plugin-wire.json") // the one copy, read by the Python and Rust tests too
 	if err != nil {
 		t.Fatal(err)
 	}

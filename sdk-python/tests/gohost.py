@@ -15,6 +15,7 @@ import base64
 import contextlib
 import datetime as dt
 import os
+import re
 import selectors
 import shutil
 import ssl
@@ -57,10 +58,10 @@ def parse_handshake(line: str) -> Handshake:
     parts = line.strip().split("|")
     if len(parts) < 4:
         raise HandshakeParseError(f"Unrecognized remote plugin message: {line!r}")
-    try:
-        core, app = int(parts[0]), int(parts[1])
-    except ValueError as exc:
-        raise HandshakeParseError(f"bad version field in {line!r}: {exc}") from None
+    # strconv.Atoi: an optional sign and ASCII digits, nothing else (no blanks, no "_")
+    if not all(re.fullmatch(r"[+-]?[0-9]+", p) for p in parts[:2]):
+        raise HandshakeParseError(f"bad version field in {line!r}")
+    core, app = int(parts[0]), int(parts[1])
     if parts[2] not in ("unix", "tcp"):
         raise HandshakeParseError(f"unknown address type: {parts[2]}")
     protocol = parts[4] if len(parts) > 4 else "netrpc"

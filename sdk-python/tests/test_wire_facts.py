@@ -25,7 +25,7 @@ from yurt._proto.hashicorp.nomad.plugins.shared.structs import (
 )
 from yurt._proto.plugin import grpc_broker_pb2, grpc_controller_pb2, grpc_stdio_pb2
 
-FACTS = Path(__file__).resolve().parent / "data" / "nomad-plugin-wire.json"
+FACTS = Path(__file__).resolve().parents[2] / "spec" / "nomad-plugin-wire.json"
 FILES: list[FileDescriptor] = [
     m.DESCRIPTOR
     for m in (

@@ -44,7 +44,10 @@ bin="$target/outside/debug/sleeper"
 echo "built the README driver against the packaged crate in $((SECONDS - t0))s"
 (cd "$scratch/sleeper" && CARGO_TARGET_DIR="$target/outside" cargo test -q -j "${JOBS:-2}" --test launch)
 
-NOMAD_PLUGIN_MAGIC_COOKIE=e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255 \
+# The cookie from its one source, spec/handshake.json.
+cookie=$(sed -n 's/^ *"magic_cookie_value": *"\([0-9a-f]*\)".*/\1/p' "$root/spec/handshake.json")
+[ -n "$cookie" ] || { echo "no magic_cookie_value in $root/spec/handshake.json" >&2; exit 1; }
+NOMAD_PLUGIN_MAGIC_COOKIE=$cookie \
 	PLUGIN_PROTOCOL_VERSIONS=2 PLUGIN_MIN_PORT=10000 PLUGIN_MAX_PORT=25000 \
 	"$bin" >"$scratch/stdout" 2>"$scratch/stderr" &
 pid=$!

@@ -23,6 +23,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 )
 
 type base struct {
@@ -88,9 +89,9 @@ func (floorPlugin) GRPCClient(context.Context, *goplugin.GRPCBroker, *grpc.Clien
 func main() {
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig: goplugin.HandshakeConfig{
-			ProtocolVersion:  2,
-			MagicCookieKey:   "NOMAD_PLUGIN_MAGIC_COOKIE",
-			MagicCookieValue: "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255",
+			ProtocolVersion:  nomadconst.AppProtocolVersion,
+			MagicCookieKey:   nomadconst.MagicCookieKey,
+			MagicCookieValue: nomadconst.MagicCookieValue,
 		},
 		Plugins:    goplugin.PluginSet{"driver": floorPlugin{}},
 		GRPCServer: goplugin.DefaultGRPCServer,

@@ -15,12 +15,18 @@ Usage: floor.py GEN_DIR   (GEN_DIR holds the grpcio-tools output)
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import pathlib
 import sys
 import tempfile
 
-COOKIE_KEY = "NOMAD_PLUGIN_MAGIC_COOKIE"
-COOKIE = "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255"
+# The floor uses no SDK: it reads the handshake values from their one source.
+_HANDSHAKE = json.loads(
+    (pathlib.Path(__file__).resolve().parents[3] / "spec" / "handshake.json").read_text()
+)
+COOKIE_KEY = _HANDSHAKE["magic_cookie_key"]
+COOKIE = _HANDSHAKE["magic_cookie_value"]
 
 
 def main() -> int:

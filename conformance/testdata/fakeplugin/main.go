@@ -32,6 +32,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 	"github.com/yurt-sdk/yurt/go/gen/pluginpb"
 	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 	"google.golang.org/grpc"
@@ -41,7 +42,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
-const cookieKey, cookieValue = "NOMAD_PLUGIN_MAGIC_COOKIE", "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255"
+const cookieKey, cookieValue = nomadconst.MagicCookieKey, nomadconst.MagicCookieValue
 
 var faults = map[string]bool{}
 

@@ -219,7 +219,7 @@ def test_errors(driver: Driver, tmp_path: Path) -> None:
             ),
             timeout=10,
         )
-    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert err.value.code() == grpc.StatusCode.UNKNOWN  # kind InvalidConfig, as in Go
     assert err.value.details() == "task.config.command: expected string, got number 5"
 
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 )
 
 const mainGo = `package main
@@ -79,7 +81,7 @@ func TestPluginModuleOutsideTheRepositoryBuildsAndHandshakes(t *testing.T) {
 
 	run := exec.CommandContext(ctx, bin)
 	run.Env = append(os.Environ(),
-		"NOMAD_PLUGIN_MAGIC_COOKIE=e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255",
+		nomadconst.MagicCookieKey+"="+nomadconst.MagicCookieValue,
 		"PLUGIN_PROTOCOL_VERSIONS=2", "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000")
 	stdout, err := run.StdoutPipe()
 	require.NoError(t, err)

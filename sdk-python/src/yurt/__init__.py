@@ -22,7 +22,13 @@ from . import config, hclspec
 from ._log import TRACE
 from ._serve import serve
 from .base import API_VERSION, AgentConfig, BasePlugin, PluginType
-from .errors import ConfigError, PluginError, RecoverableError, TaskNotFoundError
+from .errors import (
+    ConfigError,
+    InvalidRequestError,
+    PluginError,
+    RecoverableError,
+    TaskNotFoundError,
+)
 
 if TYPE_CHECKING:
     from .device import DevicePlugin
@@ -56,6 +62,7 @@ __all__ = [
     "ConfigError",
     "DevicePlugin",
     "DriverPlugin",
+    "InvalidRequestError",
     "PluginError",
     "PluginType",
     "RecoverableError",

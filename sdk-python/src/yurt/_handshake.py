@@ -26,10 +26,13 @@ __all__ = [
     "read_launch_env",
 ]
 
-CORE_PROTOCOL_VERSION = 1
-APP_PROTOCOL_VERSION = 2
-MAGIC_COOKIE_KEY = "NOMAD_PLUGIN_MAGIC_COOKIE"
-MAGIC_COOKIE_VALUE = "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255"
+# generated from spec/handshake.json, their one source
+from ._constants import (
+    APP_PROTOCOL_VERSION,
+    CORE_PROTOCOL_VERSION,
+    MAGIC_COOKIE_KEY,
+    MAGIC_COOKIE_VALUE,
+)
 
 NOT_A_PROGRAM = (
     "This binary is a plugin. These are not meant to be executed directly.\n"

@@ -12,12 +12,18 @@ from google.protobuf import any_pb2
 from google.rpc import status_pb2
 
 from ._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
-from .errors import ConfigError, PluginError, RecoverableError
+from .errors import InvalidRequestError, PluginError, RecoverableError
 
 log = logging.getLogger("yurt.rpc")
 
 R = TypeVar("R")
 _DETAILS_KEY = "grpc-status-details-bin"
+
+
+# Driver RPCs a driver declares unsupported through Capabilities (send_signals,
+# exec): Nomad's own drivers answer them with a plain error (kind Unsupported,
+# gRPC UNKNOWN); every other RPC left unimplemented answers UNIMPLEMENTED.
+UNSUPPORTED_RPCS = frozenset({"SignalTask", "ExecTask"})
 
 
 def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
@@ -33,10 +39,13 @@ def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tupl
             str(exc),
             ((_DETAILS_KEY, status.SerializeToString()),),
         )
-    if isinstance(exc, ConfigError):
+    if isinstance(exc, InvalidRequestError):
         return grpc.StatusCode.INVALID_ARGUMENT, str(exc), ()
     if isinstance(exc, NotImplementedError):
+        if rpc in UNSUPPORTED_RPCS:
+            return grpc.StatusCode.UNKNOWN, f"{rpc} is not supported by this plugin", ()
         return grpc.StatusCode.UNIMPLEMENTED, f"{rpc} is not implemented by this plugin", ()
+    # ConfigError (kind InvalidConfig) is a plain error on the wire, as in Go
     return grpc.StatusCode.UNKNOWN, str(exc) or type(exc).__name__, ()
 
 

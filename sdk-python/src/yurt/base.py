@@ -17,13 +17,14 @@ import grpc
 
 from . import config as _config
 from . import hclspec
+from ._constants import PLUGIN_API_VERSION
 from ._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from ._rpc import unary
-from .errors import ConfigError
+from .errors import ConfigError, InvalidRequestError
 
 __all__ = ["API_VERSION", "AgentConfig", "BasePlugin", "Core", "PluginType", "Topology"]
 
-API_VERSION = "v0.1.0"
+API_VERSION = PLUGIN_API_VERSION
 
 
 class PluginType(enum.IntEnum):
@@ -190,7 +191,7 @@ class _BaseServicer(base_pb2_grpc.BasePluginServicer):  # type: ignore[misc]
     ) -> base_pb2.SetConfigResponse:
         p = self._p
         if request.plugin_api_version and request.plugin_api_version not in p.api_versions:
-            raise ConfigError(
+            raise InvalidRequestError(
                 "plugin_api_version",
                 f"one of {list(p.api_versions)}",
                 repr(request.plugin_api_version),

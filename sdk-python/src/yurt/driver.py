@@ -31,7 +31,7 @@ from ._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2
 from ._proto.hashicorp.nomad.plugins.shared.structs import attribute_pb2
 from ._rpc import report, stream, unary
 from .base import BasePlugin, PluginType
-from .errors import ConfigError, TaskNotFoundError
+from .errors import InvalidRequestError, TaskNotFoundError
 
 __all__ = [
     "Capabilities",
@@ -684,7 +684,9 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         if not task.id:
             task.id = request.task_id
         if not task.id:
-            raise ConfigError("handle.config.id", "the task id", '"" (and task_id is empty too)')
+            raise InvalidRequestError(
+                "handle.config.id", "the task id", '"" (and task_id is empty too)'
+            )
         handle = TaskHandle(
             config=task,
             state=TaskState(request.handle.state)
@@ -775,10 +777,10 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         try:
             first = await context.read()
             if first is grpc.aio.EOF or not first.HasField("setup"):
-                raise ConfigError("setup", "a setup message first", "a stream without one")
+                raise InvalidRequestError("setup", "a setup message first", "a stream without one")
             setup = first.setup
             if not setup.command:
-                raise ConfigError("setup.command", "a command to run", "an empty list")
+                raise InvalidRequestError("setup.command", "a command to run", "an empty list")
             session = ExecSession(setup.task_id, list(setup.command), setup.tty, context)
             session._feed(first)
 

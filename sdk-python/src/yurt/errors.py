@@ -1,12 +1,24 @@
 """The errors a plugin raises, and what each one becomes on the wire.
 
-| raise                   | gRPC status         | text / details                                 |
-|-------------------------|---------------------|------------------------------------------------|
-| TaskNotFoundError       | UNKNOWN             | "task not found for given id" (Nomad matches)  |
-| RecoverableError        | FAILED_PRECONDITION | message + structs.RecoverableError detail      |
-| ConfigError             | INVALID_ARGUMENT    | "<path>: expected <form>, got <value>"         |
-| NotImplementedError     | UNIMPLEMENTED       | "<RPC> is not implemented by this plugin"      |
-| PluginError / any other | UNKNOWN             | str(exc), as a Go plugin's plain error arrives |
+The error kinds and their codes are defined once for the three SDKs in
+proto/hashicorp/nomad/plugins/drivers/proto/driver.proto ("Error kinds");
+spec/vectors/errors.json, cut from the Go SDK, is the test.
+
+| kind           | raise                         | gRPC status         | message              |
+|----------------|-------------------------------|---------------------|----------------------|
+| TaskNotFound   | TaskNotFoundError             | UNKNOWN             | Nomad's exact text   |
+| Recoverable    | RecoverableError              | FAILED_PRECONDITION | text + detail        |
+| InvalidConfig  | ConfigError                   | UNKNOWN             | path, expected, got  |
+| InvalidRequest | InvalidRequestError           | INVALID_ARGUMENT    | path, expected, got  |
+| Unsupported    | NotImplementedError from      | UNKNOWN             | "<RPC> is not        |
+|                | SignalTask or ExecTask        |                     | supported by .."     |
+| Unimplemented  | NotImplementedError elsewhere | UNIMPLEMENTED       | "<RPC> is not        |
+|                |                               |                     | implemented by .."   |
+| Plain          | PluginError / any other       | UNKNOWN             | str(exc)             |
+
+Nomad's exact text is "task not found for given id"; the detail is a
+structs.RecoverableError; path/expected/got read "<path>: expected <form>,
+got <value>"; a plain error crosses the wire as a Go plugin's does.
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ from __future__ import annotations
 __all__ = [
     "TASK_NOT_FOUND",
     "ConfigError",
+    "InvalidRequestError",
     "PluginError",
     "RecoverableError",
     "TaskNotFoundError",
@@ -42,11 +55,27 @@ class RecoverableError(PluginError):
         self.recoverable = recoverable
 
 
-class ConfigError(PluginError, ValueError):
-    """Configuration bytes that do not match the declared schema or type."""
+class _PathError(PluginError, ValueError):
+    """An error about the value at `path`: "<path>: expected <form>, got <value>"."""
 
     def __init__(self, path: str, expected: str, got: str) -> None:
         super().__init__(f"{path}: expected {expected}, got {got}")
         self.path = path
         self.expected = expected
         self.got = got
+
+
+class ConfigError(_PathError):
+    """Configuration bytes that do not match the declared schema or type.
+
+    Kind InvalidConfig: gRPC UNKNOWN, as Nomad's Go plugins send a config
+    decoding error (a plain error).
+    """
+
+
+class InvalidRequestError(_PathError):
+    """A request whose shape is wrong (not the plugin's config): an RecoverTask
+    handle without a task id, an exec stream without its setup message.
+
+    Kind InvalidRequest: gRPC INVALID_ARGUMENT.
+    """

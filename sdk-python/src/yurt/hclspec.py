@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ._proto.hashicorp.nomad.plugins.shared.hclspec import hclspec_pb2
+from ._typeexpr import TypeExprError, canonical_type, is_identifier
 
 __all__ = [
     "Array",
@@ -117,6 +117,10 @@ class Literal:
 
     value: str  # an HCL expression, e.g. '"5s"' or '[]'
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, str) or not self.value.strip():
+            raise SpecError(f"literal: expected a non-empty HCL expression, got {self.value!r}")
+
 
 @dataclass(frozen=True)
 class Default:
@@ -158,98 +162,31 @@ _SPEC_TYPES = (
 
 # --- HCL type expressions -------------------------------------------------
 
-_PRIMITIVES = {"string", "number", "bool", "any"}
-_TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*|[(){}\[\],=])")
-
 
 def parse_type(expr: str) -> str:
     """Check an HCL type expression (`list(string)`, `object({a=number})`, ...).
 
-    Returns it in canonical spacing; raises SpecError naming the offset.
+    Accepts exactly what Nomad's decoder accepts (yurt._typeexpr) and returns
+    the canonical form (no blanks, object attributes sorted); raises
+    SpecError naming the offset otherwise.
     """
-    tokens: list[tuple[int, str]] = []
-    pos = 0
-    while pos < len(expr):
-        if expr[pos].isspace():
-            pos += 1
-            continue
-        m = _TOKEN.match(expr, pos)
-        if not m:
-            raise SpecError(f"type {expr!r}: unexpected character {expr[pos]!r} at offset {pos}")
-        tokens.append((m.start(1), m.group(1)))
-        pos = m.end()
-    index = 0
-
-    def peek() -> str:
-        return tokens[index][1] if index < len(tokens) else ""
-
-    def expect(tok: str) -> None:
-        nonlocal index
-        if peek() != tok:
-            where = tokens[index][0] if index < len(tokens) else len(expr)
-            got = repr(peek()) if peek() else "end of input"
-            raise SpecError(f"type {expr!r}: expected {tok!r} at offset {where}, got {got}")
-        index += 1
-
-    def parse() -> str:
-        nonlocal index
-        name = peek()
-        if not name:
-            raise SpecError(f"type {expr!r}: expected a type, got end of input")
-        where = tokens[index][0]
-        index += 1
-        if name in _PRIMITIVES:
-            return name
-        if name in ("list", "set", "map"):
-            expect("(")
-            inner = parse()
-            expect(")")
-            return f"{name}({inner})"
-        if name == "object":
-            expect("(")
-            expect("{")
-            parts = []
-            while peek() != "}":
-                key = peek()
-                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key):
-                    raise SpecError(f"type {expr!r}: expected an attribute name, got {key!r}")
-                index += 1
-                expect("=")
-                parts.append(f"{key}={parse()}")
-                if peek() == ",":
-                    index += 1
-            expect("}")
-            expect(")")
-            return "object({" + ",".join(parts) + "})"
-        if name == "tuple":
-            expect("(")
-            expect("[")
-            items = []
-            while peek() != "]":
-                items.append(parse())
-                if peek() == ",":
-                    index += 1
-            expect("]")
-            expect(")")
-            return "tuple([" + ",".join(items) + "])"
-        raise SpecError(
-            f"type {expr!r}: unknown type {name!r} at offset {where} "
-            "(expected string, number, bool, any, list(), set(), map(), object(), tuple())"
-        )
-
-    result = parse()
-    if index != len(tokens):
-        raise SpecError(f"type {expr!r}: unexpected {peek()!r} after the type")
-    return result
+    if not isinstance(expr, str):
+        raise SpecError(f"type: expected an HCL type expression string, got {type(expr).__name__}")
+    try:
+        return canonical_type(expr)
+    except TypeExprError as exc:
+        raise SpecError(f"type {expr!r}: {exc}") from None
 
 
 # --- builders ---------------------------------------------------------------
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Nomad's converter limits block counts to int32 (go/hclspec itemBounds).
+_MAX_ITEMS = 2**31 - 1
 
 
 def _check_name(kind: str, name: str) -> None:
-    if not isinstance(name, str) or not _NAME.match(name):
+    # HCL identifiers: Unicode letters or '_', then letters, digits, '_' or '-'
+    if not isinstance(name, str) or not is_identifier(name):
         raise SpecError(f"{kind}: expected an HCL identifier as name, got {name!r}")
 
 
@@ -292,6 +229,8 @@ def block_attrs(name: str, type: str, required: bool = False) -> BlockAttrs:
 def _check_items(kind: str, name: str, min_items: int, max_items: int) -> None:
     if min_items < 0 or max_items < 0:
         raise SpecError(f"{kind} {name!r}: min_items/max_items must be >= 0")
+    if min_items > _MAX_ITEMS or max_items > _MAX_ITEMS:
+        raise SpecError(f"{kind} {name!r}: min_items/max_items must be at most {_MAX_ITEMS}")
     if max_items and min_items > max_items:
         raise SpecError(f"{kind} {name!r}: min_items {min_items} > max_items {max_items}")
 
@@ -376,7 +315,9 @@ def obj(attributes: Mapping[str, Spec] | None = None, /, **kwargs: Spec) -> Obje
     merged: dict[str, Spec] = dict(attributes or {})
     merged.update(kwargs)
     for key, value in merged.items():
-        _check_name("obj key", key)
+        # any non-empty name: it is the cty attribute the plugin receives
+        if not isinstance(key, str) or not key:
+            raise SpecError(f"obj key: expected a non-empty string, got {key!r}")
         _check_spec(f"obj[{key!r}]", value)
     return Object(merged)
 

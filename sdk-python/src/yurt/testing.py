@@ -48,7 +48,14 @@ from .driver import (
     _task_config_from_proto,
     _task_config_to_proto,
 )
-from .errors import TASK_NOT_FOUND, ConfigError, PluginError, RecoverableError, TaskNotFoundError
+from .errors import (
+    TASK_NOT_FOUND,
+    ConfigError,
+    InvalidRequestError,
+    PluginError,
+    RecoverableError,
+    TaskNotFoundError,
+)
 
 __all__ = ["PluginClient", "PluginInfo", "connect", "error_from_rpc"]
 
@@ -76,12 +83,18 @@ def error_from_rpc(err: grpc.RpcError) -> Exception:
                     return RecoverableError(details, recoverable=detail.recoverable)
     if code == grpc.StatusCode.UNIMPLEMENTED:
         return NotImplementedError(details)
-    if code == grpc.StatusCode.INVALID_ARGUMENT and ": expected " in details:
-        path, _, rest = details.partition(": expected ")
-        expected, _, got = rest.partition(", got ")
-        return ConfigError(path, expected, got)
     if details == TASK_NOT_FOUND:
         return TaskNotFoundError()
+    if code == grpc.StatusCode.UNKNOWN and " is not supported by this " in details:
+        return NotImplementedError(details)
+    if code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.UNKNOWN) and (
+        ": expected " in details and ", got " in details
+    ):
+        path, _, rest = details.partition(": expected ")
+        expected, _, got = rest.partition(", got ")
+        if code == grpc.StatusCode.INVALID_ARGUMENT:
+            return InvalidRequestError(path, expected, got)
+        return ConfigError(path, expected, got)
     return PluginError(details or code.name)
 
 

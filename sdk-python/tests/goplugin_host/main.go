@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 )
 
 type basePlugin struct{ plugin.NetRPCUnsupportedPlugin }
@@ -54,9 +55,9 @@ func main() {
 	var hostLog, synced bytes.Buffer
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig: plugin.HandshakeConfig{
-			ProtocolVersion:  2,
-			MagicCookieKey:   "NOMAD_PLUGIN_MAGIC_COOKIE",
-			MagicCookieValue: "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255",
+			ProtocolVersion:  nomadconst.AppProtocolVersion,
+			MagicCookieKey:   nomadconst.MagicCookieKey,
+			MagicCookieValue: nomadconst.MagicCookieValue,
 		},
 		Plugins:          map[string]plugin.Plugin{"base": basePlugin{}},
 		Cmd:              exec.Command(os.Args[1], os.Args[2:]...),

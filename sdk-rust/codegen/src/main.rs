@@ -14,6 +14,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(test)]
+mod wire_facts;
+
 /// The files handed to the compiler; everything they import is resolved from `proto/` or from
 /// protox's bundled well-known types, which map to `prost_types`.
 const PROTO_FILES: &[&str] = &[

@@ -14,7 +14,7 @@ use crate::r#gen::{base as pb, structs};
 use crate::hclspec::Spec;
 
 /// The Nomad plugin API version this SDK implements, for drivers and devices alike.
-pub const API_VERSION: &str = "v0.1.0";
+pub const API_VERSION: &str = crate::constants::PLUGIN_API_VERSION;
 
 /// Who the plugin is. The name is what jobs use (`driver = "<name>"`); the version must parse as
 /// a semantic version.

@@ -734,7 +734,11 @@ pub trait DriverPlugin: BasePlugin {
         signal: String,
     ) -> impl Future<Output = Result<(), Error>> + Send {
         let _ = (task_id, signal);
-        async { Err(Error::other("SignalTask is not supported by this driver")) }
+        async {
+            Err(Error::Unsupported(
+                "SignalTask is not supported by this driver".into(),
+            ))
+        }
     }
 
     /// Runs a command in the task's context and captures its output.
@@ -745,7 +749,11 @@ pub trait DriverPlugin: BasePlugin {
         timeout: Duration,
     ) -> impl Future<Output = Result<ExecOutput, Error>> + Send {
         let _ = (task_id, command, timeout);
-        async { Err(Error::other("ExecTask is not supported by this driver")) }
+        async {
+            Err(Error::Unsupported(
+                "ExecTask is not supported by this driver".into(),
+            ))
+        }
     }
 
     /// Runs an interactive command in the task's context: read `input` (stdin, resizes), write

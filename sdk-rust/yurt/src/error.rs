@@ -1,12 +1,18 @@
 //! The SDK's error vocabulary and how each kind crosses the wire.
 //!
-//! | kind | gRPC code | message | details |
-//! |---|---|---|---|
-//! | [`Error::TaskNotFound`] | Unknown | `task not found for given id` (Nomad matches the text) | none |
-//! | [`Error::Recoverable`] | FailedPrecondition | the text | `structs.RecoverableError{recoverable}` |
-//! | [`Error::Unimplemented`] | Unimplemented | the text | none |
-//! | [`Error::InvalidArgument`] | InvalidArgument | the text | none |
-//! | [`Error::Other`] | Unknown | the text | none |
+//! The kinds and their codes are defined once for the three SDKs in
+//! proto/hashicorp/nomad/plugins/drivers/proto/driver.proto ("Error kinds");
+//! spec/vectors/errors.json, cut from the Go SDK, is the test (tests/vectors.rs).
+//!
+//! | kind | variant | gRPC code | message | details |
+//! |---|---|---|---|---|
+//! | TaskNotFound | [`Error::TaskNotFound`] | Unknown | `task not found for given id` (Nomad matches the text) | none |
+//! | Recoverable | [`Error::Recoverable`] | FailedPrecondition | the text | `structs.RecoverableError{recoverable}` |
+//! | InvalidConfig | [`Error::InvalidConfig`] (from [`crate::config::DecodeError`]) | Unknown | names the field | none |
+//! | InvalidRequest | [`Error::InvalidArgument`] | InvalidArgument | the text | none |
+//! | Unsupported | [`Error::Unsupported`] (SignalTask, ExecTask) | Unknown | `<RPC> is not supported by this driver` | none |
+//! | Unimplemented | [`Error::Unimplemented`] (optional RPCs) | Unimplemented | the text | none |
+//! | Plain | [`Error::Other`] | Unknown | the text | none |
 
 use prost::Message;
 
@@ -32,9 +38,17 @@ pub enum Error {
     /// The plugin does not support this call.
     #[error("{0}")]
     Unimplemented(String),
-    /// The request is malformed.
+    /// The request is malformed (kind InvalidRequest).
     #[error("{0}")]
     InvalidArgument(String),
+    /// The plugin's or a task's config does not decode (kind InvalidConfig): a plain error on the
+    /// wire (Unknown), as Nomad's Go plugins send it; the text names the field.
+    #[error("{0}")]
+    InvalidConfig(String),
+    /// The driver does not support this call (SignalTask, ExecTask; kind Unsupported): a plain
+    /// error on the wire (Unknown), as Nomad's own drivers answer, while Capabilities says so.
+    #[error("{0}")]
+    Unsupported(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -63,7 +77,7 @@ impl Error {
 
 impl From<crate::config::DecodeError> for Error {
     fn from(e: crate::config::DecodeError) -> Self {
-        Error::InvalidArgument(e.to_string())
+        Error::InvalidConfig(e.to_string())
     }
 }
 
@@ -112,7 +126,9 @@ impl From<Error> for tonic::Status {
             }
             Error::Unimplemented(m) => tonic::Status::unimplemented(m),
             Error::InvalidArgument(m) => tonic::Status::invalid_argument(m),
-            Error::Other(m) => tonic::Status::unknown(m),
+            Error::InvalidConfig(m) | Error::Unsupported(m) | Error::Other(m) => {
+                tonic::Status::unknown(m)
+            }
         }
     }
 }

@@ -14,15 +14,10 @@ use std::str::FromStr;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 
-/// Environment variable holding Nomad's magic cookie.
-pub const MAGIC_COOKIE_KEY: &str = "NOMAD_PLUGIN_MAGIC_COOKIE";
-/// The value Nomad sets in [`MAGIC_COOKIE_KEY`].
-pub const MAGIC_COOKIE_VALUE: &str =
-    "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255";
-/// go-plugin's core protocol version; the host refuses any other.
-pub const CORE_PROTOCOL_VERSION: u32 = 1;
-/// Nomad's application protocol version (`base.Handshake.ProtocolVersion`).
-pub const APP_PROTOCOL_VERSION: u32 = 2;
+// Generated from spec/handshake.json, their one source (src/constants.rs).
+pub use crate::constants::{
+    APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE,
+};
 
 /// Why a plugin refuses to start. The messages are written for a person who ran the binary by
 /// hand, which is the usual way to trip the cookie check.

@@ -168,6 +168,9 @@ pub fn literal(expr: impl Into<String>) -> Spec {
     Spec::Literal(expr.into())
 }
 
+/// The largest block count Nomad's converter accepts (int32).
+const MAX_ITEMS: u64 = i32::MAX as u64;
+
 /// A schema mistake, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
@@ -226,6 +229,11 @@ impl Spec {
         let need_name = |name: &str, kind: &str| {
             if name.is_empty() {
                 err(format!("{kind} name must be non-empty"))
+            } else if !crate::typeexpr::is_identifier(name) {
+                err(format!(
+                    "{kind} name {name:?} is not an HCL identifier (letters, digits, '_' and '-', \
+                     not starting with a digit or '-')"
+                ))
             } else {
                 Ok(())
             }
@@ -253,9 +261,12 @@ impl Spec {
             Spec::Block { name, nested, .. } | Spec::BlockMap { name, nested, .. } => {
                 need_name(name, "block")?;
                 if let Spec::BlockMap { labels, .. } = self
-                    && (labels.is_empty() || labels.iter().any(String::is_empty))
+                    && (labels.is_empty()
+                        || !labels.iter().all(|l| crate::typeexpr::is_identifier(l)))
                 {
-                    return err(format!("block map {name:?} needs non-empty labels"));
+                    return err(format!(
+                        "block map {name:?} needs labels, each an HCL identifier, got {labels:?}"
+                    ));
                 }
                 nested.validate_at(&format!("{path}.{name}"))
             }
@@ -272,6 +283,12 @@ impl Spec {
                 nested,
             } => {
                 need_name(name, "block")?;
+                // Nomad's converter takes int32 bounds (go/hclspec itemBounds)
+                if *min_items > MAX_ITEMS || *max_items > MAX_ITEMS {
+                    return err(format!(
+                        "block {name:?}: min_items and max_items must be at most {MAX_ITEMS}"
+                    ));
+                }
                 if *max_items != 0 && min_items > max_items {
                     return err(format!(
                         "block {name:?}: min_items {min_items} is above max_items {max_items}"
@@ -367,118 +384,17 @@ impl Spec {
 
 /// Checks an HCL type expression: `string`, `number`, `bool`, `any`, `list(T)`, `set(T)`,
 /// `map(T)`, `object({name=T, ...})` (attributes may be `optional(T)`), `tuple([T, ...])`.
+/// Accepts exactly what Nomad's decoder (hcl/v2 typeexpr) accepts; spec/vectors/typeexpr.json is
+/// the test.
 pub fn parse_type(expr: &str) -> Result<(), String> {
-    let mut p = TypeParser {
-        s: expr.as_bytes(),
-        i: 0,
-        depth: 0,
-    };
-    p.ty(false)?;
-    p.ws();
-    if p.i != p.s.len() {
-        return Err(format!(
-            "unexpected {:?} at offset {} in {expr:?}",
-            String::from_utf8_lossy(&p.s[p.i..]),
-            p.i
-        ));
-    }
-    Ok(())
+    canonical_type(expr).map(|_| ())
 }
 
-struct TypeParser<'a> {
-    s: &'a [u8],
-    i: usize,
-    depth: usize,
-}
-
-impl TypeParser<'_> {
-    fn ws(&mut self) {
-        while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
-            self.i += 1;
-        }
-    }
-    fn ident(&mut self) -> String {
-        self.ws();
-        let start = self.i;
-        while self.i < self.s.len()
-            && (self.s[self.i].is_ascii_alphanumeric() || matches!(self.s[self.i], b'_' | b'-'))
-        {
-            self.i += 1;
-        }
-        String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
-    }
-    fn expect(&mut self, c: u8) -> Result<(), String> {
-        self.ws();
-        if self.s.get(self.i) == Some(&c) {
-            self.i += 1;
-            Ok(())
-        } else {
-            Err(format!("expected '{}' at offset {}", c as char, self.i))
-        }
-    }
-    fn peek(&mut self, c: u8) -> bool {
-        self.ws();
-        self.s.get(self.i) == Some(&c)
-    }
-    fn ty(&mut self, in_object: bool) -> Result<(), String> {
-        self.depth += 1;
-        if self.depth > 64 {
-            return Err("type expression nested too deeply".into());
-        }
-        let at = self.i;
-        let name = self.ident();
-        let r = match name.as_str() {
-            "string" | "number" | "bool" | "any" => Ok(()),
-            "list" | "set" | "map" => {
-                self.expect(b'(')?;
-                self.ty(false)?;
-                self.expect(b')')
-            }
-            "optional" if in_object => {
-                self.expect(b'(')?;
-                self.ty(false)?;
-                if self.peek(b',') {
-                    return Err("optional(T, default) is not supported by Nomad's decoder".into());
-                }
-                self.expect(b')')
-            }
-            "object" => {
-                self.expect(b'(')?;
-                self.expect(b'{')?;
-                while !self.peek(b'}') {
-                    let key = self.ident();
-                    if key.is_empty() {
-                        return Err(format!("expected an attribute name at offset {}", self.i));
-                    }
-                    self.expect(b'=')?;
-                    self.ty(true)?;
-                    if !self.peek(b'}') {
-                        self.expect(b',')?;
-                    }
-                }
-                self.expect(b'}')?;
-                self.expect(b')')
-            }
-            "tuple" => {
-                self.expect(b'(')?;
-                self.expect(b'[')?;
-                while !self.peek(b']') {
-                    self.ty(false)?;
-                    if !self.peek(b']') {
-                        self.expect(b',')?;
-                    }
-                }
-                self.expect(b']')?;
-                self.expect(b')')
-            }
-            "" => Err(format!("expected a type at offset {at}")),
-            other => Err(format!(
-                "unknown type {other:?}; expected string, number, bool, any, list(..), set(..), map(..), object({{..}}) or tuple([..])"
-            )),
-        };
-        self.depth -= 1;
-        r
-    }
+/// [`parse_type`], returning the canonical form: no blanks, object attributes sorted,
+/// `optional(T)` kept (e.g. `object({ b = number, a = string })` gives
+/// `object({a=string,b=number})`).
+pub fn canonical_type(expr: &str) -> Result<String, String> {
+    crate::typeexpr::canonical_type(expr).map_err(|e| format!("{e} in {expr:?}"))
 }
 
 #[cfg(test)]
@@ -590,7 +506,7 @@ mod tests {
         }
 
         #[test]
-        fn deep_nesting_is_refused_not_overflowed(n in 65usize..2000) {
+        fn deep_nesting_is_refused_not_overflowed(n in 101usize..2000) {
             let s = format!("{}string{}", "list(".repeat(n), ")".repeat(n));
             prop_assert!(parse_type(&s).is_err());
         }

@@ -54,9 +54,11 @@ pub mod mtls;
 pub mod supervise;
 pub mod testing;
 
+mod constants;
 mod entry;
 mod error;
 mod goplugin;
+mod typeexpr;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -23,8 +23,12 @@ use pb::base;
 use pb::hclspec;
 use pb::plugin as gp;
 
-const COOKIE_KEY: &str = "NOMAD_PLUGIN_MAGIC_COOKIE";
-const COOKIE: &str = "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255";
+// The handshake values generated from spec/handshake.json (the floor uses no SDK, only this file).
+#[allow(dead_code)]
+mod constants {
+    include!("../../../../sdk-rust/yurt/src/constants.rs");
+}
+use constants::{MAGIC_COOKIE_KEY as COOKIE_KEY, MAGIC_COOKIE_VALUE as COOKIE};
 
 struct Base;
 

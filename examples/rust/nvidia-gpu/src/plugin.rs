@@ -183,7 +183,7 @@ impl BasePlugin for NvidiaPlugin {
     }
 
     async fn set_config(&self, cfg: PluginConfig) -> Result<(), Error> {
-        let c = config::decode(&cfg.msgpack).map_err(Error::InvalidArgument)?;
+        let c = config::decode(&cfg.msgpack).map_err(Error::InvalidConfig)?;
         self.shared.lock().config = c;
         Ok(())
     }
@@ -508,7 +508,7 @@ mod tests {
             })
             .await
             .unwrap_err();
-        assert!(matches!(e, Error::InvalidArgument(_)));
+        assert!(matches!(e, Error::InvalidConfig(_)));
         assert!(e.to_string().contains("fingerprint_period"), "{e}");
     }
 }

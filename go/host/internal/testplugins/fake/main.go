@@ -23,6 +23,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
@@ -430,8 +431,8 @@ func main() {
 		os.Exit(2)
 	}
 	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig: plugin.HandshakeConfig{ProtocolVersion: 2, MagicCookieKey: "NOMAD_PLUGIN_MAGIC_COOKIE",
-			MagicCookieValue: "e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255"},
+		HandshakeConfig: plugin.HandshakeConfig{ProtocolVersion: nomadconst.AppProtocolVersion,
+			MagicCookieKey: nomadconst.MagicCookieKey, MagicCookieValue: nomadconst.MagicCookieValue},
 		Plugins:    plugin.PluginSet{"fake": &grpcPlugin{register: register}},
 		GRPCServer: plugin.DefaultGRPCServer,
 	})
