@@ -80,7 +80,9 @@ func TestPluginModuleOutsideTheRepositoryBuildsAndHandshakes(t *testing.T) {
 	run := exec.CommandContext(ctx, bin)
 	run.Env = append(os.Environ(),
 		"NOMAD_PLUGIN_MAGIC_COOKIE=e4327c2e01eabfd75a8a67adb114fb34a757d57eee7728d857a8cec6e91a7255",
-		"PLUGIN_PROTOCOL_VERSIONS=2", "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000")
+		"PLUGIN_PROTOCOL_VERSIONS=2", "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000",
+		// Killed below: its socket goes in the test's dir, not in TMPDIR.
+		"PLUGIN_UNIX_SOCKET_DIR="+dir)
 	stdout, err := run.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, run.Start())
