@@ -77,7 +77,14 @@ func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*
 	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{
 		SendSignals: !fault("caps-hide-signals") && !fault("without-signals-exec"),
 		Exec:        !fault("caps-hide-exec") && !fault("without-signals-exec"),
-		FsIsolation: driverpb.DriverCapabilities_NONE}}, nil
+		FsIsolation: fsIsolation()}}, nil
+}
+
+func fsIsolation() driverpb.DriverCapabilities_FSIsolation {
+	if fault("nomad-unknown-enum") {
+		return 9 // no such FSIsolation
+	}
+	return driverpb.DriverCapabilities_NONE
 }
 
 func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
@@ -87,6 +94,9 @@ func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStream
 	health := driverpb.FingerprintResponse_HEALTHY
 	if fault("unhealthy") {
 		health = driverpb.FingerprintResponse_UNHEALTHY
+	}
+	if fault("nomad-unknown-health") {
+		health = 7 // no such HealthState
 	}
 	if err := s.Send(&driverpb.FingerprintResponse{Health: health, HealthDescription: "healthy",
 		Attributes: map[string]*structspb.Attribute{"driver.fake.version": {Value: &structspb.Attribute_StringVal{StringVal: "0.1.0"}}}}); err != nil {
@@ -380,6 +390,9 @@ func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*dr
 	if t.waitErr != nil {
 		return &driverpb.WaitTaskResponse{Result: t.result, Err: t.waitErr.Error()}, nil
 	}
+	if fault("nomad-wait-no-result") {
+		return &driverpb.WaitTaskResponse{Err: "exit status lost"}, nil
+	}
 	return &driverpb.WaitTaskResponse{Result: t.result}, nil
 }
 
@@ -488,12 +501,21 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	}
 	// completed_at of a running task is Go's zero time, as Nomad sends it
 	// (plugins/drivers/utils.go taskStatusToProto): its client fails on none.
+	// result is an empty ExitResult while running: Nomad's client reads it
+	// in every state (utils.go exitResultFromProto).
 	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started),
-		CompletedAt: timestamppb.New(time.Time{})}
+		CompletedAt: timestamppb.New(time.Time{}), Result: &driverpb.ExitResult{}}
 	if !t.running() {
 		t.mu.Lock()
 		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
 		t.mu.Unlock()
+	}
+	// Replies Nomad's Go client cannot decode (nomad/replies-decode).
+	if fault("nomad-no-completed-at") {
+		ts.CompletedAt = nil
+	}
+	if fault("nomad-no-result") && ts.State == driverpb.TaskState_RUNNING {
+		ts.Result = nil
 	}
 	return &driverpb.InspectTaskResponse{Task: ts, Driver: &driverpb.TaskDriverStatus{}}, nil
 }
