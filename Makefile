@@ -70,6 +70,7 @@ test: ## Everything CI runs; fails too if it leaves a process, socket or temp fi
 
 .PHONY: test-run
 test-run: check-generated lint ## `make test` without the leftover check
+	python3 scripts/test_no_leftovers.py
 	./scripts/check-breaking-guard.sh
 	./scripts/check-generated-guard.sh
 	./scripts/check-architecture.py

@@ -76,127 +76,145 @@ func deviceCases() []Case {
 	return []Case{
 		{ID: "device/fingerprint", Level: Required, Kind: DevicePlugin,
 			Doc: "the first device Fingerprint arrives within 5 s",
-			Run: func(t *T) {
-				_, d := deviceSession(t)
-				fp := firstDeviceFingerprint(t, d)
-				t.Logf("%d groups, devices %v", len(fp.GetDeviceGroup()), deviceIDs(fp))
-			}},
+			Run: caseDeviceFingerprint},
 		{ID: "device/groups-valid", Level: Required, Kind: DevicePlugin,
 			Doc: "device groups have vendor, type and name, unique non-empty IDs and valid attributes",
-			Run: func(t *T) {
-				_, d := deviceSession(t)
-				fp := firstDeviceFingerprint(t, d)
-				seen := map[string]bool{}
-				for i, g := range fp.GetDeviceGroup() {
-					path := fmt.Sprintf("device_group[%d]", i)
-					if g.GetVendor() == "" || g.GetDeviceType() == "" || g.GetDeviceName() == "" {
-						t.Errorf("%s: expected vendor, device_type and device_name set, got %q/%q/%q", path, g.GetVendor(), g.GetDeviceType(), g.GetDeviceName())
-					}
-					for j, dev := range g.GetDevices() {
-						if dev.GetID() == "" {
-							t.Errorf("%s.devices[%d].ID: expected a non-empty ID", path, j)
-						} else if seen[dev.GetID()] {
-							t.Errorf("%s.devices[%d].ID: %q is not unique", path, j, dev.GetID())
-						}
-						seen[dev.GetID()] = true
-					}
-					for k, a := range g.GetAttributes() {
-						if err := validAttribute(a); err != nil {
-							t.Errorf("%s.attributes[%q]: %v", path, k, err)
-						}
-					}
-				}
-			}},
+			Run: caseDeviceGroupsValid},
 		{ID: "device/ids-stable", Level: Required, Kind: DevicePlugin,
 			Doc: "device IDs are the same in a restarted plugin process",
-			Run: func(t *T) {
-				p1, d1 := deviceSession(t)
-				a := deviceIDs(firstDeviceFingerprint(t, d1))
-				p1.Kill()
-				_, d2 := deviceSession(t)
-				b := deviceIDs(firstDeviceFingerprint(t, d2))
-				if fmt.Sprint(a) != fmt.Sprint(b) {
-					t.Errorf("device IDs changed across restart: %v then %v", a, b)
-				}
-			}},
+			Run: caseDeviceIDsStable},
 		{ID: "device/reserve", Level: Required, Kind: DevicePlugin,
 			Doc: "Reserve of fingerprinted IDs succeeds; an unknown ID is an error",
-			Run: func(t *T) {
-				_, d := deviceSession(t)
-				ids := deviceIDs(firstDeviceFingerprint(t, d))
-				if len(ids) == 0 {
-					t.Skipf("not applicable: the plugin fingerprinted no devices")
-				}
-				_, err := d.Reserve(t.Ctx, ids[:1])
-				t.Check(err, "Reserve %v", ids[:1])
-				if _, err := d.Reserve(t.Ctx, []string{"conformance-no-such-device"}); err == nil {
-					t.Errorf("Reserve of an unknown device ID: expected an error, got success")
-				}
-			}},
+			Run: caseDeviceReserve},
 		{ID: "device/stats", Level: Required, Kind: DevicePlugin,
 			Doc: "Stats covers every fingerprinted device",
-			Run: func(t *T) {
-				_, d := deviceSession(t)
-				ids := deviceIDs(firstDeviceFingerprint(t, d))
-				ctx, cancel := context.WithTimeout(t.Ctx, 5*time.Second)
-				defer cancel()
-				s, err := d.Stats(ctx, 200*time.Millisecond)
-				t.Check(err, "Stats")
-				m, err := s.Recv()
-				t.Check(err, "first Stats message within 5 s")
-				have := map[string]bool{}
-				for _, g := range m.GetGroups() {
-					for id := range g.GetInstanceStats() {
-						have[id] = true
-					}
-				}
-				for _, id := range ids {
-					if !have[id] {
-						t.Errorf("Stats: expected stats for device %q, got none", id)
-					}
-				}
-			}},
+			Run: caseDeviceStats},
 		{ID: "device/stream-cancel", Level: Recommended, Kind: DevicePlugin,
 			Doc: "cancelling Fingerprint and Stats streams ends them cleanly and the plugin keeps serving",
-			Run: func(t *T) {
-				p, d := deviceSession(t)
-				for name, open := range map[string]func(context.Context) (interface{ Recv() error }, error){
-					"Fingerprint": func(ctx context.Context) (interface{ Recv() error }, error) {
-						s, err := d.Fingerprint(ctx)
-						return recvOnly[*devicepb.FingerprintResponse]{s}, err
-					},
-					"Stats": func(ctx context.Context) (interface{ Recv() error }, error) {
-						s, err := d.Stats(ctx, 100*time.Millisecond)
-						return recvOnly[*devicepb.StatsResponse]{s}, err
-					},
-				} {
-					ctx, cancel := context.WithCancel(t.Ctx)
-					s, err := open(ctx)
-					t.Check(err, "opening %s", name)
-					t.Check(s.Recv(), "first %s message", name)
-					cancel()
-					done := make(chan error, 1)
-					go func() {
-						for {
-							if err := s.Recv(); err != nil {
-								done <- err
-								return
-							}
-						}
-					}()
-					select {
-					case err := <-done:
-						if status.Code(err) != codes.Canceled {
-							t.Errorf("%s after cancel: expected Canceled, got %v", name, err)
-						}
-					case <-time.After(2 * time.Second):
-						t.Errorf("%s did not end within 2 s of cancel", name)
-					}
+			Run: caseDeviceStreamCancel},
+	}
+}
+
+// caseDeviceFingerprint is case device/fingerprint.
+func caseDeviceFingerprint(t *T) {
+	_, d := deviceSession(t)
+	fp := firstDeviceFingerprint(t, d)
+	t.Logf("%d groups, devices %v", len(fp.GetDeviceGroup()), deviceIDs(fp))
+}
+
+// caseDeviceGroupsValid is case device/groups-valid.
+func caseDeviceGroupsValid(t *T) {
+	_, d := deviceSession(t)
+	fp := firstDeviceFingerprint(t, d)
+	seen := map[string]bool{}
+	for i, g := range fp.GetDeviceGroup() {
+		path := fmt.Sprintf("device_group[%d]", i)
+		if g.GetVendor() == "" || g.GetDeviceType() == "" || g.GetDeviceName() == "" {
+			t.Errorf("%s: expected vendor, device_type and device_name set, got %q/%q/%q", path, g.GetVendor(), g.GetDeviceType(), g.GetDeviceName())
+		}
+		for j, dev := range g.GetDevices() {
+			if dev.GetID() == "" {
+				t.Errorf("%s.devices[%d].ID: expected a non-empty ID", path, j)
+			} else if seen[dev.GetID()] {
+				t.Errorf("%s.devices[%d].ID: %q is not unique", path, j, dev.GetID())
+			}
+			seen[dev.GetID()] = true
+		}
+		for k, a := range g.GetAttributes() {
+			if err := validAttribute(a); err != nil {
+				t.Errorf("%s.attributes[%q]: %v", path, k, err)
+			}
+		}
+	}
+}
+
+// caseDeviceIDsStable is case device/ids-stable.
+func caseDeviceIDsStable(t *T) {
+	p1, d1 := deviceSession(t)
+	a := deviceIDs(firstDeviceFingerprint(t, d1))
+	p1.Kill()
+	_, d2 := deviceSession(t)
+	b := deviceIDs(firstDeviceFingerprint(t, d2))
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("device IDs changed across restart: %v then %v", a, b)
+	}
+}
+
+// caseDeviceReserve is case device/reserve.
+func caseDeviceReserve(t *T) {
+	_, d := deviceSession(t)
+	ids := deviceIDs(firstDeviceFingerprint(t, d))
+	if len(ids) == 0 {
+		t.Skipf("not applicable: the plugin fingerprinted no devices")
+	}
+	_, err := d.Reserve(t.Ctx, ids[:1])
+	t.Check(err, "Reserve %v", ids[:1])
+	if _, err := d.Reserve(t.Ctx, []string{"conformance-no-such-device"}); err == nil {
+		t.Errorf("Reserve of an unknown device ID: expected an error, got success")
+	}
+}
+
+// caseDeviceStats is case device/stats.
+func caseDeviceStats(t *T) {
+	_, d := deviceSession(t)
+	ids := deviceIDs(firstDeviceFingerprint(t, d))
+	ctx, cancel := context.WithTimeout(t.Ctx, 5*time.Second)
+	defer cancel()
+	s, err := d.Stats(ctx, 200*time.Millisecond)
+	t.Check(err, "Stats")
+	m, err := s.Recv()
+	t.Check(err, "first Stats message within 5 s")
+	have := map[string]bool{}
+	for _, g := range m.GetGroups() {
+		for id := range g.GetInstanceStats() {
+			have[id] = true
+		}
+	}
+	for _, id := range ids {
+		if !have[id] {
+			t.Errorf("Stats: expected stats for device %q, got none", id)
+		}
+	}
+}
+
+// caseDeviceStreamCancel is case device/stream-cancel.
+func caseDeviceStreamCancel(t *T) {
+	p, d := deviceSession(t)
+	for name, open := range map[string]func(context.Context) (interface{ Recv() error }, error){
+		"Fingerprint": func(ctx context.Context) (interface{ Recv() error }, error) {
+			s, err := d.Fingerprint(ctx)
+			return recvOnly[*devicepb.FingerprintResponse]{s}, err
+		},
+		"Stats": func(ctx context.Context) (interface{ Recv() error }, error) {
+			s, err := d.Stats(ctx, 100*time.Millisecond)
+			return recvOnly[*devicepb.StatsResponse]{s}, err
+		},
+	} {
+		ctx, cancel := context.WithCancel(t.Ctx)
+		s, err := open(ctx)
+		t.Check(err, "opening %s", name)
+		t.Check(s.Recv(), "first %s message", name)
+		cancel()
+		done := make(chan error, 1)
+		go func() {
+			for {
+				if err := s.Recv(); err != nil {
+					done <- err
+					return
 				}
-				if _, err := p.PluginInfo(t.Ctx); err != nil {
-					t.Errorf("plugin not serving after cancelled streams: %v", err)
-				}
-			}},
+			}
+		}()
+		select {
+		case err := <-done:
+			if status.Code(err) != codes.Canceled {
+				t.Errorf("%s after cancel: expected Canceled, got %v", name, err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Errorf("%s did not end within 2 s of cancel", name)
+		}
+	}
+	if _, err := p.PluginInfo(t.Ctx); err != nil {
+		t.Errorf("plugin not serving after cancelled streams: %v", err)
 	}
 }
 

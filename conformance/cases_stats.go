@@ -27,31 +27,7 @@ func statsCases() []Case {
 	return []Case{
 		{ID: "driver/stats-interval", Level: Required, Kind: DriverPlugin,
 			Doc: "TaskStats sends at the requested collection interval (mean gap between 0.6× and 2× the interval + 250 ms)",
-			Run: func(t *T) {
-				_, d := driverSession(t)
-				pt := prepareTask(t, d, RoleLongRunning)
-				startTask(t, d, pt)
-				const iv = 300 * time.Millisecond
-				ctx, cancel := waitCtx(t, 10*time.Second)
-				defer cancel()
-				s, err := d.TaskStats(ctx, pt.Config.Id, iv)
-				t.Check(err, "TaskStats")
-				var at []time.Time
-				for len(at) < 8 {
-					if _, err := s.Recv(); err != nil {
-						t.Fatalf("TaskStats message %d: %v", len(at)+1, err)
-					}
-					at = append(at, time.Now())
-				}
-				// The first message may come at once; judge the gaps after it.
-				mean := at[len(at)-1].Sub(at[1]) / time.Duration(len(at)-2)
-				lo, hi := iv*6/10, 2*iv+250*time.Millisecond
-				if mean < lo || mean > hi {
-					t.Errorf("TaskStats with collection_interval %s: expected a mean gap between %s and %s, got %s", iv, lo, hi, mean.Round(time.Millisecond))
-				} else {
-					t.Logf("mean gap %s for %s", mean.Round(time.Millisecond), iv)
-				}
-			}},
+			Run: caseDriverStatsInterval},
 		{ID: "driver/stats-busy", Level: Required, Kind: DriverPlugin,
 			// Units are Nomad's (client/lib/cpustats/stats.go, and
 			// `nomad alloc status -stats` prints total_ticks as MHz): percent
@@ -60,55 +36,85 @@ func statsCases() []Case {
 			// read by the harness from /proc over the same window, which is
 			// 100 for a busy loop on an idle machine and less on a loaded one.
 			Doc: "for a busy loop, TaskStats percent is the task's CPU use in % of one core (within 15 points of the harness's own /proc measurement, ~100), total_ticks is percent/100 × total compute / cores of the topology sent in SetConfig (±15%), both are in measured_fields, and memory RSS is > 0 and measured",
-			Run: func(t *T) {
-				_, d := driverSession(t)
-				pt := prepareTask(t, d, RoleBusy)
-				startTask(t, d, pt)
-				pt.mainPid(t)
-				time.Sleep(time.Second)
-				ctx, cancel := waitCtx(t, 15*time.Second)
-				defer cancel()
-				s, err := d.TaskStats(ctx, pt.Config.Id, time.Second)
-				t.Check(err, "TaskStats")
-				total, cores := topologyCompute(hostTopology())
-				var percents, refs []float64
-				var prevTicks uint64
-				var prevAt time.Time
-				for i := 0; i < 5; i++ {
-					m, err := s.Recv()
-					t.Check(err, "TaskStats message %d", i+1)
-					now, ticks := time.Now(), taskCPUTicks(pt)
-					cpu := m.GetStats().GetAggResourceUsage().GetCpu()
-					mem := m.GetStats().GetAggResourceUsage().GetMemory()
-					if i == 0 {
-						if !slices.Contains(cpu.GetMeasuredFields(), driverpb.CPUUsage_PERCENT) || !slices.Contains(cpu.GetMeasuredFields(), driverpb.CPUUsage_TOTAL_TICKS) {
-							t.Errorf("cpu.measured_fields: expected PERCENT and TOTAL_TICKS, got %v", cpu.GetMeasuredFields())
-						}
-						if mem.GetRss() == 0 || !slices.Contains(mem.GetMeasuredFields(), driverpb.MemoryUsage_RSS) {
-							t.Errorf("memory: expected rss > 0 with RSS in measured_fields, got rss %d, measured %v", mem.GetRss(), mem.GetMeasuredFields())
-						}
-					} else {
-						// The first message may cover the time since the task
-						// started; judge the later ones, each over one interval.
-						percents = append(percents, cpu.GetPercent())
-						refs = append(refs, float64(ticks-prevTicks)/clockTicks/now.Sub(prevAt).Seconds()*100)
-						if cores > 0 {
-							want := cpu.GetPercent() / 100 * total / float64(cores)
-							if math.Abs(cpu.GetTotalTicks()-want) > 0.15*want+1 {
-								t.Errorf("TaskStats message %d: total_ticks: expected percent/100 × %.0f MHz / %d cores = %.1f MHz (±15%%), got %.1f",
-									i+1, total, cores, want, cpu.GetTotalTicks())
-							}
-						}
-					}
-					prevTicks, prevAt = ticks, now
-				}
-				p, r := mean(percents), mean(refs)
-				if math.Abs(p-r) > 15 {
-					t.Errorf("TaskStats percent of a busy loop: expected about %.0f (its CPU use in %% of one core, from /proc; ±15), got %.1f (samples %v)", r, p, roundAll(percents))
-				}
-				t.Logf("percent %.1f, /proc %.1f, total compute %.0f MHz on %d cores", p, r, total, cores)
-			}},
+			Run: caseDriverStatsBusy},
 	}
+}
+
+// caseDriverStatsInterval is case driver/stats-interval.
+func caseDriverStatsInterval(t *T) {
+	_, d := driverSession(t)
+	pt := prepareTask(t, d, RoleLongRunning)
+	startTask(t, d, pt)
+	const iv = 300 * time.Millisecond
+	ctx, cancel := waitCtx(t, 10*time.Second)
+	defer cancel()
+	s, err := d.TaskStats(ctx, pt.Config.Id, iv)
+	t.Check(err, "TaskStats")
+	var at []time.Time
+	for len(at) < 8 {
+		if _, err := s.Recv(); err != nil {
+			t.Fatalf("TaskStats message %d: %v", len(at)+1, err)
+		}
+		at = append(at, time.Now())
+	}
+	// The first message may come at once; judge the gaps after it.
+	mean := at[len(at)-1].Sub(at[1]) / time.Duration(len(at)-2)
+	lo, hi := iv*6/10, 2*iv+250*time.Millisecond
+	if mean < lo || mean > hi {
+		t.Errorf("TaskStats with collection_interval %s: expected a mean gap between %s and %s, got %s", iv, lo, hi, mean.Round(time.Millisecond))
+	} else {
+		t.Logf("mean gap %s for %s", mean.Round(time.Millisecond), iv)
+	}
+}
+
+// caseDriverStatsBusy is case driver/stats-busy.
+func caseDriverStatsBusy(t *T) {
+	_, d := driverSession(t)
+	pt := prepareTask(t, d, RoleBusy)
+	startTask(t, d, pt)
+	pt.mainPid(t)
+	time.Sleep(time.Second)
+	ctx, cancel := waitCtx(t, 15*time.Second)
+	defer cancel()
+	s, err := d.TaskStats(ctx, pt.Config.Id, time.Second)
+	t.Check(err, "TaskStats")
+	total, cores := topologyCompute(hostTopology())
+	var percents, refs []float64
+	var prevTicks uint64
+	var prevAt time.Time
+	for i := 0; i < 5; i++ {
+		m, err := s.Recv()
+		t.Check(err, "TaskStats message %d", i+1)
+		now, ticks := time.Now(), taskCPUTicks(pt)
+		cpu := m.GetStats().GetAggResourceUsage().GetCpu()
+		mem := m.GetStats().GetAggResourceUsage().GetMemory()
+		if i == 0 {
+			if !slices.Contains(cpu.GetMeasuredFields(), driverpb.CPUUsage_PERCENT) || !slices.Contains(cpu.GetMeasuredFields(), driverpb.CPUUsage_TOTAL_TICKS) {
+				t.Errorf("cpu.measured_fields: expected PERCENT and TOTAL_TICKS, got %v", cpu.GetMeasuredFields())
+			}
+			if mem.GetRss() == 0 || !slices.Contains(mem.GetMeasuredFields(), driverpb.MemoryUsage_RSS) {
+				t.Errorf("memory: expected rss > 0 with RSS in measured_fields, got rss %d, measured %v", mem.GetRss(), mem.GetMeasuredFields())
+			}
+		} else {
+			// The first message may cover the time since the task
+			// started; judge the later ones, each over one interval.
+			percents = append(percents, cpu.GetPercent())
+			refs = append(refs, float64(ticks-prevTicks)/clockTicks/now.Sub(prevAt).Seconds()*100)
+			if cores > 0 {
+				want := cpu.GetPercent() / 100 * total / float64(cores)
+				if math.Abs(cpu.GetTotalTicks()-want) > 0.15*want+1 {
+					t.Errorf("TaskStats message %d: total_ticks: expected percent/100 × %.0f MHz / %d cores = %.1f MHz (±15%%), got %.1f",
+						i+1, total, cores, want, cpu.GetTotalTicks())
+				}
+			}
+		}
+		prevTicks, prevAt = ticks, now
+	}
+	p, r := mean(percents), mean(refs)
+	if math.Abs(p-r) > 15 {
+		t.Errorf("TaskStats percent of a busy loop: expected about %.0f (its CPU use in %% of one core, from /proc; ±15), got %.1f (samples %v)", r, p, roundAll(percents))
+	}
+	t.Logf("percent %.1f, /proc %.1f, total compute %.0f MHz on %d cores", p, r, total, cores)
 }
 
 func mean(xs []float64) float64 {

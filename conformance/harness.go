@@ -73,6 +73,7 @@ type Harness struct {
 	dirErr  error
 
 	logs         logWatch
+	replies      replyWatch
 	mu           sync.Mutex
 	leaks        []string
 	tasksStarted int
@@ -178,7 +179,7 @@ func (h *Harness) hostOptions(mod func(*host.Options)) host.Options {
 	env := []string{"PLUGIN_UNIX_SOCKET_DIR=" + h.SocketDir()}
 	o := host.Options{Path: h.cfg.PluginPath, Args: h.cfg.Args, Env: append(env, h.cfg.Env...), Logger: h.cfg.Logger,
 		StartTimeout: 20 * time.Second, DisableAutoMTLS: !h.cfg.AutoMTLS,
-		LogObserver: func(l host.LogLine) { h.logs.observe(l.Raw) }}
+		LogObserver: func(l host.LogLine) { h.logs.observe(l.Raw) }, GRPCDialOptions: h.replies.dialOptions()}
 	if mod != nil {
 		mod(&o)
 	}
@@ -229,6 +230,7 @@ func (h *Harness) Run(ctx context.Context) *Report {
 			res = Result{ID: c.ID, Level: c.Level, Doc: c.Doc, Status: StatusSkip, Message: reason}
 		} else {
 			h.logs.setCase(c.ID)
+			h.replies.setCase(c.ID)
 			res = runCase(ctx, h, c, h.cfg.CaseTimeout)
 			h.checkLeaks(c.ID)
 		}

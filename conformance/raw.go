@@ -60,6 +60,8 @@ type RawPlugin struct {
 	afterLine  bytes.Buffer // stdout after the handshake line
 	stderr     bytes.Buffer
 	stderrLine []string
+
+	dialOpts []grpc.DialOption // the run's reply checks (replycheck.go)
 }
 
 // ClientCert is a host certificate as go-plugin's AutoMTLS makes one (P-521).
@@ -148,7 +150,7 @@ func (t *T) StartRaw(o RawOptions) (*RawPlugin, io.Reader) {
 	stderr, err := cmd.StderrPipe()
 	t.Check(err, "stderr pipe")
 	t.Check(cmd.Start(), "starting %s", t.H.cfg.PluginPath)
-	p := &RawPlugin{Cmd: cmd, exited: make(chan struct{})}
+	p := &RawPlugin{Cmd: cmd, exited: make(chan struct{}), dialOpts: t.H.replies.dialOptions()}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -292,13 +294,14 @@ func (p *RawPlugin) Dial(cert *ClientCert, server *x509.Certificate) (*grpc.Clie
 		creds = credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{cert.Cert}, RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS12})
 	}
 	network, addr := p.Network, p.Address
-	return grpc.NewClient("passthrough:///localhost",
+	opts := append([]grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, network, addr)
 		}),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(1<<30)))
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(1 << 30))}, p.dialOpts...)
+	return grpc.NewClient("passthrough:///localhost", opts...)
 }
 
 // Health checks the "plugin" health service over conn without waiting for the

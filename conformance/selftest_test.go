@@ -181,6 +181,18 @@ func faultVariants() []faultVariant {
 		{"bad-unit", "device", dev, []string{"device/groups-valid"}},
 		{"reserve-anything", "device", `^device/reserve$`, []string{"device/reserve"}},
 		{"stats-partial", "device", `^device/stats$`, []string{"device/stats"}},
+		// Replies Nomad's Go client cannot decode: the case that reads one
+		// through the typed client fails, and nomad/replies-decode names the
+		// field (go/host validate.go's checks, run on every message).
+		{"nomad-no-completed-at", "driver", `^(driver/lifecycle|nomad/replies-decode)$`, []string{"driver/lifecycle", "nomad/replies-decode"}},
+		{"nomad-no-result", "driver", `^(driver/recover-task|nomad/replies-decode)$`, []string{"driver/recover-task", "nomad/replies-decode"}},
+		{"nomad-wait-no-result", "driver", `^(driver/wait-after-exit|nomad/replies-decode)$`, []string{"driver/wait-after-exit", "nomad/replies-decode"}},
+		{"nomad-stats-no-timestamp", "driver", `^(driver/task-stats|nomad/replies-decode)$`, []string{"driver/task-stats", "nomad/replies-decode"}},
+		{"nomad-stats-negative-cpu", "driver", `^(driver/task-stats|nomad/replies-decode)$`, []string{"driver/task-stats", "nomad/replies-decode"}},
+		{"nomad-unknown-health", "driver", `^(driver/fingerprint|nomad/replies-decode)$`, []string{"driver/fingerprint", "nomad/replies-decode"}},
+		{"nomad-unknown-enum", "driver", `^(driver/capabilities|nomad/replies-decode)$`, []string{"driver/capabilities", "nomad/replies-decode"}},
+		{"nomad-exec-no-result", "driver", `^(driver/exec|nomad/replies-decode)$`, []string{"driver/exec", "nomad/replies-decode"}},
+		{"nomad-device-stats-no-timestamp", "device", `^(device/stats|nomad/replies-decode)$`, []string{"device/stats", "nomad/replies-decode"}},
 	}
 }
 
@@ -206,8 +218,8 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			"driver/recover-empty-task-id", "driver/recover-exited-while-down", "driver/recover-invalid-handle", "driver/wait-concurrent",
 			"driver/stop-signal-then-kill", "driver/destroy-kills-all", "driver/children-killed", "driver/exec-stdin", "driver/exec-tty",
 			"driver/stats-interval", "driver/stats-busy", "base/set-config-empty", "driver/fingerprint-healthy", "driver/streams-stay-open",
-			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch"},
-		"clean-device":         {"device/fingerprint-healthy", "device/streams-stay-open", "base/set-config-empty"},
+			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch", "nomad/replies-decode"},
+		"clean-device":         {"device/fingerprint-healthy", "device/streams-stay-open", "base/set-config-empty", "nomad/replies-decode"},
 		"without-signals-exec": {"driver/capabilities"},
 	}
 	for _, tc := range faultVariants() {
@@ -341,4 +353,20 @@ func TestRunLeavesNothing(t *testing.T) {
 	_, err = os.Stat(dir)
 	assert.True(t, os.IsNotExist(err), "run dir %s still there: %v", dir, err)
 	assert.Empty(t, conformance.FindMarked(conformance.MarkerRunEnv, h.RunID()), "task processes of the run still alive")
+}
+
+// TestRepliesDecodeNamesTheField: nomad/replies-decode reports each reply
+// Nomad's client could not decode with the case that received it, the RPC and
+// the field.
+func TestRepliesDecodeNamesTheField(t *testing.T) {
+	t.Parallel()
+	r := runHarness(t, []string{"-fault=nomad-no-completed-at,nomad-stats-negative-cpu", "driver"}, `^(driver/(lifecycle|task-stats)|nomad/replies-decode)$`)
+	require.Contains(t, failed(r), "nomad/replies-decode")
+	for _, x := range r.Results {
+		if x.ID == "nomad/replies-decode" {
+			assert.Equal(t, conformance.Required, x.Level)
+			assert.Contains(t, x.Message, "during driver/lifecycle (/hashicorp.nomad.plugins.drivers.proto.Driver/InspectTask): InspectTask: reply Nomad's client cannot decode: field task.completed_at: expected a timestamp")
+			assert.Contains(t, x.Message, "during driver/task-stats (/hashicorp.nomad.plugins.drivers.proto.Driver/TaskStats): TaskStats: reply Nomad's client cannot decode: field stats.agg_resource_usage.cpu.system_mode: expected a finite figure >= 0")
+		}
+	}
 }

@@ -185,7 +185,10 @@ func TestBareGoPluginPanicsOnBadJSON(t *testing.T) {
 	}
 	t.Parallel()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBareGoPluginPanicsOnBadJSON$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "YURT_HARDENING_BARE_CHILD=1", "HOSTILE_PATH="+hostileCopy(t, "badjson"))
+	// The plugin dies by SIGKILL with its group: its socket goes in a dir the
+	// test removes, not in TMPDIR (go-plugin's default).
+	cmd.Env = append(os.Environ(), "YURT_HARDENING_BARE_CHILD=1", "HOSTILE_PATH="+hostileCopy(t, "badjson"),
+		"HOSTILE_SOCKET_DIR="+shortTemp(t))
 	// Its own process group, so that the plugin it leaves behind dies with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// A file, not a pipe: the plugin left behind would hold a pipe open.
@@ -203,10 +206,12 @@ func TestBareGoPluginPanicsOnBadJSON(t *testing.T) {
 }
 
 func bareGoPluginChild() {
+	plugin := exec.Command(os.Getenv("HOSTILE_PATH"))
+	plugin.Env = append(os.Environ(), "PLUGIN_UNIX_SOCKET_DIR="+os.Getenv("HOSTILE_SOCKET_DIR"))
 	c := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  host.Handshake(),
 		Plugins:          goplugin.PluginSet{},
-		Cmd:              exec.Command(os.Getenv("HOSTILE_PATH")),
+		Cmd:              plugin,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		Logger:           hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: io.Discard}),

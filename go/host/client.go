@@ -51,7 +51,9 @@ type Options struct {
 	// sockets in its data dir so that a restarted agent can reattach). It
 	// must exist; socket paths must stay under 108 bytes. Empty means a new
 	// private temp dir for this plugin, removed by Kill, so that a plugin
-	// killed with -9 leaves no socket behind.
+	// killed with -9 leaves no socket behind. A detached plugin keeps that
+	// dir (a later host reattaches through it) and nothing removes it: a
+	// host that detaches passes a SocketDir of its own.
 	SocketDir string
 }
 

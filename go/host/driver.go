@@ -42,6 +42,9 @@ func (d *Driver) Capabilities(ctx context.Context) (*driverpb.DriverCapabilities
 	if r.GetCapabilities() == nil {
 		return nil, errors.New("Capabilities: response field capabilities: expected a message, got none")
 	}
+	if err := CheckCapabilitiesReply(r); err != nil {
+		return nil, err
+	}
 	return r.GetCapabilities(), nil
 }
 
@@ -98,6 +101,9 @@ func (d *Driver) RecoverTask(ctx context.Context, h *driverpb.TaskHandle) error 
 func (d *Driver) WaitTask(ctx context.Context, taskID string) (*driverpb.ExitResult, error) {
 	r, err := d.c.WaitTask(ctx, &driverpb.WaitTaskRequest{TaskId: taskID})
 	if err != nil {
+		return nil, fmt.Errorf("WaitTask %s: %w", taskID, err)
+	}
+	if err := CheckWaitReply(r); err != nil {
 		return nil, fmt.Errorf("WaitTask %s: %w", taskID, err)
 	}
 	if r.GetErr() != "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -126,7 +127,13 @@ func TestLaunchAutoMTLSAndReattach(t *testing.T) {
 }
 
 func TestLaunchPlaintextReattachAfterDetach(t *testing.T) {
-	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"device"}, DisableAutoMTLS: true})
+	// A detached plugin keeps its socket dir (the reattaching host needs
+	// it), so a Launch-owned one would outlive Kill: a host that detaches
+	// owns the dir, as the agent does with its data dir.
+	sockets, err := os.MkdirTemp("", "yh")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(sockets) })
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"device"}, DisableAutoMTLS: true, SocketDir: sockets})
 	rec := p.Record()
 	assert.Nil(t, rec.TLS)
 	require.NoError(t, p.Detach())

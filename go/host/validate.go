@@ -67,8 +67,80 @@ func CheckInspectReply(r *driverpb.InspectTaskResponse) error {
 	if err := checkTimestamp(rpc, "task.completed_at", t.GetCompletedAt()); err != nil {
 		return err
 	}
-	if t.GetState() == driverpb.TaskState_EXITED && t.GetResult() == nil {
-		return decodeErr(rpc, "task.result", "the exit result of an EXITED task", "none")
+	// taskStatusFromProto calls exitResultFromProto(pb.Result), which reads
+	// pb.ExitCode without a nil check, in every state: a running task's
+	// reply carries an empty ExitResult (Nomad's server side sends one).
+	if t.GetResult() == nil {
+		what := "the task's exit result (Nomad's client dereferences it in every state; a running task sends an empty ExitResult)"
+		if t.GetState() == driverpb.TaskState_EXITED {
+			what = "the exit result of an EXITED task"
+		}
+		return decodeErr(rpc, "task.result", what, "none")
+	}
+	return nil
+}
+
+// CheckWaitReply checks a WaitTask reply: Nomad's handleWaitTask reads
+// resp.Result.ExitCode whenever the call succeeded, err text or not
+// (hashicorp/nomad v2.0.5 plugins/drivers/client.go), so a missing result
+// panics it.
+func CheckWaitReply(r *driverpb.WaitTaskResponse) error {
+	if r.GetResult() == nil {
+		return decodeErr("WaitTask", "result", "the task's exit result (Nomad's client reads it even when err is set)", "none")
+	}
+	return nil
+}
+
+// CheckCapabilitiesReply checks a Capabilities reply's enums. Nomad's client
+// (plugins/drivers/client.go Capabilities) maps an unknown fs_isolation to
+// NONE and casts network modes and mount_configs unchecked: the plugin's
+// meaning is lost without an error, so an unknown value is one here.
+func CheckCapabilitiesReply(r *driverpb.CapabilitiesResponse) error {
+	const rpc = "Capabilities"
+	c := r.GetCapabilities()
+	if c == nil {
+		return nil // Nomad's client reads no capabilities as all off
+	}
+	if _, ok := driverpb.DriverCapabilities_FSIsolation_name[int32(c.GetFsIsolation())]; !ok {
+		return decodeErr(rpc, "capabilities.fs_isolation", "NONE, CHROOT or IMAGE", fmt.Sprintf("enum value %d", c.GetFsIsolation()))
+	}
+	for i, m := range c.GetNetworkIsolationModes() {
+		if _, ok := driverpb.NetworkIsolationSpec_NetworkIsolationMode_name[int32(m)]; !ok {
+			return decodeErr(rpc, fmt.Sprintf("capabilities.network_isolation_modes[%d]", i), "HOST, GROUP, TASK or NONE", fmt.Sprintf("enum value %d", m))
+		}
+	}
+	if _, ok := driverpb.DriverCapabilities_MountConfigs_name[int32(c.GetMountConfigs())]; !ok {
+		return decodeErr(rpc, "capabilities.mount_configs", "ANY_MOUNTS or NO_MOUNTS", fmt.Sprintf("enum value %d", c.GetMountConfigs()))
+	}
+	return nil
+}
+
+// CheckReply checks any plugin reply or stream message with the check of its
+// type (nil for types Nomad's client decodes without a way to fail). A
+// StartTask reply is checked when its result is SUCCESS, as Nomad only then
+// keeps the handle. Hosts and the conformance harness run every message
+// they receive through it.
+func CheckReply(m any) error {
+	switch r := m.(type) {
+	case *driverpb.InspectTaskResponse:
+		return CheckInspectReply(r)
+	case *driverpb.TaskStatsResponse:
+		return CheckStatsReply(r)
+	case *driverpb.FingerprintResponse:
+		return CheckFingerprintReply(r)
+	case *driverpb.StartTaskResponse:
+		if r.GetResult() != driverpb.StartTaskResponse_SUCCESS {
+			return nil
+		}
+		return CheckStartReply(r)
+	case *driverpb.ExecTaskResponse:
+		return CheckExecReply(r)
+	case *driverpb.WaitTaskResponse:
+		return CheckWaitReply(r)
+	case *driverpb.CapabilitiesResponse:
+		return CheckCapabilitiesReply(r)
+	case *devicepb.StatsResponse:
+		return CheckDeviceStatsReply(r)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package host
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 	now := timestamppb.Now()
 	goZero := timestamppb.New(time.Time{})
 	running := func() *driverpb.InspectTaskResponse {
-		return &driverpb.InspectTaskResponse{Task: &driverpb.TaskStatus{Id: "a/t/01234567", State: driverpb.TaskState_RUNNING, StartedAt: now, CompletedAt: goZero}}
+		return &driverpb.InspectTaskResponse{Task: &driverpb.TaskStatus{Id: "a/t/01234567", State: driverpb.TaskState_RUNNING, StartedAt: now, CompletedAt: goZero, Result: &driverpb.ExitResult{}}}
 	}
 	require.NoError(t, CheckInspectReply(running()), "Go's zero time is what Nomad's server sends")
 
@@ -34,8 +35,9 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 		"bad nanos":     {func(r *driverpb.InspectTaskResponse) { r.Task.StartedAt = &timestamppb.Timestamp{Nanos: -1} }, "nanos in [0, 1e9)"},
 		"unknown state": {func(r *driverpb.InspectTaskResponse) { r.Task.State = 7 }, "field task.state: expected UNKNOWN, RUNNING or EXITED, got enum value 7"},
 		"exited, no result": {func(r *driverpb.InspectTaskResponse) {
-			r.Task.State = driverpb.TaskState_EXITED
+			r.Task.State, r.Task.Result = driverpb.TaskState_EXITED, nil
 		}, "field task.result: expected the exit result of an EXITED task"},
+		"running, no result": {func(r *driverpb.InspectTaskResponse) { r.Task.Result = nil }, "field task.result: expected the task's exit result (Nomad's client dereferences it in every state"},
 	} {
 		r := running()
 		c.mut(r)
@@ -90,4 +92,54 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 
 	require.NoError(t, CheckExecReply(&driverpb.ExecTaskResponse{Result: &driverpb.ExitResult{}}))
 	assert.ErrorContains(t, CheckExecReply(&driverpb.ExecTaskResponse{}), "ExecTask: reply Nomad's client cannot decode: field result: expected the command's exit result, got none")
+
+	require.NoError(t, CheckWaitReply(&driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{ExitCode: 3}}))
+	assert.ErrorContains(t, CheckWaitReply(&driverpb.WaitTaskResponse{Err: "lost"}), "WaitTask: reply Nomad's client cannot decode: field result: expected the task's exit result (Nomad's client reads it even when err is set), got none")
+
+	caps := func() *driverpb.CapabilitiesResponse {
+		return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{FsIsolation: driverpb.DriverCapabilities_IMAGE,
+			NetworkIsolationModes: []driverpb.NetworkIsolationSpec_NetworkIsolationMode{driverpb.NetworkIsolationSpec_HOST, driverpb.NetworkIsolationSpec_NONE},
+			MountConfigs:          driverpb.DriverCapabilities_NO_MOUNTS}}
+	}
+	require.NoError(t, CheckCapabilitiesReply(caps()))
+	require.NoError(t, CheckCapabilitiesReply(&driverpb.CapabilitiesResponse{}), "Nomad reads no capabilities as all off")
+	for name, c := range map[string]struct {
+		mut  func(*driverpb.DriverCapabilities)
+		want string
+	}{
+		"fs_isolation":  {func(c *driverpb.DriverCapabilities) { c.FsIsolation = 9 }, "field capabilities.fs_isolation: expected NONE, CHROOT or IMAGE, got enum value 9"},
+		"network mode":  {func(c *driverpb.DriverCapabilities) { c.NetworkIsolationModes[1] = 4 }, "field capabilities.network_isolation_modes[1]: expected HOST, GROUP, TASK or NONE, got enum value 4"},
+		"mount_configs": {func(c *driverpb.DriverCapabilities) { c.MountConfigs = 2 }, "field capabilities.mount_configs: expected ANY_MOUNTS or NO_MOUNTS, got enum value 2"},
+	} {
+		r := caps()
+		c.mut(r.Capabilities)
+		err := CheckCapabilitiesReply(r)
+		require.ErrorIs(t, err, ErrNomadDecode, name)
+		assert.ErrorContains(t, err, "Capabilities: reply Nomad's client cannot decode: "+c.want, name)
+	}
+}
+
+// TestCheckReplyDispatches: CheckReply, what the conformance harness runs on
+// every message it receives, reaches the check of each reply type.
+func TestCheckReplyDispatches(t *testing.T) {
+	for _, c := range []struct {
+		msg  any
+		want string
+	}{
+		{&driverpb.InspectTaskResponse{}, "InspectTask: "},
+		{&driverpb.TaskStatsResponse{}, "TaskStats: "},
+		{&driverpb.FingerprintResponse{Health: 5}, "Fingerprint: "},
+		{&driverpb.StartTaskResponse{}, "StartTask: "},
+		{&driverpb.ExecTaskResponse{}, "ExecTask: "},
+		{&driverpb.WaitTaskResponse{}, "WaitTask: "},
+		{&driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{FsIsolation: 7}}, "Capabilities: "},
+		{&devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{InstanceStats: map[string]*devicepb.DeviceStats{"d": {}}}}}, "device Stats: "},
+	} {
+		err := CheckReply(c.msg)
+		require.ErrorIs(t, err, ErrNomadDecode, "%T", c.msg)
+		assert.True(t, strings.HasPrefix(err.Error(), c.want), "%T: %v", c.msg, err)
+	}
+	// A failed StartTask keeps no handle in Nomad; nothing else to decode.
+	assert.NoError(t, CheckReply(&driverpb.StartTaskResponse{Result: driverpb.StartTaskResponse_FATAL}))
+	assert.NoError(t, CheckReply(&driverpb.StopTaskResponse{}))
 }

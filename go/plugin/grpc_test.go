@@ -106,7 +106,11 @@ func TestDriverOptionalUnimplemented(t *testing.T) {
 	requireStatus(t, err, codes.Unimplemented, "DestroyNetwork is not implemented by this driver")
 	s, err := c.ExecTaskStreaming(ctx)
 	require.NoError(t, err)
-	require.NoError(t, s.Send(&driverpb.ExecTaskStreamingRequest{Setup: &driverpb.ExecTaskStreamingRequest_Setup{TaskId: "t1", Command: []string{"sh"}}}))
+	// The server may end the stream before the setup message is sent: Send
+	// then returns io.EOF and the status comes from Recv (grpc's stream rules).
+	if err := s.Send(&driverpb.ExecTaskStreamingRequest{Setup: &driverpb.ExecTaskStreamingRequest_Setup{TaskId: "t1", Command: []string{"sh"}}}); err != nil {
+		require.ErrorIs(t, err, io.EOF)
+	}
 	_, err = s.Recv()
 	requireStatus(t, err, codes.Unknown, "ExecTaskStreaming is not supported by this driver")
 }

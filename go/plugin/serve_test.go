@@ -42,9 +42,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func selfCmd(kind string) *exec.Cmd {
+// selfCmd runs this test binary as a plugin of the given kind. Its socket
+// goes in a dir of the test's own, removed at cleanup: a plugin the test
+// kills with SIGKILL cannot remove it (go-plugin's server otherwise puts it
+// in TMPDIR). Short, as unix socket paths must stay under 108 bytes.
+func selfCmd(t *testing.T, kind string) *exec.Cmd {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "yp")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), serveEnv+"="+kind)
+	cmd.Env = append(os.Environ(), serveEnv+"="+kind, "PLUGIN_UNIX_SOCKET_DIR="+dir)
 	return cmd
 }
 
@@ -53,7 +61,7 @@ func launch(t *testing.T, kind string) (*goplugin.Client, *grpc.ClientConn) {
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          ClientPlugins(),
-		Cmd:              selfCmd(kind),
+		Cmd:              selfCmd(t, kind),
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		Logger:           hclog.NewNullLogger(),
 	})
@@ -90,7 +98,7 @@ func TestServeSubprocessDevice(t *testing.T) {
 // startRaw runs the plugin as a host would, returning the handshake line.
 func startRaw(t *testing.T, kind string, env ...string) (*exec.Cmd, *bufio.Reader) {
 	t.Helper()
-	cmd := selfCmd(kind)
+	cmd := selfCmd(t, kind)
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -120,7 +128,7 @@ func TestServeHandshakeLine(t *testing.T) {
 }
 
 func TestServeRejectsMissingCookie(t *testing.T) {
-	cmd := selfCmd("driver")
+	cmd := selfCmd(t, "driver")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -132,7 +140,7 @@ func TestServeRejectsMissingCookie(t *testing.T) {
 }
 
 func TestServeRejectsInvalidImpl(t *testing.T) {
-	cmd := selfCmd("invalid")
+	cmd := selfCmd(t, "invalid")
 	cmd.Env = append(cmd.Env, cookie)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -147,7 +155,7 @@ func TestServeRejectsInvalidImpl(t *testing.T) {
 // TestServeSurvivesHostDeath closes the plugin's stderr (as a dying host
 // does), makes it log, and checks it still serves a reattaching client.
 func TestServeSurvivesHostDeath(t *testing.T) {
-	cmd := selfCmd("driver")
+	cmd := selfCmd(t, "driver")
 	cmd.Env = append(cmd.Env, cookie, "PLUGIN_PROTOCOL_VERSIONS=2")
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -196,7 +204,7 @@ func TestServeAutoMTLS(t *testing.T) {
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          ClientPlugins(),
-		Cmd:              selfCmd("driver"),
+		Cmd:              selfCmd(t, "driver"),
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		Logger:           hclog.NewNullLogger(),
@@ -214,7 +222,7 @@ func TestServeAutoMTLS(t *testing.T) {
 // TestServeLogsJSON checks the plugin's stderr: hclog JSON lines with
 // @level, @message and a microsecond @timestamp.
 func TestServeLogsJSON(t *testing.T) {
-	cmd := selfCmd("driver")
+	cmd := selfCmd(t, "driver")
 	cmd.Env = append(cmd.Env, cookie, "PLUGIN_PROTOCOL_VERSIONS=2")
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)

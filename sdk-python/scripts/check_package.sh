@@ -44,7 +44,7 @@ echo "built $(basename "${wheels[0]}") and $(basename "${sdists[0]}") in $((SECO
 mkdir "$scratch/project"
 cp "$root/examples/python/quickstart/hello_driver.py" "$scratch/project/hello_driver.py"
 cp "$sdk/scripts/installed_test.py" "$scratch/project/test_hello.py"
-(cd "$scratch/project" && "$scratch/venv/bin/python" -m pytest -q -p no:cacheprovider \
+(cd "$scratch/project" && "$scratch/venv/bin/python" -m pytest -q -p no:cacheprovider --basetemp="$scratch/pytest" \
 	-o asyncio_default_fixture_loop_scope=function test_hello.py)
 (cd "$scratch/project" && "$scratch/venv/bin/python" "$sdk/scripts/smoke_plugin.py" --name hello \
 	-- "$scratch/venv/bin/python" hello_driver.py)

@@ -301,7 +301,10 @@ class TLSBridge:
             self._loop.run_until_complete(main())
 
     def close(self) -> None:
+        """Stop relaying and remove the bridge's socket and its directory."""
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 @contextlib.contextmanager

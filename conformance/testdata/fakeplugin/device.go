@@ -85,6 +85,9 @@ func (d *device) Stats(r *devicepb.StatsRequest, s grpc.ServerStreamingServer[de
 				continue
 			}
 			inst[id] = &devicepb.DeviceStats{Timestamp: timestamppb.Now(), Summary: &structspb.StatValue{IntNumeratorVal: wrapperspb.Int64(1), Unit: "MiB"}}
+			if fault("nomad-device-stats-no-timestamp") {
+				inst[id].Timestamp = nil
+			}
 		}
 		if err := s.Send(&devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "yurt", Type: "fake", Name: "fakedev", InstanceStats: inst}}}); err != nil {
 			return err

@@ -77,7 +77,14 @@ func (d *driver) Capabilities(context.Context, *driverpb.CapabilitiesRequest) (*
 	return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{
 		SendSignals: !fault("caps-hide-signals") && !fault("without-signals-exec"),
 		Exec:        !fault("caps-hide-exec") && !fault("without-signals-exec"),
-		FsIsolation: driverpb.DriverCapabilities_NONE}}, nil
+		FsIsolation: fsIsolation()}}, nil
+}
+
+func fsIsolation() driverpb.DriverCapabilities_FSIsolation {
+	if fault("nomad-unknown-enum") {
+		return 9 // no such FSIsolation
+	}
+	return driverpb.DriverCapabilities_NONE
 }
 
 func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
@@ -87,6 +94,9 @@ func (d *driver) Fingerprint(_ *driverpb.FingerprintRequest, s grpc.ServerStream
 	health := driverpb.FingerprintResponse_HEALTHY
 	if fault("unhealthy") {
 		health = driverpb.FingerprintResponse_UNHEALTHY
+	}
+	if fault("nomad-unknown-health") {
+		health = 7 // no such HealthState
 	}
 	if err := s.Send(&driverpb.FingerprintResponse{Health: health, HealthDescription: "healthy",
 		Attributes: map[string]*structspb.Attribute{"driver.fake.version": {Value: &structspb.Attribute_StringVal{StringVal: "0.1.0"}}}}); err != nil {
@@ -342,47 +352,6 @@ func (d *driver) get(id string) (*task, error) {
 	return t, nil
 }
 
-func (d *driver) WaitTask(ctx context.Context, r *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
-	t, err := d.get(r.GetTaskId())
-	if err != nil {
-		return nil, err
-	}
-	t.mu.Lock()
-	madeUp := t.madeUp
-	t.waiting++
-	busy := t.waiting > 1
-	t.mu.Unlock()
-	defer func() {
-		t.mu.Lock()
-		t.waiting--
-		t.mu.Unlock()
-	}()
-	if madeUp {
-		return &driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, nil
-	}
-	if busy && fault("wait-single") {
-		return nil, errors.New("task is already being waited on")
-	}
-	select {
-	case <-t.done:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if fault("wait-once") && t.waited {
-		return nil, errors.New("task already waited on")
-	}
-	t.waited = true
-	if fault("exit-zero") {
-		return &driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, nil
-	}
-	if t.waitErr != nil {
-		return &driverpb.WaitTaskResponse{Result: t.result, Err: t.waitErr.Error()}, nil
-	}
-	return &driverpb.WaitTaskResponse{Result: t.result}, nil
-}
-
 var signals = map[string]syscall.Signal{"SIGTERM": syscall.SIGTERM, "SIGINT": syscall.SIGINT, "SIGKILL": syscall.SIGKILL,
 	"SIGUSR1": syscall.SIGUSR1, "SIGUSR2": syscall.SIGUSR2, "SIGHUP": syscall.SIGHUP, "SIGQUIT": syscall.SIGQUIT}
 
@@ -479,23 +448,6 @@ func (d *driver) DestroyTask(ctx context.Context, r *driverpb.DestroyTaskRequest
 	delete(d.tasks, r.GetTaskId())
 	d.mu.Unlock()
 	return &driverpb.DestroyTaskResponse{}, nil
-}
-
-func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) (*driverpb.InspectTaskResponse, error) {
-	t, err := d.get(r.GetTaskId())
-	if err != nil {
-		return nil, err
-	}
-	// completed_at of a running task is Go's zero time, as Nomad sends it
-	// (plugins/drivers/utils.go taskStatusToProto): its client fails on none.
-	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started),
-		CompletedAt: timestamppb.New(time.Time{})}
-	if !t.running() {
-		t.mu.Lock()
-		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
-		t.mu.Unlock()
-	}
-	return &driverpb.InspectTaskResponse{Task: ts, Driver: &driverpb.TaskDriverStatus{}}, nil
 }
 
 func (d *driver) SignalTask(_ context.Context, r *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {

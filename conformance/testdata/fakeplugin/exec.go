@@ -43,7 +43,11 @@ func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*dr
 	} else if err != nil {
 		return nil, err
 	}
-	return &driverpb.ExecTaskResponse{Stdout: []byte(out.String()), Stderr: []byte(errb.String()), Result: &driverpb.ExitResult{ExitCode: int32(code)}}, nil
+	res := &driverpb.ExitResult{ExitCode: int32(code)}
+	if fault("nomad-exec-no-result") {
+		res = nil
+	}
+	return &driverpb.ExecTaskResponse{Stdout: []byte(out.String()), Stderr: []byte(errb.String()), Result: res}, nil
 }
 
 func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {

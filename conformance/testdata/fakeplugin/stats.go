@@ -136,7 +136,14 @@ func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingS
 		}
 		mem := &driverpb.MemoryUsage{Rss: rss * uint64(os.Getpagesize()), MeasuredFields: []driverpb.MemoryUsage_Fields{driverpb.MemoryUsage_RSS}}
 		prevAt, prevUser, prevSys = now, user, sys
-		if err := s.Send(&driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Id: t.id, Timestamp: timestamppb.New(now),
+		stamp := timestamppb.New(now)
+		if fault("nomad-stats-no-timestamp") {
+			stamp = nil
+		}
+		if fault("nomad-stats-negative-cpu") {
+			cpu.SystemMode = -1
+		}
+		if err := s.Send(&driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Id: t.id, Timestamp: stamp,
 			AggResourceUsage: &driverpb.TaskResourceUsage{Cpu: cpu, Memory: mem}}}); err != nil {
 			return err
 		}

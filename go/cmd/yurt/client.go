@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -21,8 +20,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/yurt-sdk/yurt/go/api"
-	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/inputlimit"
 )
 
 type clientFlags struct {
@@ -64,138 +61,6 @@ func clientSetup(name string) func(fs *flag.FlagSet, o cmdIO) func([]string) err
 			return err
 		}
 	}
-}
-
-func clientCommand(cmd string, pos []string, cf clientOpts, stdout, stderr io.Writer) error {
-	follow, useStderr, tty := &cf.follow, &cf.useStderr, &cf.tty
-	c, err := newClient(cf.address)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	out := func(v any, human func()) error {
-		if cf.json {
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(v)
-		}
-		human()
-		return nil
-	}
-	switch cmd {
-	case "run":
-		// The size is checked before reading, so that a huge file costs nothing.
-		src, err := config.ReadFileLimited(pos[0], "task file", inputlimit.MaxTaskFileBytes)
-		if err != nil {
-			return err
-		}
-		abs, _ := filepath.Abs(pos[0])
-		// Parse here first so syntax errors need no agent.
-		if _, err := config.ParseTasks(src, abs); err != nil {
-			return err
-		}
-		resp, err := c.Run(ctx, api.RunRequest{File: abs, Source: string(src)})
-		if err != nil {
-			return err
-		}
-		if err := out(resp, func() { printTasks(stdout, resp.Tasks) }); err != nil {
-			return err
-		}
-		for _, t := range resp.Tasks {
-			if t.State == api.StateFailed {
-				return exitError{1}
-			}
-		}
-		return nil
-	case "status":
-		if len(pos) == 1 {
-			t, err := c.Task(ctx, pos[0])
-			if err != nil {
-				return err
-			}
-			return out(t, func() { printTask(stdout, t) })
-		}
-		ts, err := c.Tasks(ctx)
-		if err != nil {
-			return err
-		}
-		return out(ts, func() { printTasks(stdout, ts) })
-	case "logs":
-		stream := "stdout"
-		if *useStderr {
-			stream = "stderr"
-		}
-		return followLogs(ctx, c, pos[0], stream, *follow, cf.json, stdout, stderr)
-	case "stop":
-		var stopProgress func()
-		if cf.progress || isTerminal(stderr) {
-			stopProgress = showStopProgress(ctx, c, pos[0], stderr)
-		}
-		t, err := c.Stop(ctx, pos[0])
-		if stopProgress != nil {
-			stopProgress()
-		}
-		if err != nil {
-			return err
-		}
-		return out(t, func() { printTasks(stdout, []api.Task{t}) })
-	case "signal":
-		if _, err := config.ParseSignal(pos[1]); err != nil {
-			return err
-		}
-		return c.Signal(ctx, pos[0], pos[1])
-	case "exec":
-		return execCommand(ctx, c, pos[0], pos[1:], *tty, stdout, stderr)
-	case "stats":
-		s, err := c.Stats(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		return out(s, func() { printStats(stdout, s) })
-	case "events":
-		enc := json.NewEncoder(stdout)
-		return c.Events(ctx, *follow, func(e api.Event) error {
-			if cf.json {
-				return enc.Encode(e)
-			}
-			who := e.Source
-			if e.TaskName != "" {
-				who += " " + e.TaskName
-			}
-			_, err := fmt.Fprintf(stdout, "%s  %-28s %s\n", e.Time.Local().Format("15:04:05.000"), who, e.Message)
-			return err
-		})
-	case "plugin status":
-		ps, err := c.Plugins(ctx)
-		if err != nil {
-			return err
-		}
-		return out(ps, func() {
-			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "FILE\tTYPE\tNAME\tVERSION\tSTATE\tHEALTH\tPID\tLAUNCHES\tREATTACHED\tERROR")
-			for _, p := range ps {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%v\t%s\n", p.File, p.Type, p.Name, p.Version, p.State, p.Health, p.Pid, p.Launches, p.Reattached, p.Error)
-			}
-			w.Flush()
-		})
-	case "device status":
-		gs, err := c.Devices(ctx)
-		if err != nil {
-			return err
-		}
-		return out(gs, func() {
-			w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "DEVICE\tID\tHEALTHY\tRESERVED BY\tPLUGIN")
-			for _, g := range gs {
-				for _, d := range g.Devices {
-					fmt.Fprintf(w, "%s/%s/%s\t%s\t%v\t%s\t%s\n", g.Vendor, g.Type, g.Name, d.ID, d.Healthy, d.ReservedBy, g.Plugin)
-				}
-			}
-			w.Flush()
-		})
-	}
-	return usageError{"unknown command " + cmd}
 }
 
 func bytesStr(n uint64) string {

@@ -82,7 +82,9 @@ func TestPluginModuleOutsideTheRepositoryBuildsAndHandshakes(t *testing.T) {
 	run := exec.CommandContext(ctx, bin)
 	run.Env = append(os.Environ(),
 		nomadconst.MagicCookieKey+"="+nomadconst.MagicCookieValue,
-		"PLUGIN_PROTOCOL_VERSIONS=2", "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000")
+		"PLUGIN_PROTOCOL_VERSIONS=2", "PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000",
+		// Killed below: its socket goes in the test's dir, not in TMPDIR.
+		"PLUGIN_UNIX_SOCKET_DIR="+dir)
 	stdout, err := run.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, run.Start())

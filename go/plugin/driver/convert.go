@@ -228,6 +228,18 @@ func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
 	return &driverpb.ExitResult{ExitCode: int32(r.ExitCode), Signal: int32(r.Signal), OomKilled: r.OOMKilled}
 }
 
+// exitResultAlways is ExitResultToProto, but an empty message for nil: Nomad's
+// Go client reads the result of every InspectTask and WaitTask reply without a
+// nil check (hashicorp/nomad v2.0.5 plugins/drivers/utils.go
+// exitResultFromProto, client.go handleWaitTask), and its server side sends an
+// empty one for a running task.
+func exitResultAlways(r *ExitResult) *driverpb.ExitResult {
+	if r == nil {
+		return &driverpb.ExitResult{}
+	}
+	return ExitResultToProto(r)
+}
+
 // ExitResultFromProto converts the wire message to the SDK's ExitResult; ExitResultToProto is
 // the inverse.
 func ExitResultFromProto(r *driverpb.ExitResult) *ExitResult {
@@ -239,7 +251,7 @@ func ExitResultFromProto(r *driverpb.ExitResult) *ExitResult {
 
 // WaitResponseToProto carries ExitResult.Err in the response's err field.
 func WaitResponseToProto(r *ExitResult) *driverpb.WaitTaskResponse {
-	resp := &driverpb.WaitTaskResponse{Result: ExitResultToProto(r)}
+	resp := &driverpb.WaitTaskResponse{Result: exitResultAlways(r)}
 	if r != nil && r.Err != nil {
 		resp.Err = r.Err.Error()
 	}
@@ -271,7 +283,7 @@ func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
 	return &driverpb.InspectTaskResponse{
 		Task: &driverpb.TaskStatus{Id: s.ID, Name: s.Name, State: driverpb.TaskState(s.State),
 			StartedAt: base.TimeToProtoSet(s.StartedAt), CompletedAt: base.TimeToProtoSet(s.CompletedAt),
-			Result: ExitResultToProto(s.ExitResult)},
+			Result: exitResultAlways(s.ExitResult)},
 		Driver:          &driverpb.TaskDriverStatus{Attributes: s.DriverAttributes},
 		NetworkOverride: NetworkOverrideToProto(s.NetworkOverride),
 	}
@@ -284,9 +296,15 @@ func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
 		return nil
 	}
 	t := r.GetTask()
+	// A task that has not exited carries an empty result on the wire
+	// (exitResultAlways); the SDK's status has none.
+	res := t.GetResult()
+	if t.GetState() != driverpb.TaskState_EXITED && res.GetExitCode() == 0 && res.GetSignal() == 0 && !res.GetOomKilled() {
+		res = nil
+	}
 	return &TaskStatus{ID: t.GetId(), Name: t.GetName(), State: TaskState(t.GetState()),
 		StartedAt: base.TimeFromProto(t.GetStartedAt()), CompletedAt: base.TimeFromProto(t.GetCompletedAt()),
-		ExitResult: ExitResultFromProto(t.GetResult()), DriverAttributes: r.GetDriver().GetAttributes(),
+		ExitResult: ExitResultFromProto(res), DriverAttributes: r.GetDriver().GetAttributes(),
 		NetworkOverride: NetworkOverrideFromProto(r.GetNetworkOverride())}
 }
 

@@ -25,7 +25,8 @@ func TestConvertNil(t *testing.T) {
 	assert.Nil(t, ExitResultToProto(nil))
 	assert.Nil(t, ExitResultFromProto(nil))
 	assert.Nil(t, WaitResponseFromProto(nil))
-	assert.True(t, proto.Equal(&driverpb.WaitTaskResponse{}, WaitResponseToProto(nil)))
+	// Result always set: Nomad reads it without a nil check (exitResultAlways).
+	assert.True(t, proto.Equal(&driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{}}, WaitResponseToProto(nil)))
 	assert.Nil(t, InspectResponseToProto(nil))
 	assert.Nil(t, InspectResponseFromProto(nil))
 	assert.Nil(t, CapabilitiesToProto(nil))

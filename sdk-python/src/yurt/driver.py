@@ -722,7 +722,9 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             state=int(st.state),  # type: ignore[arg-type]
             started_at=_ts_always(st.started_at),
             completed_at=_ts_always(st.completed_at),
-            result=_exit(st.exit_result) if st.exit_result else None,
+            # Always set: Nomad's Go client reads it in every state without a nil
+            # check (plugins/drivers/utils.go exitResultFromProto); empty while running.
+            result=_exit(st.exit_result) if st.exit_result else driver_pb2.ExitResult(),
         )
         return driver_pb2.InspectTaskResponse(
             task=status, driver=driver_pb2.TaskDriverStatus(attributes=st.driver_attributes)

@@ -235,7 +235,12 @@ class PluginClient:
             state=TaskState(t.state),
             started_at=_from_ts_opt(t, "started_at"),
             completed_at=_from_ts_opt(t, "completed_at"),
-            exit_result=_exit(t.result) if t.HasField("result") else None,
+            # A task that has not exited carries an empty result on the wire
+            # (Nomad's client reads it in every state); here it has none.
+            exit_result=_exit(t.result)
+            if t.HasField("result")
+            and (TaskState(t.state) == TaskState.EXITED or t.result.ByteSize() > 0)
+            else None,
             driver_attributes=dict(r.driver.attributes),
         )
 

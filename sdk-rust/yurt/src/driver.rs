@@ -957,7 +957,9 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
                 // Both always set, Go's zero time while unknown, as Nomad's server sends.
                 started_at: Some(base::timestamp_or_go_zero(s.started_at)),
                 completed_at: Some(base::timestamp_or_go_zero(s.completed_at)),
-                result: s.exit.map(ExitResult::to_proto),
+                // Always set: Nomad's Go client reads it in every state without a
+                // nil check (plugins/drivers/utils.go exitResultFromProto).
+                result: Some(s.exit.map(ExitResult::to_proto).unwrap_or_default()),
             }),
             driver: Some(pb::TaskDriverStatus {
                 attributes: s.driver_attributes.into_iter().collect(),

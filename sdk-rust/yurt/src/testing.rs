@@ -257,9 +257,15 @@ impl DriverClient {
             .await?
             .into_inner();
         let t = r.task.unwrap_or_default();
+        let state = crate::driver::TaskState::from_proto(t.state);
+        // A task that has not exited carries an empty result on the wire (Nomad's client reads
+        // it in every state); here it has none.
+        let result = t
+            .result
+            .filter(|r| state == crate::driver::TaskState::Exited || *r != Default::default());
         Ok(Inspected {
-            state: crate::driver::TaskState::from_proto(t.state),
-            exit: t.result.map(|r| exit_from_proto(Some(r))),
+            state,
+            exit: result.map(|r| exit_from_proto(Some(r))),
             attributes: r
                 .driver
                 .map(|d| d.attributes.into_iter().collect())

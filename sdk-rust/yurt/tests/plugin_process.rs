@@ -79,6 +79,8 @@ impl DriverPlugin for Chatty {
 }
 
 struct Launched {
+    /// The plugin's PLUGIN_UNIX_SOCKET_DIR, removed on drop: the test kills plugins.
+    _sockets: tempfile::TempDir,
     child: Child,
     line: HandshakeLine,
     stdout: BufReader<tokio::process::ChildStdout>,
@@ -86,8 +88,10 @@ struct Launched {
 }
 
 async fn launch() -> Launched {
+    let sockets = tempfile::tempdir().expect("socket dir");
     let mut child = Command::new(std::env::current_exe().expect("own test binary"))
         .env("YURT_TEST_ROLE", "plugin")
+        .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "2")
         .stdin(Stdio::null())
@@ -107,6 +111,7 @@ async fn launch() -> Launched {
         .parse()
         .unwrap_or_else(|e| panic!("handshake {first:?}: {e}"));
     Launched {
+        _sockets: sockets,
         child,
         line,
         stdout,
@@ -154,6 +159,7 @@ async fn keeps_serving_after_the_host_dies() {
         line,
         stdout,
         stderr,
+        ..
     } = p;
     // The host dies: both pipes lose their reader.
     drop(stdout);

@@ -22,12 +22,17 @@ pub struct Plugin {
     pub line: HandshakeLine,
     pub ch: Channel,
     pub stderr: Arc<Mutex<String>>,
+    /// The plugin's PLUGIN_UNIX_SOCKET_DIR, removed on drop: a plugin killed with -9 leaves its
+    /// socket there, not in TMPDIR.
+    pub sockets: tempfile::TempDir,
 }
 
 /// Launches the plugin without AutoMTLS, reads the handshake, connects, and configures it with
 /// `state_dir`.
 pub async fn launch(state_dir: &Path) -> Plugin {
+    let sockets = tempfile::tempdir().expect("socket dir");
     let mut child = Command::new(BIN)
+        .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "2")
         .env("PLUGIN_MIN_PORT", "10000")
@@ -79,6 +84,7 @@ pub async fn launch(state_dir: &Path) -> Plugin {
         line,
         ch,
         stderr,
+        sockets,
     }
 }
 

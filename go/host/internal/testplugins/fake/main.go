@@ -262,7 +262,7 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	}
 	// completed_at is Go's zero time while running, as Nomad's server sends.
 	ts := &driverpb.TaskStatus{Id: r.GetTaskId(), Name: t.cfg.GetName(), State: driverpb.TaskState_RUNNING,
-		StartedAt: timestamppb.New(t.started), CompletedAt: timestamppb.New(time.Time{})}
+		StartedAt: timestamppb.New(t.started), CompletedAt: timestamppb.New(time.Time{}), Result: &driverpb.ExitResult{}}
 	select {
 	case <-t.done:
 		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.Now()
