@@ -34,9 +34,8 @@ from yurt.driver import (
     TaskHandle,
     TaskState,
     TaskStatus,
-    _task_config_from_proto,
-    _task_config_to_proto,
 )
+from yurt.driver._convert import _task_config_from_proto, _task_config_to_proto
 from yurt.errors import RecoverableError, TaskNotFoundError
 
 
