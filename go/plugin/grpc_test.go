@@ -108,7 +108,7 @@ func TestDriverOptionalUnimplemented(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Send(&driverpb.ExecTaskStreamingRequest{Setup: &driverpb.ExecTaskStreamingRequest_Setup{TaskId: "t1", Command: []string{"sh"}}}))
 	_, err = s.Recv()
-	requireStatus(t, err, codes.Unknown, "ExecTaskStreaming is not supported by this driver")
+	requireStatus(t, err, codes.Unimplemented, "ExecTaskStreaming is not supported by this driver")
 }
 
 func TestDriverOptionalImplemented(t *testing.T) {

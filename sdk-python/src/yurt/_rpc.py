@@ -20,6 +20,23 @@ R = TypeVar("R")
 _DETAILS_KEY = "grpc-status-details-bin"
 
 
+# What an optional RPC the plugin does not implement answers: the optional-RPC
+# tables in proto/hashicorp/nomad/plugins/drivers/proto/driver.proto and
+# device/device.proto (the same text in the three SDKs). Other RPCs say
+# "<rpc> is not implemented by this plugin".
+NOT_IMPLEMENTED = {
+    "TaskStats": "stats not implemented for driver",
+    "SignalTask": "SignalTask is not supported by this driver",
+    "ExecTask": "ExecTask is not supported by this driver",
+    "ExecTaskStreaming": "ExecTaskStreaming is not supported by this driver",
+    "CreateNetwork": "CreateNetwork is not implemented by this driver",
+    "DestroyNetwork": "DestroyNetwork is not implemented by this driver",
+    "Init": "Init is not implemented by this driver",
+    "Shutdown": "Shutdown is not implemented by this driver",
+    "Stats": "Stats is not implemented by this plugin",
+}
+
+
 def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
     """(code, message, trailing metadata) for an exception raised by plugin code."""
     if isinstance(exc, RecoverableError):
@@ -36,7 +53,8 @@ def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tupl
     if isinstance(exc, ConfigError):
         return grpc.StatusCode.INVALID_ARGUMENT, str(exc), ()
     if isinstance(exc, NotImplementedError):
-        return grpc.StatusCode.UNIMPLEMENTED, f"{rpc} is not implemented by this plugin", ()
+        message = NOT_IMPLEMENTED.get(rpc, f"{rpc} is not implemented by this plugin")
+        return grpc.StatusCode.UNIMPLEMENTED, message, ()
     return grpc.StatusCode.UNKNOWN, str(exc) or type(exc).__name__, ()
 
 

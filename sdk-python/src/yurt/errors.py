@@ -5,7 +5,7 @@
 | TaskNotFoundError       | UNKNOWN             | "task not found for given id" (Nomad matches)  |
 | RecoverableError        | FAILED_PRECONDITION | message + structs.RecoverableError detail      |
 | ConfigError             | INVALID_ARGUMENT    | "<path>: expected <form>, got <value>"         |
-| NotImplementedError     | UNIMPLEMENTED       | "<RPC> is not implemented by this plugin"      |
+| NotImplementedError     | UNIMPLEMENTED       | the optional-RPC table's text (_rpc.py)    |
 | PluginError / any other | UNKNOWN             | str(exc), as a Go plugin's plain error arrives |
 """
 

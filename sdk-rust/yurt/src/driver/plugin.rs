@@ -10,8 +10,10 @@ use crate::hclspec::Spec;
 
 use super::types::*;
 
-/// A Nomad task driver. Implement the required methods; the optional ones default to what
-/// Nomad treats as "not supported".
+/// A Nomad task driver. Implement the required methods; each optional one defaults to the
+/// answer in the optional-RPC table of `driver.proto`: code Unimplemented with a message
+/// (`stats not implemented for driver`, `SignalTask is not supported by this driver`, ...),
+/// and a TaskEvents stream that stays open and sends nothing.
 pub trait DriverPlugin: BasePlugin {
     /// Schema of the job's task `config {}` block.
     fn task_config_schema(&self) -> Spec;
@@ -63,7 +65,11 @@ pub trait DriverPlugin: BasePlugin {
         interval: Duration,
     ) -> impl Future<Output = Result<PluginStream<TaskStats>, Error>> + Send {
         let _ = (task_id, interval);
-        async { Err(Error::other("stats not implemented for driver")) }
+        async {
+            Err(Error::Unimplemented(
+                "stats not implemented for driver".into(),
+            ))
+        }
     }
 
     /// Events for all tasks; one long-lived stream per plugin.
@@ -78,7 +84,11 @@ pub trait DriverPlugin: BasePlugin {
         signal: String,
     ) -> impl Future<Output = Result<(), Error>> + Send {
         let _ = (task_id, signal);
-        async { Err(Error::other("SignalTask is not supported by this driver")) }
+        async {
+            Err(Error::Unimplemented(
+                "SignalTask is not supported by this driver".into(),
+            ))
+        }
     }
 
     /// Runs a command in the task's context and captures its output.
@@ -89,7 +99,11 @@ pub trait DriverPlugin: BasePlugin {
         timeout: Duration,
     ) -> impl Future<Output = Result<ExecOutput, Error>> + Send {
         let _ = (task_id, command, timeout);
-        async { Err(Error::other("ExecTask is not supported by this driver")) }
+        async {
+            Err(Error::Unimplemented(
+                "ExecTask is not supported by this driver".into(),
+            ))
+        }
     }
 
     /// Runs an interactive command in the task's context: read `input` (stdin, resizes), write
@@ -112,11 +126,19 @@ pub trait DriverPlugin: BasePlugin {
 
     /// Optional one-time setup after SetConfig.
     fn init(&self) -> impl Future<Output = Result<(), Error>> + Send {
-        async { Err(Error::Unimplemented("Init is not implemented".into())) }
+        async {
+            Err(Error::Unimplemented(
+                "Init is not implemented by this driver".into(),
+            ))
+        }
     }
 
     /// Optional cleanup before Nomad stops the plugin.
     fn shutdown(&self) -> impl Future<Output = Result<(), Error>> + Send {
-        async { Err(Error::Unimplemented("Shutdown is not implemented".into())) }
+        async {
+            Err(Error::Unimplemented(
+                "Shutdown is not implemented by this driver".into(),
+            ))
+        }
     }
 }

@@ -350,14 +350,18 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
         &self,
         _req: Request<pb::CreateNetworkRequest>,
     ) -> Result<Response<pb::CreateNetworkResponse>, Status> {
-        Err(Status::unimplemented("CreateNetwork is not supported"))
+        Err(Status::unimplemented(
+            "CreateNetwork is not implemented by this driver",
+        ))
     }
 
     async fn destroy_network(
         &self,
         _req: Request<pb::DestroyNetworkRequest>,
     ) -> Result<Response<pb::DestroyNetworkResponse>, Status> {
-        Err(Status::unimplemented("DestroyNetwork is not supported"))
+        Err(Status::unimplemented(
+            "DestroyNetwork is not implemented by this driver",
+        ))
     }
 
     async fn init(
