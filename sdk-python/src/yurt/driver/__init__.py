@@ -16,8 +16,9 @@ Floor plan (the same in the Go, Python and Rust SDKs, for base, driver and
 device): `types` holds the public types, `plugin` the class a plugin
 implements, `_convert` (private) the conversions to and from the generated
 wire types, and `_server` (private) the gRPC servicer over the plugin. The
-go-plugin runtime (handshake, AutoMTLS, hclog, stdio) is the private
-`yurt._goplugin` package. Everything public is re-exported here.
+go-plugin runtime (handshake, AutoMTLS, hclog, stdio) is in the private
+`yurt._serve`, `_handshake`, `_tls`, `_log` and `_stdio` modules. Everything
+public is re-exported here.
 """
 
 from __future__ import annotations
