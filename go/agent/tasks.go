@@ -2,15 +2,12 @@ package agent
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -25,71 +22,6 @@ import (
 	"github.com/yurt-sdk/yurt/go/logmon"
 	"github.com/yurt-sdk/yurt/go/state"
 )
-
-// task is the agent's view of one task. spec and parsed never change after
-// creation; the rest is guarded by mu.
-type task struct {
-	spec   *state.TaskSpec
-	parsed *config.Task
-
-	mu       sync.Mutex
-	state    string
-	result   *state.TaskResult
-	errMsg   string
-	done     chan struct{}
-	finished bool
-}
-
-func (t *task) snapshot() api.Task {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	out := api.Task{
-		ID: t.spec.ID, Name: t.spec.Name, Driver: t.spec.Driver, File: t.spec.File, State: t.state,
-		CreatedAt: t.spec.CreatedAt, Devices: t.spec.Devices, TaskDir: t.spec.TaskDir, Error: t.errMsg,
-		AllocID: t.spec.AllocID, AllocDir: t.spec.AllocDir, DriverTaskID: t.spec.DriverTaskID,
-	}
-	if t.parsed != nil {
-		out.KillTimeoutMS = t.parsed.KillTimeout.Milliseconds()
-	}
-	if r := t.result; r != nil {
-		if r.Err == "" || r.ExitCode != 0 || r.Signal != 0 {
-			code := r.ExitCode
-			out.ExitCode = &code
-		}
-		out.Signal, out.OOMKilled = r.Signal, r.OOMKilled
-		if r.Err != "" {
-			out.Error = r.Err
-		}
-		fin := r.FinishedAt
-		out.FinishedAt = &fin
-	}
-	return out
-}
-
-func (t *task) setState(s, errMsg string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.finished {
-		t.state, t.errMsg = s, errMsg
-	}
-}
-
-func newID(name string) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return name + idSeparator + hex.EncodeToString(b) // a form no name can take (refs.go)
-}
-
-// prepared is a validated task ready to start: its driver config encoded
-// and its devices chosen.
-type prepared struct {
-	t       *config.Task
-	drv     *pluginInst
-	msgpack []byte
-	id      string
-	res     *reservation
-	devices map[string][]string
-}
 
 // runFile parses, validates and starts every task of a task file. Nothing
 // is started unless every task in the file is valid.
@@ -251,76 +183,6 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	go a.wait(t, p.drv, gen)
 	a.afterStart(t)
 	return t, nil
-}
-
-func logmonConfig(t *task) logmon.Config {
-	c := logmon.Config{Dir: t.spec.TaskDir, MaxFiles: t.parsed.Logs.MaxFiles, MaxFileSize: int64(t.parsed.Logs.MaxFileSizeMB) << 20}
-	if t.spec.AllocDir != "" {
-		// Nomad's FIFOs: <alloc dir>/alloc/logs/.<task>.std{out,err}.fifo.
-		if ad, err := allocdir.Paths(filepath.Dir(t.spec.AllocDir), t.spec.AllocID, t.spec.Name); err == nil {
-			c.StdoutFIFO, c.StderrFIFO = ad.StdoutFIFO, ad.StderrFIFO
-		}
-	}
-	return c
-}
-
-// The agent's tasks each run as the only task of a job, group and
-// allocation of the same name, in Nomad's defaults for the rest.
-const (
-	taskNamespace  = "default"
-	taskRegion     = "global"
-	taskDatacenter = "dc1"
-)
-
-// nomadResources is the task's cpu (MHz) and memory (MB) with Nomad's
-// defaults for what the task file leaves unset (hashicorp/nomad v2.0.5
-// nomad/structs DefaultResources: 100 MHz, 300 MB).
-func nomadResources(r config.Resources) (cpuMHz, memoryMB int) {
-	cpuMHz, memoryMB = r.CPU, r.MemoryMB
-	if cpuMHz == 0 {
-		cpuMHz = 100
-	}
-	if memoryMB == 0 {
-		memoryMB = 300
-	}
-	return cpuMHz, memoryMB
-}
-
-func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driverpb.DriverCapabilities_FSIsolation, msgpack []byte, res *reservation) *driverpb.TaskConfig {
-	pt := t.parsed
-	cpu, mem := nomadResources(pt.Resources)
-	// Nomad: cpu shares over the host's usable compute (task_runner.go
-	// buildTaskConfig PercentTicks).
-	var percentTicks float64
-	if total := host.TotalCompute(a.topology); total > 0 {
-		percentTicks = float64(cpu) / float64(total)
-	}
-	// The environment Nomad's client/taskenv builds, the task's env on top,
-	// the device reservation's on top of that (as Nomad's device hook).
-	env := allocdir.TaskEnv(allocdir.EnvInput{
-		Alloc: ad, FSIsolation: fsi,
-		JobID: pt.Name, JobName: pt.Name, GroupName: pt.Name, AllocIndex: 0,
-		Namespace: taskNamespace, Region: taskRegion, Datacenter: taskDatacenter,
-		CPULimitMHz: int64(cpu), MemoryLimitMB: int64(mem),
-		TaskEnv: pt.Env, DeviceEnv: res.env,
-	})
-	cfg := &driverpb.TaskConfig{
-		Id: t.spec.DriverID(), MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
-		Resources: &driverpb.Resources{
-			AllocatedResources: &driverpb.AllocatedTaskResources{
-				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(cpu)},
-				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(mem)},
-			},
-			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(cpu), MemoryLimitBytes: int64(mem) << 20, PercentTicks: percentTicks},
-		},
-		Mounts: res.mounts, Devices: res.devices, User: pt.User,
-		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, Namespace: taskNamespace,
-		NodeName: a.nodeName, NodeId: a.nodeName,
-	}
-	// alloc_dir is the allocation directory; FIFOs, name and alloc id come
-	// from the same layout.
-	ad.Apply(cfg)
-	return cfg
 }
 
 // wait follows a task until it exits, through one plugin process (gen).

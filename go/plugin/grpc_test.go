@@ -112,7 +112,7 @@ func TestDriverOptionalUnimplemented(t *testing.T) {
 		require.ErrorIs(t, err, io.EOF)
 	}
 	_, err = s.Recv()
-	requireStatus(t, err, codes.Unknown, "ExecTaskStreaming is not supported by this driver")
+	requireStatus(t, err, codes.Unimplemented, "ExecTaskStreaming is not supported by this driver")
 }
 
 func TestDriverOptionalImplemented(t *testing.T) {

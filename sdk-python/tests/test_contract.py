@@ -34,9 +34,8 @@ from yurt.driver import (
     TaskHandle,
     TaskState,
     TaskStatus,
-    _task_config_from_proto,
-    _task_config_to_proto,
 )
+from yurt.driver._convert import _task_config_from_proto, _task_config_to_proto
 from yurt.errors import RecoverableError, TaskNotFoundError
 
 
@@ -145,9 +144,8 @@ async def test_task_not_found_text_and_unimplemented(
     assert err.value.details() == "task not found for given id"
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.ExecTask(driver_pb2.ExecTaskRequest(task_id="x"), timeout=5)
-    # kind Unsupported: a plain error, as Nomad's own drivers answer (spec/vectors/errors.json)
-    assert err.value.code() == grpc.StatusCode.UNKNOWN
-    assert err.value.details() == "ExecTask is not supported by this plugin"
+    assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert err.value.details() == "ExecTask is not supported by this driver"
     setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
     call = stub.ExecTaskStreaming(
         iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5
@@ -155,7 +153,21 @@ async def test_task_not_found_text_and_unimplemented(
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await call.read()
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
-    assert err.value.details() == "ExecTaskStreaming is not implemented by this plugin"
+    assert err.value.details() == "ExecTaskStreaming is not supported by this driver"
+    # The rest of the optional-RPC table (driver.proto): each default is
+    # Unimplemented with the table's text.
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.SignalTask(driver_pb2.SignalTaskRequest(task_id="x", signal="SIGHUP"), timeout=5)
+    assert (err.value.code(), err.value.details()) == (
+        grpc.StatusCode.UNIMPLEMENTED,
+        "SignalTask is not supported by this driver",
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.TaskStats(driver_pb2.TaskStatsRequest(task_id="x"), timeout=5).read()
+    assert (err.value.code(), err.value.details()) == (
+        grpc.StatusCode.UNIMPLEMENTED,
+        "stats not implemented for driver",
+    )
 
 
 async def test_start_returns_handle_with_state_and_emits_events(

@@ -21,9 +21,13 @@ Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
 def public_modules(package: Path) -> list[Path]:
-    """The package's public modules: `__init__.py` and every `name.py` not starting with `_`."""
+    """The package's public modules: `__init__.py` and every `name.py` not starting with `_`,
+    in the package and in its public subpackages (`yurt/driver/types.py`, ...)."""
     return sorted(
-        p for p in package.glob("*.py") if p.name == "__init__.py" or not p.name.startswith("_")
+        p
+        for p in package.rglob("*.py")
+        if not any(part.startswith("_") for part in p.relative_to(package).parent.parts)
+        and (p.name == "__init__.py" or not p.name.startswith("_"))
     )
 
 
@@ -63,7 +67,8 @@ def test_every_public_item_of_yurt_has_a_docstring() -> None:
     assert len(modules) >= 8, f"found only {[m.name for m in modules]} under {PACKAGE}"
     missing: list[str] = []
     for path in modules:
-        module = "yurt" if path.name == "__init__.py" else f"yurt.{path.stem}"
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        module = ".".join(("yurt", *(parts[:-1] if parts[-1] == "__init__" else parts)))
         missing += undocumented(path.read_text(), module, str(path.relative_to(PACKAGE.parent)))
     assert not missing, "public items without a docstring:\n  " + "\n  ".join(missing)
 

@@ -297,7 +297,11 @@ def _exception(vec: dict[str, Any]) -> BaseException:
     if kind == "InvalidConfig":
         path = "config" + "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in vec["field"])
         return ConfigError(path, "a whole number", "number 1.5")
-    if kind in ("Unsupported", "Unimplemented"):
+    if kind == "Unsupported":
+        # The plugin's own answer (Go: a plain error); the SDK's default for a
+        # method left out is Unimplemented (the optional-RPC table in driver.proto).
+        return PluginError(f"{vec['rpc']} is not supported by this driver")
+    if kind == "Unimplemented":
         return NotImplementedError()
     raise AssertionError(f"no Python error for kind {kind!r}")
 

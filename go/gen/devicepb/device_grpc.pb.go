@@ -41,6 +41,17 @@ const (
 //
 // A host does not reattach to device plugins: each host start launches the
 // plugin afresh, so device IDs MUST be stable across plugin restarts.
+//
+// Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+// conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+// client/devicemanager/instance.go):
+//
+//	RPC          required?   SDK default when not implemented            what Nomad does with it
+//	Fingerprint  required    -                                           -
+//	Reserve      required    -                                           -
+//	Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+//	                         by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+//	                         requires the method)                        schedulable
 type DevicePluginClient interface {
 	// Fingerprint streams the devices the plugin manages. The plugin MUST send
 	// the first response at once (the host waits for it before scheduling), then
@@ -123,6 +134,17 @@ type DevicePlugin_StatsClient = grpc.ServerStreamingClient[StatsResponse]
 //
 // A host does not reattach to device plugins: each host start launches the
 // plugin afresh, so device IDs MUST be stable across plugin restarts.
+//
+// Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+// conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+// client/devicemanager/instance.go):
+//
+//	RPC          required?   SDK default when not implemented            what Nomad does with it
+//	Fingerprint  required    -                                           -
+//	Reserve      required    -                                           -
+//	Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+//	                         by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+//	                         requires the method)                        schedulable
 type DevicePluginServer interface {
 	// Fingerprint streams the devices the plugin manages. The plugin MUST send
 	// the first response at once (the host waits for it before scheduling), then

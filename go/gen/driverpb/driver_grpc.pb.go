@@ -35,20 +35,66 @@
 //   InvalidRequest  InvalidArgument     the request's shape is wrong (no task
 //                   handle, an exec stream without its setup message)
 //   Unsupported     Unknown             "<RPC> is not supported by this
-//                   driver|plugin" (SignalTask, ExecTask of a driver whose
-//                   Capabilities say it cannot; Nomad's drivers answer so)
-//   Unimplemented   Unimplemented       an optional RPC the plugin leaves out
+//                   driver|plugin": the plugin's own answer for SignalTask or
+//                   ExecTask when its Capabilities say it cannot (Nomad's
+//                   drivers answer so)
+//   Unimplemented   Unimplemented       the SDK's default for an RPC the plugin
+//                   leaves out (the optional-RPC table below)
 //   Plain           Unknown             the error's text
 // Spelled per SDK:
 //   Go      driver.ErrTaskNotFound, base.RecoverableError, base.DecodeConfig's
 //           errors, status InvalidArgument, a plain error, Unimplemented for a
 //           missing optional interface (driver.Initializer, ...), a plain error
 //   Python  TaskNotFoundError, RecoverableError, ConfigError,
-//           InvalidRequestError, NotImplementedError from SignalTask/ExecTask,
-//           NotImplementedError elsewhere, PluginError (or any exception)
+//           InvalidRequestError, PluginError("... is not supported ..."),
+//           NotImplementedError, PluginError (or any exception)
 //   Rust    Error::TaskNotFound, Error::Recoverable, Error::InvalidConfig,
 //           Error::InvalidArgument, Error::Unsupported, Error::Unimplemented,
 //           Error::Other
+//
+// Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+// conformance harness follow it). "SDK default" is what a plugin written
+// with a Yurt SDK answers when it does not implement the method; every
+// default is code Unimplemented. Nomad's side is hashicorp/nomad v2.0.5
+// plugins/drivers/client.go (every error goes through
+// grpcutils.HandleGrpcErr; nothing there special-cases Unimplemented except
+// Init and Shutdown, in client/pluginmanager/drivermanager/instance.go).
+//
+//   RPC                required?                      SDK default (Unimplemented, message)             what Nomad does with it
+//   TaskConfigSchema   required                       -                                                -
+//   Capabilities       required                       -                                                -
+//   Fingerprint        required                       -                                                -
+//   RecoverTask        required                       -                                                see "Recovery" below
+//   StartTask          required                       -                                                -
+//   WaitTask           required                       -                                                -
+//   StopTask           required                       -                                                -
+//   DestroyTask        required                       -                                                -
+//   InspectTask        required                       -                                                -
+//   TaskStats          optional                       "stats not implemented for driver"               logs it; retries with back-off (the
+//                                                                                                     text is Nomad's DriverStatsNotImplemented)
+//   TaskEvents         optional                       no error: a stream that stays open, sends        keeps the stream open
+//                                                     nothing, and ends at plugin shutdown
+//   SignalTask         required if send_signals       "SignalTask is not supported by this driver"     called only when send_signals is true;
+//                                                                                                     the error reaches the user
+//   ExecTask           required if exec               "ExecTask is not supported by this driver"       called only when exec is true (script
+//                                                                                                     checks); the error reaches the user
+//   ExecTaskStreaming  required if exec               "ExecTaskStreaming is not supported by this      called only when exec is true
+//                                                     driver"
+//   CreateNetwork      required if must_create_network "CreateNetwork is not implemented by this       called only when must_create_network
+//   DestroyNetwork                                    driver" (and DestroyNetwork likewise)
+//   Init               optional                       "Init is not implemented by this driver"         ignores Unimplemented
+//   Shutdown           optional                       "Shutdown is not implemented by this driver"     ignores Unimplemented
+//
+// The conformance harness requires every "required" row, requires a
+// "required if" row exactly when the capability is set (and that the RPC
+// fails when it is not), and skips task-stats cases on a plugin whose
+// TaskStats answers Unimplemented.
+//
+// Recovery: RecoverTask MUST succeed for a task the driver can still control
+// (including one it already knows, and in a fresh plugin process from
+// handle.driver_state alone), and MUST fail when the task cannot be found or
+// controlled again. On a failure Nomad's client calls DestroyTask(force) and
+// the task is lost (client/allocrunner/taskrunner/task_runner.go).
 
 // Code generated by protoc-gen-go-grpc. DO NOT EDIT.
 // versions:
@@ -159,7 +205,8 @@ type DriverClient interface {
 	// events are routed by alloc_id and task_name.
 	TaskEvents(ctx context.Context, in *TaskEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[DriverTaskEvent], error)
 	// SignalTask delivers a signal, by name ("SIGHUP"), to the task. Required
-	// when Capabilities.send_signals is true; otherwise an error.
+	// when Capabilities.send_signals is true; otherwise Unimplemented (see the
+	// optional-RPC table at the top).
 	SignalTask(ctx context.Context, in *SignalTaskRequest, opts ...grpc.CallOption) (*SignalTaskResponse, error)
 	// ExecTask runs a command inside the task's environment and returns its
 	// output and exit status. Required when Capabilities.exec is true.
@@ -469,7 +516,8 @@ type DriverServer interface {
 	// events are routed by alloc_id and task_name.
 	TaskEvents(*TaskEventsRequest, grpc.ServerStreamingServer[DriverTaskEvent]) error
 	// SignalTask delivers a signal, by name ("SIGHUP"), to the task. Required
-	// when Capabilities.send_signals is true; otherwise an error.
+	// when Capabilities.send_signals is true; otherwise Unimplemented (see the
+	// optional-RPC table at the top).
 	SignalTask(context.Context, *SignalTaskRequest) (*SignalTaskResponse, error)
 	// ExecTask runs a command inside the task's environment and returns its
 	// output and exit status. Required when Capabilities.exec is true.

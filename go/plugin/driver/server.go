@@ -262,7 +262,7 @@ func (s *Server) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetwor
 func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
 	es, ok := s.Impl.(ExecStreamer)
 	if !ok {
-		return wireError(errors.New("ExecTaskStreaming is not supported by this driver"))
+		return status.Error(codes.Unimplemented, "ExecTaskStreaming is not supported by this driver")
 	}
 	first, err := stream.Recv()
 	if err != nil {

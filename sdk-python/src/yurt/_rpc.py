@@ -20,10 +20,21 @@ R = TypeVar("R")
 _DETAILS_KEY = "grpc-status-details-bin"
 
 
-# Driver RPCs a driver declares unsupported through Capabilities (send_signals,
-# exec): Nomad's own drivers answer them with a plain error (kind Unsupported,
-# gRPC UNKNOWN); every other RPC left unimplemented answers UNIMPLEMENTED.
-UNSUPPORTED_RPCS = frozenset({"SignalTask", "ExecTask"})
+# What an optional RPC the plugin does not implement answers: the optional-RPC
+# tables in proto/hashicorp/nomad/plugins/drivers/proto/driver.proto and
+# device/device.proto (the same text in the three SDKs). Other RPCs say
+# "<rpc> is not implemented by this plugin".
+NOT_IMPLEMENTED = {
+    "TaskStats": "stats not implemented for driver",
+    "SignalTask": "SignalTask is not supported by this driver",
+    "ExecTask": "ExecTask is not supported by this driver",
+    "ExecTaskStreaming": "ExecTaskStreaming is not supported by this driver",
+    "CreateNetwork": "CreateNetwork is not implemented by this driver",
+    "DestroyNetwork": "DestroyNetwork is not implemented by this driver",
+    "Init": "Init is not implemented by this driver",
+    "Shutdown": "Shutdown is not implemented by this driver",
+    "Stats": "Stats is not implemented by this plugin",
+}
 
 
 def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tuple[Any, ...]]:
@@ -42,10 +53,8 @@ def status_for(exc: BaseException, rpc: str) -> tuple[grpc.StatusCode, str, tupl
     if isinstance(exc, InvalidRequestError):
         return grpc.StatusCode.INVALID_ARGUMENT, str(exc), ()
     if isinstance(exc, NotImplementedError):
-        if rpc in UNSUPPORTED_RPCS:
-            return grpc.StatusCode.UNKNOWN, f"{rpc} is not supported by this plugin", ()
-        return grpc.StatusCode.UNIMPLEMENTED, f"{rpc} is not implemented by this plugin", ()
-    # ConfigError (kind InvalidConfig) is a plain error on the wire, as in Go
+        message = NOT_IMPLEMENTED.get(rpc, f"{rpc} is not implemented by this plugin")
+        return grpc.StatusCode.UNIMPLEMENTED, message, ()
     return grpc.StatusCode.UNKNOWN, str(exc) or type(exc).__name__, ()
 
 

@@ -10,10 +10,10 @@ spec/vectors/errors.json, cut from the Go SDK, is the test.
 | Recoverable    | RecoverableError              | FAILED_PRECONDITION | text + detail        |
 | InvalidConfig  | ConfigError                   | UNKNOWN             | path, expected, got  |
 | InvalidRequest | InvalidRequestError           | INVALID_ARGUMENT    | path, expected, got  |
-| Unsupported    | NotImplementedError from      | UNKNOWN             | "<RPC> is not        |
-|                | SignalTask or ExecTask        |                     | supported by .."     |
-| Unimplemented  | NotImplementedError elsewhere | UNIMPLEMENTED       | "<RPC> is not        |
-|                |                               |                     | implemented by .."   |
+| Unsupported    | PluginError("SignalTask is    | UNKNOWN             | "<RPC> is not        |
+|                | not supported by this driver")|                     | supported by .."     |
+| Unimplemented  | NotImplementedError (or the   | UNIMPLEMENTED       | the optional-RPC     |
+|                | method left out)              |                     | table's text         |
 | Plain          | PluginError / any other       | UNKNOWN             | str(exc)             |
 
 Nomad's exact text is "task not found for given id"; the detail is a

@@ -44,10 +44,8 @@ from .driver import (
     TaskHandle,
     TaskState,
     TaskStatus,
-    _from_ts_opt,
-    _task_config_from_proto,
-    _task_config_to_proto,
 )
+from .driver._convert import _from_ts_opt, _task_config_from_proto, _task_config_to_proto
 from .errors import (
     TASK_NOT_FOUND,
     ConfigError,

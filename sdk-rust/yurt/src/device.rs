@@ -177,8 +177,14 @@ pub trait DevicePlugin: BasePlugin {
         device_ids: Vec<String>,
     ) -> impl Future<Output = Result<Reservation, Error>> + Send;
 
-    /// Statistics every `interval` (1 s when Nomad sends none).
-    fn stats(&self, interval: Duration) -> PluginStream<Result<Vec<DeviceGroupStats>, Error>>;
+    /// Statistics every `interval` (1 s when Nomad sends none). Optional: the default answers
+    /// Unimplemented, as the optional-RPC table in `device.proto` says.
+    fn stats(&self, interval: Duration) -> PluginStream<Result<Vec<DeviceGroupStats>, Error>> {
+        let _ = interval;
+        Box::pin(tokio_stream::once(Err(Error::Unimplemented(
+            "Stats is not implemented by this plugin".into(),
+        ))))
+    }
 }
 
 /// Checks what Nomad's device manager would reject in a fingerprint.

@@ -182,6 +182,17 @@ pub mod device_plugin_client {
     ///
     /// A host does not reattach to device plugins: each host start launches the
     /// plugin afresh, so device IDs MUST be stable across plugin restarts.
+    ///
+    /// Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+    /// conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+    /// client/devicemanager/instance.go):
+    ///
+    ///   RPC          required?   SDK default when not implemented            what Nomad does with it
+    ///   Fingerprint  required    -                                           -
+    ///   Reserve      required    -                                           -
+    ///   Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+    ///                            by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+    ///                            requires the method)                        schedulable
     #[derive(Debug, Clone)]
     pub struct DevicePluginClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -407,6 +418,17 @@ pub mod device_plugin_server {
     ///
     /// A host does not reattach to device plugins: each host start launches the
     /// plugin afresh, so device IDs MUST be stable across plugin restarts.
+    ///
+    /// Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+    /// conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+    /// client/devicemanager/instance.go):
+    ///
+    ///   RPC          required?   SDK default when not implemented            what Nomad does with it
+    ///   Fingerprint  required    -                                           -
+    ///   Reserve      required    -                                           -
+    ///   Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+    ///                            by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+    ///                            requires the method)                        schedulable
     #[derive(Debug)]
     pub struct DevicePluginServer<T> {
         inner: Arc<T>,

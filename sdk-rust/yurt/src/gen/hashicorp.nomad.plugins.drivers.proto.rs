@@ -1695,7 +1695,8 @@ pub mod driver_client {
             self.inner.server_streaming(req, path, codec).await
         }
         /// SignalTask delivers a signal, by name ("SIGHUP"), to the task. Required
-        /// when Capabilities.send_signals is true; otherwise an error.
+        /// when Capabilities.send_signals is true; otherwise Unimplemented (see the
+        /// optional-RPC table at the top).
         pub async fn signal_task(
             &mut self,
             request: impl tonic::IntoRequest<super::SignalTaskRequest>,
@@ -2058,7 +2059,8 @@ pub mod driver_server {
             request: tonic::Request<super::TaskEventsRequest>,
         ) -> std::result::Result<tonic::Response<Self::TaskEventsStream>, tonic::Status>;
         /// SignalTask delivers a signal, by name ("SIGHUP"), to the task. Required
-        /// when Capabilities.send_signals is true; otherwise an error.
+        /// when Capabilities.send_signals is true; otherwise Unimplemented (see the
+        /// optional-RPC table at the top).
         async fn signal_task(
             &self,
             request: tonic::Request<super::SignalTaskRequest>,

@@ -33,6 +33,17 @@ class DevicePluginStub:
 
     A host does not reattach to device plugins: each host start launches the
     plugin afresh, so device IDs MUST be stable across plugin restarts.
+
+    Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+    conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+    client/devicemanager/instance.go):
+
+    RPC          required?   SDK default when not implemented            what Nomad does with it
+    Fingerprint  required    -                                           -
+    Reserve      required    -                                           -
+    Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+    by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+    requires the method)                        schedulable
     """
 
     def __init__(self, channel):
@@ -65,6 +76,17 @@ class DevicePluginServicer:
 
     A host does not reattach to device plugins: each host start launches the
     plugin afresh, so device IDs MUST be stable across plugin restarts.
+
+    Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+    conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+    client/devicemanager/instance.go):
+
+    RPC          required?   SDK default when not implemented            what Nomad does with it
+    Fingerprint  required    -                                           -
+    Reserve      required    -                                           -
+    Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+    by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+    requires the method)                        schedulable
     """
 
     def Fingerprint(self, request, context):
@@ -128,6 +150,17 @@ class DevicePlugin:
 
     A host does not reattach to device plugins: each host start launches the
     plugin afresh, so device IDs MUST be stable across plugin restarts.
+
+    Optional RPCs, the one table (the Go, Python and Rust SDKs and the
+    conformance harness follow it; Nomad's side is hashicorp/nomad v2.0.5
+    client/devicemanager/instance.go):
+
+    RPC          required?   SDK default when not implemented            what Nomad does with it
+    Fingerprint  required    -                                           -
+    Reserve      required    -                                           -
+    Stats        optional    Unimplemented, "Stats is not implemented    logs it and retries with back-off
+    by this plugin" (the Go SDK's interface     (5 s up to 30 min); devices stay
+    requires the method)                        schedulable
     """
 
     @staticmethod

@@ -259,7 +259,8 @@ class DriverServicer:
 
     def SignalTask(self, request, context):
         """SignalTask delivers a signal, by name ("SIGHUP"), to the task. Required
-        when Capabilities.send_signals is true; otherwise an error.
+        when Capabilities.send_signals is true; otherwise Unimplemented (see the
+        optional-RPC table at the top).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1,0 +1,76 @@
+package agent
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"sync"
+
+	"github.com/yurt-sdk/yurt/go/api"
+	"github.com/yurt-sdk/yurt/go/config"
+	"github.com/yurt-sdk/yurt/go/state"
+)
+
+// task is the agent's view of one task. spec and parsed never change after
+// creation; the rest is guarded by mu.
+type task struct {
+	spec   *state.TaskSpec
+	parsed *config.Task
+
+	mu       sync.Mutex
+	state    string
+	result   *state.TaskResult
+	errMsg   string
+	done     chan struct{}
+	finished bool
+}
+
+func (t *task) snapshot() api.Task {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := api.Task{
+		ID: t.spec.ID, Name: t.spec.Name, Driver: t.spec.Driver, File: t.spec.File, State: t.state,
+		CreatedAt: t.spec.CreatedAt, Devices: t.spec.Devices, TaskDir: t.spec.TaskDir, Error: t.errMsg,
+		AllocID: t.spec.AllocID, AllocDir: t.spec.AllocDir, DriverTaskID: t.spec.DriverTaskID,
+	}
+	if t.parsed != nil {
+		out.KillTimeoutMS = t.parsed.KillTimeout.Milliseconds()
+	}
+	if r := t.result; r != nil {
+		if r.Err == "" || r.ExitCode != 0 || r.Signal != 0 {
+			code := r.ExitCode
+			out.ExitCode = &code
+		}
+		out.Signal, out.OOMKilled = r.Signal, r.OOMKilled
+		if r.Err != "" {
+			out.Error = r.Err
+		}
+		fin := r.FinishedAt
+		out.FinishedAt = &fin
+	}
+	return out
+}
+
+func (t *task) setState(s, errMsg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.finished {
+		t.state, t.errMsg = s, errMsg
+	}
+}
+
+func newID(name string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return name + idSeparator + hex.EncodeToString(b) // a form no name can take (refs.go)
+}
+
+// prepared is a validated task ready to start: its driver config encoded
+// and its devices chosen.
+type prepared struct {
+	t       *config.Task
+	drv     *pluginInst
+	msgpack []byte
+	id      string
+	res     *reservation
+	devices map[string][]string
+}
