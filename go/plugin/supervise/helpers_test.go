@@ -139,7 +139,7 @@ func dieMidStart(spec Spec, dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if err := writeState(dir, specFile, specToProto(&spec)); err != nil {
+	if err := writeStateFast(dir, specFile, specToProto(&spec)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

@@ -60,7 +60,7 @@ func Start(ctx context.Context, spec Spec, stateDir string) (*Task, error) {
 	if err := makeStateDir(dir); err != nil {
 		return nil, err
 	}
-	if err := writeState(dir, specFile, specToProto(&spec)); err != nil {
+	if err := writeStateFast(dir, specFile, specToProto(&spec)); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("supervise: %w", err)
 	}
@@ -122,10 +122,14 @@ func launchSupervisor(dir string) (int, chan struct{}, *os.File, error) {
 		return 0, nil, nil, fmt.Errorf("supervise: %w", err)
 	}
 	defer ackR.Close()
+	env := []string{"GOMAXPROCS=1", "GOTRACEBACK=single", "GODEBUG=memprofilerate=0", ackFDEnv + "=3"}
+	if v, ok := os.LookupEnv(cgroupEnv); ok {
+		env = append(env, cgroupEnv+"="+v) // the plugin's choice of cgroup path
+	}
 	// /proc/self/exe is the running binary even if its file was replaced.
 	p, err := os.StartProcess("/proc/self/exe", []string{self, Arg, dir}, &os.ProcAttr{
 		Dir:   "/",
-		Env:   []string{"GOMAXPROCS=1", "GOTRACEBACK=single", "GODEBUG=memprofilerate=0", ackFDEnv + "=3"},
+		Env:   env,
 		Files: []*os.File{devnull, devnull, log, ackR},
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
@@ -441,9 +445,12 @@ func (t *Task) Destroy(ctx context.Context) error {
 
 func (t *Task) killSupervisor(ctx context.Context) {
 	if !t.supervisorAlive() {
-		// Gone: if it recorded nothing, it may have died leaving processes.
+		// Gone: if it recorded nothing, it may have died leaving processes:
+		// the group, and through the cgroup every process of the task,
+		// including ones that left the group (setsid).
 		if ex, _ := readExit(t.dir); ex == nil && t.started != nil {
 			killGroup(t.PID(), unix.SIGKILL)
+			t.killCgroup()
 		}
 		return
 	}
@@ -456,6 +463,16 @@ func (t *Task) killSupervisor(ctx context.Context) {
 		_ = unix.Kill(t.supPID, unix.SIGKILL)
 		if t.started != nil {
 			killGroup(t.PID(), unix.SIGKILL)
+			t.killCgroup()
 		}
+	}
+}
+
+// killCgroup kills every process of the task's cgroup and removes it, for a
+// supervisor that cannot do it any more.
+func (t *Task) killCgroup() {
+	if cg := t.taskCgroup(); cg != nil {
+		cg.killAndWait(killWait)
+		cg.remove()
 	}
 }

@@ -1,0 +1,89 @@
+package supervise
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// forkExecIn starts the task's main process born in cg (nil: no cgroup).
+// v2: clone3 with CLONE_INTO_CGROUP. v1 has no such flag and Go runs no
+// code between fork and exec, so the forking thread itself joins the
+// cgroup (v1 moves single threads through each controller's `tasks`
+// file), forks, and goes back to the supervisor's own cgroups (the
+// parents of the task's): the child inherits the forking thread's
+// cgroups.
+func forkExecIn(cg *cgroup, path string, argv []string, attr *syscall.ProcAttr) (int, error) {
+	if cg == nil {
+		return syscall.ForkExec(path, argv, attr)
+	}
+	if cg.version == 2 {
+		dir, err := os.Open(cg.dirs[0])
+		if err != nil {
+			return 0, fmt.Errorf("opening the task's cgroup: %w", err)
+		}
+		defer dir.Close()
+		attr.Sys.UseCgroupFD = true
+		attr.Sys.CgroupFD = int(dir.Fd())
+		return syscall.ForkExec(path, argv, attr)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := []byte(strconv.Itoa(unix.Gettid()))
+	var joined []string
+	leave := func() {
+		for _, d := range joined {
+			if err := os.WriteFile(filepath.Join(filepath.Dir(d), "tasks"), tid, 0); err != nil {
+				fmt.Fprintf(os.Stderr, "yurt-supervise: leaving the task's cgroup %s: %v\n", d, err)
+			}
+		}
+	}
+	for _, d := range cg.dirs {
+		if err := os.WriteFile(filepath.Join(d, "tasks"), tid, 0); err != nil {
+			leave()
+			return 0, fmt.Errorf("joining the task's cgroup %s: %w", d, err)
+		}
+		joined = append(joined, d)
+	}
+	pid, err := syscall.ForkExec(path, argv, attr)
+	leave()
+	return pid, err
+}
+
+// taskCgroup is the task's cgroup as Started.cgroup records it; nil when
+// none.
+func (t *Task) taskCgroup() *cgroup {
+	return cgroupFromRecorded(t.started.GetCgroup())
+}
+
+// cgroupMemory overrides a sample's memory totals with the cgroup's own
+// accounting where it has it (page cache included, as Nomad's cgroup
+// executor reports usage): v1 memory.usage_in_bytes and
+// memory.max_usage_in_bytes, v2 memory.current and memory.peak. It reports
+// whether the cgroup had them.
+func cgroupMemory(cg *cgroup, u *Usage) bool {
+	if cg == nil {
+		return false
+	}
+	usage, ok := readNumber(cg.file("memory.usage_in_bytes"))
+	if !ok {
+		usage, ok = readNumber(cg.file("memory.current"))
+	}
+	if !ok {
+		return false
+	}
+	u.Usage = usage
+	peak, ok := readNumber(cg.file("memory.max_usage_in_bytes"))
+	if !ok {
+		peak, ok = readNumber(cg.file("memory.peak"))
+	}
+	if ok {
+		u.MaxUsage = max(u.MaxUsage, peak)
+	}
+	return true
+}
