@@ -99,7 +99,7 @@ func resetSignalMask() {
 type supervisor struct {
 	dir     string
 	mainPID int
-	cg      *cgroup // the task's cgroup; nil when none is in force
+	cg      *cgroup                 // the task's cgroup; nil when none is in force
 	result  *supervisepb.ExitResult // set once the main process is reaped
 }
 

@@ -68,7 +68,6 @@ const Arg = "yurt-supervise"
 // reads and writes.
 const FormatVersion = 1
 
-
 // Spec is what to run. It is written once, to spec.pb, by Start.
 type Spec struct {
 	// TaskID is Nomad's task ID, for logs and the handle.

@@ -78,7 +78,7 @@ pub fn start_with(spec: &TaskSpec, state_dir: &Path, opts: &StartOptions) -> Res
 
 fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Error> {
     let spec_path = dir.join(SPEC);
-    state::write_message(dir, SPEC, spec)
+    state::write_message_fast(dir, SPEC, spec)
         .map_err(|e| Error::failed(format!("writing {}: {e}", spec_path.display())))?;
     let program = match &opts.program {
         Some(p) => p.clone(),

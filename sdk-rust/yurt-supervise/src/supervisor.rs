@@ -213,6 +213,7 @@ fn kill_descendants(
 
 /// Records `r` as exit.pb (retrying briefly: losing it would lose the exit status for good).
 fn record(dir: &Path, r: &ExitResult) -> ExitCode {
+    state::sync_before_exit(dir);
     for attempt in 0..20 {
         match state::write_message(dir, EXIT, r) {
             Ok(()) => return ExitCode::SUCCESS,
@@ -302,7 +303,7 @@ fn start(dir: &Path) -> Result<Running, Error> {
         started_at_unix_nano: state::now_unix_nano(),
         cgroup: cgroup.as_ref().map(Cgroup::path).unwrap_or_default(),
     };
-    if let Err(e) = state::write_message(dir, STARTED, &started) {
+    if let Err(e) = state::write_message_fast(dir, STARTED, &started) {
         // SAFETY: plain kill of the child just started; the caller records exit.pb.
         unsafe { libc::kill(-pid, libc::SIGKILL) };
         let mut none = None;

@@ -106,7 +106,7 @@ async def start(spec: TaskSpec, state_dir: str | os.PathLike[str]) -> Task:
 
 async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
     program = find_program()
-    write_message(directory, SPEC, msg)
+    write_message(directory, SPEC, msg, durable=False)
     with open(directory / SUPERVISOR_LOG, "ab") as log:
         # A new session: no signal aimed at the plugin's group or terminal reaches it, and it
         # outlives the plugin. Nothing of the plugin's environment is passed on.
