@@ -50,7 +50,8 @@ async def test_start_wait_reports_the_exit_code_and_copies_output(
     assert task.task_id == "a/b/1"
     assert task.pid > 0
     assert task.started.supervisor_pid > 0
-    assert task.started.cgroup == ""  # the process-group and subreaper path
+    # Its own cgroup exactly where one is in force (root and a writable hierarchy).
+    assert (task.started.cgroup != "") == (supervise.isolation() != "process-group+subreaper")
     result = await task.wait(timeout=10)
     assert (result.exit_code, result.signal, result.start_error) == (3, 0, "")
     assert result.completed_at is not None

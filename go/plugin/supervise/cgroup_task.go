@@ -78,6 +78,20 @@ func cgroupMemory(cg *cgroup, u *Usage) bool {
 		return false
 	}
 	u.Usage = usage
+	// RSS and swap as the cgroup charges them (v1 memory.stat total_rss and
+	// total_swap, v2 anon and memory.swap.current): page cache is in Usage
+	// only, and a page shared with other processes is counted once.
+	stat := cg.file("memory.stat")
+	if n, ok := readKeyed(stat, "total_rss"); ok {
+		u.RSS = n
+	} else if n, ok := readKeyed(stat, "anon"); ok {
+		u.RSS = n
+	}
+	if n, ok := readKeyed(stat, "total_swap"); ok {
+		u.Swap = n
+	} else if n, ok := readNumber(cg.file("memory.swap.current")); ok {
+		u.Swap = n
+	}
 	peak, ok := readNumber(cg.file("memory.max_usage_in_bytes"))
 	if !ok {
 		peak, ok = readNumber(cg.file("memory.peak"))

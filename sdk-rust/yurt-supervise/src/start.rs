@@ -21,6 +21,10 @@ pub struct StartOptions {
     pub program: Option<PathBuf>,
     /// How long to wait for the supervisor to report the task started (or failed).
     pub timeout: Duration,
+    /// The cgroup path for this task (`"v1"`, `"v2"` or `"none"`, passed to the supervisor as
+    /// `YURT_SUPERVISE_CGROUP`); `None`: this process's `YURT_SUPERVISE_CGROUP`, if set, else
+    /// the first path that works ([`crate::isolation`]).
+    pub cgroup: Option<String>,
 }
 
 impl Default for StartOptions {
@@ -28,6 +32,7 @@ impl Default for StartOptions {
         StartOptions {
             program: None,
             timeout: Duration::from_secs(10),
+            cgroup: None,
         }
     }
 }
@@ -97,6 +102,15 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
+    // The plugin's choice of cgroup path, the one variable the supervisor takes from it.
+    if let Some(v) = opts
+        .cgroup
+        .as_ref()
+        .map(std::ffi::OsString::from)
+        .or_else(|| std::env::var_os(crate::cgroup::ENV))
+    {
+        cmd.env(crate::cgroup::ENV, v);
+    }
     // The intermediate process reports the supervisor's pid on this pipe.
     let (pid_rd, pid_wr) = pipe()?;
     let pid_fd = pid_wr.as_raw_fd();

@@ -31,7 +31,7 @@ const KILL_DEADLINE: Duration = Duration::from_secs(10);
 /// Stack size of the copier threads (they use a heap buffer).
 const COPIER_STACK: usize = 64 * 1024;
 
-fn log(msg: impl std::fmt::Display) {
+pub(crate) fn log(msg: impl std::fmt::Display) {
     let _ = writeln!(
         std::io::stderr(),
         "yurt-supervise[{}]: {msg}",
@@ -187,6 +187,8 @@ fn kill_descendants(
             .map(|(p, _)| p)
             .collect();
         if let Some(cg) = cgroup {
+            // Everything in the cgroup at once (cgroup.kill / freezer), then the stragglers.
+            cg.kill();
             for p in cg.pids() {
                 if p != me && !live.contains(&p) && state::is_alive(p, 0) {
                     live.push(p);

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from google.protobuf.message import DecodeError
 
 from .._proto.yurt.supervise.v1 import supervise_pb2 as pb
-from ._program import SUPERVISE_ARG, find_program
+from ._program import CGROUP_ENV, SUPERVISE_ARG, find_program
 from ._state import (
     EXIT,
     FORMAT_VERSION,
@@ -116,7 +116,8 @@ async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
-                env={},
+                # The plugin's choice of cgroup path is the one variable passed on.
+                env={k: v for k, v in os.environ.items() if k == CGROUP_ENV},
                 start_new_session=True,
                 close_fds=True,
             )
@@ -432,11 +433,13 @@ class Task:
                 f"the supervisor (pid {self.started.supervisor_pid}) of task {self.task_id!r} "
                 f"did not exit within {KILL_WAIT:g}s of SIGTERM",
             )
-        # A supervisor killed by someone else (kill -9) left its task behind: take the group.
+        # A supervisor killed by someone else (kill -9) left its task behind: take the group,
+        # and the cgroup (every process in it, even one that left the group; then the dirs).
         s = self.started
         if is_alive(s.pid, s.pid_start_time):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(s.pid, signals.SIGKILL)
+        await _empty_cgroup(s.cgroup)
         try:
             shutil.rmtree(self.state_dir)
         except FileNotFoundError:
@@ -471,3 +474,46 @@ class Task:
         from ._exec import run_streaming
 
         return await run_streaming(self.spec, session)
+
+
+async def _empty_cgroup(recorded: str) -> None:
+    """Kill every process of the cgroup Started.cgroup names (its memory controller's directory
+    on v1: the other controllers' have the same base name under this process's own cgroup of
+    each) and remove it: what the supervisor does at the end, for one that was killed."""
+    base = os.path.basename(recorded)
+    if not recorded.startswith("/") or not base.startswith("yurt-") or not os.path.isdir(recorded):
+        return
+    dirs = [recorded]
+    if recorded.startswith("/sys/fs/cgroup/memory/"):
+        with open("/proc/self/cgroup") as fh:
+            for line in fh:
+                _, ctls, own = line.rstrip("\n").split(":", 2)
+                for ctl in ctls.split(","):
+                    d = f"/sys/fs/cgroup/{ctl}{own.rstrip('/')}/{base}"
+                    if ctl and d not in dirs and os.path.isdir(d):
+                        dirs.append(d)
+    deadline = time.monotonic() + KILL_WAIT
+    for d in dirs:
+        while time.monotonic() < deadline:
+            try:
+                with open(f"{d}/cgroup.procs") as fh:
+                    pids = [int(p) for p in fh.read().split()]
+            except OSError:
+                break
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signals.SIGKILL)
+            await asyncio.sleep(0.005)
+    for d in dirs:
+        while True:
+            try:
+                os.rmdir(d)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(0.01)
