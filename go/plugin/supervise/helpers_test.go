@@ -147,6 +147,9 @@ func dieMidStart(spec Spec, dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if os.Getenv(dieMidStartEnv) == "before-started" {
+		os.Exit(0) // dies before the supervisor has recorded anything
+	}
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		var st supervisepb.Started
 		if readState(dir, startedFile, &st) == nil {

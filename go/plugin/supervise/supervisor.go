@@ -181,6 +181,9 @@ func (s *supervisor) run() int {
 		destroy = true
 	case <-time.After(ackWait):
 	}
+	if ack != nil {
+		_ = ack.Close()
+	}
 
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
@@ -236,7 +239,8 @@ func awaitAck(f *os.File) <-chan bool {
 		return ch
 	}
 	go func() {
-		defer f.Close()
+		// The caller closes f once it has acted on the answer: ReattachDir
+		// waits while the handshake is open (see awaitingAck).
 		var b [1]byte
 		n, _ := f.Read(b[:])
 		ch <- n == 1 && b[0] == ackByte

@@ -218,30 +218,6 @@ func (t *Task) logTail() string {
 	return s
 }
 
-// ReattachDir finds the task whose state is in dir without a handle (for
-// state left by a plugin that died before it handed the handle out, and for
-// tools), as Rust's reattach_dir and Python's reattach_dir do: the handle is
-// rebuilt from the directory's started.pb and spec.pb.
-func ReattachDir(dir string) (*Task, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("supervise: reattach state dir %q: %w", dir, err)
-	}
-	var st supervisepb.Started
-	if err := readState(abs, startedFile, &st); err != nil {
-		return nil, fmt.Errorf("supervise: reattach state dir %q: %w", abs, err)
-	}
-	var sp supervisepb.TaskSpec
-	if err := readState(abs, specFile, &sp); err != nil {
-		return nil, fmt.Errorf("supervise: reattach state dir %q: %w", abs, err)
-	}
-	h, err := proto.Marshal(&supervisepb.Handle{FormatVersion: FormatVersion, StateDir: abs, TaskId: sp.GetTaskId(), Started: &st})
-	if err != nil {
-		return nil, err
-	}
-	return Reattach(h)
-}
-
 // Reattach finds a task again from the bytes Handle returned, in this or a
 // fresh plugin process. It checks the state directory against the handle;
 // a task whose supervisor is gone without recording an exit is an error
