@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,7 +31,18 @@ func forkExecIn(cg *cgroup, path string, argv []string, attr *syscall.ProcAttr) 
 		defer dir.Close()
 		attr.Sys.UseCgroupFD = true
 		attr.Sys.CgroupFD = int(dir.Fd())
-		return syscall.ForkExec(path, argv, attr)
+		pid, err := syscall.ForkExec(path, argv, attr)
+		if !errors.Is(err, unix.ENOSYS) {
+			return pid, err
+		}
+		// A kernel before 5.7 has no clone3: the task joins right after
+		// exec (a process it starts at once may stay outside; the
+		// subreaper path still catches it).
+		attr.Sys.UseCgroupFD = false
+		if pid, err = syscall.ForkExec(path, argv, attr); err == nil {
+			_ = os.WriteFile(filepath.Join(cg.dirs[0], "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+		}
+		return pid, err
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -271,3 +271,45 @@ func killGroup(pgid int, sig unix.Signal) {
 		_ = unix.Kill(-pgid, sig)
 	}
 }
+
+// watchRenames reports on the returned channel when a file is renamed into
+// dir (a state file written), until stop is called. Where inotify is not
+// available the channel never fires and callers poll.
+func watchRenames(dir string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err != nil {
+		return ch, func() {}
+	}
+	if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_MOVED_TO); err != nil {
+		_ = unix.Close(fd)
+		return ch, func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		// It notices stop within one poll period and closes the descriptor
+		// itself, so that stop never waits.
+		defer unix.Close(fd) //nolint:errcheck // nothing to do about it
+		buf := make([]byte, 4096)
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if n, _ := unix.Poll(fds, 50); n > 0 {
+				for {
+					if n, _ := unix.Read(fd, buf); n <= 0 {
+						break
+					}
+				}
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return ch, func() { close(done) }
+}

@@ -155,9 +155,12 @@ func (t *Task) awaitStart(ctx context.Context) error {
 		_ = t.Destroy(context.Background())
 		return err
 	}
+	// Woken by the supervisor's renames in the state dir; the timer is the
+	// fallback where inotify is not available.
+	renamed, stopWatch := watchRenames(t.dir)
+	defer stopWatch()
 	began := time.Now()
 	for {
-		// Poll finely while a start is normally under way (tens of ms).
 		delay := 2 * pollMin
 		if time.Since(began) > 200*time.Millisecond {
 			delay = pollMax
@@ -197,6 +200,7 @@ func (t *Task) awaitStart(ctx context.Context) error {
 			return fail(fmt.Errorf("supervise: task %q: the supervisor exited without starting the task: %s", t.taskID, t.logTail()))
 		case <-ctx.Done():
 			return fail(fmt.Errorf("supervise: task %q did not start within %s: %w (supervisor log: %s)", t.taskID, StartTimeout, ctx.Err(), t.logTail()))
+		case <-renamed:
 		case <-time.After(delay):
 		}
 	}
