@@ -93,11 +93,18 @@ func cgroupMemory(cg *cgroup, u *Usage) bool {
 	// RSS and swap as the cgroup charges them (v1 memory.stat total_rss and
 	// total_swap, v2 anon and memory.swap.current): page cache is in Usage
 	// only, and a page shared with other processes is counted once.
+	// The kernel folds its per-CPU counters into memory.stat lazily (every
+	// few seconds for small changes): until it has, the processes' own RSS
+	// stands, capped at the cgroup's usage.
 	stat := cg.file("memory.stat")
-	if n, ok := readKeyed(stat, "total_rss"); ok {
-		u.RSS = n
-	} else if n, ok := readKeyed(stat, "anon"); ok {
-		u.RSS = n
+	rss, ok := readKeyed(stat, "total_rss")
+	if !ok {
+		rss, _ = readKeyed(stat, "anon")
+	}
+	if rss > 0 {
+		u.RSS = rss
+	} else {
+		u.RSS = min(u.RSS, usage)
 	}
 	if n, ok := readKeyed(stat, "total_swap"); ok {
 		u.Swap = n

@@ -254,9 +254,13 @@ impl Sampler {
                             .ok()
                     })
                 };
-                if let Some(r) = key("total_rss").or_else(|| key("anon")) {
-                    total.rss = r;
-                }
+                // The kernel folds its per-CPU counters into memory.stat lazily (every few
+                // seconds for small changes): until it has, the processes' own RSS stands,
+                // capped at the cgroup's usage.
+                total.rss = match key("total_rss").or_else(|| key("anon")) {
+                    Some(r) if r > 0 => r,
+                    _ => total.rss.min(u),
+                };
                 if let Some(w) = key("total_swap").or_else(|| read("memory.swap.current")) {
                     total.swap = w;
                 }

@@ -210,7 +210,12 @@ class Sampler:
         usage = total_rss + total_swap
         charged = _cgroup_memory(self.task.started.cgroup)
         if charged is not None:
-            total_rss, total_swap, usage, peak = charged
+            rss, swap, usage, peak = charged
+            # The kernel folds its per-CPU counters into memory.stat lazily (every
+            # few seconds for small changes): until it has, the processes' own RSS
+            # stands, capped at the cgroup's usage.
+            total_rss = rss if rss > 0 else min(total_rss, usage)
+            total_swap = swap
             self._max_usage = max(self._max_usage, peak)
         self._max_usage = max(self._max_usage, usage)
         total = self._usage(total_user, total_system, total_rss, total_swap, self._max_usage, usage)
