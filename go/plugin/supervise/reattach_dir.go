@@ -120,15 +120,21 @@ func findSupervisor(dir string) int {
 	return 0
 }
 
-// awaitingAck reports whether a supervisor of this layer still holds the
-// start handshake open (its fd 3, a pipe, until the plugin acknowledged the
-// start or died): it then either keeps the task or ends it and removes the
+// awaitingAck reports whether a supervisor (of any layer: Rust's and
+// Python's supervisor keeps the same handshake) still holds the start
+// handshake open (the pipe named by YURT_SUPERVISE_ACK_FD, until the plugin
+// acknowledged the start or died): it then either keeps the task or ends it and removes the
 // state directory, so a caller must wait for the outcome.
 func awaitingAck(pid int) bool {
 	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-	if err != nil || !strings.Contains("\x00"+string(env), "\x00"+ackFDEnv+"=3\x00") {
-		return false // not a supervisor of this layer: no handshake
+	if err != nil {
+		return false
 	}
-	link, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/3")
-	return err == nil && strings.HasPrefix(link, "pipe:")
+	for _, kv := range strings.Split(string(env), "\x00") {
+		if fd, ok := strings.CutPrefix(kv, ackFDEnv+"="); ok {
+			link, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + fd)
+			return err == nil && strings.HasPrefix(link, "pipe:")
+		}
+	}
+	return false // started without the handshake
 }

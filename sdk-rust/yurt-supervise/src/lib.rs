@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+mod ack;
 mod cgroup;
 mod client;
 mod copier;

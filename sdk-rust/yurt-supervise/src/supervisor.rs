@@ -61,6 +61,7 @@ pub fn run(dir: &Path) -> ExitCode {
         // Never pin the plugin's working directory (or its mount).
         libc::chdir(c"/".as_ptr());
     }
+    let ack = crate::ack::take();
     let started = match start(dir) {
         Ok(s) => s,
         Err(e) => {
@@ -80,6 +81,9 @@ pub fn run(dir: &Path) -> ExitCode {
         done,
         cgroup,
     } = started;
+    if let Some(fd) = ack {
+        crate::ack::watch(fd);
+    }
     let mut main_status = None;
     let destroyed = loop {
         let sig = wait_signal();
@@ -105,6 +109,12 @@ pub fn run(dir: &Path) -> ExitCode {
             log("output still pending after the task ended; not waiting longer");
             break;
         }
+    }
+    if crate::ack::aborted() {
+        // Nobody will ever find this task again: leave nothing behind.
+        log("the plugin went away before it took the task's handle; ended the task");
+        let _ = std::fs::remove_dir_all(dir);
+        return ExitCode::from(1);
     }
     let (exit_code, signal, completed) = match main_status {
         Some((status, at)) => {

@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 
     from ._stats import Compute, Sampler, TaskUsage
 
+# The start handshake: the variable naming the supervisor's descriptor, and the byte.
+ACK_ENV = "YURT_SUPERVISE_ACK_FD"
+ACK_BYTE = b"k"
+
 #: How long start() waits for the supervisor to report the task started (or failed).
 START_TIMEOUT = 10.0
 #: How long stop and destroy wait for the supervisor after killing.
@@ -107,6 +111,21 @@ async def start(spec: TaskSpec, state_dir: str | os.PathLike[str]) -> Task:
 async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
     program = find_program()
     write_message(directory, SPEC, msg, durable=False)
+    # The start handshake (the supervisor's, see the Rust SDK's ack.rs): the supervisor reads
+    # this pipe; one byte once the handle is ours, else its end means this plugin died
+    # mid-start and the supervisor ends the task and removes the state directory.
+    ack_rd, ack_wr = os.pipe()
+    try:
+        return await _launch_with(program, msg, directory, ack_rd, ack_wr)
+    finally:
+        os.close(ack_wr)
+
+
+async def _launch_with(
+    program: Path, msg: pb.TaskSpec, directory: Path, ack_rd: int, ack_wr: int
+) -> Task:
+    env = {k: v for k, v in os.environ.items() if k == CGROUP_ENV}
+    env[ACK_ENV] = str(ack_rd)
     with open(directory / SUPERVISOR_LOG, "ab") as log:
         # A new session: no signal aimed at the plugin's group or terminal reaches it, and it
         # outlives the plugin. Nothing of the plugin's environment is passed on.
@@ -117,17 +136,20 @@ async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
                 stdout=subprocess.DEVNULL,
                 stderr=log,
                 # The plugin's choice of cgroup path is the one variable passed on.
-                env={k: v for k, v in os.environ.items() if k == CGROUP_ENV},
+                env=env,
                 start_new_session=True,
                 close_fds=True,
+                pass_fds=(ack_rd,),
             )
         except OSError as exc:
             raise SuperviseError(
                 ErrorKind.FAILED,
                 f"starting the supervisor {program} {SUPERVISE_ARG}: {exc.strerror or exc}",
             ) from None
+        finally:
+            os.close(ack_rd)
     try:
-        return await _await_started(proc, program, msg, directory)
+        return await _await_started(proc, program, msg, directory, ack_wr)
     except BaseException:
         # Failed or cancelled: the supervisor kills whatever it started, then the caller
         # removes the state directory.
@@ -142,7 +164,7 @@ async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
 
 
 async def _await_started(
-    proc: subprocess.Popen[bytes], program: Path, msg: pb.TaskSpec, directory: Path
+    proc: subprocess.Popen[bytes], program: Path, msg: pb.TaskSpec, directory: Path, ack: int
 ) -> Task:
     deadline = time.monotonic() + START_TIMEOUT
     pause = 0.001
@@ -153,6 +175,13 @@ async def _await_started(
             raise SuperviseError(ErrorKind.INVALID, exited.start_error)
         started = read_message(directory, STARTED, pb.Started)
         if started is not None:
+            try:
+                os.write(ack, ACK_BYTE)  # the handle is ours: the supervisor keeps the task
+            except OSError as exc:
+                raise SuperviseError(
+                    ErrorKind.FAILED,
+                    f"the supervisor went away before the start was acknowledged: {exc}",
+                ) from None
             task = Task(directory, spec_from_pb(msg), started_from_pb(started), msg.task_id)
             task._proc = proc
             return task
