@@ -55,8 +55,15 @@ func forkExecIn(cg *cgroup, path string, argv []string, attr *syscall.ProcAttr) 
 			}
 		}
 	}
-	for _, d := range cg.dirs {
+	for i, d := range cg.dirs {
 		if err := os.WriteFile(filepath.Join(d, "tasks"), tid, 0); err != nil {
+			if i > 0 {
+				// Best effort beyond the memory controller: the cpu
+				// controller refuses a real-time thread where the cgroup
+				// has no real-time budget.
+				fmt.Fprintf(os.Stderr, "yurt-supervise: the task is not in %s: %v\n", d, err)
+				continue
+			}
 			leave()
 			return 0, fmt.Errorf("joining the task's cgroup %s: %w", d, err)
 		}
