@@ -136,9 +136,18 @@ fn a_task_runs_in_its_own_cgroup_which_is_removed_after() {
                 eprintln!("v2: no memory controller in this hierarchy: memory.max not checked");
             }
         }
-        let procs = read(Path::new(&cg).join("cgroup.procs"));
+        // The shell's background child may not exist yet: wait for both.
+        let procs_file = Path::new(&cg).join("cgroup.procs");
+        assert!(
+            eventually(Duration::from_secs(10), || read(procs_file.clone())
+                .lines()
+                .count()
+                == 2),
+            "the task and its child: {}",
+            read(procs_file.clone())
+        );
+        let procs = read(procs_file);
         assert!(procs.lines().any(|l| l == t.pid().to_string()), "{procs}");
-        assert_eq!(procs.lines().count(), 2, "the task and its child: {procs}");
         let mut sampler = Sampler::new(&t, yurt_supervise::CpuTopology::from_host());
         let s = sampler.sample();
         assert!(
