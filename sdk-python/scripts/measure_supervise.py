@@ -58,7 +58,7 @@ async def measure(n: int, limits: bool) -> dict[str, object]:
     return {
         "program": str(supervise.find_program()),
         "tasks": n,
-        "isolation": supervise.isolation() if limits else "process-group+subreaper",
+        "isolation": supervise.isolation(),
         "start_ms_p50": round(statistics.median(latencies), 2),
         "start_ms_p90": round(sorted(latencies)[int(0.9 * (n - 1))], 2),
         "start_ms_max": round(max(latencies), 2),

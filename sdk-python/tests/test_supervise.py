@@ -50,7 +50,8 @@ async def test_start_wait_reports_the_exit_code_and_copies_output(
     assert task.task_id == "a/b/1"
     assert task.pid > 0
     assert task.started.supervisor_pid > 0
-    assert task.started.cgroup == ""  # the process-group and subreaper path
+    # Its own cgroup exactly where one is in force (root and a writable hierarchy).
+    assert (task.started.cgroup != "") == (supervise.isolation() != "process-group+subreaper")
     result = await task.wait(timeout=10)
     assert (result.exit_code, result.signal, result.start_error) == (3, 0, "")
     assert result.completed_at is not None
@@ -481,3 +482,40 @@ async def test_reattach_dir_finds_the_task_from_its_state_directory(
     assert (await again.wait(10)).exit_code == 5
     with pytest.raises(SuperviseError):
         supervise.reattach_dir(tmp_path / "nothing-here")
+
+
+_DIE_MID_START = """
+import asyncio, os, sys
+from yurt import supervise
+
+write = os.write
+
+def die(fd, data):  # where the plugin would acknowledge the start, it dies
+    if data == b"k":
+        os._exit(0)
+    return write(fd, data)
+
+os.write = die
+asyncio.run(supervise.start(
+    supervise.TaskSpec(command="sh", args=["-c", sys.argv[2]], env={"PATH": "/usr/bin:/bin"}),
+    sys.argv[1],
+))
+"""
+
+
+def test_a_plugin_killed_mid_start_leaves_nothing(tmp_path: Path) -> None:
+    """The plugin dies after the supervisor started the task, before it took the handle: the
+    start handshake's pipe closes without its byte, and the supervisor ends the task and
+    removes the state directory (nobody could ever find the task again)."""
+    state, pid_file = tmp_path / "state", tmp_path / "main.pid"
+    subprocess.run(
+        [sys.executable, "-c", _DIE_MID_START, str(state), f"echo $$ > {pid_file}; exec sleep 300"],
+        check=True,
+        timeout=60,
+    )
+    wait_for(pid_file)
+    assert gone(int(pid_file.read_text())), "the task outlived a plugin that died mid-start"
+    deadline = time.monotonic() + 10
+    while state.exists():
+        assert time.monotonic() < deadline, "the state dir was left behind"
+        time.sleep(0.01)

@@ -6,6 +6,7 @@ path where this host gives one."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -100,7 +101,7 @@ async def test_a_task_started_by_rust_is_driven_by_python(tmp_path: Path) -> Non
 
 
 @pytest.mark.skipif(
-    supervise.isolation() != "cgroup-v1", reason="no cgroup path here (needs root and cgroup v1)"
+    supervise.isolation() != "cgroup-v1", reason="no cgroup v1 path here (needs root and cgroup v1)"
 )
 async def test_a_task_with_limits_runs_in_its_own_cgroup(
     tmp_path: Path, tasks: list[supervise.Task]
@@ -120,4 +121,50 @@ async def test_a_task_with_limits_runs_in_its_own_cgroup(
     assert task.started.cgroup.endswith(memory.strip().split(":", 2)[2])
     plain = await supervise.start(spec("sleep 300"), tmp_path / "plain")
     tasks.append(plain)
-    assert plain.started.cgroup == ""  # no limits: the process-group and subreaper path
+    assert plain.started.cgroup  # no limits: still a cgroup of its own, for containment
+
+
+@pytest.mark.skipif(
+    supervise.isolation() == "process-group+subreaper", reason="no cgroup path here (needs root)"
+)
+@pytest.mark.parametrize("version", ["v1", "v2", "none"])
+async def test_destroy_after_the_supervisor_was_killed_empties_the_cgroup(
+    tmp_path: Path, tasks: list[supervise.Task], version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YURT_SUPERVISE_CGROUP", version)
+    if version != "none" and supervise.isolation() != f"cgroup-{version}":
+        pytest.skip(f"no cgroup {version} here")
+    gc_pid = tmp_path / "gc.pid"
+    task = await supervise.start(
+        spec(f"(setsid sh -c 'echo $$ > {gc_pid}; exec sleep 300' &); exec sleep 300"),
+        tmp_path / "s",
+    )
+    tasks.append(task)
+    assert (task.started.cgroup != "") == (version != "none")
+    deadline = time.monotonic() + 10
+    while not gc_pid.exists() or not gc_pid.read_text().endswith("\n"):
+        assert time.monotonic() < deadline, "no grandchild pid"
+        await asyncio.sleep(0.01)
+    gc = int(gc_pid.read_text())
+    os.kill(task.started.supervisor_pid, signal.SIGKILL)
+    while _state(task.started.supervisor_pid) not in ("", "Z", "X"):
+        assert time.monotonic() < deadline, "supervisor survived SIGKILL"
+        await asyncio.sleep(0.01)
+    await task.destroy()
+    while version != "none" and _state(gc) not in ("", "Z", "X"):
+        assert time.monotonic() < deadline, "a setsid grandchild escaped destroy"
+        await asyncio.sleep(0.01)
+    if version == "none":
+        # Without a cgroup nothing finds it once its supervisor is gone (documented).
+        assert _state(gc) not in ("", "Z", "X")
+        os.kill(gc, signal.SIGKILL)
+    else:
+        assert not Path(task.started.cgroup).exists(), "cgroup left behind"  # noqa: ASYNC240
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""

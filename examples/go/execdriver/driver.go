@@ -129,7 +129,7 @@ func (d *Driver) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, e
 	ch <- &driver.Fingerprint{Health: driver.HealthStateHealthy, HealthDescription: "ready",
 		Attributes: map[string]*base.Attribute{
 			"driver.yurt-exec.version":     base.NewStringAttribute(Version),
-			"driver.yurt-exec.containment": base.NewStringAttribute(supervise.Containment),
+			"driver.yurt-exec.containment": base.NewStringAttribute(supervise.Isolation()),
 		}}
 	// Nothing this driver depends on changes at run time: keep the stream
 	// open without further messages until the host goes away.

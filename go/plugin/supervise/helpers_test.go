@@ -139,13 +139,16 @@ func dieMidStart(spec Spec, dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if err := writeState(dir, specFile, specToProto(&spec)); err != nil {
+	if err := writeStateFast(dir, specFile, specToProto(&spec)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	if _, _, _, err := launchSupervisor(dir); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
+	}
+	if os.Getenv(dieMidStartEnv) == "before-started" {
+		os.Exit(0) // dies before the supervisor has recorded anything
 	}
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		var st supervisepb.Started

@@ -24,10 +24,23 @@ const (
 	logFile     = "supervisor.log"
 )
 
-// writeState writes m to dir/name atomically: a temporary file in dir,
-// fsync'd, renamed over name, then dir fsync'd. A reader sees no file or the
-// whole message.
+// writeState writes m to dir/name atomically (a temporary file in dir,
+// renamed over name: a reader sees no file or the whole message) and
+// durably: the temporary file is fsync'd before the rename and dir after it.
+// exit.pb is written so.
 func writeState(dir, name string, m proto.Message) error {
+	return writeStateFile(dir, name, m, true)
+}
+
+// writeStateFast writes m atomically but without fsync, for spec.pb and
+// started.pb on the start path: supervise.proto explains why their
+// durability across a host crash is worth nothing, and syncBeforeExit makes
+// them durable once the task has ended, before exit.pb.
+func writeStateFast(dir, name string, m proto.Message) error {
+	return writeStateFile(dir, name, m, false)
+}
+
+func writeStateFile(dir, name string, m proto.Message, durable bool) error {
 	b, err := proto.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", name, err)
@@ -44,8 +57,10 @@ func writeState(dir, name string, m proto.Message) error {
 	if _, err := tmp.Write(b); err != nil {
 		return fail(err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			return fail(err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return fail(err)
@@ -54,15 +69,34 @@ func writeState(dir, name string, m proto.Message) error {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("writing %s: %w", filepath.Join(dir, name), err)
 	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
+	if !durable {
+		return nil
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", dir, err)
+	return syncPath(dir)
+}
+
+// syncPath fsyncs a file or directory.
+func syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("syncing %s: %w", path, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", path, err)
 	}
 	return nil
+}
+
+// syncBeforeExit makes spec.pb and started.pb durable (written without
+// fsync at start) before exit.pb is: a task's recorded end then survives a
+// host crash together with the state that names it.
+func syncBeforeExit(dir string) {
+	for _, name := range []string{specFile, startedFile} {
+		if err := syncPath(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(os.Stderr, "yurt-supervise: %v\n", err)
+		}
+	}
 }
 
 // readState reads dir/name into m. A missing file is reported with an error
@@ -236,4 +270,46 @@ func killGroup(pgid int, sig unix.Signal) {
 	if pgid > 1 {
 		_ = unix.Kill(-pgid, sig)
 	}
+}
+
+// watchRenames reports on the returned channel when a file is renamed into
+// dir (a state file written), until stop is called. Where inotify is not
+// available the channel never fires and callers poll.
+func watchRenames(dir string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err != nil {
+		return ch, func() {}
+	}
+	if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_MOVED_TO); err != nil {
+		_ = unix.Close(fd)
+		return ch, func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		// It notices stop within one poll period and closes the descriptor
+		// itself, so that stop never waits.
+		defer unix.Close(fd) //nolint:errcheck // nothing to do about it
+		buf := make([]byte, 4096)
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if n, _ := unix.Poll(fds, 50); n > 0 {
+				for {
+					if n, _ := unix.Read(fd, buf); n <= 0 {
+						break
+					}
+				}
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return ch, func() { close(done) }
 }

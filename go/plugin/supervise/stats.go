@@ -104,6 +104,8 @@ func (t *Task) Stats(prev *Stats, host CPUHost) (*Stats, error) {
 		s.Total.Usage += u.Usage
 		s.Total.MaxUsage += u.MaxUsage
 	}
+	// With a cgroup, the kernel's own accounting of the task's memory.
+	cgroupMemory(t.taskCgroup(), &s.Total)
 	if prev != nil {
 		s.Total.MaxUsage = max(s.Total.MaxUsage, prev.Total.MaxUsage)
 	}

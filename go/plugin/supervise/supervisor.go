@@ -99,12 +99,14 @@ func resetSignalMask() {
 type supervisor struct {
 	dir     string
 	mainPID int
+	cg      *cgroup                 // the task's cgroup; nil when none is in force
 	result  *supervisepb.ExitResult // set once the main process is reaped
 }
 
 // fail records a start error and returns the supervisor's exit code.
 func (s *supervisor) fail(reason string) int {
 	fmt.Fprintf(os.Stderr, "yurt-supervise: %s\n", reason)
+	syncBeforeExit(s.dir)
 	err := writeState(s.dir, exitFile, &supervisepb.ExitResult{ExitCode: 127, StartError: reason,
 		CompletedAtUnixNano: time.Now().UnixNano()})
 	if err != nil {
@@ -149,13 +151,18 @@ func (s *supervisor) run() int {
 	if err != nil {
 		return s.fail(err.Error())
 	}
+	if s.cg, err = createCgroup(cgroupName(s.dir, os.Getpid()), spec.Limits); err != nil {
+		fmt.Fprintf(os.Stderr, "yurt-supervise: no cgroup for the task (limits not enforced, process group and subreaper only): %v\n", err)
+	}
 	outDone, errDone, err := s.fork(l, spec)
 	if err != nil {
+		s.endCgroup()
 		return s.fail(err.Error())
 	}
 	if err := s.recordStarted(); err != nil {
 		killGroup(s.mainPID, unix.SIGKILL)
 		s.killAll()
+		s.endCgroup()
 		return s.fail(err.Error())
 	}
 	destroy := false
@@ -166,12 +173,16 @@ func (s *supervisor) run() int {
 			// find this task again. Leave nothing behind.
 			fmt.Fprintln(os.Stderr, "yurt-supervise: the plugin went away before it took the task's handle; ending the task")
 			s.killAll()
+			s.endCgroup()
 			_ = os.RemoveAll(s.dir)
 			return 1
 		}
 	case <-term:
 		destroy = true
 	case <-time.After(ackWait):
+	}
+	if ack != nil {
+		_ = ack.Close()
 	}
 
 	tick := time.NewTicker(2 * time.Second)
@@ -186,6 +197,9 @@ func (s *supervisor) run() int {
 		s.reap(unix.WNOHANG)
 	}
 	s.killAll()
+	if s.endCgroup() && s.result != nil {
+		s.result.OomKilled = true
+	}
 	bound := flushAfterExit
 	if destroy {
 		bound = flushAfterDestroy
@@ -197,6 +211,7 @@ func (s *supervisor) run() int {
 		case <-deadline:
 		}
 	}
+	syncBeforeExit(s.dir)
 	if err := writeState(s.dir, exitFile, s.result); err != nil {
 		fmt.Fprintf(os.Stderr, "yurt-supervise: recording the exit: %v\n", err)
 		return 1
@@ -224,7 +239,8 @@ func awaitAck(f *os.File) <-chan bool {
 		return ch
 	}
 	go func() {
-		defer f.Close()
+		// The caller closes f once it has acted on the answer: ReattachDir
+		// waits while the handshake is open (see awaitingAck).
 		var b [1]byte
 		n, _ := f.Read(b[:])
 		ch <- n == 1 && b[0] == ackByte
@@ -248,7 +264,7 @@ func (s *supervisor) fork(l *launch, spec *Spec) (outDone, errDone <-chan struct
 	if err != nil {
 		return nil, nil, err
 	}
-	pid, err := syscall.ForkExec(l.path, l.argv, &syscall.ProcAttr{
+	pid, err := forkExecIn(s.cg, l.path, l.argv, &syscall.ProcAttr{
 		Dir: l.dir, Env: l.env, Files: []uintptr{devnull.Fd(), outW.Fd(), errW.Fd()},
 		Sys: &syscall.SysProcAttr{Setpgid: true, Credential: l.cred},
 	})
@@ -275,9 +291,10 @@ func (s *supervisor) recordStarted() error {
 	if err != nil {
 		return fmt.Errorf("reading the task's start time: %w", err)
 	}
-	return writeState(s.dir, startedFile, &supervisepb.Started{
+	return writeStateFast(s.dir, startedFile, &supervisepb.Started{
 		SupervisorPid: int32(os.Getpid()), SupervisorStartTime: self.startTime,
 		Pid: int32(s.mainPID), PidStartTime: task.startTime, StartedAtUnixNano: time.Now().UnixNano(),
+		Cgroup: s.cg.path(),
 	})
 }
 
@@ -315,6 +332,9 @@ func (s *supervisor) reap(flags int) bool {
 // called setsid), reaping until it has no child left.
 func (s *supervisor) killAll() {
 	for {
+		if s.cg != nil {
+			s.cg.kill()
+		}
 		killGroup(s.mainPID, unix.SIGKILL)
 		for _, pid := range childrenOf(os.Getpid()) {
 			_ = unix.Kill(pid, unix.SIGKILL)
@@ -325,4 +345,21 @@ func (s *supervisor) killAll() {
 			return
 		}
 	}
+}
+
+// endCgroup empties and removes the task's cgroup once every child is
+// reaped (bounded: a process of the cgroup that is not the supervisor's
+// descendant is killed here), and reports whether the OOM killer killed a
+// process of the task.
+func (s *supervisor) endCgroup() (oom bool) {
+	if s.cg == nil {
+		return false
+	}
+	if !s.cg.killAndWait(5 * time.Second) {
+		fmt.Fprintf(os.Stderr, "yurt-supervise: processes still in the task's cgroup %s after 5s: %v\n", s.cg.path(), s.cg.pids())
+	}
+	s.reap(unix.WNOHANG)
+	oom = s.cg.oomKilled()
+	s.cg.remove()
+	return oom
 }

@@ -60,7 +60,7 @@ func Start(ctx context.Context, spec Spec, stateDir string) (*Task, error) {
 	if err := makeStateDir(dir); err != nil {
 		return nil, err
 	}
-	if err := writeState(dir, specFile, specToProto(&spec)); err != nil {
+	if err := writeStateFast(dir, specFile, specToProto(&spec)); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("supervise: %w", err)
 	}
@@ -122,10 +122,14 @@ func launchSupervisor(dir string) (int, chan struct{}, *os.File, error) {
 		return 0, nil, nil, fmt.Errorf("supervise: %w", err)
 	}
 	defer ackR.Close()
+	env := []string{"GOMAXPROCS=1", "GOTRACEBACK=single", "GODEBUG=memprofilerate=0", ackFDEnv + "=3"}
+	if v, ok := os.LookupEnv(cgroupEnv); ok {
+		env = append(env, cgroupEnv+"="+v) // the plugin's choice of cgroup path
+	}
 	// /proc/self/exe is the running binary even if its file was replaced.
 	p, err := os.StartProcess("/proc/self/exe", []string{self, Arg, dir}, &os.ProcAttr{
 		Dir:   "/",
-		Env:   []string{"GOMAXPROCS=1", "GOTRACEBACK=single", "GODEBUG=memprofilerate=0", ackFDEnv + "=3"},
+		Env:   env,
 		Files: []*os.File{devnull, devnull, log, ackR},
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
@@ -151,9 +155,12 @@ func (t *Task) awaitStart(ctx context.Context) error {
 		_ = t.Destroy(context.Background())
 		return err
 	}
+	// Woken by the supervisor's renames in the state dir; the timer is the
+	// fallback where inotify is not available.
+	renamed, stopWatch := watchRenames(t.dir)
+	defer stopWatch()
 	began := time.Now()
 	for {
-		// Poll finely while a start is normally under way (tens of ms).
 		delay := 2 * pollMin
 		if time.Since(began) > 200*time.Millisecond {
 			delay = pollMax
@@ -193,6 +200,7 @@ func (t *Task) awaitStart(ctx context.Context) error {
 			return fail(fmt.Errorf("supervise: task %q: the supervisor exited without starting the task: %s", t.taskID, t.logTail()))
 		case <-ctx.Done():
 			return fail(fmt.Errorf("supervise: task %q did not start within %s: %w (supervisor log: %s)", t.taskID, StartTimeout, ctx.Err(), t.logTail()))
+		case <-renamed:
 		case <-time.After(delay):
 		}
 	}
@@ -212,30 +220,6 @@ func (t *Task) logTail() string {
 		return "(empty)"
 	}
 	return s
-}
-
-// ReattachDir finds the task whose state is in dir without a handle (for
-// state left by a plugin that died before it handed the handle out, and for
-// tools), as Rust's reattach_dir and Python's reattach_dir do: the handle is
-// rebuilt from the directory's started.pb and spec.pb.
-func ReattachDir(dir string) (*Task, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("supervise: reattach state dir %q: %w", dir, err)
-	}
-	var st supervisepb.Started
-	if err := readState(abs, startedFile, &st); err != nil {
-		return nil, fmt.Errorf("supervise: reattach state dir %q: %w", abs, err)
-	}
-	var sp supervisepb.TaskSpec
-	if err := readState(abs, specFile, &sp); err != nil {
-		return nil, fmt.Errorf("supervise: reattach state dir %q: %w", abs, err)
-	}
-	h, err := proto.Marshal(&supervisepb.Handle{FormatVersion: FormatVersion, StateDir: abs, TaskId: sp.GetTaskId(), Started: &st})
-	if err != nil {
-		return nil, err
-	}
-	return Reattach(h)
 }
 
 // Reattach finds a task again from the bytes Handle returned, in this or a
@@ -441,9 +425,12 @@ func (t *Task) Destroy(ctx context.Context) error {
 
 func (t *Task) killSupervisor(ctx context.Context) {
 	if !t.supervisorAlive() {
-		// Gone: if it recorded nothing, it may have died leaving processes.
+		// Gone: if it recorded nothing, it may have died leaving processes:
+		// the group, and through the cgroup every process of the task,
+		// including ones that left the group (setsid).
 		if ex, _ := readExit(t.dir); ex == nil && t.started != nil {
 			killGroup(t.PID(), unix.SIGKILL)
+			t.killCgroup()
 		}
 		return
 	}
@@ -456,6 +443,16 @@ func (t *Task) killSupervisor(ctx context.Context) {
 		_ = unix.Kill(t.supPID, unix.SIGKILL)
 		if t.started != nil {
 			killGroup(t.PID(), unix.SIGKILL)
+			t.killCgroup()
 		}
+	}
+}
+
+// killCgroup kills every process of the task's cgroup and removes it, for a
+// supervisor that cannot do it any more.
+func (t *Task) killCgroup() {
+	if cg := t.taskCgroup(); cg != nil {
+		cg.killAndWait(killWait)
+		cg.remove()
 	}
 }

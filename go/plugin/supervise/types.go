@@ -17,16 +17,25 @@
 //
 // # Containment
 //
-// This layer contains a task with a process group and a child subreaper: the
-// task's main process leads its own process group, and the supervisor is a
-// subreaper (prctl PR_SET_CHILD_SUBREAPER), so processes that leave the group
-// (setsid) or double-fork are re-parented to it and are still found and
-// killed. What escapes: a process that is re-parented to another subreaper of
-// its own making and outlives it, or one that was never a descendant (for
-// example a daemon started through a system service manager). No cgroup is
-// created, so ResourceLimits are recorded in spec.pb but not enforced and
-// OOM kills are not detected (ExitResult.OOMKilled stays false). Containment
-// says so at run time.
+// Always: the task's main process leads its own process group, and the
+// supervisor is a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so
+// processes that leave the group (setsid) or double-fork are re-parented to
+// it and are still found and killed when the main process exits and on
+// Destroy.
+//
+// Where the plugin runs as root and a cgroup hierarchy is writable (v1's
+// memory controller, else a cgroup2 mount), each task also runs in its own
+// cgroup (see cgroup.go): the memory limit and CPU shares of Spec.Limits
+// are enforced, the end of the task and Destroy kill every process in the
+// cgroup (v2 cgroup.kill, v1 freezer), which catches even a process that
+// left the supervisor's subtree or outlived a supervisor killed with
+// SIGKILL; an OOM kill is reported in ExitResult.OOMKilled; Stats reads
+// memory usage from the cgroup. Isolation says which path is in force.
+//
+// What escapes without a cgroup: a process that is never a descendant of
+// the supervisor (for example a daemon started through a system service
+// manager), and, after the supervisor itself was killed with SIGKILL, a
+// process of the task outside its process group.
 //
 // # Cost per task
 //
@@ -59,9 +68,6 @@ const Arg = "yurt-supervise"
 // reads and writes.
 const FormatVersion = 1
 
-// Containment describes how tasks are contained; see the package comment.
-const Containment = "process group + child subreaper (no cgroup: limits not enforced, OOM not detected)"
-
 // Spec is what to run. It is written once, to spec.pb, by Start.
 type Spec struct {
 	// TaskID is Nomad's task ID, for logs and the handle.
@@ -85,7 +91,7 @@ type Spec struct {
 	// FIFOs, or regular files); empty discards it.
 	StdoutPath string
 	StderrPath string
-	// Limits are recorded; see Containment.
+	// Limits are enforced through the task's cgroup; see Isolation.
 	Limits Limits
 }
 

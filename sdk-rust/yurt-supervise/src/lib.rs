@@ -17,9 +17,11 @@
 //! binary of this crate is the same supervisor as a standalone program; the Python SDK ships it.
 //!
 //! What is caught where:
-//! - with resource limits in the spec, as root, with cgroup v1's memory controller mounted:
-//!   the task runs in its own cgroup (memory limit, CPU shares, OOM kills reported in
-//!   `ExitResult.oom_killed`, every process in it killed at the end; see `cgroup.rs`);
+//! - as root with a writable cgroup hierarchy (v1's memory controller, else a cgroup2 mount;
+//!   [`isolation`] says which), every task runs in its own cgroup: memory limit and CPU shares
+//!   from the spec, OOM kills reported in `ExitResult.oom_killed`, and every process in it
+//!   killed at the end and on destroy (v2 `cgroup.kill`, v1 freezer), even one that left the
+//!   supervisor's subtree or outlived a supervisor killed with SIGKILL; see `cgroup.rs`;
 //! - always, the process-group and subreaper path:
 //! - the task's process group gets the stop signal's SIGKILL;
 //! - every process descended from the supervisor, including ones that called `setsid` or
@@ -30,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+mod ack;
 mod cgroup;
 mod client;
 mod copier;
@@ -81,15 +84,14 @@ pub fn supervisor_main() -> Option<ExitCode> {
     }
 }
 
-/// Which isolation the supervisor puts a task with resource limits in on this host:
-/// `"cgroup-v1"` (root, and cgroup v1's memory controller mounted) or
-/// `"process-group+subreaper"`. Tasks without limits always get the latter.
+/// Which isolation the supervisor puts a task in on this host: `"cgroup-v1"` (root, and cgroup
+/// v1's memory controller mounted and writable), `"cgroup-v2"` (root, and a writable cgroup2
+/// mount) or `"process-group+subreaper"`; `YURT_SUPERVISE_CGROUP` (`v1`, `v2`, `none`) in the
+/// plugin's environment picks one. The process-group and subreaper path applies in every case.
 pub fn isolation() -> &'static str {
-    // SAFETY: geteuid cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
-    if root && std::path::Path::new("/sys/fs/cgroup/memory/cgroup.procs").exists() {
-        "cgroup-v1"
-    } else {
-        "process-group+subreaper"
+    match cgroup::version() {
+        Some((1, _)) => "cgroup-v1",
+        Some(_) => "cgroup-v2",
+        None => "process-group+subreaper",
     }
 }

@@ -208,12 +208,18 @@ fn child_setup(
                 );
             }
         }
-        for procs in join {
+        // The first (memory, or the v2 cgroup) is the task's cgroup and must be joined; the
+        // other v1 controllers are best effort (the cpu controller refuses a real-time
+        // process where the cgroup has no real-time budget).
+        for (i, procs) in join.iter().enumerate() {
             let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-            if fd < 0 || libc::write(fd, c"0".as_ptr().cast(), 1) != 1 {
+            let ok = fd >= 0 && libc::write(fd, c"0".as_ptr().cast(), 1) == 1;
+            if fd >= 0 {
+                libc::close(fd);
+            }
+            if !ok && i == 0 {
                 return fail(Step::Cgroup);
             }
-            libc::close(fd);
         }
         let mut empty: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut empty);

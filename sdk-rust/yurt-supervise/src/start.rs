@@ -1,6 +1,7 @@
 //! Starting a supervised task: the state directory, spec.pb, the supervisor launched in its
 //! own session, and the wait for started.pb (or exit.pb with the start error).
 
+use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::CommandExt;
@@ -21,6 +22,10 @@ pub struct StartOptions {
     pub program: Option<PathBuf>,
     /// How long to wait for the supervisor to report the task started (or failed).
     pub timeout: Duration,
+    /// The cgroup path for this task (`"v1"`, `"v2"` or `"none"`, passed to the supervisor as
+    /// `YURT_SUPERVISE_CGROUP`); `None`: this process's `YURT_SUPERVISE_CGROUP`, if set, else
+    /// the first path that works ([`crate::isolation`]).
+    pub cgroup: Option<String>,
 }
 
 impl Default for StartOptions {
@@ -28,6 +33,7 @@ impl Default for StartOptions {
         StartOptions {
             program: None,
             timeout: Duration::from_secs(10),
+            cgroup: None,
         }
     }
 }
@@ -78,7 +84,7 @@ pub fn start_with(spec: &TaskSpec, state_dir: &Path, opts: &StartOptions) -> Res
 
 fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Error> {
     let spec_path = dir.join(SPEC);
-    state::write_message(dir, SPEC, spec)
+    state::write_message_fast(dir, SPEC, spec)
         .map_err(|e| Error::failed(format!("writing {}: {e}", spec_path.display())))?;
     let program = match &opts.program {
         Some(p) => p.clone(),
@@ -97,9 +103,22 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
+    // The plugin's choice of cgroup path, the one variable the supervisor takes from it.
+    if let Some(v) = opts
+        .cgroup
+        .as_ref()
+        .map(std::ffi::OsString::from)
+        .or_else(|| std::env::var_os(crate::cgroup::ENV))
+    {
+        cmd.env(crate::cgroup::ENV, v);
+    }
     // The intermediate process reports the supervisor's pid on this pipe.
     let (pid_rd, pid_wr) = pipe()?;
     let pid_fd = pid_wr.as_raw_fd();
+    // The start handshake (ack.rs): its read end becomes the supervisor's fd 3.
+    let (ack_rd, ack_wr) = pipe()?;
+    let ack_fd = ack_rd.as_raw_fd();
+    cmd.env(crate::ack::ENV, "3");
     // SAFETY: fork, write, _exit and setsid are async-signal-safe. The supervisor is a
     // grandchild in a new session: it is nobody's zombie when it exits (init, or the nearest
     // subreaper, reaps it), no signal aimed at the plugin's process group or terminal reaches
@@ -118,6 +137,15 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
             if libc::setsid() < 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            // dup2 clears close-on-exec on the copy; onto itself it does not.
+            let moved = if ack_fd == 3 {
+                libc::fcntl(3, libc::F_SETFD, 0)
+            } else {
+                libc::dup2(ack_fd, 3)
+            };
+            if moved < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
             Ok(())
         });
     }
@@ -130,6 +158,7 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
     let _ = intermediate.wait();
     drop(cmd);
     drop(pid_wr);
+    drop(ack_rd);
     let mut b = [0u8; 4];
     let sup = match std::io::Read::read_exact(&mut std::fs::File::from(pid_rd), &mut b) {
         Ok(()) => i32::from_ne_bytes(b),
@@ -143,6 +172,7 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
         let text = std::fs::read_to_string(dir.join(SUPERVISOR_LOG)).unwrap_or_default();
         format!("{:?}", text.trim())
     };
+    let mut ack = std::fs::File::from(ack_wr);
     let deadline = Instant::now() + opts.timeout;
     loop {
         if let Some(exit) = state::read_message::<ExitResult>(dir, EXIT)?
@@ -151,6 +181,13 @@ fn launch(spec: &TaskSpec, dir: &Path, opts: &StartOptions) -> Result<Task, Erro
             return Err(Error::invalid(exit.start_error));
         }
         if let Some(started) = state::read_message::<Started>(dir, STARTED)? {
+            // The handle is ours: the supervisor keeps the task (ack.rs).
+            if ack.write_all(&[crate::ack::BYTE]).is_err() {
+                return Err(Error::failed(format!(
+                    "the supervisor (pid {sup}) went away before the start was acknowledged; its log: {}",
+                    log()
+                )));
+            }
             let handle = Handle {
                 format_version: FORMAT_VERSION,
                 state_dir: dir.to_string_lossy().into_owned(),

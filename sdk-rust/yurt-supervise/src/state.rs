@@ -23,22 +23,49 @@ pub const SUPERVISOR_LOG: &str = "supervisor.log";
 /// The one format version this code reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Writes `msg` to `dir/name` atomically: a temporary file in `dir`, fsync'd, renamed over
-/// `name`, then `dir` fsync'd. A reader sees no file or the whole message.
+/// Writes `msg` to `dir/name` atomically and durably: a temporary file in `dir`, fsync'd,
+/// renamed over `name`, then `dir` fsync'd. A reader sees no file or the whole message.
+/// exit.pb is written so.
 pub fn write_message(dir: &Path, name: &str, msg: &impl Message) -> io::Result<()> {
+    write_file(dir, name, msg, true)
+}
+
+/// Writes `msg` atomically but without fsync: spec.pb and started.pb on the start path.
+/// supervise.proto explains why their durability across a host crash is worth nothing;
+/// [`sync_before_exit`] makes them durable once the task has ended, before exit.pb.
+pub fn write_message_fast(dir: &Path, name: &str, msg: &impl Message) -> io::Result<()> {
+    write_file(dir, name, msg, false)
+}
+
+fn write_file(dir: &Path, name: &str, msg: &impl Message, durable: bool) -> io::Result<()> {
     let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp)?;
         f.write_all(&msg.encode_to_vec())?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
         drop(f);
         std::fs::rename(&tmp, dir.join(name))?;
-        File::open(dir)?.sync_all()
+        if durable {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Makes spec.pb and started.pb (written without fsync at start) durable before exit.pb is,
+/// so that a recorded end survives a host crash together with the state that names it.
+pub fn sync_before_exit(dir: &Path) {
+    for name in [SPEC, STARTED] {
+        if let Ok(f) = File::open(dir.join(name)) {
+            let _ = f.sync_all();
+        }
+    }
 }
 
 /// Reads `dir/name`: `Ok(None)` when the file does not exist; an error naming the file when it

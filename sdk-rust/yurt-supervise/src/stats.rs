@@ -240,10 +240,32 @@ impl Sampler {
                     .ok()
                     .and_then(|v| v.trim().parse::<u64>().ok())
             };
-            if let Some(u) = read("memory.usage_in_bytes") {
+            if let Some(u) = read("memory.usage_in_bytes").or_else(|| read("memory.current")) {
                 total.usage = u;
+                // RSS and swap as the cgroup charges them (v1 memory.stat total_rss and
+                // total_swap, v2 anon and memory.swap.current): page cache is in usage only.
+                let stat = std::fs::read_to_string(dir.join("memory.stat")).unwrap_or_default();
+                let key = |k: &str| {
+                    stat.lines().find_map(|l| {
+                        l.strip_prefix(k)?
+                            .strip_prefix(' ')?
+                            .trim()
+                            .parse::<u64>()
+                            .ok()
+                    })
+                };
+                // The kernel folds its per-CPU counters into memory.stat lazily (every few
+                // seconds for small changes): until it has, the processes' own RSS stands,
+                // capped at the cgroup's usage.
+                total.rss = match key("total_rss").or_else(|| key("anon")) {
+                    Some(r) if r > 0 => r,
+                    _ => total.rss.min(u),
+                };
+                if let Some(w) = key("total_swap").or_else(|| read("memory.swap.current")) {
+                    total.swap = w;
+                }
             }
-            if let Some(m) = read("memory.max_usage_in_bytes") {
+            if let Some(m) = read("memory.max_usage_in_bytes").or_else(|| read("memory.peak")) {
                 self.max_usage = self.max_usage.max(m);
             }
         }

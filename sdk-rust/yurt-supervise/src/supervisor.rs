@@ -31,7 +31,7 @@ const KILL_DEADLINE: Duration = Duration::from_secs(10);
 /// Stack size of the copier threads (they use a heap buffer).
 const COPIER_STACK: usize = 64 * 1024;
 
-fn log(msg: impl std::fmt::Display) {
+pub(crate) fn log(msg: impl std::fmt::Display) {
     let _ = writeln!(
         std::io::stderr(),
         "yurt-supervise[{}]: {msg}",
@@ -61,6 +61,7 @@ pub fn run(dir: &Path) -> ExitCode {
         // Never pin the plugin's working directory (or its mount).
         libc::chdir(c"/".as_ptr());
     }
+    let ack = crate::ack::take();
     let started = match start(dir) {
         Ok(s) => s,
         Err(e) => {
@@ -80,6 +81,9 @@ pub fn run(dir: &Path) -> ExitCode {
         done,
         cgroup,
     } = started;
+    if let Some(fd) = ack {
+        crate::ack::watch(fd);
+    }
     let mut main_status = None;
     let destroyed = loop {
         let sig = wait_signal();
@@ -105,6 +109,12 @@ pub fn run(dir: &Path) -> ExitCode {
             log("output still pending after the task ended; not waiting longer");
             break;
         }
+    }
+    if crate::ack::aborted() {
+        // Nobody will ever find this task again: leave nothing behind.
+        log("the plugin went away before it took the task's handle; ended the task");
+        let _ = std::fs::remove_dir_all(dir);
+        return ExitCode::from(1);
     }
     let (exit_code, signal, completed) = match main_status {
         Some((status, at)) => {
@@ -187,6 +197,8 @@ fn kill_descendants(
             .map(|(p, _)| p)
             .collect();
         if let Some(cg) = cgroup {
+            // Everything in the cgroup at once (cgroup.kill / freezer), then the stragglers.
+            cg.kill();
             for p in cg.pids() {
                 if p != me && !live.contains(&p) && state::is_alive(p, 0) {
                     live.push(p);
@@ -213,6 +225,7 @@ fn kill_descendants(
 
 /// Records `r` as exit.pb (retrying briefly: losing it would lose the exit status for good).
 fn record(dir: &Path, r: &ExitResult) -> ExitCode {
+    state::sync_before_exit(dir);
     for attempt in 0..20 {
         match state::write_message(dir, EXIT, r) {
             Ok(()) => return ExitCode::SUCCESS,
@@ -302,7 +315,7 @@ fn start(dir: &Path) -> Result<Running, Error> {
         started_at_unix_nano: state::now_unix_nano(),
         cgroup: cgroup.as_ref().map(Cgroup::path).unwrap_or_default(),
     };
-    if let Err(e) = state::write_message(dir, STARTED, &started) {
+    if let Err(e) = state::write_message_fast(dir, STARTED, &started) {
         // SAFETY: plain kill of the child just started; the caller records exit.pb.
         unsafe { libc::kill(-pid, libc::SIGKILL) };
         let mut none = None;

@@ -190,6 +190,7 @@ fn a_supervisor_too_slow_to_start_is_killed_with_its_task() {
     let opts = yurt_supervise::StartOptions {
         program: Some(fake),
         timeout: std::time::Duration::from_millis(500),
+        ..Default::default()
     };
     let e = start_with(&sh(d.path(), "exit 0"), &dir, &opts)
         .unwrap_err()

@@ -101,3 +101,84 @@ fn a_plugin_killed_mid_stop_leaves_a_task_the_next_plugin_can_stop() {
     assert_eq!((r.exit_code, r.signal), (137, 9));
     again.destroy().unwrap();
 }
+
+/// Starts the supervisor for `dir` by hand with the start handshake's read end, as a plugin
+/// does, and returns the handshake's write end once started.pb exists.
+fn start_unacknowledged(dir: &std::path::Path, script: &str) -> std::fs::File {
+    use std::os::fd::FromRawFd;
+    std::fs::create_dir_all(dir).unwrap();
+    yurt_supervise::state::write_message(
+        dir,
+        yurt_supervise::state::SPEC,
+        &yurt_supervise::TaskSpec {
+            format_version: 1,
+            ..sh(dir.parent().unwrap(), script)
+        },
+    )
+    .unwrap();
+    let mut fds = [-1; 2];
+    // SAFETY: pipe2 writes two descriptors into a live array; only the read end is then
+    // made inheritable (a supervisor holding the write end would never see it close).
+    unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        assert_eq!(libc::fcntl(fds[0], libc::F_SETFD, 0), 0);
+    }
+    let program = opts().program.unwrap();
+    let mut sup = Command::new(&program)
+        .arg("yurt-supervise")
+        .arg(dir)
+        .env_clear()
+        .env("YURT_SUPERVISE_ACK_FD", fds[0].to_string())
+        .spawn()
+        .unwrap();
+    // SAFETY: fresh descriptors owned by this test alone.
+    let (rd, wr) = unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    };
+    drop(rd);
+    assert!(eventually(Duration::from_secs(10), || dir
+        .join("started.pb")
+        .exists()));
+    std::thread::spawn(move || sup.wait());
+    wr
+}
+
+/// The plugin dies after the supervisor started the task but before it took the handle (the
+/// handshake's pipe closes without its byte): the supervisor ends the task and removes the
+/// state directory, since nobody could ever find the task again.
+#[test]
+fn a_plugin_killed_mid_start_leaves_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("state");
+    let wr = start_unacknowledged(&dir, "echo $$ > main.pid; exec sleep 300");
+    let main = read_pid(&d.path().join("main.pid"));
+    drop(wr); // the plugin's death
+    assert!(
+        eventually(Duration::from_secs(10), || !alive(main)),
+        "the task outlived a plugin that died mid-start"
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || !dir.exists()),
+        "the state dir was left behind"
+    );
+}
+
+/// The control: with the byte, the task is kept.
+#[test]
+fn an_acknowledged_start_keeps_the_task() {
+    use std::io::Write;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("state");
+    let mut wr = start_unacknowledged(&dir, "echo $$ > main.pid; exec sleep 300");
+    let main = read_pid(&d.path().join("main.pid"));
+    wr.write_all(b"k").unwrap();
+    drop(wr);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(alive(main), "an acknowledged task was ended");
+    let t = yurt_supervise::reattach_dir(&dir).unwrap();
+    t.destroy().unwrap();
+    assert!(!alive(main));
+}

@@ -25,12 +25,14 @@ The plugin and the supervisor share nothing but the files of the task's state di
 defined once for the Go, Python and Rust SDKs in `proto/yurt/supervise/v1/supervise.proto`,
 and signals: a task started by any SDK's layer can be driven by any other's.
 
-What is caught where (`isolation()` tells which path a task with limits gets on this host;
+What is caught where (`isolation()` tells which path is in force on this host;
 `Started.cgroup` names the task's cgroup, empty when there is none):
 
-- with resource limits in the spec, as root, with cgroup v1's memory controller mounted, the
-  task runs in its own cgroup: memory limit, CPU shares, an OOM kill reported in
-  `ExitResult.oom_killed`, and every process in the cgroup killed at the end;
+- as root with a writable cgroup hierarchy (v1's memory controller, else a cgroup2 mount;
+  `$YURT_SUPERVISE_CGROUP` = v1, v2 or none picks one), every task runs in its own cgroup:
+  memory limit, CPU shares, an OOM kill reported in `ExitResult.oom_killed`, and every
+  process in the cgroup killed at the end and on destroy (even one that left the process
+  group after its supervisor was killed);
 - always, the process-group and subreaper path:
 - stop sends its signal to the task's main process, then SIGKILL to the task's process group;
 - the supervisor is a child subreaper: every process descended from it, including ones that

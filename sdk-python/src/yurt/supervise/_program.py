@@ -50,15 +50,43 @@ def find_program() -> Path:
     )
 
 
-def isolation() -> str:
-    """What the supervisor puts a task with resource limits in, on this host.
+CGROUP_ENV = "YURT_SUPERVISE_CGROUP"
 
-    "cgroup-v1" when the plugin runs as root and cgroup v1's memory controller is mounted
-    (the task gets its own cgroup: memory limit, CPU shares, OOM kills reported, every
-    process in it killed at the end; `Started.cgroup` names it); else
-    "process-group+subreaper". Tasks without limits always get the latter. The same rule as
-    the supervisor's (yurt_supervise::isolation in the Rust SDK).
+
+def cgroup2_mount() -> str | None:
+    """Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup on a unified host, else the
+    first cgroup2 mount (a hybrid host's /sys/fs/cgroup/unified)."""
+    if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        return "/sys/fs/cgroup"
+    try:
+        with open("/proc/self/mountinfo") as fh:
+            for line in fh:
+                pre, sep, post = line.partition(" - ")
+                if sep and post.startswith("cgroup2 "):
+                    return pre.split(" ")[4]
+    except OSError:
+        pass
+    return None
+
+
+def isolation() -> str:
+    """What the supervisor puts a task in, on this host (the supervisor's own rule,
+    yurt_supervise::isolation in the Rust SDK).
+
+    As root with a writable hierarchy every task gets its own cgroup (memory limit, CPU
+    shares, OOM kills reported, every process in it killed at the end and on destroy;
+    `Started.cgroup` names it): "cgroup-v1" when cgroup v1's memory controller is mounted,
+    else "cgroup-v2" when a cgroup2 hierarchy is; else "process-group+subreaper".
+    $YURT_SUPERVISE_CGROUP ("v1", "v2", "none"), passed on to the supervisor, picks one.
     """
-    if os.geteuid() == 0 and os.path.exists("/sys/fs/cgroup/memory/cgroup.procs"):
+    if os.geteuid() != 0:
+        return "process-group+subreaper"
+    want = os.environ.get(CGROUP_ENV, "")
+    v1 = "/sys/fs/cgroup/memory"
+    v1_ok = os.path.exists(v1 + "/cgroup.procs") and os.access(v1, os.W_OK)
+    if want not in ("v2", "none") and v1_ok:
         return "cgroup-v1"
+    mount = cgroup2_mount()
+    if want in ("", "v2") and mount and os.access(mount, os.W_OK):
+        return "cgroup-v2"
     return "process-group+subreaper"

@@ -202,17 +202,26 @@ def exit_from_pb(msg: pb.ExitResult) -> ExitResult:
     )
 
 
-def write_message(directory: Path, name: str, msg: Message) -> None:
-    """Write `msg` to directory/name atomically: a reader sees no file or all of it."""
+def write_message(directory: Path, name: str, msg: Message, *, durable: bool = True) -> None:
+    """Write `msg` to directory/name atomically: a reader sees no file or all of it.
+
+    durable (exit.pb) also fsyncs the file before the rename and the directory after it.
+    spec.pb is written with durable=False: supervise.proto explains why its durability across
+    a host crash is worth nothing on the start path; the supervisor makes it durable once the
+    task has ended, before exit.pb.
+    """
     tmp = directory / f".{name}.tmp.{os.getpid()}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         try:
             os.write(fd, msg.SerializeToString())
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.rename(tmp, directory / name)
+        if not durable:
+            return
         dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
             os.fsync(dfd)

@@ -15,7 +15,9 @@ are cpustats' `TicksConsumed`: `(percent / 100) * float64(t.totalCompute) /
 float64(t.numCPUs)`, in MHz, from the host topology the agent sent in SetConfig
 (yurt.AgentConfig.topology), else /proc/cpuinfo's MHz times the number of CPUs.
 
-Memory: RSS and swap from /proc/<pid>/status; `usage` is RSS + swap and `max_usage` the
+Memory: RSS and swap from /proc/<pid>/status; with a cgroup in force, the task's totals
+are the cgroup's own accounting instead (see `_cgroup_memory`). Otherwise `usage` is RSS +
+swap and `max_usage` the
 largest `usage` this sampler has seen (Nomad's basic executor measures only RSS and swap:
 procstats.ExecutorBasicMeasuredMemStats = []string{"RSS", "Swap"}).
 
@@ -206,12 +208,27 @@ class Sampler:
             by_pid[str(pid)] = self._usage(user, system, mem[0], mem[1], mem[0] + mem[1])
         self._prev = seen
         usage = total_rss + total_swap
+        charged = _cgroup_memory(self.task.started.cgroup)
+        if charged is not None:
+            rss, swap, usage, peak = charged
+            # The kernel folds its per-CPU counters into memory.stat lazily (every
+            # few seconds for small changes): until it has, the processes' own RSS
+            # stands, capped at the cgroup's usage.
+            total_rss = rss if rss > 0 else min(total_rss, usage)
+            total_swap = swap
+            self._max_usage = max(self._max_usage, peak)
         self._max_usage = max(self._max_usage, usage)
-        total = self._usage(total_user, total_system, total_rss, total_swap, self._max_usage)
+        total = self._usage(total_user, total_system, total_rss, total_swap, self._max_usage, usage)
         return TaskUsage(usage=total, by_pid=by_pid)
 
     def _usage(
-        self, user: float, system: float, rss: int, swap: int, max_usage: int
+        self,
+        user: float,
+        system: float,
+        rss: int,
+        swap: int,
+        max_usage: int,
+        usage: int | None = None,
     ) -> TaskResourceUsage:
         percent = user + system
         return TaskResourceUsage(
@@ -221,5 +238,49 @@ class Sampler:
                 percent=percent,
                 total_ticks=self.compute.ticks(percent) if self.compute is not None else None,
             ),
-            memory=MemoryUsage(rss=rss, swap=swap, usage=rss + swap, max_usage=max_usage),
+            memory=MemoryUsage(
+                rss=rss,
+                swap=swap,
+                usage=rss + swap if usage is None else usage,
+                max_usage=max_usage,
+            ),
         )
+
+
+def _cgroup_memory(cgroup: str) -> tuple[int, int, int, int] | None:
+    """RSS, swap, usage and peak usage as the task's cgroup charges them (page cache in usage
+    only; a shared page counted once): v1 memory.stat total_rss/total_swap,
+    memory.usage_in_bytes, memory.max_usage_in_bytes; v2 anon, memory.swap.current,
+    memory.current, memory.peak. None without a cgroup or its memory controller."""
+    if not cgroup:
+        return None
+
+    def number(name: str) -> int | None:
+        try:
+            with open(f"{cgroup}/{name}") as fh:
+                return int(fh.read().strip())
+        except (OSError, ValueError):
+            return None
+
+    usage = number("memory.usage_in_bytes")
+    if usage is None:
+        usage = number("memory.current")
+    if usage is None:
+        return None
+    stat: dict[str, int] = {}
+    try:
+        with open(f"{cgroup}/memory.stat") as fh:
+            for line in fh:
+                key, _, value = line.partition(" ")
+                if value.strip().isdigit():
+                    stat[key] = int(value)
+    except OSError:
+        pass
+    rss = stat.get("total_rss", stat.get("anon", 0))
+    swap = stat.get("total_swap")
+    if swap is None:
+        swap = number("memory.swap.current") or 0
+    peak = number("memory.max_usage_in_bytes")
+    if peak is None:
+        peak = number("memory.peak") or usage
+    return rss, swap, usage, peak

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from google.protobuf.message import DecodeError
 
 from .._proto.yurt.supervise.v1 import supervise_pb2 as pb
-from ._program import SUPERVISE_ARG, find_program
+from ._program import CGROUP_ENV, SUPERVISE_ARG, find_program
 from ._state import (
     EXIT,
     FORMAT_VERSION,
@@ -47,6 +47,10 @@ if TYPE_CHECKING:
     from yurt.driver import ExitResult as DriverExitResult
 
     from ._stats import Compute, Sampler, TaskUsage
+
+# The start handshake: the variable naming the supervisor's descriptor, and the byte.
+ACK_ENV = "YURT_SUPERVISE_ACK_FD"
+ACK_BYTE = b"k"
 
 #: How long start() waits for the supervisor to report the task started (or failed).
 START_TIMEOUT = 10.0
@@ -106,7 +110,22 @@ async def start(spec: TaskSpec, state_dir: str | os.PathLike[str]) -> Task:
 
 async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
     program = find_program()
-    write_message(directory, SPEC, msg)
+    write_message(directory, SPEC, msg, durable=False)
+    # The start handshake (the supervisor's, see the Rust SDK's ack.rs): the supervisor reads
+    # this pipe; one byte once the handle is ours, else its end means this plugin died
+    # mid-start and the supervisor ends the task and removes the state directory.
+    ack_rd, ack_wr = os.pipe()
+    try:
+        return await _launch_with(program, msg, directory, ack_rd, ack_wr)
+    finally:
+        os.close(ack_wr)
+
+
+async def _launch_with(
+    program: Path, msg: pb.TaskSpec, directory: Path, ack_rd: int, ack_wr: int
+) -> Task:
+    env = {k: v for k, v in os.environ.items() if k == CGROUP_ENV}
+    env[ACK_ENV] = str(ack_rd)
     with open(directory / SUPERVISOR_LOG, "ab") as log:
         # A new session: no signal aimed at the plugin's group or terminal reaches it, and it
         # outlives the plugin. Nothing of the plugin's environment is passed on.
@@ -116,17 +135,21 @@ async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
-                env={},
+                # The plugin's choice of cgroup path is the one variable passed on.
+                env=env,
                 start_new_session=True,
                 close_fds=True,
+                pass_fds=(ack_rd,),
             )
         except OSError as exc:
             raise SuperviseError(
                 ErrorKind.FAILED,
                 f"starting the supervisor {program} {SUPERVISE_ARG}: {exc.strerror or exc}",
             ) from None
+        finally:
+            os.close(ack_rd)
     try:
-        return await _await_started(proc, program, msg, directory)
+        return await _await_started(proc, program, msg, directory, ack_wr)
     except BaseException:
         # Failed or cancelled: the supervisor kills whatever it started, then the caller
         # removes the state directory.
@@ -141,7 +164,7 @@ async def _launch(msg: pb.TaskSpec, directory: Path) -> Task:
 
 
 async def _await_started(
-    proc: subprocess.Popen[bytes], program: Path, msg: pb.TaskSpec, directory: Path
+    proc: subprocess.Popen[bytes], program: Path, msg: pb.TaskSpec, directory: Path, ack: int
 ) -> Task:
     deadline = time.monotonic() + START_TIMEOUT
     pause = 0.001
@@ -152,6 +175,13 @@ async def _await_started(
             raise SuperviseError(ErrorKind.INVALID, exited.start_error)
         started = read_message(directory, STARTED, pb.Started)
         if started is not None:
+            try:
+                os.write(ack, ACK_BYTE)  # the handle is ours: the supervisor keeps the task
+            except OSError as exc:
+                raise SuperviseError(
+                    ErrorKind.FAILED,
+                    f"the supervisor went away before the start was acknowledged: {exc}",
+                ) from None
             task = Task(directory, spec_from_pb(msg), started_from_pb(started), msg.task_id)
             task._proc = proc
             return task
@@ -432,11 +462,13 @@ class Task:
                 f"the supervisor (pid {self.started.supervisor_pid}) of task {self.task_id!r} "
                 f"did not exit within {KILL_WAIT:g}s of SIGTERM",
             )
-        # A supervisor killed by someone else (kill -9) left its task behind: take the group.
+        # A supervisor killed by someone else (kill -9) left its task behind: take the group,
+        # and the cgroup (every process in it, even one that left the group; then the dirs).
         s = self.started
         if is_alive(s.pid, s.pid_start_time):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(s.pid, signals.SIGKILL)
+        await _empty_cgroup(s.cgroup)
         try:
             shutil.rmtree(self.state_dir)
         except FileNotFoundError:
@@ -471,3 +503,46 @@ class Task:
         from ._exec import run_streaming
 
         return await run_streaming(self.spec, session)
+
+
+async def _empty_cgroup(recorded: str) -> None:
+    """Kill every process of the cgroup Started.cgroup names (its memory controller's directory
+    on v1: the other controllers' have the same base name under this process's own cgroup of
+    each) and remove it: what the supervisor does at the end, for one that was killed."""
+    base = os.path.basename(recorded)
+    if not recorded.startswith("/") or not base.startswith("yurt-") or not os.path.isdir(recorded):
+        return
+    dirs = [recorded]
+    if recorded.startswith("/sys/fs/cgroup/memory/"):
+        with open("/proc/self/cgroup") as fh:
+            for line in fh:
+                _, ctls, own = line.rstrip("\n").split(":", 2)
+                for ctl in ctls.split(","):
+                    d = f"/sys/fs/cgroup/{ctl}{own.rstrip('/')}/{base}"
+                    if ctl and d not in dirs and os.path.isdir(d):
+                        dirs.append(d)
+    deadline = time.monotonic() + KILL_WAIT
+    for d in dirs:
+        while time.monotonic() < deadline:
+            try:
+                with open(f"{d}/cgroup.procs") as fh:
+                    pids = [int(p) for p in fh.read().split()]
+            except OSError:
+                break
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signals.SIGKILL)
+            await asyncio.sleep(0.005)
+    for d in dirs:
+        while True:
+            try:
+                os.rmdir(d)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(0.01)
