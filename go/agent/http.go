@@ -168,7 +168,7 @@ func (a *Agent) handleLogs(w http.ResponseWriter, r *http.Request, t *task) {
 			select {
 			case <-t.done:
 				for i := 0; i < 50; i++ {
-					if _, ok := logmon.Running(t.spec.TaskDir); !ok {
+					if !a.logs.Running(t.spec.TaskDir) {
 						break
 					}
 					time.Sleep(100 * time.Millisecond)

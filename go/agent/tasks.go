@@ -210,7 +210,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	a.tasks[id] = t
 	a.mu.Unlock()
 
-	if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
+	if err := a.logs.Start(logmonConfig(t)); err != nil {
 		a.finish(t, &state.TaskResult{Err: "log collector: " + err.Error()}, api.StateFailed)
 		return t, nil
 	}
@@ -402,7 +402,7 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 				cancel()
 			}
 		}
-		if err := logmon.Stop(t.spec.TaskDir, 5*time.Second); err != nil {
+		if err := a.logs.Stop(t.spec.TaskDir, 5*time.Second); err != nil {
 			a.log.Warn("log collector", "task", t.spec.ID, "error", err)
 		}
 	}()
@@ -505,7 +505,7 @@ func (a *Agent) recoverAll() error {
 			a.bg.Add(1)
 			go func() {
 				defer a.bg.Done()
-				_ = logmon.Stop(s.TaskDir, 5*time.Second)
+				_ = a.logs.Stop(s.TaskDir, 5*time.Second)
 			}()
 		case err != nil:
 			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
@@ -521,11 +521,14 @@ func (a *Agent) recoverAll() error {
 			a.markReserved(s.ID, s.Devices)
 		}
 	}
+	var wg sync.WaitGroup
 	for _, pi := range a.plugins {
 		if pi.info.Type == host.PluginTypeDriver {
-			a.recoverTasks(pi)
+			wg.Add(1)
+			go func() { defer wg.Done(); a.recoverTasks(pi) }()
 		}
 	}
+	wg.Wait()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, t := range a.tasks {
@@ -549,8 +552,42 @@ func parseStored(s *state.TaskSpec) (*config.Task, error) {
 	return nil, fmt.Errorf("task %q not in %s", s.Name, s.File)
 }
 
+// reopenLogs starts the log collection of every task the store holds as
+// started and not ended, before any plugin is loaded: a restarted agent
+// must give the supervisors' FIFOs a reader within their wait (10 s), however
+// long the plugins take to reattach.
+func (a *Agent) reopenLogs() {
+	var specs []*state.TaskSpec
+	_ = a.store.View(func(tx *state.Tx) error {
+		all, err := tx.Specs()
+		if err != nil {
+			return err
+		}
+		for _, s := range all {
+			_, herr := tx.Handle(s.ID)
+			_, rerr := tx.Result(s.ID)
+			if herr == nil && rerr != nil {
+				specs = append(specs, s)
+			}
+		}
+		return nil
+	})
+	for _, s := range specs {
+		parsed, err := parseStored(s)
+		if err != nil {
+			continue // recoverAll reports it
+		}
+		if err := a.logs.Start(logmonConfig(&task{spec: s, parsed: parsed})); err != nil {
+			a.log.Error("log collector", "task", s.ID, "error", err)
+		}
+	}
+}
+
+// recoverParallel bounds the RecoverTask calls in flight per driver.
+const recoverParallel = 8
+
 // recoverTasks hands every unfinished task of a driver to its current
-// process with RecoverTask and starts a waiter for it.
+// process with RecoverTask and starts a waiter for it, a few at a time.
 func (a *Agent) recoverTasks(pi *pluginInst) {
 	a.mu.Lock()
 	var ts []*task
@@ -561,61 +598,78 @@ func (a *Agent) recoverTasks(pi *pluginInst) {
 	}
 	a.mu.Unlock()
 	sort.Slice(ts, func(i, j int) bool { return ts[i].spec.CreatedAt.Before(ts[j].spec.CreatedAt) })
-	for _, t := range ts {
-		t.mu.Lock()
-		fin := t.finished
-		t.mu.Unlock()
-		if fin {
-			continue
-		}
-		var hb []byte
-		_ = a.store.View(func(tx *state.Tx) error {
-			hb, _ = tx.Handle(t.spec.ID)
-			return nil
-		})
-		h := &driverpb.TaskHandle{}
-		if err := proto.Unmarshal(hb, h); err != nil {
-			a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
-			continue
-		}
-		if h.GetConfig().GetId() == "" {
-			// Nomad recovers only a handle with a config and calls the task
-			// by handle.config.id (task_runner.go restoreHandle).
-			a.finish(t, &state.TaskResult{Err: "the driver's handle has no config.id, so the task cannot be recovered (Nomad could not either)"}, api.StateLost)
-			continue
-		}
-		// Nomad persists the handle without the driver config (an unexported
-		// field of its TaskConfig), so RecoverTask gets it empty.
-		h.Config.MsgpackDriverConfig = nil
-		if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
-			a.log.Error("log collector", "task", t.spec.ID, "error", err)
-		}
-		d, gen, err := pi.driver()
-		if err == nil {
-			ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
-			err = d.RecoverTask(ctx, h)
-			cancel()
-		}
-		if err != nil {
-			if host.IsTaskNotFound(err) {
-				a.finish(t, &state.TaskResult{Err: "driver could not recover the task: " + err.Error()}, api.StateLost)
-			} else {
-				t.setState(api.StateLost, "recover: "+err.Error())
+	jobs := make(chan *task)
+	var wg sync.WaitGroup
+	for i := 0; i < recoverParallel; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range jobs {
+				a.recoverTask(pi, t)
 			}
-			continue
-		}
-		t.setState(api.StateRunning, "")
-		if t.spec.Stopping {
-			t.setState(api.StateStopping, "")
-			go func() {
-				if err := a.stop(a.ctx, t); err != nil {
-					a.log.Error("resuming stop", "task", t.spec.ID, "error", err)
-				}
-			}()
-		}
-		a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: fmt.Sprintf("task recovered by %s (plugin pid %d)", pi.file, pi.status().Pid)})
-		go a.wait(t, pi, gen)
+		}()
 	}
+	for _, t := range ts {
+		jobs <- t
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+func (a *Agent) recoverTask(pi *pluginInst, t *task) {
+	t.mu.Lock()
+	fin := t.finished
+	t.mu.Unlock()
+	if fin {
+		return
+	}
+	var hb []byte
+	_ = a.store.View(func(tx *state.Tx) error {
+		hb, _ = tx.Handle(t.spec.ID)
+		return nil
+	})
+	h := &driverpb.TaskHandle{}
+	if err := proto.Unmarshal(hb, h); err != nil {
+		a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
+		return
+	}
+	if h.GetConfig().GetId() == "" {
+		// Nomad recovers only a handle with a config and calls the task
+		// by handle.config.id (task_runner.go restoreHandle).
+		a.finish(t, &state.TaskResult{Err: "the driver's handle has no config.id, so the task cannot be recovered (Nomad could not either)"}, api.StateLost)
+		return
+	}
+	// Nomad persists the handle without the driver config (an unexported
+	// field of its TaskConfig), so RecoverTask gets it empty.
+	h.Config.MsgpackDriverConfig = nil
+	if err := a.logs.Start(logmonConfig(t)); err != nil {
+		a.log.Error("log collector", "task", t.spec.ID, "error", err)
+	}
+	d, gen, err := pi.driver()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
+		err = d.RecoverTask(ctx, h)
+		cancel()
+	}
+	if err != nil {
+		if host.IsTaskNotFound(err) {
+			a.finish(t, &state.TaskResult{Err: "driver could not recover the task: " + err.Error()}, api.StateLost)
+		} else {
+			t.setState(api.StateLost, "recover: "+err.Error())
+		}
+		return
+	}
+	t.setState(api.StateRunning, "")
+	if t.spec.Stopping {
+		t.setState(api.StateStopping, "")
+		go func() {
+			if err := a.stop(a.ctx, t); err != nil {
+				a.log.Error("resuming stop", "task", t.spec.ID, "error", err)
+			}
+		}()
+	}
+	a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: fmt.Sprintf("task recovered by %s (plugin pid %d)", pi.file, pi.status().Pid)})
+	go a.wait(t, pi, gen)
 }
 
 // watchLogmons restarts the log collector of a running task if it died. A
@@ -641,16 +695,17 @@ func (a *Agent) watchLogmons() {
 		}
 		a.mu.Unlock()
 		for _, tk := range running {
-			if _, ok := logmon.Running(tk.spec.TaskDir); ok {
+			if a.logs.Running(tk.spec.TaskDir) {
 				continue
 			}
+			cause := a.logs.Err(tk.spec.TaskDir)
 			tk.mu.Lock()
 			fin := tk.finished
 			tk.mu.Unlock()
 			if fin {
 				continue
 			}
-			if _, err := logmon.Start(a.logmonCmd, logmonConfig(tk)); err != nil {
+			if err := a.logs.Start(logmonConfig(tk)); err != nil {
 				a.log.Error("restarting log collector", "task", tk.spec.ID, "error", err)
 				continue
 			}
@@ -658,10 +713,14 @@ func (a *Agent) watchLogmons() {
 			fin = tk.finished
 			tk.mu.Unlock()
 			if fin { // the task ended meanwhile; finish may have missed this collector
-				_ = logmon.Stop(tk.spec.TaskDir, 5*time.Second)
+				_ = a.logs.Stop(tk.spec.TaskDir, 5*time.Second)
 				continue
 			}
-			a.events.add(api.Event{Source: "agent", TaskID: tk.spec.ID, TaskName: tk.spec.Name, Message: "log collector died; restarted"})
+			msg := "log collector stopped; restarted"
+			if cause != nil {
+				msg = "log collector stopped (" + cause.Error() + "); restarted"
+			}
+			a.events.add(api.Event{Source: "agent", TaskID: tk.spec.ID, TaskName: tk.spec.Name, Message: msg})
 		}
 	}
 }

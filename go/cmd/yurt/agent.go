@@ -68,14 +68,10 @@ func runAgent(cfgFile string, dev bool, dataDir, pluginDir, logLevel string, std
 			*p = abs
 		}
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("cannot find my own executable for the log collector: %w", err)
-	}
 	log := hclog.New(&hclog.LoggerOptions{Name: "yurt", Level: hclog.LevelFromString(logLevel), Output: stderr})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: dev, RemoveDataDir: removeDataDir, LogmonCommand: []string{exe, "logmon"}, Logger: log})
+	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: dev, RemoveDataDir: removeDataDir, Logger: log})
 	if err != nil {
 		if removeDataDir {
 			os.RemoveAll(cfg.DataDir)
