@@ -27,7 +27,11 @@ var (
 	bucketSpecs   = []byte("task_specs")
 	bucketHandles = []byte("task_handles")
 	bucketResults = []byte("task_results")
-	allBuckets    = [][]byte{bucketPlugins, bucketSpecs, bucketHandles, bucketResults}
+	// bucketSources holds each task file's bytes as they are, apart from
+	// the spec's JSON: base64 in JSON took 1.33x the file and json.Marshal's
+	// growing buffer several transient copies more (issue 16's 10x bound).
+	bucketSources = []byte("task_sources")
+	allBuckets    = [][]byte{bucketPlugins, bucketSpecs, bucketHandles, bucketResults, bucketSources}
 )
 
 // ErrNotFound is returned for a missing key.
@@ -39,7 +43,9 @@ type TaskSpec struct {
 	Name      string    `json:"name"`
 	Driver    string    `json:"driver"`
 	File      string    `json:"file"`
-	Source    []byte    `json:"source"`
+	// Source is stored in its own bucket; specs written by older agents
+	// carry it in their JSON, which is still read.
+	Source    []byte    `json:"source,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	TaskDir   string    `json:"task_dir"`
 	// Devices are the reserved device IDs, by device plugin name.
@@ -102,7 +108,10 @@ func Open(dir string) (s *Store, err error) {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	// A mapping larger than the file from the start: growing it re-maps,
+	// and bbolt first copies every live node to the heap (address space
+	// only; the file does not grow).
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, InitialMmapSize: 256 << 20})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open state %s: locked by another process (is another yurt agent using this data_dir?)", path)
 	}
@@ -202,8 +211,29 @@ func (t *Tx) Plugins() (map[string][]byte, error) {
 	return out, err
 }
 
-// PutSpec stores a task spec.
-func (t *Tx) PutSpec(spec *TaskSpec) error { return t.putJSON(bucketSpecs, spec.ID, spec) }
+// PutSpec stores a task spec: its source as is, the rest as JSON.
+func (t *Tx) PutSpec(spec *TaskSpec) error {
+	meta := *spec
+	meta.Source = nil
+	if err := t.putJSON(bucketSpecs, spec.ID, &meta); err != nil {
+		return err
+	}
+	if spec.ID == "" {
+		return errors.New("state: empty key")
+	}
+	return t.tx.Bucket(bucketSources).Put([]byte(spec.ID), spec.Source)
+}
+
+// fillSource reads s's source from its bucket unless the spec's JSON held
+// it (an older agent's).
+func (t *Tx) fillSource(s *TaskSpec) {
+	if s.Source != nil {
+		return
+	}
+	if v := t.tx.Bucket(bucketSources).Get([]byte(s.ID)); v != nil {
+		s.Source = append([]byte{}, v...)
+	}
+}
 
 // Spec returns a task spec.
 func (t *Tx) Spec(id string) (*TaskSpec, error) {
@@ -211,6 +241,7 @@ func (t *Tx) Spec(id string) (*TaskSpec, error) {
 	if err := t.getJSON(bucketSpecs, id, &s); err != nil {
 		return nil, err
 	}
+	t.fillSource(&s)
 	return &s, nil
 }
 
@@ -222,6 +253,7 @@ func (t *Tx) Specs() ([]*TaskSpec, error) {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("decode task_specs %q: %w", k, err)
 		}
+		t.fillSource(&s)
 		out = append(out, &s)
 		return nil
 	})
@@ -249,7 +281,7 @@ func (t *Tx) Result(id string) (*TaskResult, error) {
 
 // DeleteTask removes everything stored for a task.
 func (t *Tx) DeleteTask(id string) error {
-	for _, b := range [][]byte{bucketSpecs, bucketHandles, bucketResults} {
+	for _, b := range [][]byte{bucketSpecs, bucketHandles, bucketResults, bucketSources} {
 		if err := t.tx.Bucket(b).Delete([]byte(id)); err != nil {
 			return err
 		}
