@@ -39,10 +39,10 @@ var ErrNotFound = errors.New("not found")
 
 // TaskSpec is what the agent needs to rebuild a task after a restart.
 type TaskSpec struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Driver    string    `json:"driver"`
-	File      string    `json:"file"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Driver string `json:"driver"`
+	File   string `json:"file"`
 	// Source is stored in its own bucket; specs written by older agents
 	// carry it in their JSON, which is still read.
 	Source    []byte    `json:"source,omitempty"`
