@@ -202,7 +202,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		a.releaseDevices(id)
 		return nil, fmt.Errorf("task %q: %w", p.t.Name, err)
 	}
-	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutSpec(spec) }); err != nil {
+	if err := a.store.Batch(func(tx *state.Tx) error { return tx.PutSpec(spec) }); err != nil {
 		a.releaseDevices(id)
 		return nil, fmt.Errorf("task %q: store spec: %w", p.t.Name, err)
 	}
@@ -239,7 +239,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	}
 	hb, err := proto.Marshal(resp.GetHandle())
 	if err == nil {
-		err = a.store.Update(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
+		err = a.store.Batch(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
 	}
 	if err != nil {
 		_ = drv.StopTask(ctx, spec.DriverID(), p.t.KillTimeout, p.t.KillSignal)
@@ -376,7 +376,7 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		t.state = api.StateFailed
 	}
 	t.mu.Unlock()
-	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutResult(t.spec.ID, r) }); err != nil {
+	if err := a.store.Batch(func(tx *state.Tx) error { return tx.PutResult(t.spec.ID, r) }); err != nil {
 		a.log.Error("cannot store task result", "task", t.spec.ID, "error", err)
 	}
 	a.releaseDevices(t.spec.ID)

@@ -134,6 +134,8 @@ func Open(dir string) (s *Store, err error) {
 		db.Close()
 		return nil, fmt.Errorf("init state %s: %w", path, err)
 	}
+	// A lone Batch caller waits this long for company before it commits.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	return &Store{db: db, path: path}, nil
 }
 
@@ -149,6 +151,13 @@ type Tx struct{ tx *bolt.Tx }
 // Update runs fn in one transaction: all its writes land, or none do.
 func (s *Store) Update(fn func(*Tx) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx}) })
+}
+
+// Batch is Update for writes that many goroutines make at once (task
+// starts): concurrent calls share one transaction and its fsyncs. fn may
+// run more than once, so it must only put or delete.
+func (s *Store) Batch(fn func(*Tx) error) error {
+	return s.db.Batch(func(tx *bolt.Tx) error { return fn(&Tx{tx}) })
 }
 
 // View runs fn in a read-only transaction.
