@@ -51,10 +51,13 @@ type Agent struct {
 	topology *basepb.ClientTopology
 	// logs reads every task's stdout and stderr FIFOs (logmon.Collector:
 	// in the agent, re-opened by the next agent after a restart).
-	logs    *logmon.Collector
-	store   *state.Store
-	events  *eventLog
-	plugins []*pluginInst
+	logs *logmon.Collector
+	// parsedAtStart holds the task files reopenLogs parsed, for
+	// recoverAll (New only).
+	parsedAtStart map[string]*config.Task
+	store         *state.Store
+	events        *eventLog
+	plugins       []*pluginInst
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -134,7 +137,9 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	if err := a.loadPlugins(ctx); err != nil {
 		return nil, err
 	}
-	if err := a.recoverAll(); err != nil {
+	err = a.recoverAll()
+	a.parsedAtStart = nil
+	if err != nil {
 		return nil, err
 	}
 	if err := a.listen(); err != nil {

@@ -418,7 +418,7 @@ func (a *Agent) stop(ctx context.Context, t *task) error {
 	t.state = api.StateStopping
 	t.mu.Unlock()
 	t.spec.Stopping = true
-	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutSpec(t.spec) }); err != nil {
+	if err := a.store.Batch(func(tx *state.Tx) error { return tx.PutSpec(t.spec) }); err != nil {
 		return fmt.Errorf("store stop request: %w", err)
 	}
 	pi := a.driverByName(t.spec.Driver)
@@ -489,7 +489,10 @@ func (a *Agent) recoverAll() error {
 		return fmt.Errorf("read state: %w", err)
 	}
 	for _, s := range specs {
-		parsed, err := parseStored(s)
+		parsed, err := a.parsedAtStart[s.ID], error(nil)
+		if parsed == nil {
+			parsed, err = parseStored(s)
+		}
 		t := &task{spec: s, parsed: parsed, done: make(chan struct{})}
 		a.mu.Lock()
 		a.tasks[s.ID] = t
@@ -572,11 +575,13 @@ func (a *Agent) reopenLogs() {
 		}
 		return nil
 	})
+	a.parsedAtStart = map[string]*config.Task{}
 	for _, s := range specs {
 		parsed, err := parseStored(s)
 		if err != nil {
 			continue // recoverAll reports it
 		}
+		a.parsedAtStart[s.ID] = parsed
 		if err := a.logs.Start(logmonConfig(&task{spec: s, parsed: parsed})); err != nil {
 			a.log.Error("log collector", "task", s.ID, "error", err)
 		}
