@@ -158,7 +158,7 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, []ScalePoint, 
 		strings.Join(s.Drivers, ", "), s.Steps)
 
 	have := 0
-	first := time.Now()
+	var starting time.Duration // submissions to all running, summed over the steps
 	for _, n := range s.Steps {
 		pt, err := s.fill(ctx, c, ag, have, n, base)
 		points = append(points, pt)
@@ -166,8 +166,9 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, []ScalePoint, 
 			return v, points, err
 		}
 		have = n
+		starting += time.Duration(pt.Values["batch_s"] * float64(time.Second))
 	}
-	total := time.Since(first)
+	total := starting
 	last := points[len(points)-1].Values
 	for k, x := range last {
 		v[k] = x

@@ -141,6 +141,12 @@ func targetValue(metric string, v float64, ratio bool) string {
 		return fmt.Sprintf("%s ms", fmtVal(v))
 	case metric == "leftover":
 		return fmt.Sprintf("%g", v)
+	case metric == "tasks_per_s":
+		return fmt.Sprintf("%s tasks/s", fmtVal(v))
+	case strings.HasSuffix(metric, "_s"):
+		return fmt.Sprintf("%s s", fmtVal(v))
+	case metric == "reattach_lost":
+		return fmt.Sprintf("%g", v)
 	case ratio:
 		return fmt.Sprintf("%.2fx", v)
 	}

@@ -26,6 +26,8 @@ func agentTargets(r *Results) []TargetCheck {
 			c.Note = "agent " + r.Agent.Status + ": " + r.Agent.Reason
 		case g.At > 0 && vals == nil:
 			c.Note = fmt.Sprintf("no step with %d tasks in this run", g.At)
+		case g.Min > 0 && vals["tasks_running"] < float64(g.Min):
+			c.Note = fmt.Sprintf("only %d tasks in this run, the goal is for %d", int(vals["tasks_running"]), g.Min)
 		case !ok:
 			c.Note = "figure missing"
 			if r.Agent.Reason != "" {
