@@ -3,6 +3,7 @@ package agent
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -24,7 +25,19 @@ func (t *jsonText) UnmarshalJSON(d []byte) error {
 		return nil
 	}
 	if len(d) < 2 || d[0] != '"' || d[len(d)-1] != '"' {
-		return errors.New("expected a JSON string")
+		// encoding/json adds the field's name to this error.
+		kind := "number"
+		switch {
+		case len(d) == 0:
+			kind = "nothing"
+		case d[0] == 't' || d[0] == 'f':
+			kind = "bool"
+		case d[0] == '[':
+			kind = "array"
+		case d[0] == '{':
+			kind = "object"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[string]()}
 	}
 	if !utf8.Valid(d) {
 		var s string

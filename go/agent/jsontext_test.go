@@ -24,7 +24,11 @@ func TestJSONTextMatchesEncodingJSON(t *testing.T) {
 	var got struct {
 		Source jsonText `json:"source"`
 	}
-	assert.Error(t, json.Unmarshal([]byte(`{"source": 12}`), &got), "a number is not a source")
+	for in, kind := range map[string]string{`12`: "number", `true`: "bool", `[]`: "array", `{}`: "object"} {
+		err := json.Unmarshal([]byte(`{"source": `+in+`}`), &got)
+		require.Error(t, err, in)
+		assert.Contains(t, err.Error(), "cannot unmarshal "+kind+" into Go struct field .source of type string", "names the field, as encoding/json does")
+	}
 }
 
 // FuzzJSONText: whatever encoding/json decodes as a string, jsonText
