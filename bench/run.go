@@ -82,21 +82,9 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		targets = append(targets, t)
 		r.Plugins = append(r.Plugins, NewResult(t))
 	}
-	run.ColdStarts(ctx, targets, r.Plugins)
-	for i, t := range targets {
-		logf("%s (%s %s %s)", t.ID, t.Language, t.Flavor, t.Kind)
-		run.Measure(ctx, t, &r.Plugins[i])
-	}
-	// A plugin whose baseline was not measured (e.g. -only) has no baseline.
-	have := map[string]bool{}
-	for _, p := range r.Plugins {
-		have[p.ID] = true
-	}
-	for i := range r.Plugins {
-		if !have[r.Plugins[i].Baseline] {
-			r.Plugins[i].Baseline = ""
-		}
-	}
+	// The agent first: its start rate and reattach time are the figures
+	// most sensitive to what else the machine has done (page cache,
+	// leftover processes of the plugin measurements).
 	if o.Agent {
 		logf("yurt agent: %d plugins, tasks at %v", agentPlugins, agentSteps)
 		plugins := filepath.Join(o.Root, "build", "bench", "plugins")
@@ -118,6 +106,21 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		if err != nil {
 			r.Agent.Status, r.Agent.Reason = "error", err.Error()
 			logf("  agent: %v", err)
+		}
+	}
+	run.ColdStarts(ctx, targets, r.Plugins)
+	for i, t := range targets {
+		logf("%s (%s %s %s)", t.ID, t.Language, t.Flavor, t.Kind)
+		run.Measure(ctx, t, &r.Plugins[i])
+	}
+	// A plugin whose baseline was not measured (e.g. -only) has no baseline.
+	have := map[string]bool{}
+	for _, p := range r.Plugins {
+		have[p.ID] = true
+	}
+	for i := range r.Plugins {
+		if !have[r.Plugins[i].Baseline] {
+			r.Plugins[i].Baseline = ""
 		}
 	}
 	if o.Supervise {
