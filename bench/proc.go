@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // procInfo is what the benchmarks read from /proc/<pid>.
@@ -171,3 +172,56 @@ func isLogmon(pid int) bool {
 }
 
 const mib = 1 << 20
+
+// treeCPU is the CPU time the process tree under root used over d, in
+// percent of one core (user + system, from /proc/<pid>/stat; processes
+// that start or end meanwhile count from when they are seen).
+func treeCPU(root int, d time.Duration) (float64, error) {
+	ticks := func() (map[int]uint64, error) {
+		procs := allProcs()
+		if _, ok := procs[root]; !ok {
+			return nil, fmt.Errorf("process %d is gone", root)
+		}
+		children := map[int][]int{}
+		for pid, p := range procs {
+			children[p.PPID] = append(children[p.PPID], pid)
+		}
+		out := map[int]uint64{}
+		stack := []int{root}
+		for len(stack) > 0 {
+			pid := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+				s := string(b)
+				if i := strings.LastIndexByte(s, ')'); i > 0 {
+					if f := strings.Fields(s[i+1:]); len(f) > 12 {
+						u, _ := strconv.ParseUint(f[11], 10, 64)
+						k, _ := strconv.ParseUint(f[12], 10, 64)
+						out[pid] = u + k
+					}
+				}
+			}
+			stack = append(stack, children[pid]...)
+		}
+		return out, nil
+	}
+	a, err := ticks()
+	if err != nil {
+		return 0, err
+	}
+	time.Sleep(d)
+	b, err := ticks()
+	if err != nil {
+		return 0, err
+	}
+	var used uint64
+	for pid, t := range b {
+		if t0, ok := a[pid]; ok && t >= t0 {
+			used += t - t0
+		} else if !ok {
+			used += t
+		}
+	}
+	const hz = 100 // USER_HZ
+	return float64(used) / hz / d.Seconds() * 100, nil
+}

@@ -53,6 +53,9 @@ func targetRules() []targetRule {
 	add("Go SDK <= 1.15x Go floor", "go-sdk/yurt-exec", "go-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls", "inspect_p50_us_plain", "inspect_p50_us_mtls")
 	add("Python SDK <= 1.15x Python floor", "python-sdk/pyexec", "python-floor", "1.15", "cold_p50_ms_plain", "info_p50_us_plain", "inspect_p50_us_plain")
 	add("Rust SDK <= 1.15x Rust floor", "rust-sdk/yurt-static-device", "rust-floor", "1.15", "cold_p50_ms_plain", "info_p50_us_plain")
+	for _, g := range FloorGoals {
+		add(fmt.Sprintf("SDK <= %.2fx its floor", g.Limit), g.Subject, g.Floor, fmt.Sprint(g.Limit), g.Metrics...)
+	}
 	return out
 }
 
@@ -80,33 +83,19 @@ func EvaluateTargets(r *Results) []TargetCheck {
 			c.Status = "missed"
 			if c.Measured <= t.limit {
 				c.Status = "met"
+			} else {
+				c.Note = fmt.Sprintf("by %.2fx, %+.0f%%", c.Measured-t.limit, 100*(c.Measured/t.limit-1))
 			}
 		}
 		out = append(out, c)
 	}
-	c := TargetCheck{Name: "agent holds 500 tasks < 200 MiB RSS", Subject: "yurt agent", Metric: "agent_rss_mib", Limit: 200, Measured: -1, Status: "not measured"}
-	if r.Agent.Status != "ok" {
-		c.Note = "agent " + r.Agent.Status + ": " + r.Agent.Reason
-	} else if n := r.Agent.Values["tasks_running"]; n < 500 {
-		c.Measured = r.Agent.Values["agent_rss_mib"]
-		c.Note = fmt.Sprintf("only %d tasks in this configuration", int(n))
-	} else {
-		c.Measured = r.Agent.Values["agent_rss_mib"]
-		c.Status = "missed"
-		if c.Measured < c.Limit {
-			c.Status = "met"
-		}
-		c.Note = fmt.Sprintf("peak %.0f MiB", r.Agent.Values["agent_peak_rss_mib"])
-	}
-	out = append(out, c)
+	out = append(out, agentTargets(r)...)
 	return append(out, superviseTargets(r)...)
 }
 
 // superviseTargets checks each SDK's per-task supervision cost against the
 // goal (PSS at most 2 MiB, start p50 under 20 ms), the anchor (Nomad
-// raw_exec's per-task executor) and nothing left after destroy; and the
-// agent's per-task total (Go supervisor + yurt logmon) against Nomad's
-// executor + logmon.
+// raw_exec's per-task executor) and nothing left after destroy.
 func superviseTargets(r *Results) []TargetCheck {
 	var out []TargetCheck
 	for _, s := range r.Supervision {
@@ -122,6 +111,8 @@ func superviseTargets(r *Results) []TargetCheck {
 			c.Measured, c.Status = v, "missed"
 			if v < limit || !strict && v == limit {
 				c.Status = "met"
+			} else {
+				c.Note = missBy(metric, v, limit)
 			}
 			out = append(out, c)
 		}
@@ -138,30 +129,6 @@ func superviseTargets(r *Results) []TargetCheck {
 		}
 		out = append(out, c)
 	}
-	c := TargetCheck{Name: fmt.Sprintf("agent per task (Go supervisor + yurt logmon) <= Nomad executor + logmon %.1f MiB", NomadExecutorPSSMiB+NomadLogmonPSSMiB),
-		Subject: "yurt agent", Metric: "per_task_pss_mib", Limit: NomadExecutorPSSMiB + NomadLogmonPSSMiB, Measured: -1, Status: "not measured"}
-	var goSup float64
-	for _, s := range r.Supervision {
-		if s.ID == "go" {
-			goSup = s.Values["pss_mib_mean"]
-		}
-	}
-	logmon, ok := r.Agent.Values["logmon_pss_mib_mean"]
-	switch {
-	case goSup <= 0:
-		c.Note = "Go supervision not measured in this run"
-	case !ok:
-		c.Note = "agent's logmon PSS not measured in this run"
-	default:
-		c.Measured, c.Status = goSup+logmon, "missed"
-		if c.Measured <= c.Limit {
-			c.Status = "met"
-		}
-		c.Note = fmt.Sprintf("supervisor %.2f + logmon %.2f MiB", goSup, logmon)
-	}
-	if len(r.Supervision) > 0 {
-		out = append(out, c)
-	}
 	return out
 }
 
@@ -173,6 +140,12 @@ func targetValue(metric string, v float64, ratio bool) string {
 	case strings.HasPrefix(metric, "start_ms"):
 		return fmt.Sprintf("%s ms", fmtVal(v))
 	case metric == "leftover":
+		return fmt.Sprintf("%g", v)
+	case metric == "tasks_per_s":
+		return fmt.Sprintf("%s tasks/s", fmtVal(v))
+	case strings.HasSuffix(metric, "_s"):
+		return fmt.Sprintf("%s s", fmtVal(v))
+	case metric == "reattach_lost":
 		return fmt.Sprintf("%g", v)
 	case ratio:
 		return fmt.Sprintf("%.2fx", v)
@@ -230,8 +203,11 @@ func table(r *Results, cols []string) string {
 	return b.String()
 }
 
-// Markdown renders the results: targets, the two tables, agent, errors.
-func Markdown(r *Results) string {
+// Markdown renders the results: targets, the two tables, agent, errors;
+// the scale plot is scale.svg beside it.
+func Markdown(r *Results) string { return markdown(r, "scale.svg") }
+
+func markdown(r *Results, scalePlot string) string {
 	var b strings.Builder
 	b.WriteString("### Targets\n\n| target | subject | against | metric | measured | limit | status |\n|---|---|---|---|---:|---:|---|\n")
 	for _, t := range r.Targets {
@@ -250,7 +226,7 @@ func Markdown(r *Results) string {
 	b.WriteString(table(r, latencyCols))
 	b.WriteString("\n### Streams, lifecycle, memory (same ratios; for msg/s and tasks/s higher is better)\n\n")
 	b.WriteString(table(r, otherCols))
-	fmt.Fprintf(&b, "\n### Host scale: `yurt agent` with %d plugins and %d tasks\n\n", r.Config.AgentPlugins, r.Config.AgentTasks)
+	fmt.Fprintf(&b, "\n### Host scale: `yurt agent` with %d plugins and up to %d tasks\n\n", r.Config.AgentPlugins, r.Config.AgentTasks)
 	if r.Agent.Status != "ok" {
 		fmt.Fprintf(&b, "%s: %s\n", r.Agent.Status, r.Agent.Reason)
 	}
@@ -262,6 +238,7 @@ func Markdown(r *Results) string {
 			}
 		}
 	}
+	b.WriteString(ScaleMarkdown(r, scalePlot))
 	if len(r.Supervision) > 0 {
 		b.WriteString(SupervisionMarkdown(r))
 	}
@@ -316,16 +293,6 @@ func SupervisionMarkdown(r *Results) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s (%.2f) |\n", s.ID, s.Supervisor, s.Tasks, pssCell, startCell,
 			goal, anchor, start, left, s.MeasuredAt, s.LoadAvg1)
-	}
-	if lm, ok := r.Agent.Values["logmon_pss_mib_mean"]; ok {
-		for _, s := range r.Supervision {
-			if s.ID == "go" && len(s.Values) > 0 {
-				sup := s.Values["pss_mib_mean"]
-				fmt.Fprintf(&b, "\nThe agent's per-task total (the Go supervisor above + one `yurt logmon`, %.2f MiB mean over %d in the host-scale run): "+
-					"**%.2f MiB**, against Nomad raw_exec's %.1f MiB (%.1f%%).\n", lm, int(r.Agent.Values["logmon_procs"]), sup+lm,
-					NomadExecutorPSSMiB+NomadLogmonPSSMiB, 100*(sup+lm)/(NomadExecutorPSSMiB+NomadLogmonPSSMiB))
-			}
-		}
 	}
 	return b.String()
 }

@@ -59,6 +59,7 @@ type Config struct {
 	HoldTasks       int     `json:"hold_tasks"`
 	AgentPlugins    int     `json:"agent_plugins"`
 	AgentTasks      int     `json:"agent_tasks"`
+	AgentSteps      []int   `json:"agent_steps,omitempty"`
 	SuperviseTasks  int     `json:"supervise_tasks,omitempty"`
 }
 
@@ -88,6 +89,15 @@ type PluginResult struct {
 type AgentResult struct {
 	Status string             `json:"status"` // "ok", "skipped" or "error"
 	Reason string             `json:"reason"`
+	Values map[string]float64 `json:"values"`
+	// Scale holds the figures at each task count (ascending); Values has
+	// the last step's, and the reattach and stop-all figures.
+	Scale []ScalePoint `json:"scale,omitempty"`
+}
+
+// ScalePoint is the agent measured holding Tasks tasks (keys: scaleMetricDefs).
+type ScalePoint struct {
+	Tasks  int                `json:"tasks"`
 	Values map[string]float64 `json:"values"`
 }
 
@@ -139,13 +149,27 @@ var agentMetricDefs = []MetricDef{
 	{"tree_rss_mib", "MiB", "lower", "RSS summed over the agent and every process under it (plugins, supervisors, log collectors, tasks); counts shared pages once per process"},
 	{"tree_pss_mib", "MiB", "lower", "PSS summed over the same processes: the memory they really take"},
 	{"tree_procs", "count", "lower", "processes in the agent's tree"},
-	{"logmon_pss_mib_mean", "MiB", "lower", "PSS of one per-task `yurt logmon` log collector, mean over the agent's"},
+	{"tree_pss_mib_no_tasks", "MiB", "lower", "tree PSS with every plugin running and no task"},
+	{"per_task_pss_mib", "MiB", "lower", "(tree PSS - tree PSS with no task) / tasks: supervisor, log collection, task and the agent's and plugins' growth, per task"},
+	{"logmon_pss_mib_mean", "MiB", "lower", "PSS of one per-task `yurt logmon` log collector process, mean (none since the agent collects logs itself)"},
 	{"logmon_procs", "count", "lower", "`yurt logmon` processes in the agent's tree"},
+	{"agent_fds", "count", "lower", "open file descriptors of the agent"},
+	{"tree_idle_cpu_pct", "%", "lower", "CPU the whole tree uses while the tasks sleep (3 s), in % of one core: waiters polling, monitors"},
 	{"list_p50_ms", "ms", "lower", "GET /v1/tasks (all tasks), p50"},
 	{"list_p99_ms", "ms", "lower", "GET /v1/tasks (all tasks), p99"},
-	{"status_p50_ms", "ms", "lower", "GET /v1/tasks/{id}, p50"},
-	{"status_p99_ms", "ms", "lower", "GET /v1/tasks/{id}, p99"},
+	{"status_p50_ms", "ms", "lower", "GET /v1/tasks/{name} (`yurt status NAME`), p50"},
+	{"status_p99_ms", "ms", "lower", "GET /v1/tasks/{name} (`yurt status NAME`), p99"},
+	{"reattach_s", "s", "lower", "SIGKILL of the agent, then a new agent started to every task running again"},
+	{"reattach_running", "count", "higher", "tasks running again after the reattach"},
+	{"reattach_lost", "count", "lower", "tasks not running after the reattach"},
+	{"stop_all_s", "s", "lower", "every task stopped through the API (8 clients), first request to last answer"},
+	{"stop_tasks_per_s", "tasks/s", "higher", "tasks stopped per second"},
 }
+
+// scaleMetricDefs describe ScalePoint.Values (the batch's start rate).
+var scaleMetricDefs = append([]MetricDef{
+	{"batch_s", "s", "lower", "first submission of the step's tasks to all of them running"},
+}, agentMetricDefs...)
 
 // MetricDefs returns the documented plugin metric keys.
 func MetricDefs() []MetricDef { return append([]MetricDef(nil), metricDefs...) }

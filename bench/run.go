@@ -35,6 +35,13 @@ func SizesFor(smoke bool) Sizes {
 		Fingerprints: 20, LifecycleTasks: 200, LifecycleMax: 5 * time.Second, HoldTasks: 100}
 }
 
+// AgentStepsFull and AgentStepsSmoke are the task counts the agent is
+// measured at.
+var (
+	AgentStepsFull  = []int{200, 500, 1000, 2000}
+	AgentStepsSmoke = []int{3, 6}
+)
+
 // SuperviseTasksFor is how many tasks each SDK's supervision measurement
 // keeps running at once: 200 (the issue's figure) or 5 in the smoke run.
 func SuperviseTasksFor(smoke bool) int {
@@ -48,10 +55,11 @@ func SuperviseTasksFor(smoke bool) int {
 // and targets evaluated.
 func Run(ctx context.Context, o Options) (*Results, error) {
 	sz := SizesFor(o.Smoke)
-	agentPlugins, agentTasks := 20, 500
+	agentPlugins, agentSteps := 20, AgentStepsFull
 	if o.Smoke {
-		agentPlugins, agentTasks = 2, 5
+		agentPlugins, agentSteps = 3, AgentStepsSmoke
 	}
+	agentTasks := agentSteps[len(agentSteps)-1]
 	mode := "full"
 	if o.Smoke {
 		mode = "smoke"
@@ -61,7 +69,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		Machine: machine(), Metrics: MetricDefs(), Plugins: []PluginResult{},
 		Config: Config{Launches: sz.Launches, UnaryCalls: sz.UnaryCalls, StreamSeconds: sz.StreamSeconds,
 			StatsIntervalNS: int64(sz.StatsInterval), Fingerprints: sz.Fingerprints, LifecycleTasks: sz.LifecycleTasks,
-			HoldTasks: sz.HoldTasks, AgentPlugins: agentPlugins, AgentTasks: agentTasks},
+			HoldTasks: sz.HoldTasks, AgentPlugins: agentPlugins, AgentTasks: agentTasks, AgentSteps: agentSteps},
 		Agent: AgentResult{Status: "skipped", Reason: "not requested (-agent=false)", Values: map[string]float64{}},
 	}
 	run := &Runner{Sizes: sz, Scratch: o.Scratch, Log: o.Log}
@@ -73,6 +81,32 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		}
 		targets = append(targets, t)
 		r.Plugins = append(r.Plugins, NewResult(t))
+	}
+	// The agent first: its start rate and reattach time are the figures
+	// most sensitive to what else the machine has done (page cache,
+	// leftover processes of the plugin measurements).
+	if o.Agent {
+		logf("yurt agent: %d plugins, tasks at %v", agentPlugins, agentSteps)
+		plugins := filepath.Join(o.Root, "build", "bench", "plugins")
+		as := AgentScale{
+			Yurt: filepath.Join(o.Root, "build", "bench", "bin", "yurt"), NPlugins: agentPlugins, Steps: agentSteps,
+			Drivers: []string{"yurt-exec", "pyexec", "rust-exec"}, Scratch: o.Scratch, Log: logf, Filler: filepath.Join(plugins, "floor-go"),
+			// Each example once (the three process drivers run the tasks), filled up with Go floors.
+			Plugins: []string{filepath.Join(plugins, "yurt-exec"), filepath.Join(o.Root, "examples", "python", "pyexec", "pyexec"),
+				filepath.Join(o.RustBin, "yurt-example-process-driver"), filepath.Join(plugins, "yurt-files"),
+				filepath.Join(o.RustBin, "yurt-example-device"),
+				filepath.Join(o.Root, "examples", "python", "filedev", "filedev")},
+			Config: "plugin \"yurt-example-device\" {\n  config {\n    ids = [\"d0\", \"d1\"]\n  }\n}\n",
+		}
+		if o.Smoke {
+			as.Plugins, as.Config = as.Plugins[:3], ""
+		}
+		v, points, err := as.Run(ctx)
+		r.Agent = AgentResult{Status: "ok", Values: v, Scale: points}
+		if err != nil {
+			r.Agent.Status, r.Agent.Reason = "error", err.Error()
+			logf("  agent: %v", err)
+		}
 	}
 	run.ColdStarts(ctx, targets, r.Plugins)
 	for i, t := range targets {
@@ -87,29 +121,6 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	for i := range r.Plugins {
 		if !have[r.Plugins[i].Baseline] {
 			r.Plugins[i].Baseline = ""
-		}
-	}
-	if o.Agent {
-		logf("yurt agent: %d plugins, %d tasks", agentPlugins, agentTasks)
-		plugins := filepath.Join(o.Root, "build", "bench", "plugins")
-		as := AgentScale{
-			Yurt: filepath.Join(o.Root, "build", "bench", "bin", "yurt"), NPlugins: agentPlugins, Tasks: agentTasks,
-			Driver: "yurt-exec", Scratch: o.Scratch, Log: logf, Filler: filepath.Join(plugins, "floor-go"),
-			// Each example once (the first runs the tasks), filled up with Go floors.
-			Plugins: []string{filepath.Join(plugins, "yurt-exec"), filepath.Join(plugins, "yurt-files"),
-				filepath.Join(o.RustBin, "yurt-example-device"),
-				filepath.Join(o.Root, "examples", "python", "filedev", "filedev"),
-				filepath.Join(o.Root, "examples", "python", "pyexec", "pyexec")},
-			Config: "plugin \"yurt-example-device\" {\n  config {\n    ids = [\"d0\", \"d1\"]\n  }\n}\n",
-		}
-		if o.Smoke {
-			as.Plugins, as.Config = as.Plugins[:1], ""
-		}
-		v, err := as.Run(ctx)
-		r.Agent = AgentResult{Status: "ok", Values: v}
-		if err != nil {
-			r.Agent.Status, r.Agent.Reason = "error", err.Error()
-			logf("  agent: %v", err)
 		}
 	}
 	if o.Supervise {
@@ -166,14 +177,14 @@ func BenchmarksMD(r *Results, chartPath, findings string) string {
 	m := r.Machine
 	fmt.Fprintf(&b, "Run: %s, mode %s. Machine: %s/%s, %d CPUs (%s), %.1f GiB, kernel %s, %s, load average %.2f at start.\n\n",
 		r.GeneratedAt, r.Mode, m.OS, m.Arch, m.CPUs, m.CPUModel, float64(m.MemTotalBytes)/(1<<30), m.Kernel, m.GoVersion, m.LoadAvg1)
-	fmt.Fprintf(&b, "Sizes: %d launches per mode, %d unary calls per RPC and mode, streams for %gs at a %d ns interval, %d first fingerprints, up to %d lifecycle tasks, %d held tasks; agent with %d plugins and %d tasks.\n\n",
+	fmt.Fprintf(&b, "Sizes: %d launches per mode, %d unary calls per RPC and mode, streams for %gs at a %d ns interval, %d first fingerprints, up to %d lifecycle tasks, %d held tasks; agent with %d plugins and up to %d tasks.\n\n",
 		r.Config.Launches, r.Config.UnaryCalls, r.Config.StreamSeconds, r.Config.StatsIntervalNS, r.Config.Fingerprints, r.Config.LifecycleTasks, r.Config.HoldTasks, r.Config.AgentPlugins, r.Config.AgentTasks)
 	b.WriteString("Reproduce: `make bench` (or `scripts/bench.sh`); `scripts/bench.sh --smoke` is the quick harness check.\n")
 	b.WriteString("Results: build/bench/results.json, build/bench/results.md, build/bench/chart.svg; the latest full run is kept in bench/latest/.\n\n")
 	if chartPath != "" {
 		fmt.Fprintf(&b, "![cold start and unary latency per plugin](%s)\n\n", chartPath)
 	}
-	b.WriteString(Markdown(r))
+	b.WriteString(markdown(r, "bench/latest/scale.svg"))
 	if findings != "" {
 		b.WriteString("\n" + findings)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/config"
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/logmon"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 
@@ -36,8 +37,6 @@ type Options struct {
 	Dev bool
 	// RemoveDataDir deletes the data dir after a Dev shutdown.
 	RemoveDataDir bool
-	// LogmonCommand starts a log collector, e.g. [/path/to/yurt, "logmon"].
-	LogmonCommand []string
 	Logger        hclog.Logger
 }
 
@@ -49,11 +48,16 @@ type Agent struct {
 	nodeName string
 	// topology is the host's CPU topology, scanned once as Nomad's client
 	// does at start and sent to every plugin in SetConfig.
-	topology  *basepb.ClientTopology
-	logmonCmd []string
-	store     *state.Store
-	events    *eventLog
-	plugins   []*pluginInst
+	topology *basepb.ClientTopology
+	// logs reads every task's stdout and stderr FIFOs (logmon.Collector:
+	// in the agent, re-opened by the next agent after a restart).
+	logs *logmon.Collector
+	// parsedAtStart holds the task files reopenLogs parsed, for
+	// recoverAll (New only).
+	parsedAtStart map[string]*config.Task
+	store         *state.Store
+	events        *eventLog
+	plugins       []*pluginInst
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -86,7 +90,7 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	}
 	hn, _ := os.Hostname()
 	a := &Agent{
-		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logmonCmd: o.LogmonCommand, topology: host.DetectTopology(),
+		opts: o, log: o.Logger, dataDir: cfg.DataDir, nodeName: hn, logs: logmon.NewCollector(), topology: host.DetectTopology(),
 		events: newEventLog(1000), tasks: map[string]*task{}, reserved: map[string]string{},
 	}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
@@ -123,13 +127,19 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 					p.Kill()
 				}
 			}
+			a.logs.Close(context.Background())
 			a.store.Close()
 		}
 	}()
+	// The FIFOs of tasks that outlived the previous agent get a reader
+	// first: their supervisors wait only a bounded time for one.
+	a.reopenLogs()
 	if err := a.loadPlugins(ctx); err != nil {
 		return nil, err
 	}
-	if err := a.recoverAll(); err != nil {
+	err = a.recoverAll()
+	a.parsedAtStart = nil
+	if err != nil {
 		return nil, err
 	}
 	if err := a.listen(); err != nil {
@@ -232,6 +242,9 @@ func (a *Agent) Shutdown(ctx context.Context) error {
 	}
 	a.cancel()
 	a.bg.Wait()
+	// Tasks that go on (not -dev) keep writing; their supervisors hold the
+	// output for the next agent's collector.
+	a.logs.Close(ctx)
 	for _, pi := range a.plugins {
 		p, _ := pi.current()
 		if p == nil {

@@ -16,27 +16,17 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/logmon"
 )
 
 // The tests of this package run a real agent in-process with real plugin
 // processes: the test driver (internal/testdriver) built once in TestMain,
 // and this test binary re-executed as the log collector.
 
-const logmonArg = "yurt-agent-test-logmon"
-
 var testBins struct {
 	dir, driver, device string
 }
 
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == logmonArg {
-		if err := logmon.Main(os.Args[2:]); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
 	dir, err := os.MkdirTemp("", "yurt-agent-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -90,9 +80,7 @@ func startTestAgent(t *testing.T, cfg string, drivers ...string) *testAgent {
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	self, err := os.Executable()
-	require.NoError(t, err)
-	a, err := New(ctx, Options{Config: ac, Dev: true, LogmonCommand: []string{self, logmonArg},
+	a, err := New(ctx, Options{Config: ac, Dev: true,
 		Logger: hclog.New(&hclog.LoggerOptions{Level: hclog.Warn, Output: os.Stderr})})
 	require.NoError(t, err)
 	ta := &testAgent{t: t, a: a, c: api.NewClient(a.SocketPath()), socket: a.SocketPath()}

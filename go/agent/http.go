@@ -76,7 +76,11 @@ func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http
 }
 
 func (a *Agent) handleRun(w http.ResponseWriter, r *http.Request) {
-	var req api.RunRequest
+	// api.RunRequest, with the source decoded in one copy (jsontext.go).
+	var req struct {
+		File   string   `json:"file"`
+		Source jsonText `json:"source"`
+	}
 	if !a.readJSON(w, r, "run request", &req) {
 		return
 	}
@@ -87,7 +91,7 @@ func (a *Agent) handleRun(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, fmt.Errorf("run request: the file name is %d bytes, longer than the limit of %d", len(req.File), maxFileNameBytes))
 		return
 	}
-	tasks, err := a.runFile(r.Context(), req.File, []byte(req.Source))
+	tasks, err := a.runFile(r.Context(), req.File, req.Source)
 	if err != nil {
 		writeErr(w, http.StatusBadRequest, err)
 		return
@@ -168,7 +172,7 @@ func (a *Agent) handleLogs(w http.ResponseWriter, r *http.Request, t *task) {
 			select {
 			case <-t.done:
 				for i := 0; i < 50; i++ {
-					if _, ok := logmon.Running(t.spec.TaskDir); !ok {
+					if !a.logs.Running(t.spec.TaskDir) {
 						break
 					}
 					time.Sleep(100 * time.Millisecond)

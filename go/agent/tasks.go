@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -134,7 +133,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		a.releaseDevices(id)
 		return nil, fmt.Errorf("task %q: %w", p.t.Name, err)
 	}
-	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutSpec(spec) }); err != nil {
+	if err := a.store.Batch(func(tx *state.Tx) error { return tx.PutSpec(spec) }); err != nil {
 		a.releaseDevices(id)
 		return nil, fmt.Errorf("task %q: store spec: %w", p.t.Name, err)
 	}
@@ -142,7 +141,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	a.tasks[id] = t
 	a.mu.Unlock()
 
-	if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
+	if err := a.logs.Start(logmonConfig(t)); err != nil {
 		a.finish(t, &state.TaskResult{Err: "log collector: " + err.Error()}, api.StateFailed)
 		return t, nil
 	}
@@ -171,7 +170,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	}
 	hb, err := proto.Marshal(resp.GetHandle())
 	if err == nil {
-		err = a.store.Update(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
+		err = a.store.Batch(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
 	}
 	if err != nil {
 		_ = drv.StopTask(ctx, spec.DriverID(), p.t.KillTimeout, p.t.KillSignal)
@@ -238,7 +237,7 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 		t.state = api.StateFailed
 	}
 	t.mu.Unlock()
-	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutResult(t.spec.ID, r) }); err != nil {
+	if err := a.store.Batch(func(tx *state.Tx) error { return tx.PutResult(t.spec.ID, r) }); err != nil {
 		a.log.Error("cannot store task result", "task", t.spec.ID, "error", err)
 	}
 	a.releaseDevices(t.spec.ID)
@@ -264,7 +263,7 @@ func (a *Agent) finish(t *task, r *state.TaskResult, st string) {
 				cancel()
 			}
 		}
-		if err := logmon.Stop(t.spec.TaskDir, 5*time.Second); err != nil {
+		if err := a.logs.Stop(t.spec.TaskDir, 5*time.Second); err != nil {
 			a.log.Warn("log collector", "task", t.spec.ID, "error", err)
 		}
 	}()
@@ -280,7 +279,7 @@ func (a *Agent) stop(ctx context.Context, t *task) error {
 	t.state = api.StateStopping
 	t.mu.Unlock()
 	t.spec.Stopping = true
-	if err := a.store.Update(func(tx *state.Tx) error { return tx.PutSpec(t.spec) }); err != nil {
+	if err := a.store.Batch(func(tx *state.Tx) error { return tx.PutSpec(t.spec) }); err != nil {
 		return fmt.Errorf("store stop request: %w", err)
 	}
 	pi := a.driverByName(t.spec.Driver)
@@ -324,206 +323,5 @@ func (a *Agent) stop(ctx context.Context, t *task) error {
 		return ctx.Err()
 	case <-time.After(time.Until(deadline)):
 		return fmt.Errorf("stop %s: driver %q did not report an exit within %s (kill_timeout + stop_task_timeout)", t.spec.Name, t.spec.Driver, budget)
-	}
-}
-
-// recoverAll rebuilds the task table from the store after a restart.
-func (a *Agent) recoverAll() error {
-	var specs []*state.TaskSpec
-	handles := map[string][]byte{}
-	results := map[string]*state.TaskResult{}
-	err := a.store.View(func(tx *state.Tx) error {
-		var err error
-		if specs, err = tx.Specs(); err != nil {
-			return err
-		}
-		for _, s := range specs {
-			if h, err := tx.Handle(s.ID); err == nil {
-				handles[s.ID] = h
-			}
-			if r, err := tx.Result(s.ID); err == nil {
-				results[s.ID] = r
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
-	for _, s := range specs {
-		parsed, err := parseStored(s)
-		t := &task{spec: s, parsed: parsed, done: make(chan struct{})}
-		a.mu.Lock()
-		a.tasks[s.ID] = t
-		a.mu.Unlock()
-		switch {
-		case results[s.ID] != nil:
-			r := results[s.ID]
-			t.result, t.finished, t.state = r, true, api.StateExited
-			if r.Err != "" && r.ExitCode == 0 && r.Signal == 0 {
-				t.state = api.StateFailed
-			}
-			close(t.done)
-			a.bg.Add(1)
-			go func() {
-				defer a.bg.Done()
-				_ = logmon.Stop(s.TaskDir, 5*time.Second)
-			}()
-		case err != nil:
-			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
-		case handles[s.ID] == nil:
-			msg := "the agent stopped before the driver accepted the task"
-			if n := reapInterrupted(s.AllocIDOrID()); n > 0 {
-				msg = fmt.Sprintf("the agent stopped before it stored the driver's handle; killed the task's %d process(es)", n)
-			}
-			a.finish(t, &state.TaskResult{Err: msg}, api.StateFailed)
-			a.reapInterruptedLater(s.AllocIDOrID())
-		default:
-			t.state = api.StatePending
-			a.markReserved(s.ID, s.Devices)
-		}
-	}
-	for _, pi := range a.plugins {
-		if pi.info.Type == host.PluginTypeDriver {
-			a.recoverTasks(pi)
-		}
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, t := range a.tasks {
-		if t.snapshot().State == api.StatePending && a.driverByNameLocked(t.spec.Driver) == nil {
-			t.setState(api.StateLost, fmt.Sprintf("driver %q is not loaded; the task may still be running", t.spec.Driver))
-		}
-	}
-	return nil
-}
-
-func parseStored(s *state.TaskSpec) (*config.Task, error) {
-	ts, err := config.ParseTasks(s.Source, s.File)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range ts {
-		if t.Name == s.Name {
-			return t, nil
-		}
-	}
-	return nil, fmt.Errorf("task %q not in %s", s.Name, s.File)
-}
-
-// recoverTasks hands every unfinished task of a driver to its current
-// process with RecoverTask and starts a waiter for it.
-func (a *Agent) recoverTasks(pi *pluginInst) {
-	a.mu.Lock()
-	var ts []*task
-	for _, t := range a.tasks {
-		if t.spec.Driver == pi.info.Name {
-			ts = append(ts, t)
-		}
-	}
-	a.mu.Unlock()
-	sort.Slice(ts, func(i, j int) bool { return ts[i].spec.CreatedAt.Before(ts[j].spec.CreatedAt) })
-	for _, t := range ts {
-		t.mu.Lock()
-		fin := t.finished
-		t.mu.Unlock()
-		if fin {
-			continue
-		}
-		var hb []byte
-		_ = a.store.View(func(tx *state.Tx) error {
-			hb, _ = tx.Handle(t.spec.ID)
-			return nil
-		})
-		h := &driverpb.TaskHandle{}
-		if err := proto.Unmarshal(hb, h); err != nil {
-			a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
-			continue
-		}
-		if h.GetConfig().GetId() == "" {
-			// Nomad recovers only a handle with a config and calls the task
-			// by handle.config.id (task_runner.go restoreHandle).
-			a.finish(t, &state.TaskResult{Err: "the driver's handle has no config.id, so the task cannot be recovered (Nomad could not either)"}, api.StateLost)
-			continue
-		}
-		// Nomad persists the handle without the driver config (an unexported
-		// field of its TaskConfig), so RecoverTask gets it empty.
-		h.Config.MsgpackDriverConfig = nil
-		if _, err := logmon.Start(a.logmonCmd, logmonConfig(t)); err != nil {
-			a.log.Error("log collector", "task", t.spec.ID, "error", err)
-		}
-		d, gen, err := pi.driver()
-		if err == nil {
-			ctx, cancel := context.WithTimeout(a.ctx, 30*time.Second)
-			err = d.RecoverTask(ctx, h)
-			cancel()
-		}
-		if err != nil {
-			if host.IsTaskNotFound(err) {
-				a.finish(t, &state.TaskResult{Err: "driver could not recover the task: " + err.Error()}, api.StateLost)
-			} else {
-				t.setState(api.StateLost, "recover: "+err.Error())
-			}
-			continue
-		}
-		t.setState(api.StateRunning, "")
-		if t.spec.Stopping {
-			t.setState(api.StateStopping, "")
-			go func() {
-				if err := a.stop(a.ctx, t); err != nil {
-					a.log.Error("resuming stop", "task", t.spec.ID, "error", err)
-				}
-			}()
-		}
-		a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name, Message: fmt.Sprintf("task recovered by %s (plugin pid %d)", pi.file, pi.status().Pid)})
-		go a.wait(t, pi, gen)
-	}
-}
-
-// watchLogmons restarts the log collector of a running task if it died. A
-// task that writes while its collector is gone gets SIGPIPE, so the window
-// is kept short.
-func (a *Agent) watchLogmons() {
-	t := time.NewTicker(500 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-a.ctx.Done():
-			return
-		case <-t.C:
-		}
-		a.mu.Lock()
-		var running []*task
-		for _, tk := range a.tasks {
-			tk.mu.Lock()
-			if !tk.finished && (tk.state == api.StateRunning || tk.state == api.StateStopping) {
-				running = append(running, tk)
-			}
-			tk.mu.Unlock()
-		}
-		a.mu.Unlock()
-		for _, tk := range running {
-			if _, ok := logmon.Running(tk.spec.TaskDir); ok {
-				continue
-			}
-			tk.mu.Lock()
-			fin := tk.finished
-			tk.mu.Unlock()
-			if fin {
-				continue
-			}
-			if _, err := logmon.Start(a.logmonCmd, logmonConfig(tk)); err != nil {
-				a.log.Error("restarting log collector", "task", tk.spec.ID, "error", err)
-				continue
-			}
-			tk.mu.Lock()
-			fin = tk.finished
-			tk.mu.Unlock()
-			if fin { // the task ended meanwhile; finish may have missed this collector
-				_ = logmon.Stop(tk.spec.TaskDir, 5*time.Second)
-				continue
-			}
-			a.events.add(api.Event{Source: "agent", TaskID: tk.spec.ID, TaskName: tk.spec.Name, Message: "log collector died; restarted"})
-		}
 	}
 }

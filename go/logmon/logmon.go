@@ -1,6 +1,8 @@
-// Package logmon is the per-task log collector. It runs as its own process
-// (the yurt binary re-executed as `yurt logmon`, in its own session) so that
-// it outlives the agent: it creates the task's stdout and stderr FIFOs,
+// Package logmon collects task output from FIFOs into size-rotated files.
+// The agent uses Collector (collector.go): every task's FIFOs read inside
+// the agent. Run/Main/Start/Stop are the older standalone form: a process
+// per task (the yurt binary re-executed as `yurt logmon`, in its own
+// session) that outlives the agent: it creates the task's stdout and stderr FIFOs,
 // reads them into size-rotated 0600 files, and keeps reading while the agent
 // is down. If the agent read the FIFOs itself, a killed agent would leave
 // them without a reader and the task's next write would die of SIGPIPE.

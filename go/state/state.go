@@ -27,7 +27,11 @@ var (
 	bucketSpecs   = []byte("task_specs")
 	bucketHandles = []byte("task_handles")
 	bucketResults = []byte("task_results")
-	allBuckets    = [][]byte{bucketPlugins, bucketSpecs, bucketHandles, bucketResults}
+	// bucketSources holds each task file's bytes as they are, apart from
+	// the spec's JSON: base64 in JSON took 1.33x the file and json.Marshal's
+	// growing buffer several transient copies more (issue 16's 10x bound).
+	bucketSources = []byte("task_sources")
+	allBuckets    = [][]byte{bucketPlugins, bucketSpecs, bucketHandles, bucketResults, bucketSources}
 )
 
 // ErrNotFound is returned for a missing key.
@@ -35,11 +39,13 @@ var ErrNotFound = errors.New("not found")
 
 // TaskSpec is what the agent needs to rebuild a task after a restart.
 type TaskSpec struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Driver    string    `json:"driver"`
-	File      string    `json:"file"`
-	Source    []byte    `json:"source"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Driver string `json:"driver"`
+	File   string `json:"file"`
+	// Source is stored in its own bucket; specs written by older agents
+	// carry it in their JSON, which is still read.
+	Source    []byte    `json:"source,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	TaskDir   string    `json:"task_dir"`
 	// Devices are the reserved device IDs, by device plugin name.
@@ -102,7 +108,10 @@ func Open(dir string) (s *Store, err error) {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	// A mapping larger than the file from the start: growing it re-maps,
+	// and bbolt first copies every live node to the heap (address space
+	// only; the file does not grow).
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, InitialMmapSize: 256 << 20})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open state %s: locked by another process (is another yurt agent using this data_dir?)", path)
 	}
@@ -125,6 +134,8 @@ func Open(dir string) (s *Store, err error) {
 		db.Close()
 		return nil, fmt.Errorf("init state %s: %w", path, err)
 	}
+	// A lone Batch caller waits this long for company before it commits.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	return &Store{db: db, path: path}, nil
 }
 
@@ -140,6 +151,13 @@ type Tx struct{ tx *bolt.Tx }
 // Update runs fn in one transaction: all its writes land, or none do.
 func (s *Store) Update(fn func(*Tx) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx}) })
+}
+
+// Batch is Update for writes that many goroutines make at once (task
+// starts): concurrent calls share one transaction and its fsyncs. fn may
+// run more than once, so it must only put or delete.
+func (s *Store) Batch(fn func(*Tx) error) error {
+	return s.db.Batch(func(tx *bolt.Tx) error { return fn(&Tx{tx}) })
 }
 
 // View runs fn in a read-only transaction.
@@ -202,8 +220,29 @@ func (t *Tx) Plugins() (map[string][]byte, error) {
 	return out, err
 }
 
-// PutSpec stores a task spec.
-func (t *Tx) PutSpec(spec *TaskSpec) error { return t.putJSON(bucketSpecs, spec.ID, spec) }
+// PutSpec stores a task spec: its source as is, the rest as JSON.
+func (t *Tx) PutSpec(spec *TaskSpec) error {
+	meta := *spec
+	meta.Source = nil
+	if err := t.putJSON(bucketSpecs, spec.ID, &meta); err != nil {
+		return err
+	}
+	if spec.ID == "" {
+		return errors.New("state: empty key")
+	}
+	return t.tx.Bucket(bucketSources).Put([]byte(spec.ID), spec.Source)
+}
+
+// fillSource reads s's source from its bucket unless the spec's JSON held
+// it (an older agent's).
+func (t *Tx) fillSource(s *TaskSpec) {
+	if s.Source != nil {
+		return
+	}
+	if v := t.tx.Bucket(bucketSources).Get([]byte(s.ID)); v != nil {
+		s.Source = append([]byte{}, v...)
+	}
+}
 
 // Spec returns a task spec.
 func (t *Tx) Spec(id string) (*TaskSpec, error) {
@@ -211,6 +250,7 @@ func (t *Tx) Spec(id string) (*TaskSpec, error) {
 	if err := t.getJSON(bucketSpecs, id, &s); err != nil {
 		return nil, err
 	}
+	t.fillSource(&s)
 	return &s, nil
 }
 
@@ -222,6 +262,7 @@ func (t *Tx) Specs() ([]*TaskSpec, error) {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("decode task_specs %q: %w", k, err)
 		}
+		t.fillSource(&s)
 		out = append(out, &s)
 		return nil
 	})
@@ -249,7 +290,7 @@ func (t *Tx) Result(id string) (*TaskResult, error) {
 
 // DeleteTask removes everything stored for a task.
 func (t *Tx) DeleteTask(id string) error {
-	for _, b := range [][]byte{bucketSpecs, bucketHandles, bucketResults} {
+	for _, b := range [][]byte{bucketSpecs, bucketHandles, bucketResults, bucketSources} {
 		if err := t.tx.Bucket(b).Delete([]byte(id)); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -186,4 +187,40 @@ func TestUnreadableRecord(t *testing.T) {
 	assert.ErrorContains(t, err, `decode task_specs "x"`)
 	err = s.View(func(tx *Tx) error { _, err := tx.Spec("x"); return err })
 	assert.ErrorContains(t, err, `decode task_specs "x"`)
+}
+
+// A spec stored by an older agent holds its source in its JSON (base64);
+// it is still read. New specs keep the source apart from the JSON, and
+// DeleteTask removes it too.
+func TestSpecSourceOldAndNewLayout(t *testing.T) {
+	s, err := Open(t.TempDir())
+	require.NoError(t, err)
+	defer s.Close()
+	src := []byte("task \"old\" {}\n")
+	old, err := json.Marshal(map[string]any{"id": "old-1", "name": "old", "source": src})
+	require.NoError(t, err)
+	require.NoError(t, s.Update(func(tx *Tx) error { return tx.put(bucketSpecs, "old-1", old) }))
+	require.NoError(t, s.Update(func(tx *Tx) error {
+		return tx.PutSpec(&TaskSpec{ID: "new-1", Name: "new", Source: []byte("task \"new\" {}\n")})
+	}))
+	require.NoError(t, s.View(func(tx *Tx) error {
+		raw, err := tx.get(bucketSpecs, "new-1")
+		require.NoError(t, err)
+		assert.NotContains(t, string(raw), "source", "the source is not in the spec's JSON")
+		o, err := tx.Spec("old-1")
+		require.NoError(t, err)
+		assert.Equal(t, src, o.Source)
+		all, err := tx.Specs()
+		require.NoError(t, err)
+		require.Len(t, all, 2)
+		for _, sp := range all {
+			assert.Equal(t, fmt.Sprintf("task %q {}\n", sp.Name), string(sp.Source))
+		}
+		return nil
+	}))
+	require.NoError(t, s.Update(func(tx *Tx) error { return tx.DeleteTask("new-1") }))
+	require.NoError(t, s.View(func(tx *Tx) error {
+		assert.Nil(t, tx.tx.Bucket(bucketSources).Get([]byte("new-1")))
+		return nil
+	}))
 }

@@ -164,10 +164,12 @@ func run() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	svg := bench.SVG(r)
-	if err := os.WriteFile(filepath.Join(outDir, "chart.svg"), []byte(svg), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	svg, scaleSVG := bench.SVG(r), bench.ScaleSVG(r)
+	for name, data := range map[string]string{"chart.svg": svg, "scale.svg": scaleSVG} {
+		if err := os.WriteFile(filepath.Join(outDir, name), []byte(data), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 	}
 	if *md != "" {
 		latest := filepath.Join(absRoot, "bench", "latest")
@@ -175,7 +177,7 @@ func run() int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		for name, data := range map[string][]byte{"chart.svg": []byte(svg), "results.md": []byte(bench.Markdown(r))} {
+		for name, data := range map[string][]byte{"chart.svg": []byte(svg), "scale.svg": []byte(scaleSVG), "results.md": []byte(bench.Markdown(r))} {
 			if err := os.WriteFile(filepath.Join(latest, name), data, 0o644); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				return 1

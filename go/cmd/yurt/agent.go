@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -68,14 +69,23 @@ func runAgent(cfgFile string, dev bool, dataDir, pluginDir, logLevel string, std
 			*p = abs
 		}
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("cannot find my own executable for the log collector: %w", err)
-	}
 	log := hclog.New(&hclog.LoggerOptions{Name: "yurt", Level: hclog.LevelFromString(logLevel), Output: stderr})
+	// YURT_AGENT_CPUPROFILE=<file>: a CPU profile of the agent from its
+	// start (recovery included) to its shutdown, for `go tool pprof`.
+	if path := os.Getenv("YURT_AGENT_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("YURT_AGENT_CPUPROFILE: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("YURT_AGENT_CPUPROFILE: %w", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: dev, RemoveDataDir: removeDataDir, LogmonCommand: []string{exe, "logmon"}, Logger: log})
+	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: dev, RemoveDataDir: removeDataDir, Logger: log})
 	if err != nil {
 		if removeDataDir {
 			os.RemoveAll(cfg.DataDir)

@@ -63,7 +63,7 @@ func commands() []command {
 			example: "yurt version --json", setup: versionSetup},
 		{name: "completion", args: "bash|zsh|fish", group: "Other", summary: "print a shell completion script", minArgs: 1, maxArgs: 1,
 			example: "source <(yurt completion bash)", setup: completionSetup},
-		{name: "logmon", hidden: true, raw: true, summary: "the per-task log collector the agent starts",
+		{name: "logmon", hidden: true, raw: true, summary: "a standalone per-task log collector (older agents started one per task)",
 			setup: func(*flag.FlagSet, cmdIO) func([]string) error { return logmon.Main }},
 	}
 }

@@ -793,24 +793,6 @@ func TestGracefulRestartKeepsTasks(t *testing.T) {
 	assert.Equal(t, 143, *a.task("long").ExitCode)
 }
 
-// TestLogCollectorRestarted: a log collector killed while its task runs is
-// restarted by the agent and output keeps arriving.
-func TestLogCollectorRestarted(t *testing.T) {
-	t.Parallel()
-	a := startAgent(t)
-	a.mustYurt("run", writeFile(t, "slow.hcl", shellTask("slow", `i=0; while :; do echo "line $i"; i=$((i+1)); sleep 2; done`, "")))
-	tk := a.waitState("slow", api.StateRunning)
-	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Contains(a.logs("slow"), "line 0\n") }))
-	b, err := os.ReadFile(filepath.Join(tk.TaskDir, "logmon.pid"))
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	require.NoError(t, err)
-	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
-	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.mustYurt("events"), "log collector died; restarted") }))
-	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("slow"), "line 2\n") }), a.logs("slow"))
-	assert.Equal(t, api.StateRunning, a.task("slow").State)
-}
-
 // processesMentioning lists the command lines of live processes that
 // contain s.
 func processesMentioning(s string) []string {

@@ -1,7 +1,8 @@
 // Command yurt is the single-machine host for Nomad task-driver and device
 // plugins: `yurt agent` runs the daemon, the other subcommands talk to it
-// over its unix socket, and `yurt logmon` is the per-task log collector the
-// agent starts (not meant to be run by hand).
+// over its unix socket. `yurt logmon` is a standalone per-task log collector
+// (hidden): older agents started one per task; the agent now collects logs
+// itself (go/logmon/collector.go) and stops any such process it finds.
 package main
 
 import (

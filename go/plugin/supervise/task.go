@@ -26,6 +26,14 @@ var (
 	killWait = 10 * time.Second
 	pollMin  = time.Millisecond
 	pollMax  = 25 * time.Millisecond
+	// pollMaxChild is the longest pause of a waiter on a supervisor this
+	// process started: its exit wakes the waiter (supDone), so the look at
+	// exit.pb is only a fallback. At 25 ms, 700 waiting tasks cost a Go
+	// plugin 28 000 looks a second (issue 19).
+	pollMaxChild = time.Second
+	// pollMaxReattached bounds the pause of a waiter on a reattached
+	// supervisor (not our child, so nothing wakes the waiter).
+	pollMaxReattached = 250 * time.Millisecond
 )
 
 // Task is a supervised task, started or reattached by this process.
@@ -343,7 +351,11 @@ func (t *Task) Exit() (res *ExitResult, done bool, err error) {
 // Wait blocks until the task has ended, then returns its result. Any number
 // of goroutines may wait.
 func (t *Task) Wait(ctx context.Context) (*ExitResult, error) {
-	for delay := pollMin; ; delay = min(delay*2, pollMax) {
+	longest := pollMaxReattached
+	if t.supDone != nil {
+		longest = pollMaxChild
+	}
+	for delay := pollMin; ; delay = min(delay*2, longest) {
 		res, done, err := t.Exit()
 		if err != nil || done {
 			return res, err

@@ -58,6 +58,38 @@ START_TIMEOUT = 10.0
 KILL_WAIT = 10.0
 #: The longest pause between two looks at exit.pb while waiting.
 POLL_MAX = 0.05
+#: The same when the supervisor's exit wakes the waiter (a pidfd in the event loop): the look is
+#: then only a fallback. At 0.05 s, 700 waiting tasks cost a Python plugin 14 000 looks a second.
+POLL_MAX_WOKEN = 1.0
+
+
+class _ExitWaker:
+    """Wakes a waiter when a process ends: a pidfd (Linux 5.3+) watched by the event loop."""
+
+    def __init__(self, pid: int) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._fd = os.pidfd_open(pid)
+        self._ended = asyncio.Event()
+        self._loop.add_reader(self._fd, self._ended.set)
+
+    @classmethod
+    def open(cls, pid: int) -> _ExitWaker | None:
+        """A waker for pid, or None where pidfds are unavailable or the process is gone."""
+        if pid <= 0 or not hasattr(os, "pidfd_open"):
+            return None
+        try:
+            return cls(pid)
+        except OSError:
+            return None
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleeps up to seconds, less if the process ends meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ended.wait(), seconds)
+
+    def close(self) -> None:
+        self._loop.remove_reader(self._fd)
+        os.close(self._fd)
 
 
 def parse_signal(sig: int | str, default: int = signals.SIGTERM) -> int:
@@ -369,17 +401,26 @@ class Task:
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = 0.002
-        while True:
-            done = self.exit()
-            if done is not None:
-                return done
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"task {self.task_id!r} still running after {timeout}s")
-                pause = min(pause, left)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, POLL_MAX)
+        waker = _ExitWaker.open(self.started.supervisor_pid)
+        longest = POLL_MAX if waker is None else POLL_MAX_WOKEN
+        try:
+            while True:
+                done = self.exit()
+                if done is not None:
+                    return done
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError(f"task {self.task_id!r} still running after {timeout}s")
+                    pause = min(pause, left)
+                if waker is None:
+                    await asyncio.sleep(pause)
+                else:
+                    await waker.sleep(pause)
+                pause = min(pause * 2, longest)
+        finally:
+            if waker is not None:
+                waker.close()
 
     async def _wait_for(self, timeout: float) -> ExitResult | None:
         try:
