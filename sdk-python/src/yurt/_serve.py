@@ -18,7 +18,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Coroutine, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol
 
 import grpc
@@ -41,6 +41,11 @@ from ._proto.plugin import (
     grpc_stdio_pb2_grpc,
 )
 from ._stdio import STDOUT, StdioHub, redirect_process_stdio
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 if TYPE_CHECKING:
     from ._tlsproxy import TLSRelay

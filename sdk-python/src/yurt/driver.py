@@ -19,8 +19,8 @@ import asyncio
 import datetime as dt
 import enum
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import grpc
 from google.protobuf import timestamp_pb2
@@ -32,6 +32,11 @@ from ._proto.hashicorp.nomad.plugins.shared.structs import attribute_pb2
 from ._rpc import report, stream, unary
 from .base import BasePlugin, PluginType
 from .errors import ConfigError, TaskNotFoundError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 __all__ = [
     "Capabilities",

@@ -294,8 +294,10 @@ class Task:
         ).SerializeToString()
 
     def _supervisor_alive(self) -> bool:
-        if self._proc is not None:
-            self._proc.poll()  # reap our own child, so it is no zombie
+        if self._proc is not None and self._proc.poll() is None:
+            # Our own child, not reaped (poll reaps it once it has exited): alive, and its
+            # pid cannot have been reused, so /proc need not be read (InspectTask's cost).
+            return True
         s = self.started
         return is_alive(s.supervisor_pid, s.supervisor_start_time)
 
@@ -308,7 +310,7 @@ class Task:
         done = read_message(self.state_dir, EXIT, pb.ExitResult)
         if done is not None:
             return exit_from_pb(done)
-        if not self.state_dir.is_dir():
+        if not os.path.isdir(self.state_dir):
             raise SuperviseError(
                 ErrorKind.STATE,
                 f"{self.state_dir}: the task's state directory is gone (destroyed?)",
