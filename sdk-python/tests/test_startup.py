@@ -30,6 +30,7 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(_dcache, "_file", None)
     monkeypatch.setattr(_dcache, "_codes", {})
     monkeypatch.setattr(_dcache, "_used", {})
+    monkeypatch.setattr(_dcache, "_missed", False)
     return path
 
 
@@ -109,6 +110,27 @@ def test_dcache_ignores_a_foreign_or_corrupt_file(
         point = _declare(_dcache.dataclass)
         assert calls, "nothing compiled: a bad cache file was used"
         assert point(1, 2).norm1() == 3
+
+
+def test_dcache_refresh_writes_like_bytecode(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start that had to compile fills the cache, unless bytecode may not be written."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _declare(_dcache.dataclass)
+    _dcache.refresh()
+    assert not fresh_cache.exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _dcache.refresh()
+    blobs = marshal.loads(fresh_cache.read_bytes()[len(importlib.util.MAGIC_NUMBER) :])
+    assert len(marshal.loads(blobs[__name__])) >= 5
+    # Nothing compiled since (all hits): nothing to write.
+    fresh_cache.unlink()
+    monkeypatch.setattr(_dcache, "_file", None)
+    monkeypatch.setattr(_dcache, "_codes", {})
+    monkeypatch.setattr(_dcache, "_missed", False)
+    _dcache.refresh()
+    assert not fresh_cache.exists()
 
 
 def test_dcache_covers_every_sdk_dataclass(tmp_path: Path) -> None:

@@ -13,8 +13,9 @@ and their behaviour are those of `dataclasses.dataclass`; only the compile is sk
 The cache is a marshal file in the package's `__pycache__`, named for the interpreter's
 cache tag and checked against its bytecode magic number, so another Python never reads
 it. It is written by `python -m yurt._precompile` (the SDK's `make venv` and the benchmarks
-run it, as they run `compileall`) and, like bytecode, is only an accelerator: missing,
-stale or unreadable, the SDK compiles as `dataclasses` does.
+run it, as they run `compileall`), and by a plugin that had to compile, once it serves,
+unless bytecode may not be written (`refresh`). Like bytecode it is only an accelerator:
+missing, stale or unreadable, the SDK compiles as `dataclasses` does.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import threading
 from types import CodeType
 from typing import Any, TypeVar
 
-__all__ = ["CACHE_PATH", "dataclass", "write_cache"]
+__all__ = ["CACHE_PATH", "dataclass", "refresh", "write_cache"]
 
 T = TypeVar("T")
 
@@ -45,6 +46,7 @@ _file: dict[str, bytes] | None = None  # module name -> marshalled {source: code
 _codes: dict[str, dict[str, CodeType]] = {}  # per module: cached, then compiled here
 _used: dict[str, dict[str, CodeType]] = {}  # per module: what this process looked up
 _module = ""  # the module whose class is being processed (under _lock)
+_missed = False  # something was compiled: the cache file lacks it
 
 
 def _read_file() -> dict[str, bytes]:
@@ -83,11 +85,13 @@ def _module_codes(module: str) -> dict[str, CodeType]:
 
 def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     """`exec` as `dataclasses` calls it, with str sources compiled through the cache."""
+    global _missed
     if isinstance(source, str):
         codes = _module_codes(_module)
         code = codes.get(source)
         if code is None:
             code = codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            _missed = True
         _used.setdefault(_module, {})[source] = code
         source = code
     builtins.exec(source, globals, locals)
@@ -131,15 +135,35 @@ _MODULES = (
 
 
 def write_cache(path: str = CACHE_PATH, modules: tuple[str, ...] = _MODULES) -> int:
-    """Import `modules` and write every source compiled so far to `path` (atomically)."""
+    """Import `modules` and write every source they compiled or found to `path` (atomically).
+
+    Entries of the file for modules this process did not load are kept.
+    """
     for name in modules:
         importlib.import_module(name)
-    with contextlib.suppress(ImportError):  # AutoMTLS only: needs cryptography
-        importlib.import_module("yurt._tls")
+    blobs = dict(_file if _file is not None and path == CACHE_PATH else {})
+    blobs.update({m: marshal.dumps(dict(sorted(c.items()))) for m, c in _used.items()})
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        blobs = {m: marshal.dumps(dict(sorted(c.items()))) for m, c in sorted(_used.items())}
-        f.write(_MAGIC + marshal.dumps(blobs))
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(_MAGIC + marshal.dumps(dict(sorted(blobs.items()))))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return sum(len(c) for c in _used.values())
+
+
+def refresh() -> None:
+    """Write the cache when this process had to compile, unless bytecode may not be written.
+
+    serve() calls it once the plugin is up, so that an install without the build step
+    (`python -m yurt._precompile`), or an SDK upgraded in place, fills the cache on its first
+    start, as Python writes `.pyc` files; with PYTHONDONTWRITEBYTECODE (or -B) it does nothing.
+    """
+    if not _missed or sys.dont_write_bytecode:
+        return
+    with contextlib.suppress(OSError):
+        write_cache(CACHE_PATH, modules=())
