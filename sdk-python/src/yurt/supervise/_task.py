@@ -310,6 +310,10 @@ class Task:
         done = read_message(self.state_dir, EXIT, pb.ExitResult)
         if done is not None:
             return exit_from_pb(done)
+        if self._proc is not None and self._proc.poll() is None:
+            # Our own supervisor child runs, so the task is not over (it writes exit.pb before
+            # it exits): one failed open and a waitpid per InspectTask, as in the Go layer.
+            return None
         if not os.path.isdir(self.state_dir):
             raise SuperviseError(
                 ErrorKind.STATE,
