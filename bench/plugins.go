@@ -29,7 +29,7 @@ type Target struct {
 	// Config is the HCL body of the plugin's config block; it may name
 	// {{DIR}}, replaced with a scratch directory for the run.
 	Config string
-	// MTLS: the plugin serves AutoMTLS (floors of Python and Rust do not).
+	// MTLS: the plugin serves AutoMTLS (the Python floor does not).
 	MTLS bool
 	// Tasks: a driver that runs real processes (floors answer InspectTask of
 	// any ID without running anything).
