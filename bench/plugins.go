@@ -29,7 +29,7 @@ type Target struct {
 	// Config is the HCL body of the plugin's config block; it may name
 	// {{DIR}}, replaced with a scratch directory for the run.
 	Config string
-	// MTLS: the plugin serves AutoMTLS (floors of Python and Rust do not).
+	// MTLS: the plugin serves AutoMTLS (the Python floor does not).
 	MTLS bool
 	// Tasks: a driver that runs real processes (floors answer InspectTask of
 	// any ID without running anything).
@@ -56,6 +56,9 @@ type Runner struct {
 	Sizes   Sizes
 	Scratch string    // scratch directory for configs and task files
 	Log     io.Writer // progress lines
+	NoRest  bool      // cold start and unary calls only
+	// Interleaved: unary calls were timed by UnaryInterleaved, not per target by Measure.
+	Interleaved bool
 }
 
 func (r *Runner) logf(f string, a ...any) {
@@ -86,11 +89,17 @@ func (r *Runner) Measure(ctx context.Context, t Target, res *PluginResult) {
 		modes = append(modes, true)
 	}
 	for _, mtls := range modes {
+		if r.Interleaved {
+			break // UnaryInterleaved has measured them
+		}
 		sfx := suffix(mtls)
 		r.logf("  %s: unary x%d (%s)", t.ID, r.Sizes.UnaryCalls, sfx)
 		if err := r.session(ctx, t, mtls, func(s *session) error { return r.unary(ctx, s, res.Values, sfx) }); err != nil {
 			fail("unary "+sfx, err)
 		}
+	}
+	if r.NoRest {
+		return
 	}
 	r.logf("  %s: streams, lifecycle, memory", t.ID)
 	if err := r.session(ctx, t, t.MTLS, func(s *session) error { return r.rest(ctx, s, res.Values) }); err != nil {
@@ -174,25 +183,11 @@ type session struct {
 }
 
 func (r *Runner) session(ctx context.Context, t Target, mtls bool, fn func(*session) error) error {
-	p, err := r.launch(ctx, t, mtls)
-	if err != nil {
-		return fmt.Errorf("launch: %w", err)
-	}
-	defer p.Kill()
-	dir, err := os.MkdirTemp(r.Scratch, "s-")
+	s, closeSession, err := r.openSession(ctx, t, mtls)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	s := &session{t: t, p: p, dir: dir}
-	if err := s.configure(ctx); err != nil {
-		return err
-	}
-	if t.Kind == "driver" {
-		s.driver = p.Driver()
-	} else {
-		s.device = p.Device()
-	}
+	defer closeSession()
 	return fn(s)
 }
 

@@ -52,7 +52,7 @@ func targetRules() []targetRule {
 	add("Python unary p50 <= 3x Go", "python-sdk/filedev", "go-sdk/yurt-files", "3", "info_p50_us_mtls", "info_p50_us_plain")
 	add("Go SDK <= 1.15x Go floor", "go-sdk/yurt-exec", "go-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls", "inspect_p50_us_plain", "inspect_p50_us_mtls")
 	add("Python SDK <= 1.15x Python floor", "python-sdk/pyexec", "python-floor", "1.15", "cold_p50_ms_plain", "info_p50_us_plain", "inspect_p50_us_plain")
-	add("Rust SDK <= 1.15x Rust floor", "rust-sdk/yurt-static-device", "rust-floor", "1.15", "cold_p50_ms_plain", "info_p50_us_plain")
+	add("Rust SDK <= 1.15x Rust floor", "rust-sdk/yurt-static-device", "rust-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls")
 	for _, g := range FloorGoals {
 		add(fmt.Sprintf("SDK <= %.2fx its floor", g.Limit), g.Subject, g.Floor, fmt.Sprint(g.Limit), g.Metrics...)
 	}

@@ -21,8 +21,12 @@ type Options struct {
 	Agent   bool            // run the host-scale measurement
 	// Supervise runs the per-task supervision measurement of each SDK.
 	Supervise bool
-	Scratch   string
-	Log       io.Writer
+	// Launches and UnaryCalls, when above zero, replace the mode's counts;
+	// NoRest skips streams, lifecycle and memory (cold start and unary only).
+	Launches, UnaryCalls int
+	NoRest               bool
+	Scratch              string
+	Log                  io.Writer
 }
 
 // SizesFor returns the repetition counts of the full or the smoke run.
@@ -55,6 +59,12 @@ func SuperviseTasksFor(smoke bool) int {
 // and targets evaluated.
 func Run(ctx context.Context, o Options) (*Results, error) {
 	sz := SizesFor(o.Smoke)
+	if o.Launches > 0 {
+		sz.Launches = o.Launches
+	}
+	if o.UnaryCalls > 0 {
+		sz.UnaryCalls = o.UnaryCalls
+	}
 	agentPlugins, agentSteps := 20, AgentStepsFull
 	if o.Smoke {
 		agentPlugins, agentSteps = 3, AgentStepsSmoke
@@ -72,7 +82,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 			HoldTasks: sz.HoldTasks, AgentPlugins: agentPlugins, AgentTasks: agentTasks, AgentSteps: agentSteps},
 		Agent: AgentResult{Status: "skipped", Reason: "not requested (-agent=false)", Values: map[string]float64{}},
 	}
-	run := &Runner{Sizes: sz, Scratch: o.Scratch, Log: o.Log}
+	run := &Runner{Sizes: sz, Scratch: o.Scratch, Log: o.Log, NoRest: o.NoRest}
 	logf := func(f string, a ...any) { fmt.Fprintf(o.Log, f+"\n", a...) }
 	var targets []Target
 	for _, t := range Targets(o.Root, o.RustBin) {
@@ -109,6 +119,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		}
 	}
 	run.ColdStarts(ctx, targets, r.Plugins)
+	run.UnaryInterleaved(ctx, targets, r.Plugins)
 	for i, t := range targets {
 		logf("%s (%s %s %s)", t.ID, t.Language, t.Flavor, t.Kind)
 		run.Measure(ctx, t, &r.Plugins[i])

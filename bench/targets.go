@@ -36,7 +36,7 @@ ids = ["dev0", "dev1"]
 env_var = "BENCH_DEVICES"`},
 		{ID: "rust-sdk/process-driver", Language: "rust", Flavor: "sdk", Kind: "driver",
 			Path: filepath.Join(rel, "yurt-example-process-driver"), MTLS: true, Tasks: true},
-		{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "device", Path: filepath.Join(rel, "floor-rust")},
+		{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "device", Path: filepath.Join(rel, "floor-rust"), MTLS: true},
 	}
 }
 

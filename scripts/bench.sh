@@ -48,6 +48,8 @@ protos=$(cd proto && find . -name '*.proto' | sort)
 # have it: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every launch
 # would otherwise compile the SDK from source, which dominates cold start.
 "$ROOT/.venv/bin/python" -m compileall -q sdk-python/src examples/python bench/floors/python "$OUT/floors/python" >&2
+# And the methods the SDK's dataclasses generate at import (sdk-python/src/yurt/_dcache.py).
+"$ROOT/.venv/bin/python" -m yurt._precompile >&2
 
 # The smoke run shares the debug build with `cargo test`; the full run is release.
 if [ "$SMOKE" = 1 ]; then PROFILE=(); RUSTBIN=target/debug; else PROFILE=(--release); RUSTBIN=target/release; fi

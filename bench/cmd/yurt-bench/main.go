@@ -1,7 +1,7 @@
 // Command yurt-bench runs Yurt's benchmarks (see bench/SCHEMA.md) and checks
 // results files:
 //
-//	yurt-bench [-smoke] [-agent] [-only id,id] [-root DIR] [-out DIR] [-benchmarks-md FILE]
+//	yurt-bench [-smoke] [-agent] [-only id,id] [-launches N] [-calls N] [-rest=false] [-root DIR] [-out DIR] [-benchmarks-md FILE]
 //	yurt-bench validate results.json
 //	yurt-bench render ROOT results.json   (rewrites ROOT/BENCHMARKS.md)
 //	yurt-bench supervise [-root DIR] [-rust-bin DIR] [-n 200] results.json
@@ -128,6 +128,9 @@ func run() int {
 	sup := flag.Bool("supervise", true, "measure each SDK's per-task supervision cost")
 	only := flag.String("only", "", "comma-separated target IDs to measure")
 	rustBin := flag.String("rust-bin", "target/release", "folder of the Rust plugin binaries (relative to -root)")
+	launches := flag.Int("launches", 0, "cold starts per target and mode (0: the mode's count)")
+	calls := flag.Int("calls", 0, "unary calls per RPC and mode (0: the mode's count)")
+	rest := flag.Bool("rest", true, "measure streams, lifecycle and memory (false: cold start and unary only)")
 	md := flag.String("benchmarks-md", "", "also write this BENCHMARKS.md, the chart beside it in bench/latest")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -149,7 +152,7 @@ func run() int {
 		return 1
 	}
 	defer os.RemoveAll(scratch)
-	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Supervise: *sup, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
+	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Supervise: *sup, Launches: *launches, UnaryCalls: *calls, NoRest: !*rest, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
 	for _, id := range strings.Split(*only, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			o.Only[id] = true

@@ -10,7 +10,12 @@ the variable, what was expected and what was found, so serve() can print it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 __all__ = [
     "APP_PROTOCOL_VERSION",

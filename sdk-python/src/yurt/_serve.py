@@ -18,13 +18,13 @@ import signal
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Coroutine, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from . import _log
+from . import _dcache, _log
 from ._handshake import HandshakeError, LaunchEnv, format_handshake, read_launch_env
 from ._listen import (
     apply_socket_group,
@@ -41,6 +41,11 @@ from ._proto.plugin import (
     grpc_stdio_pb2_grpc,
 )
 from ._stdio import STDOUT, StdioHub, redirect_process_stdio
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 if TYPE_CHECKING:
     from ._tlsproxy import TLSRelay
@@ -240,6 +245,7 @@ async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network
         format_handshake(launch.app_version, listening.network, listening.address, cert_field)
     )
     redirect_process_stdio(hub)
+    _dcache.refresh()
     log.debug(
         "plugin serving",
         extra={"network": listening.network, "address": listening.address, "tls": bool(cert_field)},

@@ -10,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import grpc
 
@@ -21,6 +20,11 @@ from ._constants import PLUGIN_API_VERSION
 from ._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from ._rpc import unary
 from .errors import ConfigError, InvalidRequestError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 __all__ = ["API_VERSION", "AgentConfig", "BasePlugin", "Core", "PluginType", "Topology"]
 

@@ -18,19 +18,27 @@ nested dataclasses. A dataclass field may name its cty key with
 from __future__ import annotations
 
 import dataclasses
-import decimal
 import enum
 import math
+import sys
 import types
 import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import msgpack
-
 from .errors import ConfigError
 
 __all__ = ["ConfigError", "decode", "decode_value", "encode"]
+
+# msgpack and decimal are imported on first use: a plugin needs neither to
+# start and answer the host's first calls (start-up time, BENCHMARKS.md).
+
+
+def _is_ext(value: Any) -> bool:
+    """A msgpack extension value (only msgpack, once imported, makes them)."""
+    mp = sys.modules.get("msgpack")
+    return mp is not None and isinstance(value, mp.ExtType)
+
 
 T = TypeVar("T")
 
@@ -53,8 +61,9 @@ def _describe(value: object) -> str:
         return f"list of {len(value)}"
     if isinstance(value, dict):
         return f"map with keys {sorted(map(str, value))[:5]}"
-    if isinstance(value, msgpack.ExtType):
-        return "an unknown value (cty msgpack extension)" if value.code == 0 else "extension"
+    if _is_ext(value):
+        code = getattr(value, "code", None)
+        return "an unknown value (cty msgpack extension)" if code == 0 else "extension"
     return type(value).__name__
 
 
@@ -97,6 +106,8 @@ def _default_of(f: dataclasses.Field[Any]) -> Any:
 def _number(value: Any, path: str, want: type) -> Any:
     # cty encodes numbers that fit neither int64 nor float64 as decimal strings.
     if isinstance(value, str) and want in (int, float):
+        import decimal
+
         try:
             dec = decimal.Decimal(value)
         except decimal.InvalidOperation:
@@ -121,7 +132,7 @@ def _number(value: Any, path: str, want: type) -> Any:
 
 def decode_value(value: Any, tp: Any, path: str) -> Any:
     """Check and convert one already-unpacked value against annotation `tp`."""
-    if isinstance(value, msgpack.ExtType):
+    if _is_ext(value):
         raise ConfigError(path, _type_name(tp), _describe(value))
     if tp is Any or tp is object:
         return value
@@ -234,6 +245,8 @@ def unpack(data: bytes, path: str = "config") -> Any:
     """msgpack bytes → Python values, with a clear error on malformed input."""
     if len(data) > _MAX_BYTES:
         raise ConfigError(path, f"at most {_MAX_BYTES} bytes of msgpack", f"{len(data)} bytes")
+    import msgpack
+
     try:
         return msgpack.unpackb(
             data,
@@ -279,5 +292,7 @@ def encode(value: Any) -> bytes:
 
     Useful for driver_state and for tests that play the Nomad side.
     """
+    import msgpack
+
     packed: bytes = msgpack.packb(_plain(value), use_bin_type=True)
     return packed

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import grpc
 from google.protobuf import timestamp_pb2, wrappers_pb2
@@ -20,6 +20,11 @@ from ._proto.hashicorp.nomad.plugins.device import device_pb2, device_pb2_grpc
 from ._proto.hashicorp.nomad.plugins.shared.structs import attribute_pb2, stats_pb2
 from ._rpc import stream, unary
 from .base import BasePlugin, PluginType
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 __all__ = [
     "Attribute",

@@ -18,10 +18,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
+from typing import TYPE_CHECKING
 
 from ._proto.hashicorp.nomad.plugins.shared.hclspec import hclspec_pb2
 from ._typeexpr import TypeExprError, canonical_type, is_identifier
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 __all__ = [
     "Array",

@@ -21,8 +21,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import duration_pb2
@@ -54,6 +53,11 @@ from .errors import (
     RecoverableError,
     TaskNotFoundError,
 )
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from ._dcache import dataclass
 
 __all__ = ["PluginClient", "PluginInfo", "connect", "error_from_rpc"]
 

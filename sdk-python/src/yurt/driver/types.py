@@ -6,11 +6,17 @@ import asyncio
 import datetime as dt
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 from typing import Any
 
 from .. import config as _config
 from .._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2
+
+if _TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from .._dcache import dataclass
 
 
 class TaskState(enum.IntEnum):

@@ -43,17 +43,60 @@ What is caught where (`isolation()` tells which path is in force on this host;
 
 from __future__ import annotations
 
-from ._program import PROGRAM_ENV, SUPERVISE_ARG, find_program, isolation
-from ._state import (
-    ErrorKind,
-    ExitResult,
-    ResourceLimits,
-    Started,
-    SuperviseError,
-    TaskSpec,
-)
-from ._stats import Compute, Sampler, TaskUsage
-from ._task import Task, parse_signal, reattach, reattach_dir, start
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._program import PROGRAM_ENV, SUPERVISE_ARG, find_program, isolation
+    from ._state import (
+        ErrorKind,
+        ExitResult,
+        ResourceLimits,
+        Started,
+        SuperviseError,
+        TaskSpec,
+    )
+    from ._stats import Compute, Sampler, TaskUsage
+    from ._task import Task, parse_signal, reattach, reattach_dir, start
+
+# A driver needs this layer from its first StartTask or RecoverTask on, not to
+# answer the host's first calls: importing it (its dataclasses, the state
+# format's protobuf module, /proc readers) is a tenth of a Python plugin's
+# start-up, so each name loads its submodule on first use (PEP 562).
+_LAZY = {
+    "PROGRAM_ENV": "_program",
+    "SUPERVISE_ARG": "_program",
+    "find_program": "_program",
+    "isolation": "_program",
+    "ErrorKind": "_state",
+    "ExitResult": "_state",
+    "ResourceLimits": "_state",
+    "Started": "_state",
+    "SuperviseError": "_state",
+    "TaskSpec": "_state",
+    "Compute": "_stats",
+    "Sampler": "_stats",
+    "TaskUsage": "_stats",
+    "Task": "_task",
+    "parse_signal": "_task",
+    "reattach": "_task",
+    "reattach_dir": "_task",
+    "start": "_task",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'yurt.supervise' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "PROGRAM_ENV",

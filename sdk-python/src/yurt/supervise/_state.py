@@ -10,14 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from google.protobuf.message import DecodeError, Message
 
 from .._proto.yurt.supervise.v1 import supervise_pb2 as pb
 from ..errors import PluginError
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:
+    from .._dcache import dataclass
 
 SPEC = "spec.pb"
 STARTED = "started.pb"
@@ -234,9 +239,10 @@ def write_message(directory: Path, name: str, msg: Message, *, durable: bool = T
 
 def read_message(directory: Path, name: str, cls: type[M]) -> M | None:
     """directory/name decoded as `cls`; None when the file does not exist."""
-    path = directory / name
+    path = os.path.join(directory, name)  # not pathlib: InspectTask reads this on every call
     try:
-        data = path.read_bytes()
+        with open(path, "rb", buffering=0) as f:
+            data = f.readall()
     except FileNotFoundError:
         return None
     except OSError as exc:

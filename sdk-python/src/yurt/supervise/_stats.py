@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from yurt.base import AgentConfig, Topology
@@ -40,7 +40,11 @@ from yurt.driver import CpuUsage, MemoryUsage, TaskResourceUsage
 from ._state import is_alive, proc_stat
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass
+
     from ._task import Task
+else:
+    from .._dcache import dataclass
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 #: Nomad's names for the figures a sample fills (its `Measured` lists).

@@ -356,8 +356,10 @@ class Task:
         ).SerializeToString()
 
     def _supervisor_alive(self) -> bool:
-        if self._proc is not None:
-            self._proc.poll()  # reap our own child, so it is no zombie
+        if self._proc is not None and self._proc.poll() is None:
+            # Our own child, not reaped (poll reaps it once it has exited): alive, and its
+            # pid cannot have been reused, so /proc need not be read (InspectTask's cost).
+            return True
         s = self.started
         return is_alive(s.supervisor_pid, s.supervisor_start_time)
 
@@ -370,7 +372,11 @@ class Task:
         done = read_message(self.state_dir, EXIT, pb.ExitResult)
         if done is not None:
             return exit_from_pb(done)
-        if not self.state_dir.is_dir():
+        if self._proc is not None and self._proc.poll() is None:
+            # Our own supervisor child runs, so the task is not over (it writes exit.pb before
+            # it exits): one failed open and a waitpid per InspectTask, as in the Go layer.
+            return None
+        if not os.path.isdir(self.state_dir):
             raise SuperviseError(
                 ErrorKind.STATE,
                 f"{self.state_dir}: the task's state directory is gone (destroyed?)",
