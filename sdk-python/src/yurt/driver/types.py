@@ -7,13 +7,12 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import field
-from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import config as _config
 from .._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2
 
-if _TYPE_CHECKING:
+if TYPE_CHECKING:
     from dataclasses import dataclass
 else:
     from .._dcache import dataclass
