@@ -174,7 +174,20 @@ func Files(o Options) (map[string][]byte, error) {
 			return nil, err
 		}
 	}
+	if o.Lang == "rust" && o.YurtSource != "" {
+		// The checkout's lock file as the project's first one: cargo keeps its versions
+		// (and drops what the project does not use), so the project builds with exactly
+		// the crates the SDK is tested with and shares their build artifacts.
+		lock, err := os.ReadFile(filepath.Join(o.YurtSource, "Cargo.lock"))
+		if err != nil {
+			return nil, fmt.Errorf("--yurt-source: %w", err)
+		}
+		out["Cargo.lock"] = lock
+	}
 	for rel, b := range out {
+		if rel == "Cargo.lock" {
+			continue
+		}
 		if m := regexp.MustCompile(`__[A-Z_]+__`).Find(b); m != nil {
 			return nil, fmt.Errorf("template %s: unknown placeholder %s", rel, m)
 		}

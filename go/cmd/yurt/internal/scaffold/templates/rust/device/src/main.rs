@@ -77,7 +77,8 @@ impl BasePlugin for Devices {
                 cfg.ids[i]
             )));
         }
-        self.config.send_if_modified(|c| std::mem::replace(c, cfg.clone()) != cfg);
+        self.config
+            .send_if_modified(|c| std::mem::replace(c, cfg.clone()) != cfg);
         Ok(())
     }
 }
@@ -150,7 +151,14 @@ impl DevicePlugin for Devices {
                     };
                     let summary = value.clone();
                     let timestamp = SystemTime::now();
-                    (id.clone(), DeviceStats { summary, stats, timestamp })
+                    (
+                        id.clone(),
+                        DeviceStats {
+                            summary,
+                            stats,
+                            timestamp,
+                        },
+                    )
                 })
                 .collect();
             Ok(vec![DeviceGroupStats {

@@ -97,7 +97,10 @@ fn task_dir(config: &TaskConfig) -> String {
 
 impl Driver {
     fn task(&self, id: &str) -> Result<(TaskConfig, Task), Error> {
-        let tasks = self.tasks.lock().map_err(|_| Error::other("task table poisoned"))?;
+        let tasks = self
+            .tasks
+            .lock()
+            .map_err(|_| Error::other("task table poisoned"))?;
         tasks.get(id).cloned().ok_or(Error::TaskNotFound)
     }
 
@@ -203,7 +206,10 @@ impl DriverPlugin for Driver {
     /// gives nothing else back after a restart, so it must be enough to find the task again.
     async fn start_task(&self, config: TaskConfig) -> Result<StartedTask, Error> {
         if self.task(&config.id).is_ok() {
-            return Err(Error::other(format!("task {:?} is already started", config.id)));
+            return Err(Error::other(format!(
+                "task {:?} is already started",
+                config.id
+            )));
         }
         let tc: TaskCfg = config.decode_driver_config()?;
         if tc.command.trim().is_empty() {
@@ -213,7 +219,11 @@ impl DriverPlugin for Driver {
             )));
         }
         let r = &config.resources;
-        let memory_mb = if r.memory_max_mb > 0 { r.memory_max_mb } else { r.memory_mb };
+        let memory_mb = if r.memory_max_mb > 0 {
+            r.memory_max_mb
+        } else {
+            r.memory_mb
+        };
         let mut env = BTreeMap::from([(
             "PATH".to_string(),
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
@@ -257,9 +267,18 @@ impl DriverPlugin for Driver {
 
     /// Sends the signal (SIGINT when Nomad names none, as its executor does), waits up to
     /// `timeout`, then kills the task and everything it started.
-    async fn stop_task(&self, task_id: String, timeout: Duration, signal: String) -> Result<(), Error> {
+    async fn stop_task(
+        &self,
+        task_id: String,
+        timeout: Duration,
+        signal: String,
+    ) -> Result<(), Error> {
         let (_, task) = self.task(&task_id)?;
-        let sig = if signal.is_empty() { libc::SIGINT } else { signal_number(&signal)? };
+        let sig = if signal.is_empty() {
+            libc::SIGINT
+        } else {
+            signal_number(&signal)?
+        };
         blocking(move || task.stop(sig, timeout)).await?;
         Ok(())
     }
@@ -305,7 +324,11 @@ impl DriverPlugin for Driver {
 
     /// Resource usage every `interval` in Nomad's units (CPU in % of one core and MHz, memory
     /// in bytes), until the task exits or Nomad stops reading.
-    async fn task_stats(&self, task_id: String, interval: Duration) -> Result<PluginStream<TaskStats>, Error> {
+    async fn task_stats(
+        &self,
+        task_id: String,
+        interval: Duration,
+    ) -> Result<PluginStream<TaskStats>, Error> {
         let (_, task) = self.task(&task_id)?;
         let agent = self.agent.lock().ok().and_then(|g| *g);
         let mut sampler = supervise::Sampler::new(&task, supervise::topology(agent.as_ref()));
@@ -332,7 +355,12 @@ impl DriverPlugin for Driver {
 
     /// Runs a command in the task's environment; stderr is merged into stdout, as Nomad's
     /// executor does.
-    async fn exec_task(&self, task_id: String, command: Vec<String>, timeout: Duration) -> Result<ExecOutput, Error> {
+    async fn exec_task(
+        &self,
+        task_id: String,
+        command: Vec<String>,
+        timeout: Duration,
+    ) -> Result<ExecOutput, Error> {
         let (_, task) = self.task(&task_id)?;
         let out = blocking(move || task.exec(&command, timeout)).await?;
         Ok(ExecOutput {
