@@ -55,9 +55,7 @@ class __TYPE__(yurt.DevicePlugin):
         self.ids: list[str] = ["dev0"]
         self.period = 5.0
 
-    async def set_config(
-        self, config: PluginConfig | None, agent: yurt.AgentConfig | None
-    ) -> None:
+    async def set_config(self, config: PluginConfig | None, agent: yurt.AgentConfig | None) -> None:
         """Nomad sends the plugin config (schema defaults filled in) before anything else.
         Reject a bad value with an error naming the field, the expected form and the value."""
         cfg = config or PluginConfig()
@@ -66,7 +64,9 @@ class __TYPE__(yurt.DevicePlugin):
                 raise ConfigError(f"config.ids[{i}]", "a non-empty device ID", repr(dev))
         if cfg.fingerprint_period <= 0:
             raise ConfigError(
-                "config.fingerprint_period", "a positive number of seconds", repr(cfg.fingerprint_period)
+                "config.fingerprint_period",
+                "a positive number of seconds",
+                repr(cfg.fingerprint_period),
             )
         self.ids = list(dict.fromkeys(cfg.ids))
         self.period = float(cfg.fingerprint_period)

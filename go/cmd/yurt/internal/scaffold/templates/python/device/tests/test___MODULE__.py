@@ -4,8 +4,7 @@ and makes Nomad's calls."""
 from __future__ import annotations
 
 import pytest
-
-from __MODULE__ import PluginConfig, __TYPE__
+from __MODULE__ import __TYPE__, PluginConfig
 from yurt.errors import ConfigError, PluginError
 from yurt.testing import connect
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from __MODULE__ import PluginConfig, TaskSpec, __TYPE__
+from __MODULE__ import __TYPE__, PluginConfig, TaskSpec
 from yurt.driver import TaskConfig, TaskState
 from yurt.errors import TaskNotFoundError
 from yurt.testing import connect
