@@ -77,11 +77,12 @@ for p in "${pairs[@]}"; do
 			echo "--- $lang/$kind ($transport): yurt-conformance failed" >&2
 			overall=1
 		fi
-		counts[$p.$transport]=$(python3 -c '
+		counts[$p.$transport]=$(python3 - "$scratch/$lang-$kind.$transport.json" 2>/dev/null <<'PY' || echo "no report"
 import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-n = lambda s: sum(1 for x in r if x["status"] == s)
-print(f"{n(\"pass\")}/{n(\"fail\") + n(\"xpass\")}/{n(\"skip\")}")' "$scratch/$lang-$kind.$transport.json" 2>/dev/null || echo "no report")
+r = [x["status"] for x in json.load(open(sys.argv[1]))["results"]]
+print(f"{r.count('pass')}/{r.count('fail') + r.count('xpass')}/{r.count('skip')}")
+PY
+)
 	done
 	secs[$p]=$((SECONDS - t0))
 done
