@@ -81,6 +81,7 @@ test-run: check-generated lint ## `make test` without the leftover check
 	$(MAKE) -C sdk-python test
 	$(MAKE) -C sdk-rust test
 	CONFORMANCE_CARGO_PROFILE=dev $(MAKE) conformance
+	$(MAKE) scaffold-check
 	(cd bench && go test ./...)
 	./scripts/bench.sh --smoke
 
@@ -97,6 +98,10 @@ demo: tools build ## The main job: start `yurt agent -dev`, run tasks through th
 .PHONY: conformance
 conformance: tools ## Run yurt-conformance against every example plugin; reports in build/conformance/
 	./scripts/conformance.sh
+
+.PHONY: scaffold-check
+scaffold-check: tools ## `yurt new` x 6 outside the repo: build, own tests, yurt-conformance plain + AutoMTLS; README code is generated code
+	./scripts/scaffold-check.sh
 
 .PHONY: chaos
 chaos: ## Fault injection: 100 rounds of kill -9 of the agent or a plugin (ROUNDS=, SEED=)

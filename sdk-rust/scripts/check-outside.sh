@@ -19,30 +19,30 @@ case "$scratch/" in "$root"/*) echo "scratch dir $scratch is inside the reposito
 
 t0=$SECONDS
 tar -xzf "$crate" -C "$scratch"
-mkdir -p "$scratch/sleeper/src"
+mkdir -p "$scratch/my-driver/src"
 # The dependencies as the README's "Depend on it" block lists them, with the path form.
 {
-	printf '[package]\nname = "sleeper"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n'
+	printf '[package]\nname = "my-driver"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n'
 	sed -n '/^## Depend on it/,/^## /{/^```toml$/,/^```$/p}' "$sdk/README.md" | sed '1d;$d' |
 		sed "s|^yurt = .*|yurt = { path = \"$scratch/yurt-$version\" }|; /^# yurt = /d"
-} >"$scratch/sleeper/Cargo.toml"
-grep -q '^\[dependencies\]' "$scratch/sleeper/Cargo.toml" || { echo "README: no [dependencies] block under 'Depend on it'" >&2; exit 1; }
+} >"$scratch/my-driver/Cargo.toml"
+grep -q '^\[dependencies\]' "$scratch/my-driver/Cargo.toml" || { echo "README: no [dependencies] block under 'Depend on it'" >&2; exit 1; }
 # The README's five-minute driver, verbatim.
 # (the section's first rust block)
 awk '/^## Write a driver in five minutes/ {s = 1} s && /^```rust/ {b = 1; next} b && /^```$/ {exit} b' \
-	"$sdk/README.md" >"$scratch/sleeper/src/main.rs"
-grep -q 'fn main' "$scratch/sleeper/src/main.rs" || { echo "README: no driver block with fn main" >&2; exit 1; }
+	"$sdk/README.md" >"$scratch/my-driver/src/main.rs"
+grep -q 'fn main' "$scratch/my-driver/src/main.rs" || { echo "README: no driver block with fn main" >&2; exit 1; }
 # The README's test, verbatim: yurt::testing with no tonic/rustls/rcgen in the dependencies.
-mkdir -p "$scratch/sleeper/tests"
+mkdir -p "$scratch/my-driver/tests"
 awk '/^### Test it/ {s = 1} s && /^```rust/ {b = 1; next} b && /^```$/ {exit} b' \
-	"$sdk/README.md" >"$scratch/sleeper/tests/launch.rs"
-grep -q 'testing::launch' "$scratch/sleeper/tests/launch.rs" || { echo "README: no test block under 'Test it'" >&2; exit 1; }
+	"$sdk/README.md" >"$scratch/my-driver/tests/launch.rs"
+grep -q 'testing::launch' "$scratch/my-driver/tests/launch.rs" || { echo "README: no test block under 'Test it'" >&2; exit 1; }
 # The repository's lock file pins the same versions CI tests (cargo drops what is unused).
-cp "$root/Cargo.lock" "$scratch/sleeper/Cargo.lock"
-(cd "$scratch/sleeper" && CARGO_TARGET_DIR="$target/outside" cargo build -q -j "${JOBS:-2}")
-bin="$target/outside/debug/sleeper"
+cp "$root/Cargo.lock" "$scratch/my-driver/Cargo.lock"
+(cd "$scratch/my-driver" && CARGO_TARGET_DIR="$target/outside" cargo build -q -j "${JOBS:-2}")
+bin="$target/outside/debug/my-driver"
 echo "built the README driver against the packaged crate in $((SECONDS - t0))s"
-(cd "$scratch/sleeper" && CARGO_TARGET_DIR="$target/outside" cargo test -q -j "${JOBS:-2}" --test launch)
+(cd "$scratch/my-driver" && CARGO_TARGET_DIR="$target/outside" cargo test -q -j "${JOBS:-2}" --test launch)
 
 # The cookie from its one source, spec/handshake.json.
 cookie=$(sed -n 's/^ *"magic_cookie_value": *"\([0-9a-f]*\)".*/\1/p' "$root/spec/handshake.json")

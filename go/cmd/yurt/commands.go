@@ -59,6 +59,8 @@ func commands() []command {
 			example: "yurt plugin status --json", setup: clientSetup("plugin status")},
 		{name: "device status", group: "Plugins and devices", summary: "list devices and their reservations", maxArgs: 0,
 			example: "yurt device status", setup: clientSetup("device status")},
+		{name: "new", args: "driver|device NAME", group: "Plugins and devices", summary: "generate a plugin project: code, tests, conformance files, Makefile", minArgs: 2, maxArgs: 2,
+			example: "yurt new driver my-driver --lang python --dir ./my-driver", setup: newSetup},
 		{name: "version", group: "Other", summary: "print the version, commit and wire protocol", maxArgs: 0,
 			example: "yurt version --json", setup: versionSetup},
 		{name: "completion", args: "bash|zsh|fish", group: "Other", summary: "print a shell completion script", minArgs: 1, maxArgs: 1,

@@ -158,7 +158,8 @@ pub fn serve_device_with<P: device::DevicePlugin>(plugin: P, opts: ServeOptions)
     entry::serve_process(opts, move |sd| device_routes(plugin, sd))
 }
 
-/// The README's five-minute driver, compiled and checked as a doc test.
+/// The README as a doc test. Its code blocks are what `yurt new` generates (`rust,ignore` here:
+/// scripts/scaffold-check.sh builds, tests and runs them through yurt-conformance).
 #[doc = include_str!("../README.md")] // sdk-rust/README.md (a symlink in the repository)
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
