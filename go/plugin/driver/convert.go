@@ -228,6 +228,21 @@ func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
 	return &driverpb.ExitResult{ExitCode: int32(r.ExitCode), Signal: int32(r.Signal), OomKilled: r.OOMKilled}
 }
 
+// exitResultAlways is ExitResultToProto for the replies Nomad's Go client
+// decodes without a nil check: TaskStatus.result (InspectTask) and
+// ExecTaskResponse.result. Nomad's own server sends an empty ExitResult when
+// there is none, and its client dereferences it (hashicorp/nomad v2.0.5
+// plugins/drivers/utils.go: exitResultToProto returns &proto.ExitResult{} for
+// nil; exitResultFromProto reads pb.ExitCode; taskStatusFromProto and
+// client.go ExecTask call it unconditionally), so a missing one panics a Nomad
+// agent on InspectTask of a running task.
+func exitResultAlways(r *ExitResult) *driverpb.ExitResult {
+	if r == nil {
+		return &driverpb.ExitResult{}
+	}
+	return ExitResultToProto(r)
+}
+
 // ExitResultFromProto converts the wire message to the SDK's ExitResult; ExitResultToProto is
 // the inverse.
 func ExitResultFromProto(r *driverpb.ExitResult) *ExitResult {
@@ -271,7 +286,7 @@ func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
 	return &driverpb.InspectTaskResponse{
 		Task: &driverpb.TaskStatus{Id: s.ID, Name: s.Name, State: driverpb.TaskState(s.State),
 			StartedAt: base.TimeToProtoSet(s.StartedAt), CompletedAt: base.TimeToProtoSet(s.CompletedAt),
-			Result: ExitResultToProto(s.ExitResult)},
+			Result: exitResultAlways(s.ExitResult)},
 		Driver:          &driverpb.TaskDriverStatus{Attributes: s.DriverAttributes},
 		NetworkOverride: NetworkOverrideToProto(s.NetworkOverride),
 	}
@@ -284,9 +299,13 @@ func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
 		return nil
 	}
 	t := r.GetTask()
+	var exit *ExitResult
+	if t.GetState() == driverpb.TaskState_EXITED {
+		exit = ExitResultFromProto(t.GetResult()) // a running task's is the empty one Nomad sends
+	}
 	return &TaskStatus{ID: t.GetId(), Name: t.GetName(), State: TaskState(t.GetState()),
 		StartedAt: base.TimeFromProto(t.GetStartedAt()), CompletedAt: base.TimeFromProto(t.GetCompletedAt()),
-		ExitResult: ExitResultFromProto(t.GetResult()), DriverAttributes: r.GetDriver().GetAttributes(),
+		ExitResult: exit, DriverAttributes: r.GetDriver().GetAttributes(),
 		NetworkOverride: NetworkOverrideFromProto(r.GetNetworkOverride())}
 }
 
@@ -466,7 +485,7 @@ func ExecResultToProto(r *ExecResult) *driverpb.ExecTaskResponse {
 	if r == nil {
 		return nil
 	}
-	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: ExitResultToProto(r.Exit)}
+	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: exitResultAlways(r.Exit)}
 }
 
 // ExecResultFromProto converts the wire message to the SDK's ExecResult; ExecResultToProto is
