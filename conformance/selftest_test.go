@@ -167,6 +167,7 @@ func faultVariants() []faultVariant {
 		{"exit-zero", "driver", `^driver/(lifecycle|wait-after-exit)$`, []string{"driver/lifecycle"}},
 		{"no-stderr", "driver", `^driver/(output|signal)$`, []string{"driver/output"}},
 		{"stop-noop", "driver", `^driver/(stop|stop-kills-after-timeout|recover-task|destroy-running)$`, []string{"driver/recover-task", "driver/stop", "driver/stop-kills-after-timeout"}},
+		{"inspect-no-result", "driver", `^driver/inspect-running$`, []string{"driver/inspect-running"}},
 		{"destroy-running-ok", "driver", `^driver/(lifecycle|destroy-running)$`, []string{"driver/destroy-running"}},
 		{"unknown-task-text", "driver", `^driver/(lifecycle|destroy-running|task-not-found)$`, []string{"driver/destroy-running", "driver/lifecycle", "driver/task-not-found"}},
 		{"vague-config-error", "driver", `^driver/invalid-config$`, []string{"driver/invalid-config"}},
@@ -206,7 +207,7 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			"driver/recover-empty-task-id", "driver/recover-exited-while-down", "driver/recover-invalid-handle", "driver/wait-concurrent",
 			"driver/stop-signal-then-kill", "driver/destroy-kills-all", "driver/children-killed", "driver/exec-stdin", "driver/exec-tty",
 			"driver/stats-interval", "driver/stats-busy", "base/set-config-empty", "driver/fingerprint-healthy", "driver/streams-stay-open",
-			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch"},
+			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch", "driver/inspect-running"},
 		"clean-device":         {"device/fingerprint-healthy", "device/streams-stay-open", "base/set-config-empty"},
 		"without-signals-exec": {"driver/capabilities"},
 	}

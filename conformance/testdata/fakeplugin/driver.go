@@ -488,8 +488,13 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 	}
 	// completed_at of a running task is Go's zero time, as Nomad sends it
 	// (plugins/drivers/utils.go taskStatusToProto): its client fails on none.
+	// result too, empty while running, as Nomad's server sends it: its client
+	// dereferences it (utils.go exitResultToProto/exitResultFromProto).
 	ts := &driverpb.TaskStatus{Id: t.id, Name: t.name, State: driverpb.TaskState_RUNNING, StartedAt: timestamppb.New(t.st.Started),
-		CompletedAt: timestamppb.New(time.Time{})}
+		CompletedAt: timestamppb.New(time.Time{}), Result: &driverpb.ExitResult{}}
+	if fault("inspect-no-result") {
+		ts.Result = nil
+	}
 	if !t.running() {
 		t.mu.Lock()
 		ts.State, ts.Result, ts.CompletedAt = driverpb.TaskState_EXITED, t.result, timestamppb.New(t.completed)
