@@ -698,7 +698,18 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
 
     @unary("WaitTask")
     async def WaitTask(self, request: Any, context: Any) -> Any:
-        result = await self._p.wait_task(request.task_id)
+        try:
+            result = await self._p.wait_task(request.task_id)
+        except (TaskNotFoundError, asyncio.CancelledError):
+            raise
+        except Exception as e:  # the result is unknown, whatever the cause
+            # Nomad's own drivers answer an unknown result (a lost supervisor)
+            # with the error and exit code -1, never 0 (hashicorp/nomad v2.0.5
+            # drivers/rawexec/driver.go handleWait: "if process state is nil,
+            # we've probably been killed, so return a reasonable exit state").
+            return driver_pb2.WaitTaskResponse(
+                err=str(e) or type(e).__name__, result=driver_pb2.ExitResult(exit_code=-1)
+            )
         return driver_pb2.WaitTaskResponse(result=_exit(result))
 
     @unary("StopTask")
@@ -720,7 +731,11 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             state=int(st.state),  # type: ignore[arg-type]
             started_at=_ts_always(st.started_at),
             completed_at=_ts_always(st.completed_at),
-            result=_exit(st.exit_result) if st.exit_result else None,
+            # Always set, empty while running, as Nomad's server sends it: its
+            # Go client dereferences it (hashicorp/nomad v2.0.5
+            # plugins/drivers/utils.go exitResultToProto/exitResultFromProto,
+            # taskStatusFromProto), so a missing one panics the agent.
+            result=_exit(st.exit_result) if st.exit_result else driver_pb2.ExitResult(),
         )
         return driver_pb2.InspectTaskResponse(
             task=status, driver=driver_pb2.TaskDriverStatus(attributes=st.driver_attributes)
