@@ -904,11 +904,25 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
     ) -> Result<Response<pb::WaitTaskResponse>, Status> {
         let id = req.into_inner().task_id;
         need_id(&id)?;
-        let exit = self.driver.wait_task(id).await?;
-        Ok(Response::new(pb::WaitTaskResponse {
-            result: Some(exit.to_proto()),
-            err: String::new(),
-        }))
+        match self.driver.wait_task(id).await {
+            Ok(exit) => Ok(Response::new(pb::WaitTaskResponse {
+                result: Some(exit.to_proto()),
+                err: String::new(),
+            })),
+            Err(e @ (Error::TaskNotFound | Error::InvalidArgument(_))) => Err(e.into()),
+            // The result is unknown (a lost supervisor): Nomad's own drivers
+            // answer with the error and exit code -1, never 0 (hashicorp/nomad
+            // v2.0.5 drivers/rawexec/driver.go handleWait: "if process state is
+            // nil, we've probably been killed, so return a reasonable exit
+            // state").
+            Err(e) => Ok(Response::new(pb::WaitTaskResponse {
+                result: Some(pb::ExitResult {
+                    exit_code: -1,
+                    ..Default::default()
+                }),
+                err: e.to_string(),
+            })),
+        }
     }
 
     async fn stop_task(
@@ -949,7 +963,11 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
                 // Both always set, Go's zero time while unknown, as Nomad's server sends.
                 started_at: Some(base::timestamp_or_go_zero(s.started_at)),
                 completed_at: Some(base::timestamp_or_go_zero(s.completed_at)),
-                result: s.exit.map(ExitResult::to_proto),
+                // Always set, empty while running, as Nomad's server sends it:
+                // its Go client dereferences it (hashicorp/nomad v2.0.5
+                // plugins/drivers/utils.go exitResultToProto/exitResultFromProto,
+                // taskStatusFromProto), so a missing one panics the agent.
+                result: Some(s.exit.map(ExitResult::to_proto).unwrap_or_default()),
             }),
             driver: Some(pb::TaskDriverStatus {
                 attributes: s.driver_attributes.into_iter().collect(),
