@@ -63,6 +63,9 @@ func driverCases() []Case {
 		{ID: "driver/destroy-running", Level: Required, Kind: DriverPlugin,
 			Doc: "DestroyTask of a running task fails without force and succeeds with it",
 			Run: caseDriverDestroyRunning},
+		{ID: "driver/inspect-running", Level: Required, Kind: DriverPlugin,
+			Doc: "InspectTask of a running task carries what Nomad's Go client decodes unchecked: both timestamps and a result (empty while running)",
+			Run: caseDriverInspectRunning},
 		{ID: "driver/task-not-found", Level: Required, Kind: DriverPlugin,
 			Doc: "calls naming an unknown task fail with \"task not found for given id\"",
 			Run: caseDriverTaskNotFound},
@@ -482,4 +485,28 @@ func checkExecRefused(t *T, d *host.Driver, id string, command []string) {
 	if err == nil {
 		t.Errorf("capabilities.exec is false, but ExecTaskStreaming %v succeeded: advertise exec=true or make it fail", command)
 	}
+}
+
+// caseDriverInspectRunning: hashicorp/nomad v2.0.5 plugins/drivers/utils.go
+// taskStatusFromProto converts both timestamps (an error on a missing one) and
+// calls exitResultFromProto(pb.Result), which reads pb.ExitCode without a nil
+// check: a missing result panics the Nomad agent. Nomad's own server always
+// sends one (exitResultToProto returns &proto.ExitResult{} for nil).
+func caseDriverInspectRunning(t *T) {
+	_, d := driverSession(t)
+	pt := prepareTask(t, d, RoleLongRunning)
+	startTask(t, d, pt)
+	insp, err := d.InspectTask(t.Ctx, pt.Config.Id)
+	t.Check(err, "InspectTask of a running task")
+	ts := insp.GetTask()
+	if ts == nil {
+		t.Fatalf("InspectTask: expected a task status, got none")
+	}
+	if ts.GetStartedAt() == nil || ts.GetCompletedAt() == nil {
+		t.Errorf("InspectTask of a running task: expected started_at and completed_at both set (Go's zero time while unknown), got started_at=%v completed_at=%v", ts.GetStartedAt(), ts.GetCompletedAt())
+	}
+	if ts.GetResult() == nil {
+		t.Errorf("InspectTask of a running task: expected result set (an empty ExitResult while running: Nomad's client dereferences it), got none")
+	}
+	t.Check(d.DestroyTask(t.Ctx, pt.Config.Id, true), "DestroyTask with force")
 }

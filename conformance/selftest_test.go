@@ -185,7 +185,7 @@ func faultVariants() []faultVariant {
 		// through the typed client fails, and nomad/replies-decode names the
 		// field (go/host validate.go's checks, run on every message).
 		{"nomad-no-completed-at", "driver", `^(driver/lifecycle|nomad/replies-decode)$`, []string{"driver/lifecycle", "nomad/replies-decode"}},
-		{"nomad-no-result", "driver", `^(driver/recover-task|nomad/replies-decode)$`, []string{"driver/recover-task", "nomad/replies-decode"}},
+		{"nomad-no-result", "driver", `^(driver/recover-task|driver/inspect-running|nomad/replies-decode)$`, []string{"driver/inspect-running", "driver/recover-task", "nomad/replies-decode"}},
 		{"nomad-wait-no-result", "driver", `^(driver/wait-after-exit|nomad/replies-decode)$`, []string{"driver/wait-after-exit", "nomad/replies-decode"}},
 		{"nomad-stats-no-timestamp", "driver", `^(driver/task-stats|nomad/replies-decode)$`, []string{"driver/task-stats", "nomad/replies-decode"}},
 		{"nomad-stats-negative-cpu", "driver", `^(driver/task-stats|nomad/replies-decode)$`, []string{"driver/task-stats", "nomad/replies-decode"}},
@@ -218,7 +218,7 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			"driver/recover-empty-task-id", "driver/recover-exited-while-down", "driver/recover-invalid-handle", "driver/wait-concurrent",
 			"driver/stop-signal-then-kill", "driver/destroy-kills-all", "driver/children-killed", "driver/exec-stdin", "driver/exec-tty",
 			"driver/stats-interval", "driver/stats-busy", "base/set-config-empty", "driver/fingerprint-healthy", "driver/streams-stay-open",
-			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch", "nomad/replies-decode"},
+			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch", "nomad/replies-decode", "driver/inspect-running"},
 		"clean-device":         {"device/fingerprint-healthy", "device/streams-stay-open", "base/set-config-empty", "nomad/replies-decode"},
 		"without-signals-exec": {"driver/capabilities"},
 	}

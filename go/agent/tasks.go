@@ -18,7 +18,6 @@ import (
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
 	"github.com/yurt-sdk/yurt/go/inputlimit"
-	"github.com/yurt-sdk/yurt/go/logmon"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 

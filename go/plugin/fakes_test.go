@@ -110,6 +110,8 @@ func (d *fakeDriver) WaitTask(ctx context.Context, id string) (*driver.ExitResul
 	case "block":
 		<-ctx.Done()
 		return nil, ctx.Err()
+	case "lost":
+		return nil, errors.New("supervisor lost")
 	}
 	return nil, driver.ErrTaskNotFound
 }

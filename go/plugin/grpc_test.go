@@ -239,6 +239,12 @@ func TestDriverRPCs(t *testing.T) {
 	w, err = c.WaitTask(ctx, &driverpb.WaitTaskRequest{TaskId: "waiterr"})
 	require.NoError(t, err)
 	assert.Equal(t, "lost track", w.GetErr())
+	// A WaitTask that fails (result unknown) is answered as Nomad's drivers
+	// do: the error beside exit code -1 (drivers/rawexec/driver.go handleWait).
+	w, err = c.WaitTask(ctx, &driverpb.WaitTaskRequest{TaskId: "lost"})
+	require.NoError(t, err)
+	assert.Equal(t, "supervisor lost", w.GetErr())
+	assert.Equal(t, int32(-1), w.GetResult().GetExitCode())
 	_, err = c.WaitTask(ctx, &driverpb.WaitTaskRequest{TaskId: "nope"})
 	requireStatus(t, err, codes.Unknown, "task not found for given id")
 	wctx, wcancel := context.WithTimeout(ctx, 100*time.Millisecond)

@@ -77,6 +77,8 @@ class Driver(yurt.DriverPlugin):
         raise TaskNotFoundError(task_id)
 
     async def wait_task(self, task_id: str) -> ExitResult:
+        if task_id == "lost":
+            raise RuntimeError("supervisor lost")
         raise TaskNotFoundError(task_id)
 
 
@@ -142,6 +144,11 @@ async def test_task_not_found_text_and_unimplemented(
         await stub.WaitTask(driver_pb2.WaitTaskRequest(task_id="x"), timeout=5)
     assert err.value.code() == grpc.StatusCode.UNKNOWN
     assert err.value.details() == "task not found for given id"
+    # A wait that fails (result unknown) is answered as Nomad's drivers do:
+    # the error beside exit code -1 (drivers/rawexec/driver.go handleWait).
+    lost = await stub.WaitTask(driver_pb2.WaitTaskRequest(task_id="lost"), timeout=5)
+    assert lost.err == "supervisor lost"
+    assert lost.result.exit_code == -1
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.ExecTask(driver_pb2.ExecTaskRequest(task_id="x"), timeout=5)
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
@@ -372,3 +379,7 @@ async def test_inspect_always_sends_both_timestamps(
     assert r.task.started_at.seconds == 1767323045
     assert r.task.HasField("completed_at")
     assert (r.task.completed_at.seconds, r.task.completed_at.nanos) == (-62135596800, 0)
+    # The result too, empty while running: Nomad's Go client dereferences it
+    # (plugins/drivers/utils.go exitResultFromProto) and panics on none.
+    assert r.task.HasField("result")
+    assert r.task.result == driver_pb2.ExitResult()

@@ -269,8 +269,9 @@ func (d *Driver) WaitTask(ctx context.Context, id string) (*driver.ExitResult, e
 		return nil, ctx.Err()
 	}
 	if err != nil {
-		// The real result is unknown: say so, never make one up.
-		return &driver.ExitResult{Err: fmt.Errorf("task %q: %w", id, err)}, nil
+		// The real result is unknown: say so, never make one up (the SDK
+		// answers with exit code -1 beside the error, as Nomad's drivers do).
+		return nil, fmt.Errorf("task %q: %w", id, err)
 	}
 	return res.DriverResult(), nil
 }

@@ -378,6 +378,7 @@ def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
         )
     assert err.value.details() == (
         "failed to start task 'u2': user \"no-such-user-yurt\": no such user on this host"
+        " (unknown user no-such-user-yurt)"
     )
 
 

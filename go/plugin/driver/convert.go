@@ -228,11 +228,14 @@ func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
 	return &driverpb.ExitResult{ExitCode: int32(r.ExitCode), Signal: int32(r.Signal), OomKilled: r.OOMKilled}
 }
 
-// exitResultAlways is ExitResultToProto, but an empty message for nil: Nomad's
-// Go client reads the result of every InspectTask and WaitTask reply without a
-// nil check (hashicorp/nomad v2.0.5 plugins/drivers/utils.go
-// exitResultFromProto, client.go handleWaitTask), and its server side sends an
-// empty one for a running task.
+// exitResultAlways is ExitResultToProto for the replies Nomad's Go client
+// decodes without a nil check: TaskStatus.result (InspectTask) and
+// ExecTaskResponse.result. Nomad's own server sends an empty ExitResult when
+// there is none, and its client dereferences it (hashicorp/nomad v2.0.5
+// plugins/drivers/utils.go: exitResultToProto returns &proto.ExitResult{} for
+// nil; exitResultFromProto reads pb.ExitCode; taskStatusFromProto and
+// client.go ExecTask call it unconditionally), so a missing one panics a Nomad
+// agent on InspectTask of a running task.
 func exitResultAlways(r *ExitResult) *driverpb.ExitResult {
 	if r == nil {
 		return &driverpb.ExitResult{}
@@ -484,7 +487,7 @@ func ExecResultToProto(r *ExecResult) *driverpb.ExecTaskResponse {
 	if r == nil {
 		return nil
 	}
-	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: ExitResultToProto(r.Exit)}
+	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: exitResultAlways(r.Exit)}
 }
 
 // ExecResultFromProto converts the wire message to the SDK's ExecResult; ExecResultToProto is

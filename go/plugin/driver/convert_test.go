@@ -55,7 +55,7 @@ func TestConvertZero(t *testing.T) {
 	assert.WithinDuration(t, time.Now(), zs.Timestamp, time.Minute, "a zero stats time is sent as now")
 	assert.Equal(t, &ResourceUsage{}, zs.Aggregate)
 	assert.Equal(t, &TaskEvent{}, TaskEventFromProto(TaskEventToProto(&TaskEvent{})))
-	assert.Equal(t, &ExecResult{}, ExecResultFromProto(ExecResultToProto(&ExecResult{})))
+	assert.Equal(t, &ExecResult{Exit: &ExitResult{}}, ExecResultFromProto(ExecResultToProto(&ExecResult{})))
 	// Zero resources become explicit zero CPU/memory on the wire.
 	assert.Equal(t, &Resources{}, TaskConfigFromProto(TaskConfigToProto(&TaskConfig{Resources: &Resources{}})).Resources)
 	// A nil entry in a repeated field is skipped, not a panic.
@@ -144,6 +144,12 @@ func TestWhatNomadDecodesIsAlwaysSent(t *testing.T) {
 	assert.Equal(t, started, r.GetTask().GetStartedAt().AsTime())
 	back := InspectResponseFromProto(r)
 	assert.True(t, back.CompletedAt.IsZero())
+	// Nomad's client dereferences TaskStatus.result and
+	// ExecTaskResponse.result (utils.go exitResultFromProto); its server
+	// sends an empty one when there is none.
+	require.NotNil(t, r.GetTask().GetResult(), "result of a running task")
+	assert.Nil(t, back.ExitResult, "the empty result of a running task is not an exit")
+	require.NotNil(t, ExecResultToProto(&ExecResult{}).GetResult(), "exec result without an exit")
 
 	st := TaskStatsToProto(&TaskStats{ID: "x"})
 	require.NotNil(t, st.GetTimestamp())

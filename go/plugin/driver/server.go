@@ -140,7 +140,15 @@ func (s *Server) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) 
 func (s *Server) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
 	r, err := s.Impl.WaitTask(ctx, req.GetTaskId())
 	if err != nil {
-		return nil, wireError(err)
+		if errors.Is(err, ErrTaskNotFound) || ctx.Err() != nil {
+			return nil, wireError(err)
+		}
+		// The task's result cannot be known (its supervisor is lost): Nomad's
+		// own drivers answer the error with exit code -1, never 0 (hashicorp/
+		// nomad v2.0.5 drivers/rawexec/driver.go handleWait: "if process state
+		// is nil, we've probably been killed, so return a reasonable exit
+		// state": ExitCode = -1; drivers/exec/driver.go does the same).
+		return &driverpb.WaitTaskResponse{Err: err.Error(), Result: &driverpb.ExitResult{ExitCode: -1}}, nil
 	}
 	return WaitResponseToProto(r), nil
 }

@@ -290,8 +290,11 @@ pub fn lookup_user(name: &str) -> Result<RunAs, Error> {
         }
     };
     if rc != 0 || out.is_null() {
+        // "unknown user <name>" is the text Nomad's raw_exec gives and its test
+        // looks for (hashicorp/nomad v2.0.5 drivers/rawexec/driver_unix_test.go
+        // TestRawExecDriver_User), and what the Go layer says (os/user).
         return Err(Error::invalid(format!(
-            "user {name:?}: no such user on this host"
+            "user {name:?}: no such user on this host (unknown user {name})"
         )));
     }
     let mut groups = vec![0 as libc::gid_t; 256];

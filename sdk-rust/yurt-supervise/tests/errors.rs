@@ -46,7 +46,9 @@ fn an_unknown_user_names_the_user() {
     spec.user = "no-such-user-xyz".into();
     let e = start_err(d.path(), &spec);
     assert!(
-        e.starts_with("user \"no-such-user-xyz\"") && e.contains("no such user"),
+        e.starts_with("user \"no-such-user-xyz\"")
+            && e.contains("no such user")
+            && e.contains("unknown user no-such-user-xyz"),
         "{e}"
     );
 }

@@ -11,7 +11,7 @@ import grpc
 from .. import hclspec
 from .._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
 from .._rpc import report, stream, unary
-from ..errors import InvalidRequestError
+from ..errors import InvalidRequestError, TaskNotFoundError
 from ._convert import (
     _attribute,
     _exit,
@@ -105,7 +105,18 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
 
     @unary("WaitTask")
     async def WaitTask(self, request: Any, context: Any) -> Any:
-        result = await self._p.wait_task(request.task_id)
+        try:
+            result = await self._p.wait_task(request.task_id)
+        except (TaskNotFoundError, asyncio.CancelledError):
+            raise
+        except Exception as e:  # the result is unknown, whatever the cause
+            # Nomad's own drivers answer an unknown result (a lost supervisor)
+            # with the error and exit code -1, never 0 (hashicorp/nomad v2.0.5
+            # drivers/rawexec/driver.go handleWait: "if process state is nil,
+            # we've probably been killed, so return a reasonable exit state").
+            return driver_pb2.WaitTaskResponse(
+                err=str(e) or type(e).__name__, result=driver_pb2.ExitResult(exit_code=-1)
+            )
         return driver_pb2.WaitTaskResponse(result=_exit(result))
 
     @unary("StopTask")

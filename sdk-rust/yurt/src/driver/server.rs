@@ -7,6 +7,7 @@ use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::base::{self, from_duration, timestamp};
+use crate::error::Error;
 use crate::r#gen::drivers as pb;
 use crate::goplugin::{BoxStream, ShutdownSignal, until_shutdown};
 
@@ -141,11 +142,25 @@ impl<D: DriverPlugin> pb::driver_server::Driver for DriverServer<D> {
     ) -> Result<Response<pb::WaitTaskResponse>, Status> {
         let id = req.into_inner().task_id;
         need_id(&id)?;
-        let exit = self.driver.wait_task(id).await?;
-        Ok(Response::new(pb::WaitTaskResponse {
-            result: Some(exit.to_proto()),
-            err: String::new(),
-        }))
+        match self.driver.wait_task(id).await {
+            Ok(exit) => Ok(Response::new(pb::WaitTaskResponse {
+                result: Some(exit.to_proto()),
+                err: String::new(),
+            })),
+            Err(e @ (Error::TaskNotFound | Error::InvalidArgument(_))) => Err(e.into()),
+            // The result is unknown (a lost supervisor): Nomad's own drivers
+            // answer with the error and exit code -1, never 0 (hashicorp/nomad
+            // v2.0.5 drivers/rawexec/driver.go handleWait: "if process state is
+            // nil, we've probably been killed, so return a reasonable exit
+            // state").
+            Err(e) => Ok(Response::new(pb::WaitTaskResponse {
+                result: Some(pb::ExitResult {
+                    exit_code: -1,
+                    ..Default::default()
+                }),
+                err: e.to_string(),
+            })),
+        }
     }
 
     async fn stop_task(

@@ -70,7 +70,10 @@ impl DriverPlugin for FakeDriver {
             network: None,
         })
     }
-    async fn wait_task(&self, _id: String) -> Result<ExitResult, Error> {
+    async fn wait_task(&self, id: String) -> Result<ExitResult, Error> {
+        if id == "lost" {
+            return Err(Error::other("supervisor lost"));
+        }
         Ok(ExitResult {
             exit_code: 3,
             ..Default::default()
@@ -387,6 +390,9 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
         st.completed_at.map(|t| (t.seconds, t.nanos)),
         Some((-62_135_596_800, 0))
     );
+    // The result too, empty while running: Nomad's Go client dereferences it
+    // (plugins/drivers/utils.go exitResultFromProto).
+    assert_eq!(st.result, Some(pb::ExitResult::default()));
     let err = d
         .start_task(pb::StartTaskRequest { task: None })
         .await
@@ -402,6 +408,19 @@ async fn plaintext_unix_serves_go_plugin_services_and_shuts_down() {
         .unwrap()
         .into_inner();
     assert_eq!(w.result.unwrap().exit_code, 3);
+    // A wait that fails (result unknown) is answered as Nomad's drivers do:
+    // the error beside exit code -1 (drivers/rawexec/driver.go handleWait).
+    let w = d
+        .wait_task(pb::WaitTaskRequest {
+            task_id: "lost".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (w.err.as_str(), w.result.unwrap().exit_code),
+        ("supervisor lost", -1)
+    );
 
     // Shutdown: the reply arrives, held streams end, run() returns promptly, socket removed.
     let mut ctl = gpb::grpc_controller_client::GrpcControllerClient::new(ch);
