@@ -3,6 +3,7 @@ package agent
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -46,7 +47,14 @@ func reapInterrupted(taskID string) int {
 // reapInterruptedLater reaps a task's processes now and twice more: when a
 // driver died in StartTask, its detached supervisor may still be starting
 // the task after the agent has marked it failed.
-func (a *Agent) reapInterruptedLater(taskID string) {
+//
+// private, when set, is the task's TaskPrivate directory: once the last reap
+// is done its contents are removed. No driver holds a handle for the task and
+// none will be asked to recover it, so a supervision state directory there
+// would stay forever; Nomad's client likewise destroys the allocation
+// directory of a task it gives up on (client/allocrunner: alloc GC runs
+// allocdir.Destroy).
+func (a *Agent) reapInterruptedLater(taskID, private string) {
 	if n := reapInterrupted(taskID); n > 0 {
 		a.log.Warn("killed the processes of a task whose start failed", "task", taskID, "count", n)
 	}
@@ -63,5 +71,22 @@ func (a *Agent) reapInterruptedLater(taskID string) {
 				a.log.Warn("killed the processes of a task whose start failed", "task", taskID, "count", n)
 			}
 		}
+		if private != "" {
+			a.clearPrivate(taskID, private)
+		}
 	}()
+}
+
+// clearPrivate removes what a driver left in the TaskPrivate directory of a
+// task whose start was interrupted, keeping the directory itself.
+func (a *Agent) clearPrivate(taskID, private string) {
+	ents, err := os.ReadDir(private)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if err := os.RemoveAll(filepath.Join(private, e.Name())); err != nil {
+			a.log.Warn("removing a driver's state of a task whose start failed", "task", taskID, "error", err)
+		}
+	}
 }

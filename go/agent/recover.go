@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/config"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/host/allocdir"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 
@@ -69,7 +71,7 @@ func (a *Agent) recoverAll() error {
 				msg = fmt.Sprintf("the agent stopped before it stored the driver's handle; killed the task's %d process(es)", n)
 			}
 			a.finish(t, &state.TaskResult{Err: msg}, api.StateFailed)
-			a.reapInterruptedLater(s.AllocIDOrID())
+			a.reapInterruptedLater(s.AllocIDOrID(), privateDir(s))
 		default:
 			t.state = api.StatePending
 			a.markReserved(s.ID, s.Devices)
@@ -279,4 +281,18 @@ func (a *Agent) watchLogmons() {
 			a.events.add(api.Event{Source: "agent", TaskID: tk.spec.ID, TaskName: tk.spec.Name, Message: msg})
 		}
 	}
+}
+
+// privateDir is the task's Nomad TaskPrivate directory (<alloc dir>/<task>/
+// private), where drivers keep their per-task state; "" for specs stored
+// before the alloc layout.
+func privateDir(s *state.TaskSpec) string {
+	if s.AllocDir == "" {
+		return ""
+	}
+	ad, err := allocdir.Paths(filepath.Dir(s.AllocDir), s.AllocID, s.Name)
+	if err != nil {
+		return ""
+	}
+	return ad.PrivateDir
 }

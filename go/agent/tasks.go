@@ -164,7 +164,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	if err != nil {
 		a.finish(t, &state.TaskResult{Err: "start: " + err.Error()}, api.StateFailed)
 		// The driver may have started the task before it failed (or died).
-		a.reapInterruptedLater(spec.AllocIDOrID())
+		a.reapInterruptedLater(spec.AllocIDOrID(), "")
 		return t, nil
 	}
 	hb, err := proto.Marshal(resp.GetHandle())
