@@ -1,12 +1,49 @@
 package conformance
 
 import (
+	"context"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/host"
 )
+
+// Where the optional RPCs are listed. TaskStats and device Stats are optional:
+// a plugin may answer them Unimplemented (every Yurt SDK does when the method
+// is left out), and Nomad logs that and retries with back-off; the task or
+// devices work on. So the cases that judge stats are skipped then, and any
+// other error still fails them.
+const (
+	driverOptionalTable = "optional-RPC table in proto/hashicorp/nomad/plugins/drivers/proto/driver.proto"
+	deviceOptionalTable = "optional-RPC table in proto/hashicorp/nomad/plugins/device/device.proto"
+)
+
+// skipIfUnimplemented ends the case as skipped when err is the plugin's
+// Unimplemented answer to the optional RPC rpc; any other error is the
+// caller's to judge.
+func skipIfUnimplemented(t *T, rpc, table string, err error) {
+	if host.IsUnimplemented(err) {
+		t.Skipf("not applicable: %s answers Unimplemented (%v); it is optional (%s)", rpc, err, table)
+	}
+}
+
+// optionalRecv wraps the Recv of an optional RPC's stream for holdOpen: an
+// Unimplemented answer is noted and then reads as a stream held open until ctx
+// ends, so the case goes on to judge its other streams. Any other error is
+// returned as it came.
+func optionalRecv(ctx context.Context, t *T, rpc, table string, recv func() error) func() error {
+	return func() error {
+		err := recv()
+		if host.IsUnimplemented(err) {
+			t.Logf("%s answers Unimplemented, not checked: it is optional (%s)", rpc, table)
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		return err
+	}
+}
 
 // clockTicks is USER_HZ, the unit of utime/stime in /proc/<pid>/stat (100 on
 // every Linux architecture Nomad supports).
@@ -26,7 +63,7 @@ func taskCPUTicks(pt *preparedTask) uint64 {
 func statsCases() []Case {
 	return []Case{
 		{ID: "driver/stats-interval", Level: Required, Kind: DriverPlugin,
-			Doc: "TaskStats sends at the requested collection interval (mean gap between 0.6× and 2× the interval + 250 ms)",
+			Doc: "TaskStats sends at the requested collection interval (mean gap between 0.6× and 2× the interval + 250 ms; skipped when TaskStats answers Unimplemented: it is optional)",
 			Run: caseDriverStatsInterval},
 		{ID: "driver/stats-busy", Level: Required, Kind: DriverPlugin,
 			// Units are Nomad's (client/lib/cpustats/stats.go, and
@@ -35,7 +72,7 @@ func statsCases() []Case {
 			// compute / cores. The reference percent is the task's own CPU use
 			// read by the harness from /proc over the same window, which is
 			// 100 for a busy loop on an idle machine and less on a loaded one.
-			Doc: "for a busy loop, TaskStats percent is the task's CPU use in % of one core (within 15 points of the harness's own /proc measurement, ~100), total_ticks is percent/100 × total compute / cores of the topology sent in SetConfig (±15%), both are in measured_fields, and memory RSS is > 0 and measured",
+			Doc: "for a busy loop, TaskStats percent is the task's CPU use in % of one core (within 15 points of the harness's own /proc measurement, ~100), total_ticks is percent/100 × total compute / cores of the topology sent in SetConfig (±15%), both are in measured_fields, and memory RSS is > 0 and measured (skipped when TaskStats answers Unimplemented: it is optional)",
 			Run: caseDriverStatsBusy},
 	}
 }
@@ -49,10 +86,14 @@ func caseDriverStatsInterval(t *T) {
 	ctx, cancel := waitCtx(t, 10*time.Second)
 	defer cancel()
 	s, err := d.TaskStats(ctx, pt.Config.Id, iv)
+	skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
 	t.Check(err, "TaskStats")
 	var at []time.Time
 	for len(at) < 8 {
 		if _, err := s.Recv(); err != nil {
+			if len(at) == 0 {
+				skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
+			}
 			t.Fatalf("TaskStats message %d: %v", len(at)+1, err)
 		}
 		at = append(at, time.Now())
@@ -77,6 +118,7 @@ func caseDriverStatsBusy(t *T) {
 	ctx, cancel := waitCtx(t, 15*time.Second)
 	defer cancel()
 	s, err := d.TaskStats(ctx, pt.Config.Id, time.Second)
+	skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
 	t.Check(err, "TaskStats")
 	total, cores := topologyCompute(hostTopology())
 	var percents, refs []float64
@@ -84,6 +126,9 @@ func caseDriverStatsBusy(t *T) {
 	var prevAt time.Time
 	for i := 0; i < 5; i++ {
 		m, err := s.Recv()
+		if i == 0 {
+			skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
+		}
 		t.Check(err, "TaskStats message %d", i+1)
 		now, ticks := time.Now(), taskCPUTicks(pt)
 		cpu := m.GetStats().GetAggResourceUsage().GetCpu()

@@ -107,6 +107,14 @@ func faultVariants() []faultVariant {
 		{"", "driver", ".", nil},
 		{"", "device", `^(handshake/(launch|reattach)|base|device|nomad)/`, nil},
 		{"without-signals-exec", "driver", `^driver/(capabilities|signal|exec)`, nil},
+		// Optional RPCs left out as an SDK leaves them (the optional-RPC
+		// table in driver.proto and device.proto): Nomad accepts such a
+		// plugin, so every case passes or is skipped; a plain error from
+		// the same RPC still fails.
+		{"no-task-stats", "driver", ".", nil},
+		{"no-device-stats", "device", `^(handshake/(launch|reattach)|base|device|nomad)/`, nil},
+		{"stats-error", "driver", `^driver/(task-stats|stats-busy|stats-interval|streams-stay-open)$`, []string{"driver/stats-busy", "driver/stats-interval", "driver/streams-stay-open", "driver/task-stats"}},
+		{"device-stats-error", "device", `^device/(stats|streams-stay-open|stream-cancel)$`, []string{"device/stats", "device/stream-cancel", "device/streams-stay-open"}},
 		{"caps-hide-signals", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
 		{"caps-hide-exec", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities"}},
 		{"exec-unimplemented", "driver", `^driver/(capabilities|signal|exec)`, []string{"driver/capabilities", "driver/exec", "driver/exec-streaming", "driver/exec-stdin", "driver/exec-tty"}},
@@ -221,6 +229,14 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			"driver/env", "driver/no-leaked-tasks", "handshake/stderr-safe-json-throughout", "handshake/launch", "nomad/replies-decode", "driver/inspect-running"},
 		"clean-device":         {"device/fingerprint-healthy", "device/streams-stay-open", "base/set-config-empty", "nomad/replies-decode"},
 		"without-signals-exec": {"driver/capabilities"},
+		"no-task-stats":        {"driver/streams-stay-open", "driver/lifecycle", "driver/recover-task", "driver/init-shutdown", "nomad/replies-decode"},
+		"no-device-stats":      {"device/streams-stay-open", "device/stream-cancel", "device/fingerprint-healthy"},
+	}
+	// Cases that must be skipped, with a message saying why: the optional
+	// RPC they judge answers Unimplemented.
+	mustSkip := map[string][]string{
+		"no-task-stats":   {"driver/task-stats", "driver/stats-interval", "driver/stats-busy"},
+		"no-device-stats": {"device/stats"},
 	}
 	for _, tc := range faultVariants() {
 		name := tc.fault
@@ -250,6 +266,11 @@ func TestBrokenPluginsFailExactlyTheirCases(t *testing.T) {
 			}
 			for _, id := range mustPass[name] {
 				assert.Equal(t, conformance.StatusPass, byID[id].Status, "%s: %s", id, byID[id].Message)
+			}
+			for _, id := range mustSkip[name] {
+				assert.Equal(t, conformance.StatusSkip, byID[id].Status, "%s: %s", id, byID[id].Message)
+				assert.Contains(t, byID[id].Message, "answers Unimplemented", id)
+				assert.Contains(t, byID[id].Message, "optional-RPC table", id)
 			}
 			got := failed(r)
 			for _, x := range r.Results {

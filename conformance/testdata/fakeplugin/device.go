@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -73,7 +74,16 @@ func (d *device) Reserve(_ context.Context, r *devicepb.ReserveRequest) (*device
 	return &devicepb.ReserveResponse{ContainerRes: &devicepb.ContainerReservation{Envs: map[string]string{"FAKE_VISIBLE_DEVICES": fmt.Sprint(r.GetDeviceIds())}}}, nil
 }
 
+// Stats: -fault=no-device-stats is not a fault: it leaves the optional RPC out
+// as an SDK does (Unimplemented), which must pass; device-stats-error answers a
+// plain error, which must not.
 func (d *device) Stats(r *devicepb.StatsRequest, s grpc.ServerStreamingServer[devicepb.StatsResponse]) error {
+	if fault("no-device-stats") {
+		return status.Error(codes.Unimplemented, "Stats is not implemented by this plugin")
+	}
+	if fault("device-stats-error") {
+		return errors.New("stats: cannot read the devices' usage")
+	}
 	iv := r.GetCollectionInterval().AsDuration()
 	if iv <= 0 {
 		iv = time.Second

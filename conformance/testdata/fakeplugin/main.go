@@ -3,7 +3,9 @@
 // runs real processes under a small supervisor, or a device plugin, and with
 // -fault=NAME[,NAME] breaks one rule on purpose so that the harness's tests can
 // prove each case fails exactly when it should. -fault=without-signals-exec is
-// not a fault: it is an honest driver without signals or exec, which must pass.
+// not a fault: it is an honest driver without signals or exec, which must pass;
+// nor are -fault=no-task-stats and -fault=no-device-stats: they leave the
+// optional stats RPC out (Unimplemented), which must pass too.
 package main
 
 import (

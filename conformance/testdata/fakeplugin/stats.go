@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -95,7 +98,16 @@ func cpuInfoMHz() (float64, int) {
 // TaskStats reports Nomad's units (client/lib/cpustats): percent, user_mode
 // and system_mode in % of one core over the interval since the previous
 // sample, total_ticks = percent/100 × total compute / cores in MHz.
+// -fault=no-task-stats is not a fault: it leaves the optional RPC out as an
+// SDK does (Unimplemented, Nomad's DriverStatsNotImplemented text), which must
+// pass; stats-error answers a plain error, which must not.
 func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
+	if fault("no-task-stats") {
+		return status.Error(codes.Unimplemented, "stats not implemented for driver")
+	}
+	if fault("stats-error") {
+		return errors.New("stats: cannot read the task's usage")
+	}
 	t, err := d.get(r.GetTaskId())
 	if err != nil {
 		return err
