@@ -85,6 +85,11 @@
 //   Init               optional                       "Init is not implemented by this driver"         ignores Unimplemented
 //   Shutdown           optional                       "Shutdown is not implemented by this driver"     ignores Unimplemented
 //
+// The Python SDK answers Init and Shutdown itself, with OK: it has no Init
+// hook for a plugin (Init does nothing), and Shutdown runs the SDK's own
+// shutdown (held streams end, the server stops). Nomad handles OK and
+// Unimplemented alike for both.
+//
 // The conformance harness requires every "required" row, requires a
 // "required if" row exactly when the capability is set (and that the RPC
 // fails when it is not), and skips task-stats cases on a plugin whose
