@@ -80,7 +80,7 @@ impl<T: Into<LiteralValue>> From<Option<T>> for LiteralValue {
 
 impl LiteralValue {
     /// The HCL expression for this value. A non-finite float is written as `NaN`/`inf`, which
-    /// [`check`] then refuses by name.
+    /// [`Spec::validate`](crate::hclspec::Spec::validate) then refuses by name.
     pub fn to_hcl(&self) -> String {
         match self {
             LiteralValue::Null => "null".into(),
