@@ -1,7 +1,7 @@
 // Package plugin serves Nomad driver and device plugins written with this
 // SDK over hashicorp/go-plugin: Nomad's handshake (app protocol 2, its magic
 // cookie), gRPC only, hclog JSON logs on stderr, stdout left to the
-// handshake line. It also offers the matching client side (Handshake and
+// handshake line (stray output before it goes to stderr: stdoutguard.go). It also offers the matching client side (Handshake and
 // ClientPlugins) so hosts and tests launch plugins exactly as Nomad does.
 package plugin
 
@@ -143,6 +143,15 @@ func ServeWith(impl any, opts Options) {
 	if logger == nil {
 		logger = NewLogger("plugin")
 	}
+	// Usually installed at package init already (see stdoutguard.go).
+	realStdout, err := guardStdout()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cannot guard stdout for the handshake: %v\n", err)
+		os.Exit(1)
+	}
+	// go-plugin prints the handshake line to os.Stdout, then points
+	// os.Stdout at its GRPCStdio pipe (go-plugin server.go).
+	os.Stdout = realStdout
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig: Handshake,
 		Plugins:         set,

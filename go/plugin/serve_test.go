@@ -35,6 +35,15 @@ func TestMain(m *testing.M) {
 	case "device":
 		Serve(&fakeDevice{})
 		os.Exit(0)
+	case "noisy":
+		// Plugin code printing before Serve, once as Go and once as a
+		// child process writing to the inherited fd 1.
+		fmt.Println("stray Println before Serve")
+		child := exec.Command("sh", "-c", "echo stray from a child")
+		child.Stdout = os.Stdout
+		_ = child.Run()
+		Serve(&fakeDriver{logger: NewLogger("fake")})
+		os.Exit(0)
 	case "invalid":
 		Serve(struct{}{})
 		os.Exit(0)

@@ -18,6 +18,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# First: importing _stdoutguard guards stdout when a go-plugin host launched us, so from
+# here on a stray print cannot precede the handshake line (see _stdoutguard).
+from . import _stdoutguard as _stdoutguard
 from . import config, hclspec
 from ._log import TRACE
 from ._serve import serve

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from . import _dcache, _log
+from . import _dcache, _log, _stdoutguard
 from ._handshake import HandshakeError, LaunchEnv, format_handshake, read_launch_env
 from ._listen import (
     apply_socket_group,
@@ -211,9 +211,15 @@ async def _listen_inner(
 
 
 def _write_stdout(line: str) -> None:
+    """Write the handshake line to the real stdout kept by the stdout guard."""
+    # Text a plugin printed but Python still buffers goes to the guard (stderr) now,
+    # not to the host's stdout after the handshake line.
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    fd = _stdoutguard.handshake_fd()
     data = memoryview(line.encode("ascii"))
     while data:
-        data = data[os.write(1, data) :]
+        data = data[os.write(1 if fd is None else fd, data) :]
 
 
 async def _serve_async(plugin: ServedPlugin, launch: LaunchEnv, network: Network) -> int:
@@ -313,6 +319,14 @@ def serve(
         launch = read_launch_env(environ)
     except HandshakeError as exc:
         sys.stderr.write(str(exc).rstrip("\n") + "\n")
+        sys.stderr.flush()
+        os._exit(1)
+    try:
+        # Usually done by `import yurt` already; plugin code run from here on
+        # (its checks, its register hooks, its threads) cannot print before the handshake.
+        _stdoutguard.install()
+    except OSError as exc:
+        sys.stderr.write(f"cannot guard stdout for the handshake: {exc}\n")
         sys.stderr.flush()
         os._exit(1)
     problems = plugin._yurt_problems()

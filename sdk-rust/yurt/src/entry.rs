@@ -13,6 +13,7 @@ use crate::goplugin::{self, Runtime, ShutdownSignal, Transport};
 use crate::handshake::{self, APP_PROTOCOL_VERSION, HandshakeError};
 use crate::hclog::HclogLayer;
 use crate::mtls::MtlsError;
+use crate::stdoutguard;
 
 /// Why a plugin server stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +94,15 @@ pub(crate) fn serve_process(
     for w in &env.warnings {
         tracing::warn!("{w}");
     }
+    // Before any plugin code run by serving (schema checks, services): a stray print can no
+    // longer precede the handshake line; it goes to stderr after a warning.
+    let mut handshake_out = match stdoutguard::install() {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot guard stdout for the handshake");
+            return ExitCode::from(1);
+        }
+    };
     let transport = match std::env::var("YURT_PLUGIN_TRANSPORT").as_deref() {
         Ok("unix") => Transport::Unix,
         Ok("tcp") => Transport::Tcp,
@@ -121,10 +131,12 @@ pub(crate) fn serve_process(
             stdout_chunks: Some(chunks),
         };
         goplugin::run(rt, routes, shutdown, move |line| {
-            let mut out = io::stdout().lock();
-            writeln!(out, "{line}")?;
-            out.flush()?;
-            drop(out);
+            // Buffered stray text goes to the guard (stderr), not after the handshake line.
+            let _ = io::stdout().flush();
+            writeln!(handshake_out, "{line}")?;
+            handshake_out.flush()?;
+            // Kept open (never closed) so the host does not see EOF on stdout.
+            std::mem::forget(handshake_out);
             if let Err(e) = goplugin::capture_stdout(capture) {
                 tracing::warn!(error = %e, "cannot capture stdout; stray prints reach the host");
             }

@@ -393,8 +393,8 @@ impl pb::grpc_broker_server::GrpcBroker for Broker {
 }
 
 /// Points fd 1 at a pipe and forwards what is written there as `StdioData` chunks of at most
-/// 1 KiB. The original stdout stays open (duplicated, close-on-exec) so the host does not see
-/// EOF, exactly like a Go plugin that swapped `os.Stdout`.
+/// 1 KiB. The real stdout stays open (the stdout guard's duplicate, close-on-exec, never
+/// closed) so the host does not see EOF, exactly like a Go plugin that swapped `os.Stdout`.
 pub(crate) fn capture_stdout(tx: broadcast::Sender<pb::StdioData>) -> io::Result<()> {
     use std::io::Read;
     use std::os::fd::FromRawFd;
@@ -402,9 +402,6 @@ pub(crate) fn capture_stdout(tx: broadcast::Sender<pb::StdioData>) -> io::Result
     // SAFETY: plain libc calls on descriptors we own; results are checked.
     unsafe {
         if libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        if libc::fcntl(1, libc::F_DUPFD_CLOEXEC, 3) < 0 {
             return Err(io::Error::last_os_error());
         }
         if libc::dup2(fds[1], 1) < 0 {

@@ -58,6 +58,7 @@ mod constants;
 mod entry;
 mod error;
 mod goplugin;
+mod stdoutguard;
 mod typeexpr;
 
 use std::process::ExitCode;

@@ -25,6 +25,9 @@ use yurt::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use yurt::hclspec::{Spec, object};
 
 const STRAY: &str = "stray println from plugin code";
+const EARLY_SCHEMA: &str = "stray println in task_config_schema, before the handshake";
+const EARLY_MAIN: &str = "stray print! in main, still buffered";
+const GUARD_WARNING: &str = "plugin wrote to stdout before the go-plugin handshake; sent to stderr";
 
 /// The plugin role: a driver whose fingerprint prints to stdout and logs to stderr.
 struct Chatty;
@@ -40,6 +43,10 @@ impl BasePlugin for Chatty {
 
 impl DriverPlugin for Chatty {
     fn task_config_schema(&self) -> Spec {
+        if std::env::var("YURT_TEST_ROLE").as_deref() == Ok("noisy") {
+            // Plugin code that serving runs before the handshake (the schema check).
+            println!("{EARLY_SCHEMA}");
+        }
         object::<&str>([])
     }
     fn capabilities(&self) -> Capabilities {
@@ -88,9 +95,13 @@ struct Launched {
 }
 
 async fn launch() -> Launched {
+    launch_role("plugin").await
+}
+
+async fn launch_role(role: &str) -> Launched {
     let sockets = tempfile::tempdir().expect("socket dir");
     let mut child = Command::new(std::env::current_exe().expect("own test binary"))
-        .env("YURT_TEST_ROLE", "plugin")
+        .env("YURT_TEST_ROLE", role)
         .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "2")
@@ -221,15 +232,56 @@ async fn stdout_after_the_handshake_goes_to_grpc_stdio() {
     println!("ok: stdout after the handshake arrives on GRPCStdio");
 }
 
+/// A plugin that prints before the handshake (a buffered `print!` in main, a `println!` in its
+/// schema) still handshakes (launch() reads the first stdout line as the handshake); the text and
+/// one WARN line reach stderr, and nothing but the handshake reaches the real stdout.
+async fn stray_stdout_before_the_handshake_goes_to_stderr() {
+    let mut p = launch_role("noisy").await;
+    let ch = yurt::testing::connect(&p.line, None).await.unwrap();
+    assert!(yurt::testing::health(ch.clone()).await.unwrap());
+    yurt::testing::shutdown(ch).await.unwrap();
+    let mut err = String::new();
+    tokio::time::timeout(Duration::from_secs(5), p.stderr.read_to_string(&mut err))
+        .await
+        .expect("stderr closes when the plugin exits")
+        .unwrap();
+    let mut rest = String::new();
+    tokio::time::timeout(Duration::from_secs(3), p.stdout.read_to_string(&mut rest))
+        .await
+        .expect("stdout closes when the plugin exits")
+        .unwrap();
+    assert_eq!(
+        rest, "",
+        "nothing but the handshake may reach the real stdout"
+    );
+    assert!(err.contains(EARLY_MAIN), "stderr: {err}");
+    assert!(err.contains(EARLY_SCHEMA), "stderr: {err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(GUARD_WARNING)).collect();
+    assert_eq!(warnings.len(), 1, "one warning line: {err}");
+    assert!(
+        warnings[0].contains(r#""@level":"warn""#),
+        "{}",
+        warnings[0]
+    );
+    let _ = p.child.wait().await;
+    println!("ok: stdout before the handshake goes to stderr with one warning");
+}
+
 fn main() -> ExitCode {
-    if std::env::var("YURT_TEST_ROLE").as_deref() == Ok("plugin") {
-        return yurt::serve_driver(Chatty);
+    match std::env::var("YURT_TEST_ROLE").as_deref() {
+        Ok("plugin") => return yurt::serve_driver(Chatty),
+        Ok("noisy") => {
+            print!("{EARLY_MAIN}"); // no newline: still in Rust's stdout buffer
+            return yurt::serve_driver(Chatty);
+        }
+        _ => {}
     }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         sigint_is_ignored().await;
         keeps_serving_after_the_host_dies().await;
         stdout_after_the_handshake_goes_to_grpc_stdio().await;
+        stray_stdout_before_the_handshake_goes_to_stderr().await;
     });
     ExitCode::SUCCESS
 }
