@@ -51,7 +51,9 @@ func TestMain(m *testing.M) {
 	bins.examples = filepath.Join(dir, "examples")
 	steps := [][]string{
 		{"go", "build", "-o", bins.yurt, "../cmd/yurt"},
-		{"go", "build", "-o", bins.hostile, "./internal/hostile"},
+		// The stdout attacks (garbage, oversize, preamble) play plugins
+		// written without Yurt's SDK: linked with the SDK's stdout guard off.
+		{"go", "build", "-ldflags", "-X github.com/yurt-sdk/yurt/go/plugin.stdoutGuardMode=off", "-o", bins.hostile, "./internal/hostile"},
 		{"make", "-s", "-C", "../../examples/go", "build", "PLUGIN_DIR=" + bins.examples},
 	}
 	for _, s := range steps {

@@ -16,6 +16,12 @@ import (
 // something reached stdout before the go-plugin handshake line.
 const StdoutGuardWarning = "plugin wrote to stdout before the go-plugin handshake; sent to stderr"
 
+// stdoutGuardMode "off", set at link time (-ldflags "-X
+// github.com/yurt-sdk/yurt/go/plugin.stdoutGuardMode=off"), builds a plugin
+// without the guard: stdout is then the host's pipe from the start, as in a
+// plugin written without an SDK (go/hardening's hostile plugin plays those).
+var stdoutGuardMode = ""
+
 // go-plugin's host reads the plugin's stdout line by line and the FIRST
 // line must be the handshake (core|app|network|addr|protocol|cert): any
 // earlier line breaks the launch. So, before plugin code can print, the
@@ -49,6 +55,10 @@ func init() {
 // guardStdout installs the guard once and returns the real stdout.
 func guardStdout() (*os.File, error) {
 	stdoutGuard.once.Do(func() {
+		if stdoutGuardMode == "off" {
+			stdoutGuard.real = os.Stdout
+			return
+		}
 		stdoutGuard.real, stdoutGuard.err = installStdoutGuard()
 	})
 	return stdoutGuard.real, stdoutGuard.err
