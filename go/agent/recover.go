@@ -283,16 +283,25 @@ func (a *Agent) watchLogmons() {
 	}
 }
 
+// specPaths is the Nomad alloc dir layout of a stored task; nil for specs
+// stored before the alloc layout (or that no longer compute).
+func specPaths(s *state.TaskSpec) *allocdir.AllocDir {
+	if s.AllocDir == "" {
+		return nil
+	}
+	ad, err := allocdir.Paths(filepath.Dir(s.AllocDir), s.AllocID, s.Name)
+	if err != nil {
+		return nil
+	}
+	return ad
+}
+
 // privateDir is the task's Nomad TaskPrivate directory (<alloc dir>/<task>/
 // private), where drivers keep their per-task state; "" for specs stored
 // before the alloc layout.
 func privateDir(s *state.TaskSpec) string {
-	if s.AllocDir == "" {
-		return ""
+	if ad := specPaths(s); ad != nil {
+		return ad.PrivateDir
 	}
-	ad, err := allocdir.Paths(filepath.Dir(s.AllocDir), s.AllocID, s.Name)
-	if err != nil {
-		return ""
-	}
-	return ad.PrivateDir
+	return ""
 }

@@ -1,8 +1,6 @@
 package agent
 
 import (
-	"path/filepath"
-
 	"github.com/yurt-sdk/yurt/go/config"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
@@ -12,11 +10,9 @@ import (
 
 func logmonConfig(t *task) logmon.Config {
 	c := logmon.Config{Dir: t.spec.TaskDir, MaxFiles: t.parsed.Logs.MaxFiles, MaxFileSize: int64(t.parsed.Logs.MaxFileSizeMB) << 20}
-	if t.spec.AllocDir != "" {
-		// Nomad's FIFOs: <alloc dir>/alloc/logs/.<task>.std{out,err}.fifo.
-		if ad, err := allocdir.Paths(filepath.Dir(t.spec.AllocDir), t.spec.AllocID, t.spec.Name); err == nil {
-			c.StdoutFIFO, c.StderrFIFO = ad.StdoutFIFO, ad.StderrFIFO
-		}
+	// Nomad's FIFOs: <alloc dir>/alloc/logs/.<task>.std{out,err}.fifo.
+	if ad := specPaths(t.spec); ad != nil {
+		c.StdoutFIFO, c.StderrFIFO = ad.StdoutFIFO, ad.StderrFIFO
 	}
 	return c
 }
