@@ -415,9 +415,7 @@ async fn a_task_left_by_a_start_interrupted_by_kill_9_is_destroyed_when_nomad_st
         },
         &root.join("orphan"),
         &yurt::supervise::StartOptions {
-            program: Some(std::path::PathBuf::from(env!(
-                "CARGO_BIN_EXE_rust-exec"
-            ))),
+            program: Some(std::path::PathBuf::from(env!("CARGO_BIN_EXE_rust-exec"))),
             ..Default::default()
         },
     )
