@@ -140,7 +140,7 @@ func TestJUnitSurvivesHostileText(t *testing.T) {
 func TestJUnitFromARealRun(t *testing.T) {
 	dir := t.TempDir()
 	plugin := filepath.Join(dir, "fakeplugin")
-	out, err := exec.Command("go", "build", "-o", plugin, "../../testdata/fakeplugin").CombinedOutput()
+	out, err := exec.Command("go", "build", "-C", "../../../go", "-o", plugin, "./internal/fakeplugin").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	xfail := filepath.Join(dir, "xfail.txt")
 	require.NoError(t, os.WriteFile(xfail, []byte("base/config-schema # the bad-schema fault\n"), 0o600))
