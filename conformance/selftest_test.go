@@ -69,9 +69,13 @@ func runHarnessOpts(t *testing.T, args, env []string, run string, mtls bool) *co
 	return h.Run(ctx)
 }
 
+// scenariosFile is the process drivers' shared scenario file: the fake
+// plugin's task config schema is theirs, { command, args }.
+const scenariosFile = "../examples/conformance/process-driver.scenarios.hcl"
+
 func newHarness(t *testing.T, args, env []string, run string, mtls bool) *conformance.Harness {
 	t.Helper()
-	scen, err := conformance.LoadScenarios("testdata/fake-scenarios.hcl")
+	scen, err := conformance.LoadScenarios(scenariosFile)
 	require.NoError(t, err)
 	cfgSrc, err := os.ReadFile("testdata/fake-config.hcl")
 	require.NoError(t, err)

@@ -147,7 +147,7 @@ func TestJUnitFromARealRun(t *testing.T) {
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"--plugin", plugin, "--args", "-fault=bad-schema,setconfig-once driver",
-		"--config", "../../testdata/fake-config.hcl", "--scenarios", "../../testdata/fake-scenarios.hcl",
+		"--config", "../../testdata/fake-config.hcl", "--scenarios", "../../../examples/conformance/process-driver.scenarios.hcl",
 		"--run", `^(base/(plugin-info|config-schema|set-config-twice)|device/fingerprint)$`,
 		"--expected-failures", xfail, "--json", jsonPath, "--junit", junitPath, "--case-timeout", (20 * time.Second).String()},
 		&stdout, &stderr)
