@@ -109,16 +109,11 @@ func serve(mode string, useTCP bool) {
 			fmt.Fprintln(os.Stderr, "couldn't bind plugin TCP listener")
 			os.Exit(1)
 		}
-		dir := os.Getenv("PLUGIN_UNIX_SOCKET_DIR")
-		if dir == "" || fault("ignore-socket-dir") {
-			dir = os.TempDir()
-		}
 		l, err := net.Listen("unix", addr)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "listen:", err)
 			os.Exit(1)
 		}
-		_ = dir
 		return l
 	}
 	if !useTCP {
