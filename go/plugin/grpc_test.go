@@ -22,6 +22,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/internal/convert/deviceconv"
 	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
@@ -68,11 +69,11 @@ func TestBaseRPCs(t *testing.T) {
 
 	schema, err := c.ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
 	require.NoError(t, err)
-	_, err = hclspec.Convert(schema.GetSpec())
+	_, err = hclspec.Convert(specconv.FromProto(schema.GetSpec()))
 	require.NoError(t, err)
 	assert.NotNil(t, schema.GetSpec().GetObject().GetAttributes()["enabled"].GetDefault())
 
-	val, diags := hclspec.DecodeHCL([]byte("enabled = false\n"), "p.hcl", schema.GetSpec(), nil)
+	val, diags := hclspec.DecodeHCL([]byte("enabled = false\n"), "p.hcl", specconv.FromProto(schema.GetSpec()), nil)
 	require.False(t, diags.HasErrors())
 	mp, err := hclspec.EncodeMsgpack(val)
 	require.NoError(t, err)
@@ -88,7 +89,7 @@ func TestBaseRPCs(t *testing.T) {
 		Enabled bool `cty:"enabled"`
 	}
 	cfg.Enabled = true
-	require.NoError(t, base.DecodeConfig(got.MsgpackConfig, schema.GetSpec(), &cfg))
+	require.NoError(t, base.DecodeConfig(got.MsgpackConfig, specconv.FromProto(schema.GetSpec()), &cfg))
 	assert.False(t, cfg.Enabled)
 
 	_, err = c.SetConfig(ctx, &basepb.SetConfigRequest{MsgpackConfig: []byte("bad")})
@@ -188,7 +189,7 @@ func TestDriverRPCs(t *testing.T) {
 	var dc struct {
 		Command string `cty:"command"`
 	}
-	require.NoError(t, started.DecodeDriverConfig(schema.GetSpec(), &dc))
+	require.NoError(t, started.DecodeDriverConfig(specconv.FromProto(schema.GetSpec()), &dc))
 	assert.Equal(t, "x", dc.Command)
 	assert.Equal(t, int32(1), start.GetHandle().GetVersion())
 	assert.Equal(t, driverpb.TaskState_RUNNING, start.GetHandle().GetState())
@@ -372,7 +373,7 @@ func TestDeviceRPCs(t *testing.T) {
 	assert.Equal(t, basepb.PluginType_DEVICE, info.GetType())
 	schema, err := basepb.NewBasePluginClient(conn).ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
 	require.NoError(t, err)
-	assert.Nil(t, schema.GetSpec(), "no schema means no configuration")
+	assert.Nil(t, specconv.FromProto(schema.GetSpec()), "no schema means no configuration")
 
 	c := devicepb.NewDevicePluginClient(conn)
 	fs, err := c.Fingerprint(ctx, &devicepb.FingerprintRequest{})

@@ -15,6 +15,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
 	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
@@ -73,7 +74,7 @@ func (s *Driver) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSch
 	if err != nil {
 		return nil, wireError(err)
 	}
-	return &driverpb.TaskConfigSchemaResponse{Spec: spec}, nil
+	return &driverpb.TaskConfigSchemaResponse{Spec: specconv.ToProto(spec)}, nil
 }
 
 // Capabilities serves the Driver Capabilities RPC: it calls the plugin's Capabilities and
