@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"io"
 	"testing"
 	"time"
@@ -32,8 +31,15 @@ import (
 // returns the client connection.
 func connect(t *testing.T, impl any) *grpc.ClientConn {
 	t.Helper()
-	set, err := PluginSet(impl)
-	require.NoError(t, err)
+	var set goplugin.PluginSet
+	switch p := impl.(type) {
+	case driver.Driver:
+		set = driverSet(p)
+	case device.Device:
+		set = deviceSet(p)
+	default:
+		t.Fatalf("%T is neither a driver nor a device", impl)
+	}
 	client, _ := goplugin.TestPluginGRPCConn(t, false, set)
 	t.Cleanup(func() { _ = client.Close() })
 	return client.Conn
@@ -411,15 +417,3 @@ func TestDeviceRPCs(t *testing.T) {
 	assert.Equal(t, time.Second, fd.statsIval, "interval 0 means 1s")
 	fd.mu.Unlock()
 }
-
-func TestPluginSetErrors(t *testing.T) {
-	_, err := PluginSet(struct{}{})
-	assert.ErrorContains(t, err, "does not implement base.Plugin")
-	_, err = PluginSet(&onlyBase{})
-	assert.ErrorContains(t, err, "implements neither driver.Driver nor device.Device")
-	assert.True(t, errors.Is(driver.ErrTaskNotFound, driver.ErrTaskNotFound))
-}
-
-type onlyBase struct{ fakeDevice }
-
-func (*onlyBase) Reserve() {} // shadows device.Device's Reserve
