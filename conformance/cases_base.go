@@ -41,7 +41,12 @@ func validSpec(t *T, what string, spec *hclspecpb.Spec) {
 		t.Logf("%s is empty (no configuration accepted)", what)
 		return
 	}
-	if _, err := hclspec.Convert(spec); err != nil {
+	s, err := specFromWire(spec)
+	if err != nil {
+		t.Errorf("%s does not decode as an hclspec.Spec: %v", what, err)
+		return
+	}
+	if _, err := hclspec.Convert(s); err != nil {
 		t.Errorf("%s does not convert to an hcldec spec: %v", what, err)
 	}
 }

@@ -111,7 +111,9 @@ func prepareTaskEnv(t *T, d *host.Driver, role string, extraEnv, deviceEnv map[s
 	s := scenario(t, role)
 	spec, err := d.TaskConfigSchema(t.Ctx)
 	t.Check(err, "TaskConfigSchema")
-	val, diags := hclspec.DecodeBody(s.Config.Body, spec, nil)
+	schema, err := specFromWire(spec)
+	t.Check(err, "TaskConfigSchema's spec")
+	val, diags := hclspec.DecodeBody(s.Config.Body, schema, nil)
 	if diags.HasErrors() {
 		t.Fatalf("scenario task %q config: %s", role, diags.Error())
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 
@@ -233,7 +234,7 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 	if pi.block != nil && pi.block.Config != nil {
 		body = pi.block.Config
 	}
-	val, diags := hclspec.DecodeBody(body, schema, nil)
+	val, diags := hclspec.DecodeBody(body, specconv.FromProto(schema), nil)
 	if diags.HasErrors() {
 		return fmt.Errorf("plugin %q config: %w", pi.file, config.Diags(diags))
 	}
@@ -248,9 +249,11 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 		if _, err := p.Driver().Init(cctx); err != nil {
 			return fmt.Errorf("plugin %s: Init: %w", pi.file, err)
 		}
-		if taskSchema, err = p.Driver().TaskConfigSchema(cctx); err != nil {
+		ts, err := p.Driver().TaskConfigSchema(cctx)
+		if err != nil {
 			return fmt.Errorf("plugin %s: TaskConfigSchema: %w", pi.file, err)
 		}
+		taskSchema = specconv.FromProto(ts)
 	}
 	pi.mu.Lock()
 	pi.info, pi.apiVersion, pi.taskSchema = info, api, taskSchema

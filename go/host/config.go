@@ -5,6 +5,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -12,7 +13,7 @@ import (
 // a task "config" block) through a plugin's schema, as Nomad does, applying
 // defaults. A nil spec accepts only an empty body. Errors carry file and line.
 func DecodeConfig(spec *hclspecpb.Spec, src []byte, filename string) (cty.Value, error) {
-	v, diags := hclspec.DecodeHCL(src, filename, spec, nil)
+	v, diags := hclspec.DecodeHCL(src, filename, specconv.FromProto(spec), nil)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("decoding %s through the plugin's schema: %s", filename, diags.Error())
 	}

@@ -1,5 +1,5 @@
 // Command go-exec is the example process driver; see package goexec.
-// plugin.Serve also makes it the per-task supervisor when the supervision
+// plugin.ServeDriver also makes it the per-task supervisor when the supervision
 // layer re-executes it as `go-exec yurt-supervise <state dir>`.
 package main
 
@@ -9,5 +9,5 @@ import (
 )
 
 func main() {
-	plugin.Serve(goexec.New(plugin.NewLogger(goexec.Name)))
+	plugin.ServeDriver(goexec.New(plugin.NewLogger(goexec.Name)))
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func main() {
-	plugin.Serve(gofiles.New(plugin.NewLogger(gofiles.Name)))
+	plugin.ServeDevice(gofiles.New(plugin.NewLogger(gofiles.Name)))
 }

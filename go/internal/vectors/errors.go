@@ -12,6 +12,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/internal/server"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
@@ -38,12 +39,17 @@ type ErrorKind struct {
 	GoMessage string `json:"go_message"`
 }
 
-// stopper is a driver whose StopTask fails with err; its other methods are
-// never called (the embedded nil interface).
+// stopper is a driver whose StopTask fails with err and whose optional
+// methods are driver.Defaults' (the Unimplemented vectors); its other
+// methods are never called (the nil interface, one level deeper so that
+// Defaults' methods win).
 type stopper struct {
-	driver.Driver
+	driver.Defaults
+	nilDriver
 	err error
 }
+
+type nilDriver struct{ driver.Driver }
 
 func (s stopper) StopTask(context.Context, string, time.Duration, string) error { return s.err }
 
@@ -81,7 +87,7 @@ func errorCases() ([]ErrorKind, error) {
 	}
 	var out []ErrorKind
 	for _, c := range cases {
-		srv := &driver.Server{Impl: stopper{err: c.err}}
+		srv := &server.Driver{Impl: stopper{err: c.err}}
 		_, err := srv.StopTask(context.Background(), &driverpb.StopTaskRequest{TaskId: "t1"})
 		row, err2 := fill(c.row, err)
 		if err2 != nil {
@@ -91,7 +97,7 @@ func errorCases() ([]ErrorKind, error) {
 	}
 	// Unimplemented: an optional RPC the plugin does not implement.
 	for _, rpc := range []string{"Init", "Shutdown"} {
-		srv := &driver.Server{Impl: stopper{}}
+		srv := &server.Driver{Impl: stopper{}}
 		var err error
 		if rpc == "Init" {
 			_, err = srv.Init(context.Background(), &driverpb.InitRequest{})
