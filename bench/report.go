@@ -42,17 +42,17 @@ func targetRules() []targetRule {
 			out = append(out, targetRule{name, subject, against, m, l})
 		}
 	}
-	add("Rust cold start <= 1.0x Go", "rust-sdk/yurt-static-device", "go-sdk/yurt-files", "1.0", "cold_p50_ms_mtls", "cold_p50_ms_plain")
-	add("Rust unary p50 <= 1.0x Go", "rust-sdk/yurt-static-device", "go-sdk/yurt-files", "1.0", "info_p50_us_mtls", "info_p50_us_plain")
-	add("Rust cold start <= 1.0x Go", "rust-sdk/process-driver", "go-sdk/yurt-exec", "1.0", "cold_p50_ms_mtls", "cold_p50_ms_plain")
-	add("Rust unary p50 <= 1.0x Go", "rust-sdk/process-driver", "go-sdk/yurt-exec", "1.0", "info_p50_us_mtls", "info_p50_us_plain", "inspect_p50_us_mtls", "inspect_p50_us_plain")
-	add("Python cold start <= 12x Go", "python-sdk/pyexec", "go-sdk/yurt-exec", "12", "cold_p50_ms_mtls", "cold_p50_ms_plain")
-	add("Python cold start <= 12x Go", "python-sdk/filedev", "go-sdk/yurt-files", "12", "cold_p50_ms_mtls", "cold_p50_ms_plain")
-	add("Python unary p50 <= 3x Go", "python-sdk/pyexec", "go-sdk/yurt-exec", "3", "info_p50_us_mtls", "info_p50_us_plain", "inspect_p50_us_mtls", "inspect_p50_us_plain")
-	add("Python unary p50 <= 3x Go", "python-sdk/filedev", "go-sdk/yurt-files", "3", "info_p50_us_mtls", "info_p50_us_plain")
-	add("Go SDK <= 1.15x Go floor", "go-sdk/yurt-exec", "go-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls", "inspect_p50_us_plain", "inspect_p50_us_mtls")
-	add("Python SDK <= 1.15x Python floor", "python-sdk/pyexec", "python-floor", "1.15", "cold_p50_ms_plain", "info_p50_us_plain", "inspect_p50_us_plain")
-	add("Rust SDK <= 1.15x Rust floor", "rust-sdk/yurt-static-device", "rust-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls")
+	add("Rust cold start <= 1.0x Go", "rust-sdk/rust-files", "go-sdk/go-files", "1.0", "cold_p50_ms_mtls", "cold_p50_ms_plain")
+	add("Rust unary p50 <= 1.0x Go", "rust-sdk/rust-files", "go-sdk/go-files", "1.0", "info_p50_us_mtls", "info_p50_us_plain")
+	add("Rust cold start <= 1.0x Go", "rust-sdk/rust-exec", "go-sdk/go-exec", "1.0", "cold_p50_ms_mtls", "cold_p50_ms_plain")
+	add("Rust unary p50 <= 1.0x Go", "rust-sdk/rust-exec", "go-sdk/go-exec", "1.0", "info_p50_us_mtls", "info_p50_us_plain", "inspect_p50_us_mtls", "inspect_p50_us_plain")
+	add("Python cold start <= 12x Go", "python-sdk/python-exec", "go-sdk/go-exec", "12", "cold_p50_ms_mtls", "cold_p50_ms_plain")
+	add("Python cold start <= 12x Go", "python-sdk/python-files", "go-sdk/go-files", "12", "cold_p50_ms_mtls", "cold_p50_ms_plain")
+	add("Python unary p50 <= 3x Go", "python-sdk/python-exec", "go-sdk/go-exec", "3", "info_p50_us_mtls", "info_p50_us_plain", "inspect_p50_us_mtls", "inspect_p50_us_plain")
+	add("Python unary p50 <= 3x Go", "python-sdk/python-files", "go-sdk/go-files", "3", "info_p50_us_mtls", "info_p50_us_plain")
+	add("Go SDK <= 1.15x Go floor", "go-sdk/go-exec", "go-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls", "inspect_p50_us_plain", "inspect_p50_us_mtls")
+	add("Python SDK <= 1.15x Python floor", "python-sdk/python-exec", "python-floor", "1.15", "cold_p50_ms_plain", "info_p50_us_plain", "inspect_p50_us_plain")
+	add("Rust SDK <= 1.15x Rust floor", "rust-sdk/rust-files", "rust-floor", "1.15", "cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls")
 	for _, g := range FloorGoals {
 		add(fmt.Sprintf("SDK <= %.2fx its floor", g.Limit), g.Subject, g.Floor, fmt.Sprint(g.Limit), g.Metrics...)
 	}

@@ -15,9 +15,9 @@ func sample() *Results {
 		SchemaVersion: SchemaVersion, GeneratedAt: "2026-01-01T00:00:00Z", Mode: "smoke",
 		Machine: machine(), Config: Config{Launches: 3, UnaryCalls: 200}, Metrics: MetricDefs(),
 		Plugins: []PluginResult{
-			{ID: "go-sdk/yurt-exec", Language: "go", Flavor: "sdk", Kind: "driver", Baseline: "go-sdk/yurt-exec",
+			{ID: "go-sdk/go-exec", Language: "go", Flavor: "sdk", Kind: "driver", Baseline: "go-sdk/go-exec",
 				Values: map[string]float64{"cold_p50_ms_plain": 10, "info_p50_us_plain": 100}, Ratios: map[string]float64{}, Errors: []string{}},
-			{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "driver", Baseline: "go-sdk/yurt-exec",
+			{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "driver", Baseline: "go-sdk/go-exec",
 				Values: map[string]float64{"cold_p50_ms_plain": 5, "info_p50_us_plain": 150}, Ratios: map[string]float64{}, Errors: []string{}},
 		},
 		Agent: AgentResult{Status: "skipped", Reason: "test", Values: map[string]float64{}},
@@ -159,7 +159,7 @@ func TestSVGAndMarkdown(t *testing.T) {
 		}
 	}
 	md := Markdown(r)
-	if !strings.Contains(md, "| rust-floor | go-sdk/yurt-exec | 5.00 (0.50x)") {
+	if !strings.Contains(md, "| rust-floor | go-sdk/go-exec | 5.00 (0.50x)") {
 		t.Fatalf("markdown lacks the ratio cell:\n%s", md)
 	}
 }

@@ -100,13 +100,13 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		plugins := filepath.Join(o.Root, "build", "bench", "plugins")
 		as := AgentScale{
 			Yurt: filepath.Join(o.Root, "build", "bench", "bin", "yurt"), NPlugins: agentPlugins, Steps: agentSteps,
-			Drivers: []string{"yurt-exec", "pyexec", "rust-exec"}, Scratch: o.Scratch, Log: logf, Filler: filepath.Join(plugins, "floor-go"),
+			Drivers: []string{"go-exec", "python-exec", "rust-exec"}, Scratch: o.Scratch, Log: logf, Filler: filepath.Join(plugins, "floor-go"),
 			// Each example once (the three process drivers run the tasks), filled up with Go floors.
-			Plugins: []string{filepath.Join(plugins, "yurt-exec"), filepath.Join(o.Root, "examples", "python", "pyexec", "pyexec"),
-				filepath.Join(o.RustBin, "yurt-example-process-driver"), filepath.Join(plugins, "yurt-files"),
-				filepath.Join(o.RustBin, "yurt-example-device"),
-				filepath.Join(o.Root, "examples", "python", "filedev", "filedev")},
-			Config: "plugin \"yurt-example-device\" {\n  config {\n    ids = [\"d0\", \"d1\"]\n  }\n}\n",
+			Plugins: []string{filepath.Join(plugins, "go-exec"), filepath.Join(o.Root, "examples", "python", "python-exec", "python-exec"),
+				filepath.Join(o.RustBin, "rust-exec"), filepath.Join(plugins, "go-files"),
+				filepath.Join(o.RustBin, "rust-files"),
+				filepath.Join(o.Root, "examples", "python", "python-files", "python-files")},
+			Config: "plugin \"rust-files\" {\n  config {\n    ids = [\"d0\", \"d1\"]\n  }\n}\n",
 		}
 		if o.Smoke {
 			as.Plugins, as.Config = as.Plugins[:3], ""
@@ -183,7 +183,7 @@ func BenchmarksMD(r *Results, chartPath, findings string) string {
 	b.WriteString("# Benchmarks\n\n")
 	b.WriteString("Written by `scripts/bench.sh` (`make bench`); do not edit by hand. Every figure comes from real plugin\n")
 	b.WriteString("processes launched by the Go host library (go/host, hashicorp/go-plugin) over their real sockets. Ratios\n")
-	b.WriteString("are against the Go SDK example of the same kind (driver: yurt-exec, device: yurt-files) measured in the\n")
+	b.WriteString("are against the Go SDK example of the same kind (driver: go-exec, device: go-files) measured in the\n")
 	b.WriteString("same run; floors are bare plugins without an SDK (bench/floors). Method and schema: bench/SCHEMA.md.\n\n")
 	m := r.Machine
 	fmt.Fprintf(&b, "Run: %s, mode %s. Machine: %s/%s, %d CPUs (%s), %.1f GiB, kernel %s, %s, load average %.2f at start.\n\n",

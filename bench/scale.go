@@ -65,7 +65,7 @@ func ScaleMarkdown(r *Results, plotPath string) string {
 		return ""
 	}
 	var b strings.Builder
-	drivers := "yurt-exec (Go), pyexec (Python) and rust-exec (Rust), round-robin"
+	drivers := "go-exec (Go), python-exec (Python) and rust-exec (Rust), round-robin"
 	fmt.Fprintf(&b, "\n#### The agent against task count\n\nTasks (`sleep 3600`) go to %s, submitted by 8 concurrent API clients; "+
 		"at each step the agent is measured holding all of them. Per-task PSS is (tree PSS - tree PSS with no task) / tasks over the agent's "+
 		"whole process tree (plugins, supervisors, tasks; logs are collected inside the agent). Nomad v2.0.5 raw_exec: %.1f MiB per task "+

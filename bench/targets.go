@@ -15,27 +15,27 @@ func Targets(root, rustBin string) []Target {
 	rel := rustBin
 	files := `paths = ["{{DIR}}/dev0", "{{DIR}}/dev1"]`
 	return []Target{
-		{ID: "go-sdk/yurt-exec", Language: "go", Flavor: "sdk", Kind: "driver", Path: filepath.Join(plugins, "yurt-exec"),
+		{ID: "go-sdk/go-exec", Language: "go", Flavor: "sdk", Kind: "driver", Path: filepath.Join(plugins, "go-exec"),
 			MTLS: true, Tasks: true, Smoke: true},
-		{ID: "go-sdk/yurt-files", Language: "go", Flavor: "sdk", Kind: "device", Path: filepath.Join(plugins, "yurt-files"),
+		{ID: "go-sdk/go-files", Language: "go", Flavor: "sdk", Kind: "device", Path: filepath.Join(plugins, "go-files"),
 			Config: files, MTLS: true},
 		{ID: "go-floor", Language: "go", Flavor: "floor", Kind: "driver", Path: filepath.Join(plugins, "floor-go"), MTLS: true},
-		{ID: "python-sdk/pyexec", Language: "python", Flavor: "sdk", Kind: "driver",
-			Path: filepath.Join(root, "examples", "python", "pyexec", "pyexec"), Config: `state_dir = "{{DIR}}/state"`,
+		{ID: "python-sdk/python-exec", Language: "python", Flavor: "sdk", Kind: "driver",
+			Path: filepath.Join(root, "examples", "python", "python-exec", "python-exec"), Config: `state_dir = "{{DIR}}/state"`,
 			MTLS: true, Tasks: true, Smoke: true},
-		{ID: "python-sdk/filedev", Language: "python", Flavor: "sdk", Kind: "device",
-			Path: filepath.Join(root, "examples", "python", "filedev", "filedev"), Config: files, MTLS: true},
+		{ID: "python-sdk/python-files", Language: "python", Flavor: "sdk", Kind: "device",
+			Path: filepath.Join(root, "examples", "python", "python-files", "python-files"), Config: files, MTLS: true},
 		{ID: "python-floor", Language: "python", Flavor: "floor", Kind: "driver",
 			Path: filepath.Join(root, "bench", "floors", "python", "floor")},
-		{ID: "rust-sdk/yurt-static-device", Language: "rust", Flavor: "sdk", Kind: "device",
-			Path: filepath.Join(rel, "yurt-example-device"), MTLS: true, Smoke: true,
+		{ID: "rust-sdk/rust-files", Language: "rust", Flavor: "sdk", Kind: "device",
+			Path: filepath.Join(rel, "rust-files"), MTLS: true, Smoke: true,
 			Config: `vendor = "bench"
 type = "file"
 model = "m1"
 ids = ["dev0", "dev1"]
 env_var = "BENCH_DEVICES"`},
-		{ID: "rust-sdk/process-driver", Language: "rust", Flavor: "sdk", Kind: "driver",
-			Path: filepath.Join(rel, "yurt-example-process-driver"), MTLS: true, Tasks: true},
+		{ID: "rust-sdk/rust-exec", Language: "rust", Flavor: "sdk", Kind: "driver",
+			Path: filepath.Join(rel, "rust-exec"), MTLS: true, Tasks: true},
 		{ID: "rust-floor", Language: "rust", Flavor: "floor", Kind: "device", Path: filepath.Join(rel, "floor-rust"), MTLS: true},
 	}
 }
@@ -46,9 +46,9 @@ env_var = "BENCH_DEVICES"`},
 // SDK example.
 func BaselineFor(t Target) string {
 	if t.Kind == "device" {
-		return "go-sdk/yurt-files"
+		return "go-sdk/go-files"
 	}
-	return "go-sdk/yurt-exec"
+	return "go-sdk/go-exec"
 }
 
 func expand(s, dir string) string { return strings.ReplaceAll(s, "{{DIR}}", dir) }
@@ -97,7 +97,7 @@ type FloorGoal struct {
 // FloorGoals are the "every SDK <= 1.10x its floor" targets (issue 19 item
 // 1); the 1.15x ones before them stay in targetRules.
 var FloorGoals = []FloorGoal{
-	{"go-sdk/yurt-exec", "go-floor", 1.10, []string{"cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls", "inspect_p50_us_plain", "inspect_p50_us_mtls"}},
-	{"python-sdk/pyexec", "python-floor", 1.10, []string{"cold_p50_ms_plain", "info_p50_us_plain", "inspect_p50_us_plain"}},
-	{"rust-sdk/yurt-static-device", "rust-floor", 1.10, []string{"cold_p50_ms_plain", "info_p50_us_plain"}},
+	{"go-sdk/go-exec", "go-floor", 1.10, []string{"cold_p50_ms_plain", "cold_p50_ms_mtls", "info_p50_us_plain", "info_p50_us_mtls", "inspect_p50_us_plain", "inspect_p50_us_mtls"}},
+	{"python-sdk/python-exec", "python-floor", 1.10, []string{"cold_p50_ms_plain", "info_p50_us_plain", "inspect_p50_us_plain"}},
+	{"rust-sdk/rust-files", "rust-floor", 1.10, []string{"cold_p50_ms_plain", "info_p50_us_plain"}},
 }

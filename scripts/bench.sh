@@ -35,7 +35,7 @@ say() { printf '== %s\n' "$*" >&2; }
 
 say "build Go: yurt, the Go examples, the Go supervision CLI, the Go floor, the harness"
 (cd go && go build -o "$OUT/bin/yurt" ./cmd/yurt && go build -trimpath -o "$OUT/bin/supervisetest" ./plugin/supervise/internal/supervisetest)
-(cd examples/go && for p in yurt-exec yurt-files; do go build -trimpath -o "$OUT/plugins/$p" "./cmd/$p"; done)
+(cd examples/go && for p in go-exec go-files; do go build -trimpath -o "$OUT/plugins/$p" "./$p"; done)
 (cd bench && go build -trimpath -o "$OUT/plugins/floor-go" ./floors/go && go build -o "$OUT/bin/yurt-bench" ./cmd/yurt-bench)
 
 say "Python: venv and the floor's stubs"
@@ -54,7 +54,7 @@ protos=$(cd proto && find . -name '*.proto' | sort)
 # The smoke run shares the debug build with `cargo test`; the full run is release.
 if [ "$SMOKE" = 1 ]; then PROFILE=(); RUSTBIN=target/debug; else PROFILE=(--release); RUSTBIN=target/release; fi
 say "Rust: the examples, the floor, yurt-supervise and its CLI (${RUSTBIN})"
-cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p yurt-example-device -p yurt-example-process-driver -p yurt-bench-floor \
+cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p rust-files -p rust-exec -p yurt-bench-floor \
   -p yurt-supervise
 
 ARGS=(-root "$ROOT" -rust-bin "$RUSTBIN")

@@ -17,8 +17,8 @@ cd "$ROOT"
 # The Rust example driver joins when cargo is here (a debug build, shared with
 # the test build).
 if command -v cargo >/dev/null; then
-  cargo build --locked -q -j 2 -p yurt-example-process-driver
-  export YURT_HARDENING_DRIVERS="$ROOT/target/debug/yurt-example-process-driver${YURT_HARDENING_DRIVERS:+:$YURT_HARDENING_DRIVERS}"
+  cargo build --locked -q -j 2 -p rust-exec
+  export YURT_HARDENING_DRIVERS="$ROOT/target/debug/rust-exec${YURT_HARDENING_DRIVERS:+:$YURT_HARDENING_DRIVERS}"
 fi
 rounds=${ROUNDS:-100}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS: expected a positive integer, got '$rounds'" >&2; exit 2; }

@@ -3,7 +3,8 @@
 #
 # Examples are found by directory, so a new one is picked up without editing
 # this script; each has its conformance files in <dir>/conformance/:
-#   go      <dir> = examples/go/cmd/<name>   built by `make -C examples/go build`
+#   go      <dir> = examples/go/<name>       a main package (main.go at its top),
+#                                            built by `make -C examples/go build`
 #                                            into build/plugins/<name>
 #   rust    <dir> = examples/rust/<name>     a Cargo package with one binary,
 #                                            built (--locked, -j 2) and copied to build/plugins/
@@ -39,8 +40,8 @@ die() { printf 'conformance.sh: error: %s\n' "$*" >&2; exit 2; }
 # --- discovery: prints "lang name" lines -------------------------------------
 discover() {
   local d
-  for d in examples/go/cmd/*/; do
-    [ -d "$d" ] && compgen -G "$d*.go" >/dev/null && echo "go $(basename "$d")"
+  for d in examples/go/*/; do
+    [ -f "${d}main.go" ] && echo "go $(basename "$d")"
   done
   for d in examples/rust/*/; do
     [ -f "${d}Cargo.toml" ] && echo "rust $(basename "$d")"
@@ -54,12 +55,7 @@ discover() {
 # Executable regular files at the top of a Python example directory.
 python_launchers() { find "$1" -maxdepth 1 -type f -perm -u+x | LC_ALL=C sort; }
 
-example_dir() { # lang name
-  case "$1" in
-    go) echo "examples/go/cmd/$2" ;;
-    *) echo "examples/$1/$2" ;;
-  esac
-}
+example_dir() { echo "examples/$1/$2"; } # lang name
 
 # --- builds --------------------------------------------------------------------
 # Prints "package binary" for a Rust example, from cargo metadata.

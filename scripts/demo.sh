@@ -24,8 +24,8 @@ fi
 # The Rust example driver, a debug build (it shares the test build's artifacts).
 if command -v cargo >/dev/null; then
   step "build the Rust example driver"
-  cargo build --locked -q -j 2 -p yurt-example-process-driver
-  cp target/debug/yurt-example-process-driver "$PLUGINS/"
+  cargo build --locked -q -j 2 -p rust-exec
+  cp target/debug/rust-exec "$PLUGINS/"
 fi
 # The Python example drivers run from the repo's .venv (make -C sdk-python venv);
 # their launchers resolve symlinks, so a link in the plugin dir is enough.
@@ -55,7 +55,7 @@ trap cleanup EXIT
 step "start yurt agent -dev (plugins from $PLUGINS)"
 AGENT_ARGS=(agent -dev -data-dir "$WORK/data" -plugin-dir "$PLUGINS")
 # The agent file configures the example plugins, so use it only when they are built.
-[ -x "$PLUGINS/yurt-files" ] && AGENT_ARGS+=(-config scripts/demo/agent.hcl)
+[ -x "$PLUGINS/go-files" ] && AGENT_ARGS+=(-config scripts/demo/agent.hcl)
 "$BIN/yurt" "${AGENT_ARGS[@]}" >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 for _ in $(seq 100); do

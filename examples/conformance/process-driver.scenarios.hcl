@@ -1,5 +1,5 @@
 # Task roles for the conformance harness (see conformance/README.md), shared by
-# the three example process drivers (yurt-exec, pyexec, rust-exec): each one's
+# the three example process drivers (go-exec, python-exec, rust-exec): each one's
 # conformance/scenarios.hcl is a link to this file, since their task config
 # schema is the same: { command = string, args = list(string) }.
 task "long_running" {

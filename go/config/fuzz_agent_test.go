@@ -10,7 +10,7 @@ import (
 // return a config or an error that names the file, never panic, and an
 // accepted config must be usable (absolute dirs, every plugin named).
 func FuzzParseAgent(f *testing.F) {
-	f.Add([]byte("data_dir = \"/var/lib/yurt\"\nplugin_dir = \"plugins\"\nplugin \"yurt-exec\" {\n  args = [\"-v\"]\n  config { x = 1 }\n}\n"))
+	f.Add([]byte("data_dir = \"/var/lib/yurt\"\nplugin_dir = \"plugins\"\nplugin \"go-exec\" {\n  args = [\"-v\"]\n  config { x = 1 }\n}\n"))
 	f.Add([]byte("plugin \"a\" {}\nplugin \"a\" {}\n"))
 	f.Add([]byte("data_dir = 3\n"))
 	f.Add([]byte("plugin {}\n"))

@@ -28,7 +28,7 @@ import (
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	pdir := filepath.Join(shortTemp(t), "plugins")
-	copyExec(t, filepath.Join(bins.examples, "yurt-exec"), filepath.Join(pdir, "yurt-exec"))
+	copyExec(t, filepath.Join(bins.examples, "go-exec"), filepath.Join(pdir, "go-exec"))
 	a := newAgent(t, pdir)
 	require.NoError(t, a.start(60*time.Second))
 	t.Cleanup(func() { _ = a.shutdown() })
@@ -36,7 +36,7 @@ func TestBadInput(t *testing.T) {
 		var d net.Dialer
 		return d.DialContext(ctx, "unix", a.socket())
 	}}}
-	good := "task \"ok\" {\n  driver = \"yurt-exec\"\n  config {\n    command = \"/bin/true\"\n  }\n}\n"
+	good := "task \"ok\" {\n  driver = \"go-exec\"\n  config {\n    command = \"/bin/true\"\n  }\n}\n"
 	runBody := func(src string) string {
 		b, _ := json.Marshal(api.RunRequest{File: "bad.hcl", Source: src})
 		return string(b)
@@ -50,10 +50,10 @@ func TestBadInput(t *testing.T) {
 		{"run: empty source", "POST", "/v1/tasks", `{"file":"x.hcl","source":""}`, []string{"task"}},
 		{"run: HCL syntax", "POST", "/v1/tasks", runBody("task \"a\" {"), []string{"bad.hcl"}},
 		{"run: missing driver", "POST", "/v1/tasks", runBody("task \"a\" {\n}\n"), []string{"bad.hcl", "driver"}},
-		{"run: unknown driver", "POST", "/v1/tasks", runBody(strings.Replace(good, "yurt-exec", "nope", 1)), []string{"nope", "yurt-exec"}},
-		{"run: config missing command", "POST", "/v1/tasks", runBody("task \"a\" {\n  driver = \"yurt-exec\"\n  config {\n  }\n}\n"), []string{"command"}},
-		{"run: config args not a list", "POST", "/v1/tasks", runBody("task \"a\" {\n  driver = \"yurt-exec\"\n  config {\n    command = \"/bin/true\"\n    args = 5\n  }\n}\n"), []string{"args", "list"}},
-		{"run: config unknown field", "POST", "/v1/tasks", runBody("task \"a\" {\n  driver = \"yurt-exec\"\n  config {\n    command = \"/bin/true\"\n    comand = \"x\"\n  }\n}\n"), []string{"comand"}},
+		{"run: unknown driver", "POST", "/v1/tasks", runBody(strings.Replace(good, "go-exec", "nope", 1)), []string{"nope", "go-exec"}},
+		{"run: config missing command", "POST", "/v1/tasks", runBody("task \"a\" {\n  driver = \"go-exec\"\n  config {\n  }\n}\n"), []string{"command"}},
+		{"run: config args not a list", "POST", "/v1/tasks", runBody("task \"a\" {\n  driver = \"go-exec\"\n  config {\n    command = \"/bin/true\"\n    args = 5\n  }\n}\n"), []string{"args", "list"}},
+		{"run: config unknown field", "POST", "/v1/tasks", runBody("task \"a\" {\n  driver = \"go-exec\"\n  config {\n    command = \"/bin/true\"\n    comand = \"x\"\n  }\n}\n"), []string{"comand"}},
 		{"run: bad kill_timeout", "POST", "/v1/tasks", runBody(strings.Replace(good, "  config", "  kill_timeout = \"soon\"\n  config", 1)), []string{"kill_timeout"}},
 		{"run: bad kill_signal", "POST", "/v1/tasks", runBody(strings.Replace(good, "  config", "  kill_signal = \"SIGNOPE\"\n  config", 1)), []string{"SIGNOPE"}},
 		{"run: negative memory", "POST", "/v1/tasks", runBody(strings.Replace(good, "  config", "  resources {\n    memory = -5\n  }\n  config", 1)), []string{"memory"}},
@@ -85,7 +85,7 @@ func TestBadInput(t *testing.T) {
 
 	// The CLI refuses a bad task file before it reaches the agent.
 	bad := filepath.Join(shortTemp(t), "bad.hcl")
-	require.NoError(t, os.WriteFile(bad, []byte("task \"x\" {\n  driver = \"yurt-exec\"\n  kill_timeout = 5\n}\n"), 0o600))
+	require.NoError(t, os.WriteFile(bad, []byte("task \"x\" {\n  driver = \"go-exec\"\n  kill_timeout = 5\n}\n"), 0o600))
 	cmd := exec.Command(bins.yurt, "run", bad)
 	cmd.Env = append(os.Environ(), "YURT_ADDR="+a.socket())
 	out, err := cmd.CombinedOutput()
@@ -112,11 +112,11 @@ func TestBadPluginConfig(t *testing.T) {
 	t.Parallel()
 	base := shortTemp(t)
 	pdir := filepath.Join(base, "plugins")
-	copyExec(t, filepath.Join(bins.examples, "yurt-exec"), filepath.Join(pdir, "yurt-exec"))
+	copyExec(t, filepath.Join(bins.examples, "go-exec"), filepath.Join(pdir, "go-exec"))
 	for _, c := range []struct{ name, body, want string }{
-		{"wrong type", "plugin \"yurt-exec\" {\n  config {\n    start_timeout = [1]\n  }\n}\n", "start_timeout"},
-		{"unknown field", "plugin \"yurt-exec\" {\n  config {\n    no_such_option = true\n  }\n}\n", "no_such_option"},
-		{"agent file syntax", "plugin \"yurt-exec\" {\n", "agent.hcl"},
+		{"wrong type", "plugin \"go-exec\" {\n  config {\n    start_timeout = [1]\n  }\n}\n", "start_timeout"},
+		{"unknown field", "plugin \"go-exec\" {\n  config {\n    no_such_option = true\n  }\n}\n", "no_such_option"},
+		{"agent file syntax", "plugin \"go-exec\" {\n", "agent.hcl"},
 		{"data_dir not a string", "data_dir = [\"a\"]\n", "data_dir"},
 		{"missing plugin file", "plugin \"ghost\" {}\n", "ghost"},
 	} {

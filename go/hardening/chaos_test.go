@@ -117,7 +117,7 @@ type world struct {
 func newWorld(t *testing.T, seed uint64) *world {
 	base := shortTemp(t)
 	pdir := filepath.Join(base, "plugins")
-	copyExec(t, filepath.Join(bins.examples, "yurt-exec"), filepath.Join(pdir, "yurt-exec"))
+	copyExec(t, filepath.Join(bins.examples, "go-exec"), filepath.Join(pdir, "go-exec"))
 	// Other languages' drivers are linked, not copied: their launchers
 	// find their interpreter relative to their real location.
 	for _, p := range chaosDrivers(t) {
@@ -493,7 +493,7 @@ func (w *world) report(rounds int) {
 }
 
 // driverLogs returns what the drivers left in a task dir's hidden state
-// dirs (yurt-exec's supervisor.log and records), for failure reports.
+// dirs (go-exec's supervisor.log and records), for failure reports.
 func driverLogs(taskDir string) string {
 	var b strings.Builder
 	files, _ := filepath.Glob(filepath.Join(taskDir, "*", ".*", "*"))
@@ -506,15 +506,15 @@ func driverLogs(taskDir string) string {
 }
 
 // chaosDrivers are the non-Go process drivers to include: the Python
-// example (pyexec) when the repository's .venv exists, and any given in
+// example (python-exec) when the repository's .venv exists, and any given in
 // YURT_HARDENING_DRIVERS (e.g. the Rust example driver once it exists).
-// Each must take yurt-exec's task config (command, args).
+// Each must take go-exec's task config (command, args).
 func chaosDrivers(t *testing.T) []string {
 	out := append([]string(nil), bins.extra...)
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
 	if _, err := os.Stat(filepath.Join(root, ".venv", "bin", "python")); err == nil {
-		out = append(out, filepath.Join(root, "examples", "python", "pyexec", "pyexec"))
+		out = append(out, filepath.Join(root, "examples", "python", "python-exec", "python-exec"))
 	} else {
 		t.Log("chaos: no .venv, so no Python driver (make -C sdk-python venv)")
 	}

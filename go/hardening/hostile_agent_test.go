@@ -19,13 +19,13 @@ import (
 // TestHostilePluginsAgent loads every hostile plugin next to the Go
 // examples into one running agent: the agent comes up, `yurt plugin
 // status` names each broken plugin with a clear error, the misbehaving but
-// working ones keep running, and a yurt-exec task runs, execs and stops as
+// working ones keep running, and a go-exec task runs, execs and stops as
 // if they were not there.
 func TestHostilePluginsAgent(t *testing.T) {
 	t.Parallel()
 	pdir := filepath.Join(shortTemp(t), "plugins")
-	copyExec(t, filepath.Join(bins.examples, "yurt-exec"), filepath.Join(pdir, "yurt-exec"))
-	copyExec(t, filepath.Join(bins.examples, "yurt-files"), filepath.Join(pdir, "yurt-files"))
+	copyExec(t, filepath.Join(bins.examples, "go-exec"), filepath.Join(pdir, "go-exec"))
+	copyExec(t, filepath.Join(bins.examples, "go-files"), filepath.Join(pdir, "go-files"))
 	failing := map[string]string{ // mode -> text the error must contain
 		"exit":     "exit",
 		"garbage":  "this is not a handshake",
@@ -77,7 +77,7 @@ func TestHostilePluginsAgent(t *testing.T) {
 			assert.Less(t, len(p.Error), 4096, "hostile-%s error must stay readable", m)
 		}
 	}
-	for _, f := range append([]string{"yurt-exec", "yurt-files"}, "hostile-badjson", "hostile-flood", "hostile-midstream") {
+	for _, f := range append([]string{"go-exec", "go-files"}, "hostile-badjson", "hostile-flood", "hostile-midstream") {
 		assert.Equal(t, "running", byFile[f].State, "%s: %s", f, byFile[f].Error)
 	}
 	human, err := cli("plugin", "status")
@@ -87,7 +87,7 @@ func TestHostilePluginsAgent(t *testing.T) {
 	// The good driver is unaffected.
 	taskFile := filepath.Join(shortTemp(t), "t.hcl")
 	require.NoError(t, os.WriteFile(taskFile, []byte(`task "calm" {
-  driver = "yurt-exec"
+  driver = "go-exec"
   config {
     command = "/bin/sh"
     args    = ["-c", "echo up; exec sleep 600"]

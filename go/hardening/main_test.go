@@ -29,7 +29,7 @@ var bins struct {
 	dir      string
 	yurt     string
 	hostile  string
-	examples string // dir with yurt-exec and yurt-files
+	examples string // dir with go-exec and go-files
 	// extra driver executables from YURT_HARDENING_DRIVERS (Python, Rust).
 	extra []string
 }
@@ -66,7 +66,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	// Drivers of other languages: YURT_HARDENING_DRIVERS=path[:path...],
-	// each a process driver with yurt-exec's task schema (command, args).
+	// each a process driver with go-exec's task schema (command, args).
 	for _, p := range filepath.SplitList(os.Getenv("YURT_HARDENING_DRIVERS")) {
 		if p == "" {
 			continue

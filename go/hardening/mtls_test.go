@@ -17,7 +17,7 @@ import (
 // host set PLUGIN_CLIENT_CERT) against the example plugin of every SDK
 // whose binary is here: the Go examples always; the Python examples when
 // the repository's .venv exists (make -C sdk-python venv); the Rust
-// example when target/debug/yurt-example-device exists or
+// example when target/debug/rust-files exists or
 // YURT_HARDENING_RUST_DEVICE names it.
 func TestForeignCertificateRefused(t *testing.T) {
 	t.Parallel()
@@ -30,23 +30,23 @@ func TestForeignCertificateRefused(t *testing.T) {
 	require.NoError(t, err, "building yurt-conformance: %s", out)
 
 	plugins := map[string]string{
-		"go/yurt-exec":  filepath.Join(bins.examples, "yurt-exec"),
-		"go/yurt-files": filepath.Join(bins.examples, "yurt-files"),
+		"go/go-exec":  filepath.Join(bins.examples, "go-exec"),
+		"go/go-files": filepath.Join(bins.examples, "go-files"),
 	}
 	if _, err := os.Stat(filepath.Join(root, ".venv", "bin", "python")); err == nil {
-		plugins["python/pyexec"] = filepath.Join(root, "examples", "python", "pyexec", "pyexec")
-		plugins["python/filedev"] = filepath.Join(root, "examples", "python", "filedev", "filedev")
+		plugins["python/python-exec"] = filepath.Join(root, "examples", "python", "python-exec", "python-exec")
+		plugins["python/python-files"] = filepath.Join(root, "examples", "python", "python-files", "python-files")
 	} else {
 		t.Log("no .venv: the Python examples are not checked (make -C sdk-python venv)")
 	}
 	rust := os.Getenv("YURT_HARDENING_RUST_DEVICE")
 	if rust == "" {
-		rust = filepath.Join(root, "target", "debug", "yurt-example-device")
+		rust = filepath.Join(root, "target", "debug", "rust-files")
 	}
 	if _, err := os.Stat(rust); err == nil {
-		plugins["rust/device-static"] = rust
+		plugins["rust/rust-files"] = rust
 	} else {
-		t.Logf("no %s: the Rust example is not checked (cargo build -p yurt-example-device)", rust)
+		t.Logf("no %s: the Rust example is not checked (cargo build -p rust-files)", rust)
 	}
 	for name, path := range plugins {
 		t.Run(name, func(t *testing.T) {

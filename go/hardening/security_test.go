@@ -64,13 +64,13 @@ func TestPluginEnvironmentIsAllowListed(t *testing.T) {
 func TestAgentFilesArePrivate(t *testing.T) {
 	t.Parallel()
 	pdir := filepath.Join(shortTemp(t), "plugins")
-	copyExec(t, filepath.Join(bins.examples, "yurt-exec"), filepath.Join(pdir, "yurt-exec"))
+	copyExec(t, filepath.Join(bins.examples, "go-exec"), filepath.Join(pdir, "go-exec"))
 	a := newAgent(t, pdir)
 	require.NoError(t, a.start(60*time.Second))
 	t.Cleanup(func() { _ = a.shutdown() })
 	c := a.client()
 	_, err := c.Run(context.Background(), api.RunRequest{File: "p.hcl", Source: `task "p" {
-  driver = "yurt-exec"
+  driver = "go-exec"
   config {
     command = "/bin/sh"
     args    = ["-c", "echo out; echo err >&2; exec sleep 600"]

@@ -78,7 +78,7 @@ type driverHarness struct {
 }
 
 func newDriver(t *testing.T) *driverHarness {
-	l := launch(t, "yurt-exec")
+	l := launch(t, "go-exec")
 	require.NoError(t, configure(t, l, "default_stop_signal = \"SIGTERM\"\n"))
 	return &driverHarness{t: t, l: l, c: driverpb.NewDriverClient(l.conn), alloc: t.TempDir()}
 }
@@ -332,7 +332,7 @@ func TestExecStartErrors(t *testing.T) {
 	// Identity and capabilities.
 	info, err := basepb.NewBasePluginClient(h.l.conn).PluginInfo(ctxT(t), &basepb.PluginInfoRequest{})
 	require.NoError(t, err)
-	assert.Equal(t, "yurt-exec", info.GetName())
+	assert.Equal(t, "go-exec", info.GetName())
 	caps, err := h.c.Capabilities(ctxT(t), &driverpb.CapabilitiesRequest{})
 	require.NoError(t, err)
 	assert.True(t, caps.GetCapabilities().GetExec())

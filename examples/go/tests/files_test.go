@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/yurt-sdk/yurt/examples/go/filesdevice"
+	"github.com/yurt-sdk/yurt/examples/go/go-files/gofiles"
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 )
 
@@ -41,7 +41,7 @@ func TestFilesFingerprintReserveStats(t *testing.T) {
 	require.NoError(t, os.WriteFile(present, []byte("12345"), 0o600))
 	cfg := fmt.Sprintf("paths = [%q, %q]\nsimulated = 2\nfingerprint_period = \"100ms\"\n", present, missing)
 
-	l := launch(t, "yurt-files")
+	l := launch(t, "go-files")
 	require.NoError(t, configure(t, l, cfg))
 	c := devicepb.NewDevicePluginClient(l.conn)
 
@@ -53,7 +53,7 @@ func TestFilesFingerprintReserveStats(t *testing.T) {
 	assert.Equal(t, "yurt", g.GetVendor())
 	assert.Equal(t, "file", g.GetDeviceType())
 	ids := deviceIDs(first)
-	pid, mid := filesdevice.PathID(present), filesdevice.PathID(missing)
+	pid, mid := gofiles.PathID(present), gofiles.PathID(missing)
 	assert.Equal(t, map[string]bool{pid: true, mid: false, "sim-0": true, "sim-1": true}, ids)
 
 	// A change is sent without asking; nothing is sent while nothing changes.
@@ -65,7 +65,7 @@ func TestFilesFingerprintReserveStats(t *testing.T) {
 	assert.Less(t, time.Since(start), 2*time.Second)
 
 	// IDs are stable across plugin restarts.
-	l2 := launch(t, "yurt-files")
+	l2 := launch(t, "go-files")
 	require.NoError(t, configure(t, l2, cfg))
 	fs2, err := devicepb.NewDevicePluginClient(l2.conn).Fingerprint(ctxT(t), &devicepb.FingerprintRequest{})
 	require.NoError(t, err)
@@ -75,7 +75,7 @@ func TestFilesFingerprintReserveStats(t *testing.T) {
 
 	r, err := c.Reserve(ctxT(t), &devicepb.ReserveRequest{DeviceIds: []string{pid, "sim-1"}})
 	require.NoError(t, err)
-	assert.Equal(t, pid+",sim-1", r.GetContainerRes().GetEnvs()[filesdevice.EnvVar])
+	assert.Equal(t, pid+",sim-1", r.GetContainerRes().GetEnvs()[gofiles.EnvVar])
 	require.Len(t, r.GetContainerRes().GetMounts(), 1)
 	assert.Equal(t, present, r.GetContainerRes().GetMounts()[0].GetHostPath())
 	_, err = c.Reserve(ctxT(t), &devicepb.ReserveRequest{DeviceIds: []string{"sim-9", pid, "nope"}})
@@ -95,7 +95,7 @@ func TestFilesFingerprintReserveStats(t *testing.T) {
 }
 
 func TestFilesConfigErrors(t *testing.T) {
-	l := launch(t, "yurt-files")
+	l := launch(t, "go-files")
 	assert.ErrorContains(t, configure(t, l, "paths = [\"relative/path\"]\n"), `config.paths[0]: expected an absolute path, got "relative/path"`)
 	assert.ErrorContains(t, configure(t, l, "simulated = -1\n"), "config.simulated: expected 0..1024 devices, got -1")
 	assert.ErrorContains(t, configure(t, l, "fingerprint_period = \"x\"\n"), "config.fingerprint_period")

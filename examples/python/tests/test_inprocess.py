@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from filedev_device import FileDev, FileDevConfig
-from pyexec_driver import DriverConfig, PyExec, TaskSpec
+from python_exec import DriverConfig, PythonExec, TaskSpec
+from python_files import PythonFiles, PythonFilesConfig
 
 from yurt.driver import TaskConfig
 from yurt.errors import ConfigError, PluginError
 from yurt.testing import connect
 
 
-async def test_pyexec_in_process(tmp_path: Path) -> None:
-    async with connect(PyExec()) as client:
+async def test_python_exec_in_process(tmp_path: Path) -> None:
+    async with connect(PythonExec()) as client:
         await client.set_config(DriverConfig(state_dir=str(tmp_path / "state")))
         task = TaskConfig(
             id="ip1",
@@ -32,14 +32,14 @@ async def test_pyexec_in_process(tmp_path: Path) -> None:
         await client.destroy_task("ip1")
 
 
-async def test_filedev_in_process(tmp_path: Path) -> None:
+async def test_python_files_in_process(tmp_path: Path) -> None:
     f = tmp_path / "dev0"
     f.write_text("x")
-    async with connect(FileDev()) as client:
+    async with connect(PythonFiles()) as client:
         with pytest.raises(ConfigError) as err:
-            await client.set_config(FileDevConfig(paths=["rel"]))
+            await client.set_config(PythonFilesConfig(paths=["rel"]))
         assert err.value.path == "config.paths[0]"
-        await client.set_config(FileDevConfig(paths=[str(f)], fingerprint_period="1s"))
+        await client.set_config(PythonFilesConfig(paths=[str(f)], fingerprint_period="1s"))
         (group,) = await client.device_fingerprint()
         assert [d.id for d in group.devices] == [str(f)]
         with pytest.raises(PluginError, match="unknown device IDs"):

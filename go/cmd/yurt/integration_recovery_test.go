@@ -300,8 +300,8 @@ func TestAgentAndPluginBothDie(t *testing.T) {
 	assert.Equal(t, 143, *a.task("long").ExitCode)
 }
 
-// TestGoExamples runs the Go example plugins (examples/go: the yurt-exec
-// driver and the yurt-files device) next to the test plugins: devices of
+// TestGoExamples runs the Go example plugins (examples/go: the go-exec
+// driver and the go-files device) next to the test plugins: devices of
 // two plugins with the same IDs, exec with a terminal, agent and plugin
 // crash recovery with the example driver's own supervisor.
 func TestGoExamples(t *testing.T) {
@@ -313,20 +313,20 @@ func TestGoExamples(t *testing.T) {
 	plugins := filepath.Join(dir, "plugins")
 	require.NoError(t, os.MkdirAll(plugins, 0o700))
 	for _, src := range []string{
-		filepath.Join(bins.examplesDir, "yurt-exec"), filepath.Join(bins.examplesDir, "yurt-files"),
+		filepath.Join(bins.examplesDir, "go-exec"), filepath.Join(bins.examplesDir, "go-files"),
 		filepath.Join(bins.pluginDir, "yurt-testproc"), filepath.Join(bins.pluginDir, "yurt-testdevice"),
 	} {
 		require.NoError(t, os.Symlink(src, filepath.Join(plugins, filepath.Base(src))))
 	}
 	cfg := filepath.Join(dir, "agent.hcl")
-	require.NoError(t, os.WriteFile(cfg, []byte("plugin \"yurt-files\" {\n  config {\n    simulated = 2\n  }\n}\n"), 0o600))
+	require.NoError(t, os.WriteFile(cfg, []byte("plugin \"go-files\" {\n  config {\n    simulated = 2\n  }\n}\n"), 0o600))
 	a := &agentProc{t: t, dataDir: filepath.Join(dir, "data"), home: dir,
 		args: []string{"agent", "-dev", "-config", cfg, "-data-dir", filepath.Join(dir, "data"), "-plugin-dir", plugins}}
 	a.start()
 	t.Cleanup(a.shutdown)
 
 	exTask := func(name, script, extra string) string {
-		return strings.Replace(shellTask(name, script, extra), `driver = "testproc"`, `driver = "yurt-exec"`, 1)
+		return strings.Replace(shellTask(name, script, extra), `driver = "testproc"`, `driver = "go-exec"`, 1)
 	}
 	// Both device plugins number their devices sim-0, sim-1: taking all of
 	// one plugin's must leave the other's free.
@@ -334,7 +334,7 @@ func TestGoExamples(t *testing.T) {
 	a.mustYurt("run", writeFile(t, "ex.hcl", exTask("ex", `echo "files=$YURT_FILES_DEVICES"; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`,
 		"  resources {\n    device \"yurt/file\" { count = 2 }\n  }")))
 	tk := a.waitState("ex", api.StateRunning)
-	assert.Equal(t, map[string][]string{"yurt-files": {"sim-0", "sim-1"}}, tk.Devices)
+	assert.Equal(t, map[string][]string{"go-files": {"sim-0", "sim-1"}}, tk.Devices)
 	require.True(t, waitUntil(10*time.Second, func() bool { return strings.Contains(a.logs("ex"), "files=sim-0,sim-1\n") }), a.logs("ex"))
 	r := a.yurt("exec", "-t", "ex", "--", "/bin/sh", "-c", "tty")
 	assert.Equal(t, 0, r.code, r.stderr)
@@ -343,21 +343,21 @@ func TestGoExamples(t *testing.T) {
 	// Agent crash: a task ends while the agent is down; its code is real.
 	a.mustYurt("run", writeFile(t, "brief.hcl", exTask("brief", `while [ ! -e "$NOMAD_TASK_DIR/go" ]; do sleep 0.05; done; exit 5`, "")))
 	briefDir := localDir(a.waitState("brief", api.StateRunning))
-	exPid := pidOf(t, a, "yurt-exec")
+	exPid := pidOf(t, a, "go-exec")
 	a.kill9()
 	require.NoError(t, os.WriteFile(filepath.Join(briefDir, "go"), nil, 0o600))
 	time.Sleep(time.Second)
 	a.start()
-	assert.Equal(t, exPid, pidOf(t, a, "yurt-exec"), "reattached to the same yurt-exec process")
+	assert.Equal(t, exPid, pidOf(t, a, "go-exec"), "reattached to the same go-exec process")
 	tk = a.waitState("brief", api.StateExited)
 	assert.Equal(t, 5, *tk.ExitCode)
 	a.waitState("ex", api.StateRunning)
 
-	// Plugin crash: yurt-exec is relaunched and recovers ex from its handle.
+	// Plugin crash: go-exec is relaunched and recovers ex from its handle.
 	require.NoError(t, syscall.Kill(exPid, syscall.SIGKILL))
 	require.True(t, waitUntil(15*time.Second, func() bool {
-		p := pidOf(t, a, "yurt-exec")
-		return p != 0 && p != exPid && strings.Contains(a.mustYurt("events"), "task recovered by yurt-exec")
+		p := pidOf(t, a, "go-exec")
+		return p != 0 && p != exPid && strings.Contains(a.mustYurt("events"), "task recovered by go-exec")
 	}))
 	before := strings.Count(a.logs("ex"), "tick ")
 	require.True(t, waitUntil(5*time.Second, func() bool { return strings.Count(a.logs("ex"), "tick ") > before+3 }), "ex keeps running")

@@ -44,7 +44,7 @@
 // the garbage collector off (its steady state allocates next to nothing, and
 // one collection touches about 1.3 MiB of collector metadata). Measured on a
 // 2-core machine with 200 `sleep` tasks: 1.91 MiB PSS per supervisor for
-// yurt-exec built with CGO_ENABLED=0 (2.02 MiB with cgo), start p50 33 ms
+// go-exec built with CGO_ENABLED=0 (2.02 MiB with cgo), start p50 33 ms
 // under a load average near 15. Build plugins with CGO_ENABLED=0.
 //
 // # The supervisor hook

@@ -1,5 +1,5 @@
-# Demo task for the Rust example driver (examples/rust/process-driver) with one
-# simulated device from the Go example device plugin (yurt-files).
+# Demo task for the Rust example driver (examples/rust/rust-exec) with one
+# simulated device from the Go example device plugin (go-files).
 task "demo-rust" {
   driver = "rust-exec"
   config {

@@ -1,1 +1,0 @@
-../../../../conformance/process-driver.scenarios.hcl
