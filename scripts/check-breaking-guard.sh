@@ -8,7 +8,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 cp -r "$root/proto" "$root/buf.yaml" "$scratch/"
-file="$scratch/proto/hashicorp/nomad/plugins/drivers/proto/driver.proto"
+file="$scratch/proto/hashicorp/nomad/plugins/drivers/proto/task.proto"
 grep -q '  bytes msgpack_driver_config = 3;' "$file"
 sed -i 's/  bytes msgpack_driver_config = 3;/  bytes msgpack_driver_config = 33;/' "$file"
 

@@ -30,6 +30,15 @@ func TestGeneratedMessagesRoundTrip(t *testing.T) {
 		"driver.proto": &driverpb.StartTaskRequest{Task: &driverpb.TaskConfig{
 			Id: "t1", MsgpackDriverConfig: []byte{0x80}, Env: map[string]string{"A": "b"}, StdoutPath: "/tmp/out",
 		}},
+		"task.proto": &driverpb.TaskHandle{
+			Version: 1, Config: &driverpb.TaskConfig{Id: "t1"}, State: driverpb.TaskState_RUNNING, DriverState: []byte{1},
+		},
+		"exec.proto": &driverpb.ExecTaskStreamingRequest{Setup: &driverpb.ExecTaskStreamingRequest_Setup{
+			TaskId: "t1", Command: []string{"sh"}, Tty: true,
+		}},
+		"task_stats.proto": &driverpb.TaskResourceUsage{Cpu: &driverpb.CPUUsage{
+			Percent: 12.5, MeasuredFields: []driverpb.CPUUsage_Fields{driverpb.CPUUsage_PERCENT},
+		}},
 		"device.proto": &devicepb.StatsRequest{CollectionInterval: durationpb.New(time.Second)},
 		"hclspec.proto": &hclspecpb.Spec{Block: &hclspecpb.Spec_Attr{Attr: &hclspecpb.Attr{
 			Name: "command", Type: "string", Required: true,
@@ -54,8 +63,8 @@ func TestGeneratedMessagesRoundTrip(t *testing.T) {
 			if !proto.Equal(msg, back) {
 				t.Fatalf("round trip changed the message:\n got %v\nwant %v", back, msg)
 			}
-			if string(msg.ProtoReflect().Descriptor().ParentFile().Path()) == "" {
-				t.Fatal("message has no file descriptor")
+			if path := msg.ProtoReflect().Descriptor().ParentFile().Path(); filepath.Base(path) != file {
+				t.Fatalf("the sample for %s is declared in %q", file, path)
 			}
 		})
 	}

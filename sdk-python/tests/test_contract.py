@@ -23,7 +23,12 @@ import yurt
 from yurt import hclspec
 from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.device import device_pb2, device_pb2_grpc
-from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
+from yurt._proto.hashicorp.nomad.plugins.drivers.proto import (
+    driver_pb2,
+    driver_pb2_grpc,
+    exec_pb2,
+    task_pb2,
+)
 from yurt._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
 from yurt.device import DeviceGroup, StatValue, _stat_value_to_proto
 from yurt.driver import (
@@ -109,7 +114,7 @@ async def driver(tmp_path: Path) -> AsyncIterator[tuple[Driver, grpc.aio.Channel
 
 def _start(cmd: str) -> driver_pb2.StartTaskRequest:
     return driver_pb2.StartTaskRequest(
-        task=driver_pb2.TaskConfig(
+        task=task_pb2.TaskConfig(
             id="t1",
             name="web",
             alloc_id="a1",
@@ -150,13 +155,11 @@ async def test_task_not_found_text_and_unimplemented(
     assert lost.err == "supervisor lost"
     assert lost.result.exit_code == -1
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await stub.ExecTask(driver_pb2.ExecTaskRequest(task_id="x"), timeout=5)
+        await stub.ExecTask(exec_pb2.ExecTaskRequest(task_id="x"), timeout=5)
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
     assert err.value.details() == "ExecTask is not supported by this driver"
-    setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
-    call = stub.ExecTaskStreaming(
-        iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5
-    )
+    setup = exec_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["true"])
+    call = stub.ExecTaskStreaming(iter([exec_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=5)
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await call.read()
     assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
@@ -186,7 +189,7 @@ async def test_start_returns_handle_with_state_and_emits_events(
     await asyncio.sleep(0.2)  # the stream must be open before the event fires
     resp = await stub.StartTask(_start("ok"), timeout=5)
     assert resp.handle.version == 1
-    assert resp.handle.state == driver_pb2.TaskState.RUNNING
+    assert resp.handle.state == task_pb2.TaskState.RUNNING
     assert resp.handle.config.id == "t1"
     assert resp.handle.config.msgpack_driver_config == msgpack.packb({"cmd": "ok"})
     assert msgpack.unpackb(resp.handle.driver_state) == {"pid": 42, "note": ""}
@@ -200,10 +203,10 @@ async def test_recover_gets_empty_config_and_driver_state(
 ) -> None:
     plugin, channel = driver
     stub = driver_pb2_grpc.DriverStub(channel)
-    handle = driver_pb2.TaskHandle(
+    handle = task_pb2.TaskHandle(
         version=1,
-        config=driver_pb2.TaskConfig(id="t9", name="n"),
-        state=driver_pb2.TaskState.RUNNING,
+        config=task_pb2.TaskConfig(id="t9", name="n"),
+        state=task_pb2.TaskState.RUNNING,
         driver_state=msgpack.packb({"pid": 7}),
     )
     # As Nomad sends it: only the handle (plugins/drivers/client.go RecoverTask).
@@ -215,7 +218,7 @@ async def test_recover_gets_empty_config_and_driver_state(
 
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub.RecoverTask(
-            driver_pb2.RecoverTaskRequest(handle=driver_pb2.TaskHandle(version=1)), timeout=5
+            driver_pb2.RecoverTaskRequest(handle=task_pb2.TaskHandle(version=1)), timeout=5
         )
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert err.value.details() == (
@@ -284,15 +287,15 @@ async def test_device_group_validation_reaches_the_host(tmp_path: Path) -> None:
 
 
 def test_task_config_round_trip_keeps_fields_the_type_does_not_model() -> None:
-    msg = driver_pb2.TaskConfig(
+    msg = task_pb2.TaskConfig(
         id="t",
         name="n",
         env={"A": "1"},
-        mounts=[driver_pb2.Mount(task_path="/a", host_path="/b")],
-        resources=driver_pb2.Resources(
-            allocated_resources=driver_pb2.AllocatedTaskResources(
-                cpu=driver_pb2.AllocatedCpuResources(cpu_shares=100),
-                memory=driver_pb2.AllocatedMemoryResources(memory_mb=64),
+        mounts=[task_pb2.Mount(task_path="/a", host_path="/b")],
+        resources=task_pb2.Resources(
+            allocated_resources=task_pb2.AllocatedTaskResources(
+                cpu=task_pb2.AllocatedCpuResources(cpu_shares=100),
+                memory=task_pb2.AllocatedMemoryResources(memory_mb=64),
             )
         ),
     )
@@ -302,9 +305,9 @@ def test_task_config_round_trip_keeps_fields_the_type_does_not_model() -> None:
     assert back.mounts[0].host_path == "/b"
     assert back.resources.allocated_resources.cpu.cpu_shares == 100
     # Zero values convert too.
-    empty = _task_config_from_proto(driver_pb2.TaskConfig(), None)
+    empty = _task_config_from_proto(task_pb2.TaskConfig(), None)
     assert empty == TaskConfig(id="")
-    assert _task_config_to_proto(TaskConfig(id="")) == driver_pb2.TaskConfig()
+    assert _task_config_to_proto(TaskConfig(id="")) == task_pb2.TaskConfig()
 
 
 @pytest.mark.parametrize(
@@ -349,9 +352,9 @@ async def test_concurrent_exec_output_is_serialized(tmp_path: Path) -> None:
     server, channel = await _serve(Chatty(), tmp_path)
     try:
         stub = driver_pb2_grpc.DriverStub(channel)
-        setup = driver_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["c"])
+        setup = exec_pb2.ExecTaskStreamingRequest.Setup(task_id="x", command=["c"])
         call = stub.ExecTaskStreaming(
-            iter([driver_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=20
+            iter([exec_pb2.ExecTaskStreamingRequest(setup=setup)]), timeout=20
         )
         out = err = b""
         exit_code = None
@@ -382,4 +385,4 @@ async def test_inspect_always_sends_both_timestamps(
     # The result too, empty while running: Nomad's Go client dereferences it
     # (plugins/drivers/utils.go exitResultFromProto) and panics on none.
     assert r.task.HasField("result")
-    assert r.task.result == driver_pb2.ExitResult()
+    assert r.task.result == task_pb2.ExitResult()

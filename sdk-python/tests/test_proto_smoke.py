@@ -14,7 +14,12 @@ from google.protobuf.message import Message
 
 from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from yurt._proto.hashicorp.nomad.plugins.device import device_pb2
-from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2
+from yurt._proto.hashicorp.nomad.plugins.drivers.proto import (
+    driver_pb2,
+    exec_pb2,
+    task_pb2,
+    task_stats_pb2,
+)
 from yurt._proto.hashicorp.nomad.plugins.shared.hclspec import hclspec_pb2
 from yurt._proto.hashicorp.nomad.plugins.shared.structs import (
     attribute_pb2,
@@ -56,14 +61,38 @@ def _samples() -> list[tuple[str, Message]]:
         (
             "driver.proto",
             driver_pb2.StartTaskResponse(
-                handle=driver_pb2.TaskHandle(
+                handle=task_pb2.TaskHandle(
                     version=1,
-                    config=driver_pb2.TaskConfig(
+                    config=task_pb2.TaskConfig(
                         id="t1", name="web", msgpack_driver_config=b"\x80", env={"A": "1"}
                     ),
-                    state=driver_pb2.TaskState.RUNNING,
+                    state=task_pb2.TaskState.RUNNING,
                     driver_state=b"state",
                 ),
+            ),
+        ),
+        (
+            "task.proto",
+            task_pb2.TaskStatus(
+                id="t1",
+                state=task_pb2.TaskState.EXITED,
+                result=task_pb2.ExitResult(exit_code=3, oom_killed=True),
+            ),
+        ),
+        (
+            "exec.proto",
+            exec_pb2.ExecTaskStreamingRequest(
+                setup=exec_pb2.ExecTaskStreamingRequest.Setup(
+                    task_id="t1", command=["sh"], tty=True
+                )
+            ),
+        ),
+        (
+            "task_stats.proto",
+            task_stats_pb2.TaskResourceUsage(
+                cpu=task_stats_pb2.CPUUsage(
+                    percent=12.5, measured_fields=[task_stats_pb2.CPUUsage.Fields.PERCENT]
+                )
             ),
         ),
         (

@@ -16,7 +16,12 @@ from google.protobuf.descriptor import FileDescriptor
 
 from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2
 from yurt._proto.hashicorp.nomad.plugins.device import device_pb2
-from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2
+from yurt._proto.hashicorp.nomad.plugins.drivers.proto import (
+    driver_pb2,
+    exec_pb2,
+    task_pb2,
+    task_stats_pb2,
+)
 from yurt._proto.hashicorp.nomad.plugins.shared.hclspec import hclspec_pb2
 from yurt._proto.hashicorp.nomad.plugins.shared.structs import (
     attribute_pb2,
@@ -32,6 +37,9 @@ FILES: list[FileDescriptor] = [
         base_pb2,
         device_pb2,
         driver_pb2,
+        exec_pb2,
+        task_pb2,
+        task_stats_pb2,
         hclspec_pb2,
         attribute_pb2,
         recoverable_error_pb2,

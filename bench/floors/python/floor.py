@@ -49,7 +49,7 @@ async def serve() -> int:
     from google.protobuf import timestamp_pb2
     from grpc_health.v1 import health, health_pb2, health_pb2_grpc
     from hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
-    from hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
+    from hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc, task_pb2
     from hashicorp.nomad.plugins.shared.hclspec import hclspec_pb2
     from plugin import grpc_controller_pb2, grpc_controller_pb2_grpc
 
@@ -72,10 +72,10 @@ async def serve() -> int:
     class Driver(driver_pb2_grpc.DriverServicer):
         async def InspectTask(self, request, context):  # type: ignore[no-untyped-def]
             return driver_pb2.InspectTaskResponse(
-                task=driver_pb2.TaskStatus(
-                    id=request.task_id, name="floor", state=driver_pb2.RUNNING, started_at=started
+                task=task_pb2.TaskStatus(
+                    id=request.task_id, name="floor", state=task_pb2.RUNNING, started_at=started
                 ),
-                driver=driver_pb2.TaskDriverStatus(attributes={"pid": "1"}),
+                driver=task_pb2.TaskDriverStatus(attributes={"pid": "1"}),
             )
 
     class Controller(grpc_controller_pb2_grpc.GRPCControllerServicer):

@@ -18,7 +18,13 @@ from google.protobuf import duration_pb2
 
 from yurt import supervise
 from yurt._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
-from yurt._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
+from yurt._proto.hashicorp.nomad.plugins.drivers.proto import (
+    driver_pb2,
+    driver_pb2_grpc,
+    exec_pb2,
+    task_pb2,
+    task_stats_pb2,
+)
 from yurt._proto.plugin import grpc_controller_pb2, grpc_controller_pb2_grpc
 
 LAUNCHER = Path(__file__).resolve().parents[1] / "python-exec" / "python-exec"
@@ -48,11 +54,11 @@ class Driver:
 
     def start(
         self, task_id: str, command: str, args: list[str], tmp: Path, alloc_dir: str = ""
-    ) -> driver_pb2.TaskHandle:
+    ) -> task_pb2.TaskHandle:
         self.started.append(task_id)
         resp = self.stub.StartTask(
             driver_pb2.StartTaskRequest(
-                task=driver_pb2.TaskConfig(
+                task=task_pb2.TaskConfig(
                     id=task_id,
                     name="t",
                     alloc_dir=alloc_dir,
@@ -64,12 +70,12 @@ class Driver:
             ),
             timeout=20,
         )
-        handle: driver_pb2.TaskHandle = resp.handle
+        handle: task_pb2.TaskHandle = resp.handle
         return handle
 
-    def wait(self, task_id: str, timeout: float = 20) -> driver_pb2.ExitResult:
+    def wait(self, task_id: str, timeout: float = 20) -> task_pb2.ExitResult:
         resp = self.stub.WaitTask(driver_pb2.WaitTaskRequest(task_id=task_id), timeout=timeout)
-        result: driver_pb2.ExitResult = resp.result
+        result: task_pb2.ExitResult = resp.result
         return result
 
     def close(self, shutdown: bool = True, destroy: bool = True) -> None:
@@ -120,7 +126,7 @@ def test_runs_a_command_with_args_env_and_real_exit_code(driver: Driver, tmp_pat
     handle = driver.start(
         "t1", "sh", ["-c", 'echo "$GREETING $0"; echo oops >&2; exit 3'], tmp_path
     )
-    assert handle.state == driver_pb2.TaskState.RUNNING
+    assert handle.state == task_pb2.TaskState.RUNNING
     assert handle.driver_state
     result = driver.wait("t1")
     assert (result.exit_code, result.signal) == (3, 0)
@@ -131,14 +137,14 @@ def test_runs_a_command_with_args_env_and_real_exit_code(driver: Driver, tmp_pat
     # WaitTask again after exit returns at once with the same result.
     assert driver.wait("t1", timeout=5).exit_code == 3
     status = driver.stub.InspectTask(driver_pb2.InspectTaskRequest(task_id="t1"), timeout=10).task
-    assert status.state == driver_pb2.TaskState.EXITED
+    assert status.state == task_pb2.TaskState.EXITED
     assert status.result.exit_code == 3
 
 
 def test_stop_signals_then_reports_the_signal(driver: Driver, tmp_path: Path) -> None:
     driver.start("t2", "sleep", ["30"], tmp_path)
     status = driver.stub.InspectTask(driver_pb2.InspectTaskRequest(task_id="t2"), timeout=10).task
-    assert status.state == driver_pb2.TaskState.RUNNING
+    assert status.state == task_pb2.TaskState.RUNNING
     with pytest.raises(grpc.RpcError) as err:
         driver.stub.DestroyTask(driver_pb2.DestroyTaskRequest(task_id="t2"), timeout=10)
     assert err.value.details() == "cannot destroy running task"
@@ -185,7 +191,7 @@ def test_signal_and_exec(driver: Driver, tmp_path: Path) -> None:
     script = f"trap 'exit 42' USR1; touch {ready}; while :; do sleep 0.05; done"
     driver.start("t4", "sh", ["-c", script], tmp_path)
     exec_resp = driver.stub.ExecTask(
-        driver_pb2.ExecTaskRequest(
+        exec_pb2.ExecTaskRequest(
             task_id="t4",
             command=["sh", "-c", "echo in-task $GREETING; exit 5"],
             timeout=duration_pb2.Duration(seconds=10),
@@ -213,7 +219,7 @@ def test_errors(driver: Driver, tmp_path: Path) -> None:
     with pytest.raises(grpc.RpcError) as err:
         driver.stub.StartTask(
             driver_pb2.StartTaskRequest(
-                task=driver_pb2.TaskConfig(
+                task=task_pb2.TaskConfig(
                     id="bad2", msgpack_driver_config=msgpack.packb({"command": 5})
                 )
             ),
@@ -238,7 +244,7 @@ def test_tasks_survive_plugin_death_and_recover_with_real_exit_code(tmp_path: Pa
     second = Driver(launch(LAUNCHER, host_env()))
     try:
         second.configure(state)
-        recovered = driver_pb2.TaskHandle()
+        recovered = task_pb2.TaskHandle()
         recovered.CopyFrom(handle)
         recovered.config.msgpack_driver_config = b""  # as Nomad sends it: the handle only
         second.stub.RecoverTask(driver_pb2.RecoverTaskRequest(handle=recovered), timeout=10)
@@ -247,7 +253,7 @@ def test_tasks_survive_plugin_death_and_recover_with_real_exit_code(tmp_path: Pa
         status = second.stub.InspectTask(
             driver_pb2.InspectTaskRequest(task_id="r1"), timeout=10
         ).task
-        assert status.state == driver_pb2.TaskState.RUNNING
+        assert status.state == task_pb2.TaskState.RUNNING
         marker.touch()
         result = second.wait("r1")
         assert result.exit_code == 7
@@ -256,8 +262,8 @@ def test_tasks_survive_plugin_death_and_recover_with_real_exit_code(tmp_path: Pa
 
 
 def test_recover_refuses_garbage_driver_state(driver: Driver) -> None:
-    handle = driver_pb2.TaskHandle(
-        version=1, config=driver_pb2.TaskConfig(id="g1"), driver_state=msgpack.packb({"task_id": 1})
+    handle = task_pb2.TaskHandle(
+        version=1, config=task_pb2.TaskConfig(id="g1"), driver_state=msgpack.packb({"task_id": 1})
     )
     with pytest.raises(grpc.RpcError) as err:
         driver.stub.RecoverTask(
@@ -267,8 +273,8 @@ def test_recover_refuses_garbage_driver_state(driver: Driver) -> None:
 
 
 def _exec_stream(
-    driver: Driver, requests: list[driver_pb2.ExecTaskStreamingRequest]
-) -> tuple[bytes, bytes, driver_pb2.ExitResult]:
+    driver: Driver, requests: list[exec_pb2.ExecTaskStreamingRequest]
+) -> tuple[bytes, bytes, task_pb2.ExitResult]:
     out = err = b""
     result = None
     for resp in driver.stub.ExecTaskStreaming(iter(requests), timeout=20):
@@ -282,15 +288,15 @@ def _exec_stream(
 
 def _setup(
     task_id: str, command: list[str], tty: bool = False
-) -> driver_pb2.ExecTaskStreamingRequest:
-    return driver_pb2.ExecTaskStreamingRequest(
-        setup=driver_pb2.ExecTaskStreamingRequest.Setup(task_id=task_id, command=command, tty=tty)
+) -> exec_pb2.ExecTaskStreamingRequest:
+    return exec_pb2.ExecTaskStreamingRequest(
+        setup=exec_pb2.ExecTaskStreamingRequest.Setup(task_id=task_id, command=command, tty=tty)
     )
 
 
-def _stdin(data: bytes = b"", close: bool = False) -> driver_pb2.ExecTaskStreamingRequest:
-    return driver_pb2.ExecTaskStreamingRequest(
-        stdin=driver_pb2.ExecTaskStreamingIOOperation(data=data, close=close)
+def _stdin(data: bytes = b"", close: bool = False) -> exec_pb2.ExecTaskStreamingRequest:
+    return exec_pb2.ExecTaskStreamingRequest(
+        stdin=exec_pb2.ExecTaskStreamingIOOperation(data=data, close=close)
     )
 
 
@@ -312,8 +318,8 @@ def test_streaming_exec_pipes(driver: Driver, tmp_path: Path) -> None:
 
 def test_streaming_exec_tty_and_resize(driver: Driver, tmp_path: Path) -> None:
     driver.start("s2", "sleep", ["30"], tmp_path)
-    size = driver_pb2.ExecTaskStreamingRequest(
-        tty_size=driver_pb2.ExecTaskStreamingRequest.TerminalSize(height=33, width=101)
+    size = exec_pb2.ExecTaskStreamingRequest(
+        tty_size=exec_pb2.ExecTaskStreamingRequest.TerminalSize(height=33, width=101)
     )
     out, err, result = _exec_stream(
         driver, [_setup("s2", ["sh", "-c", "tty; stty size"], tty=True), size]
@@ -352,7 +358,7 @@ def test_plugin_shutdown_is_prompt_and_leaves_tasks_running(tmp_path: Path) -> N
 def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
     resp = driver.stub.StartTask(
         driver_pb2.StartTaskRequest(
-            task=driver_pb2.TaskConfig(
+            task=task_pb2.TaskConfig(
                 id="u1",
                 user="nobody",
                 msgpack_driver_config=msgpack.packb({"command": "id", "args": ["-un"]}),
@@ -368,7 +374,7 @@ def test_runs_as_the_task_user(driver: Driver, tmp_path: Path) -> None:
     with pytest.raises(grpc.RpcError) as err:
         driver.stub.StartTask(
             driver_pb2.StartTaskRequest(
-                task=driver_pb2.TaskConfig(
+                task=task_pb2.TaskConfig(
                     id="u2",
                     user="no-such-user-yurt",
                     msgpack_driver_config=msgpack.packb({"command": "id"}),
@@ -386,7 +392,7 @@ def test_exec_commands_can_be_interrupted(driver: Driver, tmp_path: Path) -> Non
     """The plugin ignores SIGINT, but commands it runs must not inherit that."""
     driver.start("i1", "sleep", ["30"], tmp_path)
     resp = driver.stub.ExecTask(
-        driver_pb2.ExecTaskRequest(
+        exec_pb2.ExecTaskRequest(
             task_id="i1",
             command=["sh", "-c", "kill -INT $$; echo survived"],
             timeout=duration_pb2.Duration(seconds=10),
@@ -444,7 +450,7 @@ def test_stats_of_a_busy_task_in_percent_and_the_topologys_mhz(tmp_path: Path) -
         # Nomad's cpustats.TicksConsumed: percent/100 * total compute / cores, in MHz.
         assert cpu.total_ticks == pytest.approx(cpu.percent / 100 * 12000 / 4, rel=1e-6)
         assert cpu.percent == pytest.approx(cpu.user_mode + cpu.system_mode, rel=1e-6)
-        fields = driver_pb2.CPUUsage.Fields
+        fields = task_stats_pb2.CPUUsage.Fields
         assert set(cpu.measured_fields) == {
             fields.Value("SYSTEM_MODE"),
             fields.Value("USER_MODE"),
@@ -483,18 +489,18 @@ def _state(pid: int) -> str:
 )
 def test_resources_become_the_tasks_cgroup_limits(driver: Driver, tmp_path: Path) -> None:
     for task_id, memory, memory_max in (("m1", 64, 0), ("m2", 64, 96)):
-        resources = driver_pb2.Resources(
-            allocated_resources=driver_pb2.AllocatedTaskResources(
-                memory=driver_pb2.AllocatedMemoryResources(
+        resources = task_pb2.Resources(
+            allocated_resources=task_pb2.AllocatedTaskResources(
+                memory=task_pb2.AllocatedMemoryResources(
                     memory_mb=memory, memory_max_mb=memory_max
                 ),
-                cpu=driver_pb2.AllocatedCpuResources(cpu_shares=250),
+                cpu=task_pb2.AllocatedCpuResources(cpu_shares=250),
             )
         )
         driver.started.append(task_id)
         driver.stub.StartTask(
             driver_pb2.StartTaskRequest(
-                task=driver_pb2.TaskConfig(
+                task=task_pb2.TaskConfig(
                     id=task_id,
                     name="t",
                     resources=resources,

@@ -4,6 +4,13 @@
 // service, message and field names and numbers below are fixed by the wire and
 // MUST NOT change: a Nomad agent calls them by these names.
 //
+// The package is split over four files of the same package: this one (the
+// Driver service and its requests and responses), task.proto (the task:
+// config, resources, mounts, network, handle, status, events), exec.proto
+// (ExecTask and ExecTaskStreaming) and task_stats.proto (resource usage).
+// The wire knows packages and names, not files: the split changes nothing a
+// Nomad agent sees. What this header says holds for all four.
+//
 // What Nomad actually sends and decodes is the referee for every comment
 // here (hashicorp/nomad v2.0.5 plugins/drivers/client.go and utils.go,
 // client/allocrunner/taskrunner/). Where a comment and Nomad's code disagree,

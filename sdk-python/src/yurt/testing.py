@@ -30,7 +30,12 @@ from google.rpc import status_pb2
 from . import config as _config
 from ._proto.hashicorp.nomad.plugins.base.proto import base_pb2, base_pb2_grpc
 from ._proto.hashicorp.nomad.plugins.device import device_pb2, device_pb2_grpc
-from ._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
+from ._proto.hashicorp.nomad.plugins.drivers.proto import (
+    driver_pb2,
+    driver_pb2_grpc,
+    exec_pb2,
+    task_pb2,
+)
 from ._proto.hashicorp.nomad.plugins.shared.structs import recoverable_error_pb2
 from .base import BasePlugin, PluginType
 from .device import Attribute, Device, DeviceGroup, Mount, Reservation
@@ -116,7 +121,7 @@ def _duration(seconds: float) -> duration_pb2.Duration:
     return d
 
 
-def _exit(msg: driver_pb2.ExitResult) -> ExitResult:
+def _exit(msg: task_pb2.ExitResult) -> ExitResult:
     return ExitResult(exit_code=msg.exit_code, signal=msg.signal, oom_killed=msg.oom_killed)
 
 
@@ -193,7 +198,7 @@ class PluginClient:
         await self._call(
             self._driver.RecoverTask,
             driver_pb2.RecoverTaskRequest(
-                handle=driver_pb2.TaskHandle(
+                handle=task_pb2.TaskHandle(
                     version=handle.version,
                     config=msg,
                     state=int(handle.state),  # type: ignore[arg-type]
@@ -258,9 +263,7 @@ class PluginClient:
         """Call ExecTask (non-interactive) and return the command's output and exit."""
         r = await self._call(
             self._driver.ExecTask,
-            driver_pb2.ExecTaskRequest(
-                task_id=task_id, command=command, timeout=_duration(timeout)
-            ),
+            exec_pb2.ExecTaskRequest(task_id=task_id, command=command, timeout=_duration(timeout)),
             timeout + 30,
         )
         return ExecResult(stdout=r.stdout, stderr=r.stderr, exit_result=_exit(r.result))

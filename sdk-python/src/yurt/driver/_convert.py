@@ -7,7 +7,7 @@ from typing import Any
 
 from google.protobuf import timestamp_pb2
 
-from .._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2
+from .._proto.hashicorp.nomad.plugins.drivers.proto import task_pb2, task_stats_pb2
 from .._proto.hashicorp.nomad.plugins.shared.structs import attribute_pb2
 from .types import (
     AttributeValue,
@@ -71,7 +71,7 @@ def _from_ts(ts: timestamp_pb2.Timestamp) -> dt.datetime:
     return ts.ToDatetime(tzinfo=dt.UTC)
 
 
-def _task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> TaskConfig:
+def _task_config_from_proto(msg: task_pb2.TaskConfig, driver_config: Any) -> TaskConfig:
     alloc = msg.resources.allocated_resources
     return TaskConfig(
         id=msg.id,
@@ -100,8 +100,8 @@ def _task_config_from_proto(msg: driver_pb2.TaskConfig, driver_config: Any) -> T
     )
 
 
-def _task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
-    msg = driver_pb2.TaskConfig.FromString(cfg._wire) if cfg._wire else driver_pb2.TaskConfig()
+def _task_config_to_proto(cfg: TaskConfig) -> task_pb2.TaskConfig:
+    msg = task_pb2.TaskConfig.FromString(cfg._wire) if cfg._wire else task_pb2.TaskConfig()
     msg.id = cfg.id
     msg.name = cfg.name
     msg.user = cfg.user
@@ -116,8 +116,8 @@ def _task_config_to_proto(cfg: TaskConfig) -> driver_pb2.TaskConfig:
     return msg
 
 
-def _handle_to_proto(handle: TaskHandle) -> driver_pb2.TaskHandle:
-    return driver_pb2.TaskHandle(
+def _handle_to_proto(handle: TaskHandle) -> task_pb2.TaskHandle:
+    return task_pb2.TaskHandle(
         version=handle.version,
         config=_task_config_to_proto(handle.config),
         state=int(handle.state),  # type: ignore[arg-type]
@@ -125,14 +125,14 @@ def _handle_to_proto(handle: TaskHandle) -> driver_pb2.TaskHandle:
     )
 
 
-def _exit(result: ExitResult) -> driver_pb2.ExitResult:
-    return driver_pb2.ExitResult(
+def _exit(result: ExitResult) -> task_pb2.ExitResult:
+    return task_pb2.ExitResult(
         exit_code=result.exit_code, signal=result.signal, oom_killed=result.oom_killed
     )
 
 
-def _usage(u: TaskResourceUsage) -> driver_pb2.TaskResourceUsage:
-    cpu = driver_pb2.CPUUsage()
+def _usage(u: TaskResourceUsage) -> task_stats_pb2.TaskResourceUsage:
+    cpu = task_stats_pb2.CPUUsage()
     for name, enum_name in (
         ("system_mode", "SYSTEM_MODE"),
         ("user_mode", "USER_MODE"),
@@ -142,8 +142,8 @@ def _usage(u: TaskResourceUsage) -> driver_pb2.TaskResourceUsage:
         value = getattr(u.cpu, name)
         if value is not None:
             setattr(cpu, name, float(value))
-            cpu.measured_fields.append(driver_pb2.CPUUsage.Fields.Value(enum_name))  # type: ignore[arg-type]
-    mem = driver_pb2.MemoryUsage()
+            cpu.measured_fields.append(task_stats_pb2.CPUUsage.Fields.Value(enum_name))  # type: ignore[arg-type]
+    mem = task_stats_pb2.MemoryUsage()
     for name, enum_name in (
         ("rss", "RSS"),
         ("cache", "CACHE"),
@@ -154,8 +154,8 @@ def _usage(u: TaskResourceUsage) -> driver_pb2.TaskResourceUsage:
         value = getattr(u.memory, name)
         if value is not None:
             setattr(mem, name, int(value))
-            mem.measured_fields.append(driver_pb2.MemoryUsage.Fields.Value(enum_name))  # type: ignore[arg-type]
-    return driver_pb2.TaskResourceUsage(cpu=cpu, memory=mem)
+            mem.measured_fields.append(task_stats_pb2.MemoryUsage.Fields.Value(enum_name))  # type: ignore[arg-type]
+    return task_stats_pb2.TaskResourceUsage(cpu=cpu, memory=mem)
 
 
 def _seconds(duration: Any) -> float:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 import grpc
 
 from .. import hclspec
-from .._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2, driver_pb2_grpc
+from .._proto.hashicorp.nomad.plugins.drivers.proto import (
+    driver_pb2,
+    driver_pb2_grpc,
+    exec_pb2,
+    task_pb2,
+    task_stats_pb2,
+)
 from .._rpc import report, stream, unary
 from ..errors import InvalidRequestError, TaskNotFoundError
 from ._convert import (
@@ -115,7 +121,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             # drivers/rawexec/driver.go handleWait: "if process state is nil,
             # we've probably been killed, so return a reasonable exit state").
             return driver_pb2.WaitTaskResponse(
-                err=str(e) or type(e).__name__, result=driver_pb2.ExitResult(exit_code=-1)
+                err=str(e) or type(e).__name__, result=task_pb2.ExitResult(exit_code=-1)
             )
         return driver_pb2.WaitTaskResponse(result=_exit(result))
 
@@ -132,7 +138,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
     @unary("InspectTask")
     async def InspectTask(self, request: Any, context: Any) -> Any:
         st = await self._p.inspect_task(request.task_id)
-        status = driver_pb2.TaskStatus(
+        status = task_pb2.TaskStatus(
             id=st.id,
             name=st.name,
             state=int(st.state),  # type: ignore[arg-type]
@@ -140,10 +146,10 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
             completed_at=_ts_always(st.completed_at),
             # Always set: Nomad's Go client reads it in every state without a nil
             # check (plugins/drivers/utils.go exitResultFromProto); empty while running.
-            result=_exit(st.exit_result) if st.exit_result else driver_pb2.ExitResult(),
+            result=_exit(st.exit_result) if st.exit_result else task_pb2.ExitResult(),
         )
         return driver_pb2.InspectTaskResponse(
-            task=status, driver=driver_pb2.TaskDriverStatus(attributes=st.driver_attributes)
+            task=status, driver=task_pb2.TaskDriverStatus(attributes=st.driver_attributes)
         )
 
     @stream("TaskStats")
@@ -151,7 +157,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         interval = _seconds(request.collection_interval) or 1.0
         async for s in self._p.task_stats(request.task_id, interval):
             yield driver_pb2.TaskStatsResponse(
-                stats=driver_pb2.TaskStats(
+                stats=task_stats_pb2.TaskStats(
                     id=s.id,
                     timestamp=_ts(s.timestamp),
                     agg_resource_usage=_usage(s.usage),
@@ -166,7 +172,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         try:
             while True:
                 ev = await queue.get()
-                yield driver_pb2.DriverTaskEvent(
+                yield task_pb2.DriverTaskEvent(
                     task_id=ev.task_id,
                     alloc_id=ev.alloc_id,
                     task_name=ev.task_name,
@@ -187,7 +193,7 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
         r = await self._p.exec_task(
             request.task_id, list(request.command), _seconds(request.timeout)
         )
-        return driver_pb2.ExecTaskResponse(
+        return exec_pb2.ExecTaskResponse(
             stdout=r.stdout, stderr=r.stderr, result=_exit(r.exit_result)
         )
 
@@ -212,12 +218,12 @@ class _DriverServicer(driver_pb2_grpc.DriverServicer):  # type: ignore[misc]
                 result = await self._p.exec_task_streaming(session)
             finally:
                 reader.cancel()
-            done = driver_pb2.ExecTaskStreamingIOOperation(close=True)
-            await session._send(driver_pb2.ExecTaskStreamingResponse(stdout=done))
+            done = exec_pb2.ExecTaskStreamingIOOperation(close=True)
+            await session._send(exec_pb2.ExecTaskStreamingResponse(stdout=done))
             if not session.tty:
-                await session._send(driver_pb2.ExecTaskStreamingResponse(stderr=done))
+                await session._send(exec_pb2.ExecTaskStreamingResponse(stderr=done))
             await session._send(
-                driver_pb2.ExecTaskStreamingResponse(exited=True, result=_exit(result))
+                exec_pb2.ExecTaskStreamingResponse(exited=True, result=_exit(result))
             )
         except grpc.aio.AbortError:
             raise

@@ -10,7 +10,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from .. import config as _config
-from .._proto.hashicorp.nomad.plugins.drivers.proto import driver_pb2
+from .._proto.hashicorp.nomad.plugins.drivers.proto import exec_pb2
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -260,8 +260,8 @@ class ExecSession:
         """Send output to the user's stdout (empty data is not sent)."""
         if data:
             await self._send(
-                driver_pb2.ExecTaskStreamingResponse(
-                    stdout=driver_pb2.ExecTaskStreamingIOOperation(data=data)
+                exec_pb2.ExecTaskStreamingResponse(
+                    stdout=exec_pb2.ExecTaskStreamingIOOperation(data=data)
                 )
             )
 
@@ -269,12 +269,12 @@ class ExecSession:
         """Send output to the user's stderr (empty data is not sent); a tty merges it."""
         if data:
             await self._send(
-                driver_pb2.ExecTaskStreamingResponse(
-                    stderr=driver_pb2.ExecTaskStreamingIOOperation(data=data)
+                exec_pb2.ExecTaskStreamingResponse(
+                    stderr=exec_pb2.ExecTaskStreamingIOOperation(data=data)
                 )
             )
 
-    async def _send(self, response: driver_pb2.ExecTaskStreamingResponse) -> None:
+    async def _send(self, response: exec_pb2.ExecTaskStreamingResponse) -> None:
         async with self._write_lock:
             await self._context.write(response)
 

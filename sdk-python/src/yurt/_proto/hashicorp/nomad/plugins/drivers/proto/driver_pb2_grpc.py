@@ -5,6 +5,8 @@ import grpc
 import warnings
 
 from . import driver_pb2 as hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2
+from . import exec_pb2 as hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2
+from . import task_pb2 as hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_task__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -98,7 +100,7 @@ class DriverStub:
         self.TaskEvents = channel.unary_stream(
                 '/hashicorp.nomad.plugins.drivers.proto.Driver/TaskEvents',
                 request_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.TaskEventsRequest.SerializeToString,
-                response_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.DriverTaskEvent.FromString,
+                response_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_task__pb2.DriverTaskEvent.FromString,
                 _registered_method=True)
         self.SignalTask = channel.unary_unary(
                 '/hashicorp.nomad.plugins.drivers.proto.Driver/SignalTask',
@@ -107,13 +109,13 @@ class DriverStub:
                 _registered_method=True)
         self.ExecTask = channel.unary_unary(
                 '/hashicorp.nomad.plugins.drivers.proto.Driver/ExecTask',
-                request_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskRequest.SerializeToString,
-                response_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskResponse.FromString,
+                request_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskRequest.SerializeToString,
+                response_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskResponse.FromString,
                 _registered_method=True)
         self.ExecTaskStreaming = channel.stream_stream(
                 '/hashicorp.nomad.plugins.drivers.proto.Driver/ExecTaskStreaming',
-                request_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskStreamingRequest.SerializeToString,
-                response_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskStreamingResponse.FromString,
+                request_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskStreamingRequest.SerializeToString,
+                response_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskStreamingResponse.FromString,
                 _registered_method=True)
         self.CreateNetwork = channel.unary_unary(
                 '/hashicorp.nomad.plugins.drivers.proto.Driver/CreateNetwork',
@@ -372,7 +374,7 @@ def add_DriverServicer_to_server(servicer, server):
             'TaskEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.TaskEvents,
                     request_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.TaskEventsRequest.FromString,
-                    response_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.DriverTaskEvent.SerializeToString,
+                    response_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_task__pb2.DriverTaskEvent.SerializeToString,
             ),
             'SignalTask': grpc.unary_unary_rpc_method_handler(
                     servicer.SignalTask,
@@ -381,13 +383,13 @@ def add_DriverServicer_to_server(servicer, server):
             ),
             'ExecTask': grpc.unary_unary_rpc_method_handler(
                     servicer.ExecTask,
-                    request_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskRequest.FromString,
-                    response_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskResponse.SerializeToString,
+                    request_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskRequest.FromString,
+                    response_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskResponse.SerializeToString,
             ),
             'ExecTaskStreaming': grpc.stream_stream_rpc_method_handler(
                     servicer.ExecTaskStreaming,
-                    request_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskStreamingRequest.FromString,
-                    response_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskStreamingResponse.SerializeToString,
+                    request_deserializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskStreamingRequest.FromString,
+                    response_serializer=hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskStreamingResponse.SerializeToString,
             ),
             'CreateNetwork': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateNetwork,
@@ -716,7 +718,7 @@ class Driver:
             target,
             '/hashicorp.nomad.plugins.drivers.proto.Driver/TaskEvents',
             hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.TaskEventsRequest.SerializeToString,
-            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.DriverTaskEvent.FromString,
+            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_task__pb2.DriverTaskEvent.FromString,
             options,
             channel_credentials,
             insecure,
@@ -769,8 +771,8 @@ class Driver:
             request,
             target,
             '/hashicorp.nomad.plugins.drivers.proto.Driver/ExecTask',
-            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskRequest.SerializeToString,
-            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskResponse.FromString,
+            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskRequest.SerializeToString,
+            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -796,8 +798,8 @@ class Driver:
             request_iterator,
             target,
             '/hashicorp.nomad.plugins.drivers.proto.Driver/ExecTaskStreaming',
-            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskStreamingRequest.SerializeToString,
-            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_driver__pb2.ExecTaskStreamingResponse.FromString,
+            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskStreamingRequest.SerializeToString,
+            hashicorp_dot_nomad_dot_plugins_dot_drivers_dot_proto_dot_exec__pb2.ExecTaskStreamingResponse.FromString,
             options,
             channel_credentials,
             insecure,
