@@ -65,11 +65,10 @@ lint: tools ## buf lint, format and breaking; go vet and gofmt; each SDK's linte
 	$(MAKE) -C sdk-rust lint
 
 .PHONY: test
-test: ## Everything CI runs; fails if it leaves a process behind, lists temp files it leaves
-	# Leftover files in the run's TMPDIR are listed, not fatal, until the last
-	# producer is found (one go-plugin socket in the 2026-12-03 run): set
-	# YURT_STRICT_TMPDIR=1 to fail on them. Leftover processes always fail.
-	YURT_STRICT_TMPDIR=$${YURT_STRICT_TMPDIR:-0} ./scripts/no-leftovers.py $(MAKE) test-run
+test: ## Everything CI runs; fails if it leaves a process, socket or temp file behind
+	# YURT_STRICT_TMPDIR=0 lists leftover TMPDIR files without failing (to hunt
+	# producers); leftover processes always fail.
+	./scripts/no-leftovers.py $(MAKE) test-run
 
 .PHONY: test-run
 test-run: check-generated lint ## `make test` without the leftover check

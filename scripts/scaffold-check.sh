@@ -6,13 +6,16 @@
 # Every Required case must pass. Then every code block of the READMEs must be part of a
 # generated project (scripts/check_readme_snippets.py).
 #
-# The projects depend on this checkout (yurt new --yurt-source): Go through a replace, Rust
-# through a path dependency (with this checkout's Cargo.lock, so the crate versions are the
-# tested ones) and Python through the wheel `make -C sdk-python dist` builds. The two Rust
-# projects build in one shared target dir, $CARGO_TARGET_DIR or target/ here, in the dev
-# profile: registry crates are compiled once (features differ from the workspace's, so the
-# first run compiles them again) and reused by every later run. The two Python projects share
-# one venv.
+# Each SDK is installed from what it ships as: Python from the wheel `make -C sdk-python dist`
+# builds; Rust from the crates `cargo package` builds (yurt and its dependency yurt-supervise),
+# unpacked into $CARGO_TARGET_DIR/package/<crate>-<version>, so a file the package leaves out
+# fails here; Go through a replace onto this checkout's go/ module (Go ships modules as source
+# trees). `yurt new --yurt-source` writes the Go replace and the Rust projects' first Cargo.lock
+# (this checkout's, so the crate versions are the tested ones); this script then points the
+# Rust projects' `yurt` dependency at the unpacked package. The two Rust projects build in one
+# shared target dir, $CARGO_TARGET_DIR or target/ here, in the dev profile: registry crates are
+# compiled once (features differ from the workspace's, so the first run compiles them again) and
+# reused by every later run. The two Python projects share one venv.
 #
 # Usage: scripts/scaffold-check.sh [LANG/KIND ...]   (default: all six)
 set -euo pipefail
@@ -46,6 +49,25 @@ if [ "$need_python" = 1 ]; then
 	wheel=$root/$wheel
 fi
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+need_rust=0
+for p in "${pairs[@]}"; do [[ $p == rust/* ]] && need_rust=1; done
+crate_version() { sed -n 's/^version = "\(.*\)"/\1/p' "sdk-rust/$1/Cargo.toml" | head -1; }
+packages=$CARGO_TARGET_DIR/package
+yurt_pkg=$packages/yurt-$(crate_version yurt)
+supervise_pkg=$packages/yurt-supervise-$(crate_version yurt-supervise)
+if [ "$need_rust" = 1 ]; then
+	say "cargo package the Rust SDK (${supervise_pkg##*/}, ${yurt_pkg##*/})"
+	# --no-verify: cargo's own check builds the packaged crates once more in a tree of their
+	# own (every dependency again: ~12 min on two cores); the projects below build, test and
+	# run the unpacked package instead, which checks more. --allow-dirty: the package is made
+	# from the working tree under test, committed or not.
+	cargo package --locked --no-verify --allow-dirty -q -p yurt-supervise -p yurt \
+		>"$scratch/package.log" 2>&1 || { cat "$scratch/package.log" >&2; exit 1; }
+	for pkg in "$supervise_pkg" "$yurt_pkg"; do
+		rm -rf "$pkg"
+		tar -xzf "$pkg.crate" -C "$packages"
+	done
+fi
 export PEX_ROOT=$scratch/pex # the shipped executable unpacks itself from scratch
 # The projects' tests, builds and harness runs keep their temp files and sockets in scratch.
 mkdir "$scratch/tmp"
@@ -58,6 +80,13 @@ for p in "${pairs[@]}"; do
 	t0=$SECONDS
 	say "$lang/$kind: yurt new $kind $name --lang $lang"
 	(cd "$scratch" && "$yurt" new "$kind" "$name" --lang "$lang" --dir "$dir" --yurt-source "$root" >/dev/null)
+	if [ "$lang" = rust ]; then
+		# The packaged crates instead of the checkout: yurt by path to the unpacked package,
+		# its dependency yurt-supervise (a crates.io dependency in the package) patched to its.
+		sed -i "s|^yurt = { path = .*|yurt = { path = \"$yurt_pkg\" }   # the built package|" "$dir/Cargo.toml"
+		printf '\n[patch.crates-io]\nyurt-supervise = { path = "%s" }\n' "$supervise_pkg" >>"$dir/Cargo.toml"
+		! grep -q "$root/sdk-rust" "$dir/Cargo.toml" || die "$lang/$kind: Cargo.toml still depends on the checkout"
+	fi
 	args=(YURT_CONFORMANCE="$harness")
 	case $lang in
 	python) args+=(YURT_SDK="$wheel" CONSTRAINTS="$root/sdk-python/constraints.txt" VENV="$scratch/venv") ;;

@@ -44,10 +44,19 @@ type launched struct {
 // launch starts the plugin binary exactly as Nomad does.
 func launch(t *testing.T, name string) *launched {
 	t.Helper()
+	// A socket dir of its own, removed after the plugin is gone (cleanups run
+	// last-registered first): go-plugin's Kill SIGKILLs a plugin that has not
+	// exited 2 s after Shutdown, and a killed plugin leaves its socket behind,
+	// in TMPDIR without this.
+	sockets, err := os.MkdirTemp("", "yp")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(sockets) })
+	cmd := execCommand(binary(t, name))
+	cmd.Env = append(os.Environ(), "PLUGIN_UNIX_SOCKET_DIR="+sockets)
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  plugin.Handshake,
 		Plugins:          plugin.ClientPlugins(),
-		Cmd:              execCommand(binary(t, name)),
+		Cmd:              cmd,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		Logger:           hclog.NewNullLogger(),
 	})

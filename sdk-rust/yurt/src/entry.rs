@@ -9,10 +9,10 @@ use tonic::service::RoutesBuilder;
 use tracing::Level;
 use tracing_subscriber::layer::SubscriberExt;
 
+use crate::goplugin::handshake::{self, APP_PROTOCOL_VERSION, HandshakeError};
+use crate::goplugin::hclog::HclogLayer;
+use crate::goplugin::mtls::MtlsError;
 use crate::goplugin::{self, Runtime, ShutdownSignal, Transport};
-use crate::handshake::{self, APP_PROTOCOL_VERSION, HandshakeError};
-use crate::hclog::HclogLayer;
-use crate::mtls::MtlsError;
 use crate::stdoutguard;
 
 /// Why a plugin server stopped with an error.

@@ -22,9 +22,15 @@ use tokio_stream::{Stream, StreamExt};
 use tonic::service::RoutesBuilder;
 use tonic::{Request, Response, Status, Streaming};
 
+pub(crate) mod handshake;
+pub(crate) mod hclog;
+pub(crate) mod mtls;
+
+#[cfg(test)]
+mod hclog_vectors;
+
 use crate::r#gen::plugin as pb;
-use crate::handshake::{Address, CORE_PROTOCOL_VERSION, HandshakeEnv, HandshakeLine};
-use crate::mtls;
+use handshake::{Address, CORE_PROTOCOL_VERSION, HandshakeEnv, HandshakeLine};
 
 /// The largest message accepted or sent; go-plugin's host allows `MaxInt32`.
 pub(crate) const MAX_MESSAGE: usize = i32::MAX as usize;

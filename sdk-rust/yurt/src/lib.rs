@@ -47,10 +47,7 @@ pub mod base;
 pub mod config;
 pub mod device;
 pub mod driver;
-pub mod handshake;
-pub mod hclog;
 pub mod hclspec;
-pub mod mtls;
 pub mod supervise;
 pub mod testing;
 
@@ -64,6 +61,9 @@ mod typeexpr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+pub use constants::{
+    APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE,
+};
 pub use entry::{ServeError, ServeOptions};
 pub use error::{Error, TASK_NOT_FOUND, recoverable_detail};
 pub use goplugin::Transport;

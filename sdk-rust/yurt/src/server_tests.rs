@@ -14,8 +14,8 @@ use crate::base::{BasePlugin, PluginConfig, PluginInfo};
 use crate::device::{DeviceGroup, DeviceGroupStats, DevicePlugin, Reservation};
 use crate::driver::*;
 use crate::r#gen::{base as bpb, device as dpb, drivers as pb, plugin as gpb};
+use crate::goplugin::handshake::{Address, HandshakeEnv, HandshakeLine};
 use crate::goplugin::{self, Runtime, ShutdownSignal, Transport};
-use crate::handshake::{Address, HandshakeEnv, HandshakeLine};
 use crate::hclspec::{attr, object};
 use crate::{Error, recoverable_detail};
 

@@ -1,13 +1,20 @@
 //! Helpers for testing a plugin binary the way a go-plugin host drives it: launch it with the
 //! host's environment, read the handshake line, dial it (optionally with AutoMTLS), call a few
 //! host-side RPCs, and shut it down.
+//!
+//! [`launch`] is the way to run a plugin binary in a test: it sets go-plugin's environment
+//! (with a private `PLUGIN_UNIX_SOCKET_DIR`), parses the handshake line into a [`HandshakeLine`],
+//! does the host's half of AutoMTLS, dials, drains stdout and stderr, and cleans up. The
+//! handshake parser is public for tests that need the line itself (`"1|2|unix|/path|grpc|"`
+//! `.parse::<HandshakeLine>()`); the rest of the go-plugin runtime is private to the crate.
 
 use std::sync::Arc;
 
 use crate::r#gen::{base as bpb, device as dpb, plugin as gpb};
-use crate::handshake::{Address, HandshakeLine};
+pub use crate::goplugin::handshake::{Address, HandshakeLine, ParseLineError};
 
 mod launch;
+mod pipes;
 pub use launch::{LaunchError, LaunchOptions, Launched, launch};
 // The types in this module's signatures, so a plugin's tests need neither tonic nor rustls in
 // their own dependencies.
@@ -18,7 +25,8 @@ pub use tonic::transport::Channel;
 trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static> Io for T {}
 
-/// Dials the address in `line`, over TLS when `tls` is given (see [`crate::mtls::client_config`]).
+/// Dials the address in `line`, over TLS when `tls` is given ([`launch`] builds go-plugin's
+/// AutoMTLS client configuration itself; most tests want it instead).
 /// The `:authority` is `localhost`, which tonic servers need on unix sockets.
 pub async fn connect(
     line: &HandshakeLine,

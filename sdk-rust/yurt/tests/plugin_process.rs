@@ -9,11 +9,9 @@
 //! `harness = false`: libtest would print to stdout in the re-executed child and break the
 //! handshake.
 
-use std::process::{ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, ChildStderr, Command};
 use tokio_stream::StreamExt;
 use yurt::Error;
 use yurt::base::{BasePlugin, PluginInfo};
@@ -21,8 +19,8 @@ use yurt::driver::{
     Capabilities, DriverPlugin, ExitResult, Fingerprint, Health, PluginStream, StartedTask,
     TaskConfig, TaskHandle, TaskStatus,
 };
-use yurt::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use yurt::hclspec::{Spec, object};
+use yurt::testing::{Address, LaunchOptions, Launched};
 
 const STRAY: &str = "stray println from plugin code";
 const EARLY_SCHEMA: &str = "stray println in task_config_schema, before the handshake";
@@ -85,49 +83,37 @@ impl DriverPlugin for Chatty {
     }
 }
 
-struct Launched {
-    /// The plugin's PLUGIN_UNIX_SOCKET_DIR, removed on drop: the test kills plugins.
-    _sockets: tempfile::TempDir,
-    child: Child,
-    line: HandshakeLine,
-    stdout: BufReader<tokio::process::ChildStdout>,
-    stderr: ChildStderr,
-}
-
 async fn launch() -> Launched {
     launch_role("plugin").await
 }
 
+/// This test binary as the plugin, launched with `yurt::testing::launch` (a private socket dir,
+/// drained pipes, the plugin killed and the dir removed on drop).
 async fn launch_role(role: &str) -> Launched {
-    let sockets = tempfile::tempdir().expect("socket dir");
-    let mut child = Command::new(std::env::current_exe().expect("own test binary"))
-        .env("YURT_TEST_ROLE", role)
-        .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
-        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "2")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn the plugin");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let stderr = child.stderr.take().unwrap();
-    let mut first = String::new();
-    tokio::time::timeout(Duration::from_secs(10), stdout.read_line(&mut first))
+    let opts = LaunchOptions {
+        env: vec![("YURT_TEST_ROLE".into(), role.into())],
+        handshake_timeout: Duration::from_secs(10),
+        ..Default::default()
+    };
+    yurt::testing::launch(std::env::current_exe().expect("own test binary"), opts)
         .await
-        .expect("handshake within 10 s")
-        .unwrap();
-    let line = first
-        .parse()
-        .unwrap_or_else(|e| panic!("handshake {first:?}: {e}"));
-    Launched {
-        _sockets: sockets,
-        child,
-        line,
-        stdout,
-        stderr,
-    }
+        .expect("launch the plugin")
+}
+
+/// The plugin's socket is in a directory of its own under TMPDIR, and a plugin killed without
+/// Shutdown (it cannot remove its socket) leaves nothing behind once the Launched is dropped.
+async fn a_killed_plugin_leaves_no_socket() {
+    let p = launch().await;
+    let Address::Unix(socket) = &p.line.address else {
+        panic!("expected a unix socket, got {:?}", p.line.address);
+    };
+    let dir = socket.parent().expect("socket dir").to_path_buf();
+    let tmp = std::path::absolute(std::env::temp_dir()).unwrap();
+    assert_eq!(dir.parent(), Some(tmp.as_path()), "{dir:?}");
+    assert!(socket.exists(), "{socket:?}");
+    drop(p); // SIGKILL
+    assert!(!dir.exists(), "{dir:?} is left behind");
+    println!("ok: a killed plugin's socket dir is removed");
 }
 
 async fn fingerprint_once(ch: tonic::transport::Channel) {
@@ -140,11 +126,7 @@ async fn fingerprint_once(ch: tonic::transport::Channel) {
 
 async fn sigint_is_ignored() {
     let mut p = launch().await;
-    let pid = p.child.id().unwrap() as i32;
-    tokio::spawn(async move {
-        let mut sink = Vec::new();
-        let _ = p.stderr.read_to_end(&mut sink).await;
-    });
+    let pid = p.child.id() as i32;
     // SAFETY: signalling our own child.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -152,29 +134,22 @@ async fn sigint_is_ignored() {
         p.child.try_wait().unwrap().is_none(),
         "SIGINT stopped the plugin"
     );
-    let ch = yurt::testing::connect(&p.line, None).await.unwrap();
+    let ch = p.channel.clone();
     assert!(yurt::testing::health(ch.clone()).await.unwrap());
     yurt::testing::shutdown(ch).await.unwrap();
-    let st = tokio::time::timeout(Duration::from_secs(2), p.child.wait())
+    let st = p
+        .wait(Duration::from_secs(2))
         .await
-        .expect("exit within 2 s of Shutdown")
-        .unwrap();
+        .expect("exit within 2 s of Shutdown");
     assert!(st.success(), "{st}");
     println!("ok: SIGINT is ignored, Shutdown still exits");
 }
 
 async fn keeps_serving_after_the_host_dies() {
-    let p = launch().await;
-    let Launched {
-        mut child,
-        line,
-        stdout,
-        stderr,
-        ..
-    } = p;
+    let mut p = launch().await;
+    let line = p.line.clone();
     // The host dies: both pipes lose their reader.
-    drop(stdout);
-    drop(stderr);
+    p.close_pipes();
     // A new client reattaches by address; the plugin logs into the dead pipe meanwhile.
     let ch = yurt::testing::connect(&line, None).await.unwrap();
     for _ in 0..3 {
@@ -182,7 +157,7 @@ async fn keeps_serving_after_the_host_dies() {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(
-        child.try_wait().unwrap().is_none(),
+        p.child.try_wait().unwrap().is_none(),
         "the plugin died with its host"
     );
     let ch2 = yurt::testing::connect(&line, None).await.unwrap();
@@ -190,21 +165,17 @@ async fn keeps_serving_after_the_host_dies() {
     let info = yurt::testing::plugin_info(ch2.clone()).await.unwrap();
     assert_eq!((info.kind, info.name.as_str()), ("driver", "chatty"));
     yurt::testing::shutdown(ch2).await.unwrap();
-    let st = tokio::time::timeout(Duration::from_secs(2), child.wait())
+    let st = p
+        .wait(Duration::from_secs(2))
         .await
-        .expect("exit within 2 s of Shutdown")
-        .unwrap();
+        .expect("exit within 2 s of Shutdown");
     assert!(st.success(), "{st}");
     println!("ok: keeps serving with closed stdout/stderr; a second client reattaches");
 }
 
 async fn stdout_after_the_handshake_goes_to_grpc_stdio() {
     let mut p = launch().await;
-    tokio::spawn(async move {
-        let mut sink = Vec::new();
-        let _ = p.stderr.read_to_end(&mut sink).await;
-    });
-    let ch = yurt::testing::connect(&p.line, None).await.unwrap();
+    let ch = p.channel.clone();
     let mut stdio = yurt::testing::stdio(ch.clone()).await.unwrap();
     fingerprint_once(ch.clone()).await;
     let mut got = String::new();
@@ -219,16 +190,14 @@ async fn stdout_after_the_handshake_goes_to_grpc_stdio() {
         got.push_str(&String::from_utf8_lossy(&chunk.1));
     }
     yurt::testing::shutdown(ch).await.unwrap();
-    let mut rest = String::new();
-    tokio::time::timeout(Duration::from_secs(3), p.stdout.read_to_string(&mut rest))
+    p.wait(Duration::from_secs(3))
         .await
-        .expect("stdout closes when the plugin exits")
-        .unwrap();
+        .expect("exit within 3 s of Shutdown");
     assert_eq!(
-        rest, "",
+        p.stdout(),
+        "",
         "nothing but the handshake may reach the real stdout"
     );
-    let _ = p.child.wait().await;
     println!("ok: stdout after the handshake arrives on GRPCStdio");
 }
 
@@ -237,21 +206,16 @@ async fn stdout_after_the_handshake_goes_to_grpc_stdio() {
 /// one WARN line reach stderr, and nothing but the handshake reaches the real stdout.
 async fn stray_stdout_before_the_handshake_goes_to_stderr() {
     let mut p = launch_role("noisy").await;
-    let ch = yurt::testing::connect(&p.line, None).await.unwrap();
+    let ch = p.channel.clone();
     assert!(yurt::testing::health(ch.clone()).await.unwrap());
     yurt::testing::shutdown(ch).await.unwrap();
-    let mut err = String::new();
-    tokio::time::timeout(Duration::from_secs(5), p.stderr.read_to_string(&mut err))
+    p.wait(Duration::from_secs(5))
         .await
-        .expect("stderr closes when the plugin exits")
-        .unwrap();
-    let mut rest = String::new();
-    tokio::time::timeout(Duration::from_secs(3), p.stdout.read_to_string(&mut rest))
-        .await
-        .expect("stdout closes when the plugin exits")
-        .unwrap();
+        .expect("exit within 5 s of Shutdown");
+    let err = p.stderr();
     assert_eq!(
-        rest, "",
+        p.stdout(),
+        "",
         "nothing but the handshake may reach the real stdout"
     );
     assert!(err.contains(EARLY_MAIN), "stderr: {err}");
@@ -263,7 +227,6 @@ async fn stray_stdout_before_the_handshake_goes_to_stderr() {
         "{}",
         warnings[0]
     );
-    let _ = p.child.wait().await;
     println!("ok: stdout before the handshake goes to stderr with one warning");
 }
 
@@ -278,6 +241,7 @@ fn main() -> ExitCode {
     }
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
+        a_killed_plugin_leaves_no_socket().await;
         sigint_is_ignored().await;
         keeps_serving_after_the_host_dies().await;
         stdout_after_the_handshake_goes_to_grpc_stdio().await;

@@ -27,7 +27,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::Notify;
 use tonic::{Request, Response, Status};
 
-#[path = "../../../../sdk-rust/yurt/src/mtls.rs"]
+#[path = "../../../../sdk-rust/yurt/src/goplugin/mtls.rs"]
 #[allow(dead_code)]
 mod mtls;
 

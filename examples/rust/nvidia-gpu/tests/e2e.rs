@@ -2,53 +2,40 @@
 //! NVML (selected by `YURT_NVIDIA_FAKE`), and on a machine without NVML.
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, Command};
-use yurt::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
-use yurt::testing;
+use yurt::testing::{self, LaunchOptions, Launched};
 
 const BIN: &str = env!("CARGO_BIN_EXE_nvidia-gpu");
 
-async fn launch(env: &[(&str, String)]) -> (Child, HandshakeLine, tokio::task::JoinHandle<String>) {
-    let mut cmd = Command::new(BIN);
-    cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "1,2")
-        .env_remove("PLUGIN_CLIENT_CERT")
-        .env_remove("YURT_NVIDIA_FAKE")
-        .env_remove("YURT_NVML_LIBRARY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("starting the plugin binary");
-    let mut stderr = child.stderr.take().expect("stderr piped");
-    let logs = tokio::spawn(async move {
-        let mut all = String::new();
-        let _ = stderr.read_to_string(&mut all).await;
-        all
-    });
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout piped"));
-    let mut first = String::new();
-    tokio::time::timeout(Duration::from_secs(10), stdout.read_line(&mut first))
+async fn launch(env: &[(&str, String)]) -> Launched {
+    // The test's own NVML selection must not leak in: each test picks one.
+    let mut vars = vec![
+        ("YURT_NVIDIA_FAKE".to_string(), String::new()),
+        ("YURT_NVML_LIBRARY".to_string(), String::new()),
+    ];
+    vars.retain(|(k, _)| !env.iter().any(|(e, _)| e == k));
+    vars.extend(env.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    let opts = LaunchOptions {
+        env: vars,
+        ..Default::default()
+    };
+    testing::launch(BIN, opts)
         .await
-        .expect("handshake within 10 s")
-        .expect("reading the handshake");
-    (child, first.parse().expect("a handshake line"), logs)
+        .expect("launching the plugin")
 }
 
-async fn stop(mut child: Child, ch: tonic::transport::Channel) {
-    testing::shutdown(ch).await.expect("Shutdown");
-    let status = tokio::time::timeout(Duration::from_secs(2), child.wait())
+/// Shutdown, then an exit with status 0 within 2 s; returns the plugin's stderr.
+async fn stop(mut p: Launched) -> String {
+    testing::shutdown(p.channel.clone())
         .await
-        .expect("exit within 2 s of Shutdown")
-        .expect("waiting for the plugin");
+        .expect("Shutdown");
+    let status = p
+        .wait(Duration::from_secs(2))
+        .await
+        .expect("exit within 2 s of Shutdown");
     assert!(status.success(), "{status:?}");
+    p.stderr()
 }
 
 fn config(period: &str) -> Vec<u8> {
@@ -72,10 +59,8 @@ fn config(period: &str) -> Vec<u8> {
 #[tokio::test]
 async fn fingerprints_and_reserves_the_fake_gpus() {
     let fake = concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/fake-gpus.json");
-    let (child, line, _logs) = launch(&[("YURT_NVIDIA_FAKE", fake.to_string())]).await;
-    let ch = testing::connect(&line, None)
-        .await
-        .expect("dialing the plugin");
+    let p = launch(&[("YURT_NVIDIA_FAKE", fake.to_string())]).await;
+    let ch = p.channel.clone();
     let info = testing::plugin_info(ch.clone()).await.unwrap();
     assert_eq!((info.kind, info.name.as_str()), ("device", "nvidia-gpu"));
     testing::set_config(ch.clone(), config("1m")).await.unwrap();
@@ -121,24 +106,20 @@ async fn fingerprints_and_reserves_the_fake_gpus() {
         "unknown device IDs: GPU-7f3e2d10-aaaa-4bbb-8ccc-000000000002 \
          (GPU-7f3e2d10-aaaa-4bbb-8ccc-000000000002 listed in ignored_gpu_ids)"
     );
-    stop(child, ch).await;
+    stop(p).await;
 }
 
 #[tokio::test]
 async fn without_nvml_it_fingerprints_nothing_and_logs_why() {
-    let (child, line, logs) =
-        launch(&[("YURT_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1".into())]).await;
-    let ch = testing::connect(&line, None)
-        .await
-        .expect("dialing the plugin");
+    let p = launch(&[("YURT_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1".into())]).await;
+    let ch = p.channel.clone();
     testing::set_config(ch.clone(), config("1m")).await.unwrap();
     assert_eq!(
         testing::device_fingerprint(ch.clone()).await.unwrap(),
         vec![]
     );
     assert!(testing::health(ch.clone()).await.unwrap(), "still serving");
-    stop(child, ch).await;
-    let logs = logs.await.unwrap();
+    let logs = stop(p).await;
     let why = logs
         .lines()
         .find(|l| l.contains("fingerprinting no devices"))

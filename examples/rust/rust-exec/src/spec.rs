@@ -40,9 +40,7 @@ pub fn task_spec(config: &TaskConfig) -> Result<TaskSpec, Error> {
 pub fn task_env(config: &TaskConfig) -> Vec<String> {
     let mut env: BTreeMap<String, String> = std::env::vars()
         .filter(|(k, _)| {
-            !k.starts_with("PLUGIN_")
-                && k != yurt::handshake::MAGIC_COOKIE_KEY
-                && k != "YURT_PLUGIN_TRANSPORT"
+            !k.starts_with("PLUGIN_") && k != yurt::MAGIC_COOKIE_KEY && k != "YURT_PLUGIN_TRANSPORT"
         })
         .collect();
     env.extend(config.env.clone());

@@ -49,7 +49,7 @@ async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_
     let (cfg, out, _err) = shell_task("survivor", tmp.path(), &script);
 
     let mut a = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(a.ch.clone());
+    let mut d = DriverClient::new(a.channel.clone());
     let handle = d.start_task(&cfg).await.expect("StartTask");
     assert!(
         out.wait_for("before", Duration::from_secs(5)).await,
@@ -60,7 +60,8 @@ async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_
     assert!(alive(st.pid) && alive(st.supervisor_pid));
 
     // SIGKILL: no Shutdown, no cleanup.
-    a.child.kill().await.unwrap();
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
     assert!(alive(st.pid), "the task died with the plugin");
     assert!(
         alive(st.supervisor_pid),
@@ -83,7 +84,7 @@ async fn task_survives_kill_9_of_the_plugin_and_a_fresh_plugin_reports_its_exit_
     assert!(!alive(st.pid) && !alive(st.supervisor_pid));
 
     let b = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(b.ch.clone());
+    let mut d = DriverClient::new(b.channel.clone());
     let mut h = handle.clone();
     h.config.driver_config.clear();
     d.recover_task(&h)
@@ -117,7 +118,7 @@ async fn signals_stop_destroy_and_exec_with_a_tty() {
     let tmp = tempfile::tempdir().unwrap();
     let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(p.ch.clone());
+    let mut d = DriverClient::new(p.channel.clone());
 
     // SignalTask reaches the task; StopTask with an ignored signal kills after the timeout.
     let (cfg, out, _e) = shell_task(
@@ -208,7 +209,7 @@ async fn stats_measure_the_task_and_its_children_from_proc() {
     let tmp = tempfile::tempdir().unwrap();
     let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(p.ch.clone());
+    let mut d = DriverClient::new(p.channel.clone());
     // A busy child plus a sleeping one: two processes besides the shell.
     let (cfg, _o, _e) = shell_task(
         "busy",
@@ -269,7 +270,7 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
         let tmp = tempfile::tempdir().unwrap();
         let _leftovers = common::KillLeftovers(tmp.path().join("state"));
         let p = launch(&tmp.path().join("state")).await;
-        let mut d = DriverClient::new(p.ch.clone());
+        let mut d = DriverClient::new(p.channel.clone());
         let (mut cfg, _o, _e) = shell_task("as-root", tmp.path(), "id -u");
         cfg.user = "root".into();
         let err = d.start_task(&cfg).await.unwrap_err();
@@ -283,7 +284,7 @@ async fn runs_the_task_as_its_user_when_the_plugin_is_root() {
     let tmp = tempfile::tempdir().unwrap();
     let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(p.ch.clone());
+    let mut d = DriverClient::new(p.channel.clone());
     // Nomad makes the task dir writable for the task's user; the layer refuses one that is not.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
@@ -356,7 +357,7 @@ async fn the_task_survives_its_log_reader_dying_and_output_resumes_for_the_next_
     let tmp = tempfile::tempdir().unwrap();
     let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(p.ch.clone());
+    let mut d = DriverClient::new(p.channel.clone());
     let out_path = tmp.path().join("logs.stdout");
     let err_path = tmp.path().join("logs.stderr");
     for f in [&out_path, &err_path] {
@@ -400,7 +401,7 @@ async fn a_task_left_by_a_start_interrupted_by_kill_9_is_destroyed_when_nomad_st
     let root = tmp.path().join("state");
     let _leftovers = common::KillLeftovers(root.clone());
     let p = launch(&root).await;
-    let mut d = DriverClient::new(p.ch.clone());
+    let mut d = DriverClient::new(p.channel.clone());
     let (mut cfg, _o, _e) = shell_task("web", tmp.path(), "sleep 3600");
     cfg.id = format!("{}/{}/0000beef", cfg.alloc_id, cfg.name);
     // What a plugin killed between starting the supervisor and returning the handle leaves:
@@ -446,7 +447,7 @@ async fn a_task_over_its_memory_limit_is_oom_killed_and_waittask_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     let _leftovers = common::KillLeftovers(tmp.path().join("state"));
     let p = launch(&tmp.path().join("state")).await;
-    let mut d = DriverClient::new(p.ch.clone());
+    let mut d = DriverClient::new(p.channel.clone());
     // tail keeps a line without end in memory: it grows until the limit.
     let (mut cfg, _o, _e) = shell_task("hog", tmp.path(), "exec tail /dev/zero");
     cfg.resources.memory_mb = 32;

@@ -1,30 +1,15 @@
-//! Launches the plugin binary as go-plugin's host does (environment, stdout pipe, AutoMTLS with
-//! an ECDSA P-521 host certificate), then checks the handshake, config, fingerprint, reserve and
-//! Shutdown over the real socket.
+//! Launches the plugin binary as go-plugin's host does (`yurt::testing::launch`: environment,
+//! stdout pipe, AutoMTLS with an ECDSA P-521 host certificate), then checks the handshake,
+//! config, fingerprint, reserve and Shutdown over the real socket.
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
-use yurt::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
-use yurt::testing;
+use yurt::MAGIC_COOKIE_KEY;
+use yurt::testing::{self, Address, LaunchOptions};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rust-files");
-
-fn host_identity() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-    let mut p = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let cert = p.self_signed(&key).unwrap();
-    (
-        cert.pem(),
-        cert.der().clone(),
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-    )
-}
 
 #[tokio::test]
 async fn refuses_to_run_without_the_cookie() {
@@ -41,41 +26,18 @@ async fn refuses_to_run_without_the_cookie() {
 
 #[tokio::test]
 async fn serves_over_mtls_and_exits_on_shutdown() {
-    let (pem, host_der, host_key) = host_identity();
-    let mut child = Command::new(BIN)
-        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "1,2")
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000")
-        .env("PLUGIN_CLIENT_CERT", &pem)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    // A host always drains stderr; so must this test, or a full pipe would block the plugin.
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let stderr_task = tokio::spawn(async move {
-        let mut all = String::new();
-        let _ = stderr_pipe.read_to_string(&mut all).await;
-        all
-    });
     let t0 = Instant::now();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    tokio::time::timeout(Duration::from_secs(10), stdout.read_line(&mut first))
-        .await
-        .expect("handshake within 10 s")
-        .unwrap();
+    let opts = LaunchOptions {
+        automtls: true,
+        ..Default::default()
+    };
+    let mut p = testing::launch(BIN, opts).await.unwrap();
     let startup = t0.elapsed();
-    let line: HandshakeLine = first.parse().unwrap();
-    assert_eq!((line.core_version, line.app_version), (1, 2));
-    assert!(first.starts_with("1|2|unix|/"), "{first}");
-    let server = CertificateDer::from(line.cert_der.clone().expect("certificate in field 6"));
+    assert_eq!((p.line.core_version, p.line.app_version), (1, 2));
+    assert!(matches!(p.line.address, Address::Unix(_)), "{:?}", p.line);
+    assert!(p.line.cert_der.is_some(), "certificate in field 6");
 
-    let tls = yurt::mtls::client_config(server, host_der, host_key).unwrap();
-    let ch = testing::connect(&line, Some(tls)).await.unwrap();
+    let ch = p.channel.clone();
     assert!(testing::health(ch.clone()).await.unwrap());
     let info = testing::plugin_info(ch.clone()).await.unwrap();
     assert_eq!(info.kind, "device");
@@ -115,10 +77,10 @@ async fn serves_over_mtls_and_exits_on_shutdown() {
 
     let t1 = Instant::now();
     testing::shutdown(ch).await.unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(2), child.wait())
+    let status = p
+        .wait(Duration::from_secs(2))
         .await
-        .expect("exit within 2 s of Shutdown")
-        .unwrap();
+        .expect("exit within 2 s of Shutdown");
     assert!(status.success(), "{status:?}");
     eprintln!(
         "startup to handshake: {startup:?}; shutdown: {:?}",
@@ -126,10 +88,8 @@ async fn serves_over_mtls_and_exits_on_shutdown() {
     );
 
     // Nothing but the handshake on stdout; stderr is hclog JSON.
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).await.unwrap();
-    assert_eq!(rest, "", "stdout after the handshake");
-    let err = stderr_task.await.unwrap();
+    assert_eq!(p.stdout(), "", "stdout after the handshake");
+    let err = p.stderr();
     let configured = err
         .lines()
         .find(|l| l.contains("\"configured\""))

@@ -51,7 +51,7 @@ async fn mtls_over_tcp_with_a_p521_host_certificate() {
     let server_der = CertificateDer::from(r.line.cert_der.clone().unwrap());
 
     // The pinned host certificate gets in ...
-    let cfg = crate::mtls::client_config(server_der.clone(), host_der, host_key).unwrap();
+    let cfg = crate::goplugin::mtls::client_config(server_der.clone(), host_der, host_key).unwrap();
     let ch = connect(&r.line, Some(cfg)).await;
     assert_health(ch.clone()).await;
     let mut dev = dpb::device_plugin_client::DevicePluginClient::new(ch.clone());
@@ -84,7 +84,7 @@ async fn mtls_over_tcp_with_a_p521_host_certificate() {
 
     // ... any other client certificate does not.
     let (_, other_der, other_key) = host_identity();
-    let cfg = crate::mtls::client_config(server_der, other_der, other_key).unwrap();
+    let cfg = crate::goplugin::mtls::client_config(server_der, other_der, other_key).unwrap();
     let ch = connect(&r.line, Some(cfg)).await;
     let mut h = tonic_health::pb::health_client::HealthClient::new(ch);
     assert!(

@@ -1,18 +1,22 @@
 //! Launching a plugin binary the way Nomad's client does, with nothing for the author to add to
 //! their own dependencies: the host certificate for AutoMTLS, the TLS client and the gRPC channel
 //! are built here.
+//!
+//! Each launched plugin gets a socket directory of its own (`PLUGIN_UNIX_SOCKET_DIR`), removed
+//! once the plugin is gone: go-plugin servers create their socket there, and a plugin killed at
+//! the end of a test cannot remove it, so without it every killed plugin leaves a `plugin<N>`
+//! socket in the test's TMPDIR.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tonic::transport::Channel;
 
-use crate::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use super::pipes::Pipe;
+use crate::goplugin::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 
 /// How [`launch`] starts the plugin.
 #[derive(Debug, Clone)]
@@ -21,7 +25,8 @@ pub struct LaunchOptions {
     pub automtls: bool,
     /// Arguments for the plugin (a `plugin` block's `args`).
     pub args: Vec<String>,
-    /// Extra environment variables, on top of the test's own environment and go-plugin's.
+    /// Extra environment variables, on top of the test's own environment and go-plugin's. A
+    /// `PLUGIN_UNIX_SOCKET_DIR` here replaces the private socket directory [`launch`] makes.
     pub env: Vec<(String, String)>,
     /// How long to wait for the handshake line.
     pub handshake_timeout: Duration,
@@ -79,41 +84,50 @@ pub struct Launched {
     /// A channel to its gRPC server, ready for the other functions of [`crate::testing`].
     pub channel: Channel,
     program: PathBuf,
-    stderr: Stderr,
+    stdout: Pipe,
+    stderr: Pipe,
+    // Declared after `child`'s users: Launched's Drop kills the child first, then this field's
+    // Drop removes the directory with the socket the plugin could not remove.
+    _sockets: Option<SocketDir>,
 }
 
-/// The plugin's stderr, drained by a thread as a host must. Reading it never blocks for long: a
-/// process the plugin started may hold the pipe open after the plugin is gone.
-struct Stderr {
-    text: Arc<Mutex<String>>,
-    reader: std::thread::JoinHandle<()>,
-}
+/// A private `PLUGIN_UNIX_SOCKET_DIR` under the temp dir, removed with everything in it on drop.
+struct SocketDir(PathBuf);
 
-impl Stderr {
-    fn drain(mut pipe: impl Read + Send + 'static) -> Stderr {
-        let text = Arc::new(Mutex::new(String::new()));
-        let sink = text.clone();
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut t) = sink.lock() {
-                    t.push_str(&String::from_utf8_lossy(&buf[..n]));
+impl SocketDir {
+    fn create() -> std::io::Result<SocketDir> {
+        use std::os::unix::fs::DirBuilderExt;
+        static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let base = std::path::absolute(std::env::temp_dir())?;
+        let mut last = None;
+        for _ in 0..16 {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
+            let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir = base.join(format!(
+                "yurt-launch-{}-{seq}-{nanos:x}",
+                std::process::id()
+            ));
+            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+                Ok(()) => return Ok(SocketDir(dir)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => {
+                    return Err(std::io::Error::new(
+                        e.kind(),
+                        format!("creating {}: {e}", dir.display()),
+                    ));
                 }
             }
-        });
-        Stderr { text, reader }
-    }
-
-    /// Everything read so far, after waiting up to 2 s for the end of the stream.
-    async fn collect(&self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while !self.reader.is_finished() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        self.text.lock().map(|t| t.clone()).unwrap_or_default()
+        Err(last.unwrap_or_else(|| std::io::Error::other("no free directory name")))
+    }
+}
+
+impl Drop for SocketDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -123,23 +137,52 @@ impl Launched {
     /// wrote to stderr.
     pub async fn shutdown(mut self, timeout: Duration) -> (Option<ExitStatus>, String) {
         let _ = super::shutdown(self.channel.clone()).await;
-        let deadline = Instant::now() + timeout;
-        let mut status = None;
-        while Instant::now() < deadline {
-            match self.child.try_wait() {
-                Ok(Some(s)) => {
-                    status = Some(s);
-                    break;
-                }
-                Ok(None) => tokio::time::sleep(Duration::from_millis(20)).await,
-                Err(_) => break,
-            }
-        }
+        let status = self.wait(timeout).await;
         if status.is_none() {
             let _ = self.child.kill();
             let _ = self.child.wait();
+            self.stderr.settle(Duration::from_secs(2)).await;
         }
-        (status, self.stderr.collect().await)
+        (status, self.stderr.text())
+    }
+
+    /// Waits up to `timeout` for the plugin to exit (it is not killed), then up to 2 s for its
+    /// stdout and stderr to close, so that [`Launched::stdout`] and [`Launched::stderr`] are
+    /// complete. `None` if it is still running.
+    pub async fn wait(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(s)) => {
+                    self.stdout.settle(Duration::from_secs(2)).await;
+                    self.stderr.settle(Duration::from_secs(2)).await;
+                    return Some(s);
+                }
+                Ok(None) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(20)).await
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// What the plugin wrote to its real stdout after the handshake line, so far. A go-plugin
+    /// host treats anything there as stray output; the SDK sends plugin prints to `GRPCStdio`.
+    pub fn stdout(&self) -> String {
+        self.stdout.text()
+    }
+
+    /// What the plugin wrote to stderr (hclog JSON lines) so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.text()
+    }
+
+    /// Closes the host's ends of the plugin's stdout and stderr, as when the host process dies
+    /// and the plugin is left running: what it writes there afterwards fails with `EPIPE` and
+    /// is lost. A go-plugin plugin must keep serving; a new client can reattach by address.
+    pub fn close_pipes(&mut self) {
+        self.stdout.close();
+        self.stderr.close();
     }
 
     /// The program this process runs.
@@ -159,8 +202,9 @@ impl Drop for Launched {
 
 /// Launches `program` as a go-plugin host does (magic cookie, protocol version 2, port range;
 /// with [`LaunchOptions::automtls`], a P-521 host certificate in `PLUGIN_CLIENT_CERT`), reads
-/// the handshake line from its stdout, and dials it. Stderr is drained in the background, as a
-/// host must, and returned by [`Launched::shutdown`].
+/// the handshake line from its stdout, and dials it. Stdout and stderr are drained in the
+/// background, as a host must ([`Launched::stdout`], [`Launched::stderr`]). The plugin gets a
+/// private `PLUGIN_UNIX_SOCKET_DIR`, removed when the [`Launched`] is dropped or shut down.
 pub async fn launch(
     program: impl AsRef<Path>,
     opts: LaunchOptions,
@@ -175,7 +219,18 @@ pub async fn launch(
     } else {
         None
     };
+    let sockets = if opts.env.iter().any(|(k, _)| k == "PLUGIN_UNIX_SOCKET_DIR") {
+        None
+    } else {
+        Some(SocketDir::create().map_err(|source| LaunchError::Spawn {
+            program: program.clone(),
+            source,
+        })?)
+    };
     let mut cmd = Command::new(&program);
+    if let Some(dir) = &sockets {
+        cmd.env("PLUGIN_UNIX_SOCKET_DIR", &dir.0);
+    }
     cmd.args(&opts.args)
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "2")
@@ -193,14 +248,9 @@ pub async fn launch(
         program: program.clone(),
         source,
     })?;
-    let stderr = Stderr::drain(child.stderr.take().expect("stderr is piped"));
-    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = Pipe::drain(child.stderr.take().expect("stderr is piped"), None);
     let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let mut first = String::new();
-        let got = BufReader::new(stdout).read_line(&mut first).map(|_| first);
-        let _ = tx.send(got);
-    });
+    let stdout = Pipe::drain(child.stdout.take().expect("stdout is piped"), Some(tx));
     let problem = match tokio::time::timeout(opts.handshake_timeout, rx).await {
         Err(_) => Some(format!(
             "no handshake line within {:?}",
@@ -212,7 +262,8 @@ pub async fn launch(
         }
         Ok(Ok(Ok(line))) => match line.parse::<HandshakeLine>() {
             Ok(parsed) => {
-                return finish(program, child, parsed, identity, stderr).await;
+                let pipes = (stdout, stderr);
+                return finish(program, child, parsed, identity, pipes, sockets).await;
             }
             Err(e) => Some(e.to_string()),
         },
@@ -223,10 +274,11 @@ pub async fn launch(
     if let Some(s) = status.filter(|s| s.code().is_some()) {
         problem.push_str(&format!(" (it exited: {s})"));
     }
+    stderr.settle(Duration::from_secs(2)).await;
     Err(LaunchError::Handshake {
         program,
         problem,
-        stderr: stderr.collect().await,
+        stderr: stderr.text(),
     })
 }
 
@@ -235,7 +287,8 @@ async fn finish(
     mut child: Child,
     line: HandshakeLine,
     identity: Option<(String, CertificateDer<'static>, PrivateKeyDer<'static>)>,
-    stderr: Stderr,
+    (stdout, stderr): (Pipe, Pipe),
+    sockets: Option<SocketDir>,
 ) -> Result<Launched, LaunchError> {
     match dial(&line, identity).await {
         Ok(channel) => Ok(Launched {
@@ -243,7 +296,9 @@ async fn finish(
             line,
             channel,
             program,
+            stdout,
             stderr,
+            _sockets: sockets,
         }),
         Err(problem) => {
             let _ = child.kill();
@@ -264,7 +319,7 @@ async fn dial(
                 "AutoMTLS was offered but the handshake line has no certificate".to_string()
             })?;
             Some(
-                crate::mtls::client_config(CertificateDer::from(server), der, key)
+                crate::goplugin::mtls::client_config(CertificateDer::from(server), der, key)
                     .map_err(|e| e.to_string())?,
             )
         }
@@ -334,6 +389,37 @@ mod tests {
             text.contains("exit status: 3") && text.contains("cookie?"),
             "{text}"
         );
+    }
+
+    /// The plugin leaves a socket file in PLUGIN_UNIX_SOCKET_DIR and cannot be dialed: the
+    /// directory is private (not the temp dir) and gone once launch has killed the plugin.
+    #[tokio::test]
+    async fn the_private_socket_dir_is_removed_with_the_plugin() {
+        let record = tempfile::NamedTempFile::new().unwrap();
+        let script = r#"echo "$PLUGIN_UNIX_SOCKET_DIR" > "$1"; : > "$PLUGIN_UNIX_SOCKET_DIR/plugin1"
+            echo "1|2|unix|$PLUGIN_UNIX_SOCKET_DIR/plugin1|grpc|"; exec sleep 30"#;
+        let opts = LaunchOptions {
+            args: vec![
+                "-c".into(),
+                script.into(),
+                "sh".into(),
+                record.path().display().to_string(),
+            ],
+            ..Default::default()
+        };
+        let err = launch("/bin/sh", opts)
+            .await
+            .err()
+            .expect("nothing listens");
+        assert!(matches!(err, LaunchError::Connect { .. }), "{err}");
+        let dir = std::fs::read_to_string(record.path()).unwrap();
+        let dir = Path::new(dir.trim());
+        assert_eq!(
+            dir.parent(),
+            Some(std::path::absolute(std::env::temp_dir()).unwrap().as_path()),
+            "{dir:?}"
+        );
+        assert!(!dir.exists(), "{dir:?} is left behind");
     }
 
     #[tokio::test]

@@ -4,88 +4,34 @@
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-use tonic::transport::Channel;
 use yurt::driver::TaskConfig;
-use yurt::handshake::{HandshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+use yurt::testing::{LaunchOptions, Launched};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rust-exec");
 
-/// A running plugin process and a plaintext channel to it.
-pub struct Plugin {
-    pub child: Child,
-    pub line: HandshakeLine,
-    pub ch: Channel,
-    pub stderr: Arc<Mutex<String>>,
-    /// The plugin's PLUGIN_UNIX_SOCKET_DIR, removed on drop: a plugin killed with -9 leaves its
-    /// socket there, not in TMPDIR.
-    pub sockets: tempfile::TempDir,
-}
-
-/// Launches the plugin without AutoMTLS, reads the handshake, connects, and configures it with
+/// Launches the plugin without AutoMTLS (`yurt::testing::launch`: a private socket dir, removed
+/// with the plugin, so one killed with -9 leaves nothing in TMPDIR) and configures it with
 /// `state_dir`.
-pub async fn launch(state_dir: &Path) -> Plugin {
-    let sockets = tempfile::tempdir().expect("socket dir");
-    let mut child = Command::new(BIN)
-        .env("PLUGIN_UNIX_SOCKET_DIR", sockets.path())
-        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "2")
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn the plugin");
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let mut pipe = child.stderr.take().expect("stderr pipe");
-    let sink = stderr.clone();
-    tokio::spawn(async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = vec![0u8; 8192];
-        while let Ok(n) = pipe.read(&mut buf).await {
-            if n == 0 {
-                return;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let mut out = BufReader::new(child.stdout.take().expect("stdout pipe"));
-    let mut first = String::new();
-    tokio::time::timeout(Duration::from_secs(10), out.read_line(&mut first))
+pub async fn launch(state_dir: &Path) -> Launched {
+    let opts = LaunchOptions {
+        handshake_timeout: Duration::from_secs(10),
+        ..Default::default()
+    };
+    let p = yurt::testing::launch(BIN, opts)
         .await
-        .expect("handshake within 10 s")
-        .expect("read handshake");
-    // Keep the stdout pipe open (and drained) as a host does.
-    tokio::spawn(async move {
-        let mut rest = String::new();
-        while out.read_line(&mut rest).await.is_ok_and(|n| n > 0) {}
-    });
-    let line: HandshakeLine = first.parse().expect("handshake line");
-    let ch = yurt::testing::connect(&line, None).await.expect("connect");
+        .expect("launch the plugin");
     let cfg = rmp_serde::to_vec_named(&std::collections::BTreeMap::from([(
         "state_dir",
         state_dir.to_string_lossy().into_owned(),
     )]))
     .unwrap();
-    yurt::testing::set_config(ch.clone(), cfg)
+    yurt::testing::set_config(p.channel.clone(), cfg)
         .await
         .expect("SetConfig");
-    Plugin {
-        child,
-        line,
-        ch,
-        stderr,
-        sockets,
-    }
+    p
 }
 
 /// A FIFO read the way Nomad's logmon reads it (O_RDWR, so it never sees EOF between writers).

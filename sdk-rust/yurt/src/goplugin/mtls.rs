@@ -100,10 +100,7 @@ pub fn server_config(
 ) -> Result<ServerConfig, MtlsError> {
     let pinned = parse_cert_pem(client_cert_pem)?;
     let provider = provider();
-    let verifier = PinnedClientCert {
-        cert: pinned,
-        algs: provider.signature_verification_algorithms,
-    };
+    let verifier = PinnedClientCert::new(pinned, &provider);
     let mut cfg = ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
         .with_client_cert_verifier(Arc::new(verifier))
