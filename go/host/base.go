@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
-	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
@@ -26,9 +27,16 @@ type PluginInfo struct {
 	APIVersions   []string
 }
 
-// ValidatePluginInfo checks a PluginInfoResponse as Nomad's loader does and
-// converts it. Errors name the offending field.
-func ValidatePluginInfo(r *basepb.PluginInfoResponse) (PluginInfo, error) {
+// ValidatePluginInfo checks a plugin's PluginInfo answer as Nomad's loader
+// does and converts it. Errors name the offending field.
+func ValidatePluginInfo(r *base.PluginInfo) (PluginInfo, error) {
+	if r == nil {
+		return PluginInfo{}, fmt.Errorf("PluginInfoResponse: expected the plugin's info, got none")
+	}
+	return validatePluginInfo(pluginInfoToWire(r))
+}
+
+func validatePluginInfo(r *basepb.PluginInfoResponse) (PluginInfo, error) {
 	info := PluginInfo{Name: r.GetName(), PluginVersion: r.GetPluginVersion(), APIVersions: r.GetPluginApiVersions()}
 	switch r.GetType() {
 	case basepb.PluginType_DRIVER:
@@ -58,24 +66,26 @@ func (p *Plugin) PluginInfo(ctx context.Context) (PluginInfo, error) {
 	if err != nil {
 		return PluginInfo{}, fmt.Errorf("PluginInfo: %w", err)
 	}
-	return ValidatePluginInfo(r)
+	return validatePluginInfo(r)
 }
 
 // ConfigSchema calls BasePlugin.ConfigSchema; a nil spec means no configuration.
-func (p *Plugin) ConfigSchema(ctx context.Context) (*hclspecpb.Spec, error) {
+func (p *Plugin) ConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
 	r, err := p.base().ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("ConfigSchema: %w", err)
 	}
-	return r.GetSpec(), nil
+	return specFromWire(r.GetSpec()), nil
 }
 
 // SetConfigRequest is the input of SetConfig. Give the plugin configuration as
 // Value (decoded through the plugin's schema) or as ready Msgpack, not both.
 type SetConfigRequest struct {
-	Value       *cty.Value
-	Msgpack     []byte
-	NomadConfig *basepb.NomadConfig
+	Value   *cty.Value
+	Msgpack []byte
+	// Agent is the agent configuration Nomad's client sends every plugin
+	// (NomadAgentConfig); nil sends none.
+	Agent *base.AgentConfig
 	// APIVersion is the selected plugin API version; empty means v0.1.0.
 	APIVersion string
 }
@@ -110,7 +120,7 @@ func (p *Plugin) SetConfig(ctx context.Context, req SetConfigRequest) error {
 	if api == "" {
 		api = APIVersion010
 	}
-	_, err := p.base().SetConfig(ctx, &basepb.SetConfigRequest{MsgpackConfig: raw, NomadConfig: req.NomadConfig, PluginApiVersion: api})
+	_, err := p.base().SetConfig(ctx, configToWire(&base.Config{MsgpackConfig: raw, Agent: req.Agent, APIVersion: api}))
 	if err != nil {
 		return fmt.Errorf("SetConfig: %w", err)
 	}
