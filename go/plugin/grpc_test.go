@@ -20,6 +20,8 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/internal/convert/deviceconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
@@ -268,7 +270,7 @@ func TestDriverRPCs(t *testing.T) {
 
 	insp, err := c.InspectTask(ctx, &driverpb.InspectTaskRequest{TaskId: "t1"})
 	require.NoError(t, err)
-	got := driver.InspectResponseFromProto(insp)
+	got := driverconv.InspectResponseFromProto(insp)
 	assert.Equal(t, driver.TaskStateExited, got.State)
 	assert.Equal(t, time.Unix(100, 5).UTC(), got.StartedAt)
 	assert.Equal(t, 1, got.ExitResult.ExitCode)
@@ -377,7 +379,7 @@ func TestDeviceRPCs(t *testing.T) {
 	require.NoError(t, err)
 	f, err := fs.Recv()
 	require.NoError(t, err)
-	g := device.FingerprintFromProto(f).Groups[0]
+	g := deviceconv.FingerprintFromProto(f).Groups[0]
 	assert.Equal(t, "yurt", g.Vendor)
 	assert.Equal(t, []*device.Instance{{ID: "d0", Healthy: true, PCIBusID: "0000:00:01.0"}, {ID: "d1", HealthDescription: "broken"}}, g.Devices)
 	assert.Equal(t, base.NewIntAttribute(4, "MiB"), g.Attributes["size"])
@@ -386,7 +388,7 @@ func TestDeviceRPCs(t *testing.T) {
 
 	r, err := c.Reserve(ctx, &devicepb.ReserveRequest{DeviceIds: []string{"d0", "d1"}})
 	require.NoError(t, err)
-	res := device.ReservationFromProto(r.GetContainerRes())
+	res := deviceconv.ReservationFromProto(r.GetContainerRes())
 	assert.Equal(t, "[d0 d1]", res.Envs["FAKE_DEVICES"])
 	assert.Equal(t, []device.Mount{{TaskPath: "/dev/fake", HostPath: "/tmp/fake", ReadOnly: true}}, res.Mounts)
 	assert.Equal(t, []device.DeviceSpec{{TaskPath: "/dev/f0", HostPath: "/dev/null", Permissions: "rw"}}, res.Devices)
@@ -401,7 +403,7 @@ func TestDeviceRPCs(t *testing.T) {
 	require.NoError(t, err)
 	sr, err := ss.Recv()
 	require.NoError(t, err)
-	stats := device.StatsFromProto(sr)
+	stats := deviceconv.StatsFromProto(sr)
 	assert.Equal(t, int64(3), *stats.Groups[0].InstanceStats["d0"].Summary.IntNumerator)
 	assert.Equal(t, time.Unix(9, 0).UTC(), stats.Groups[0].InstanceStats["d0"].Timestamp)
 	fd.mu.Lock()

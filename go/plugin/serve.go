@@ -21,6 +21,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
+	"github.com/yurt-sdk/yurt/go/internal/server"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
@@ -73,16 +74,16 @@ func PluginSet(impl any) (goplugin.PluginSet, error) {
 	drv, isDriver := impl.(driver.Driver)
 	dev, isDevice := impl.(device.Device)
 	set := goplugin.PluginSet{NameBase: &grpcPlugin{register: func(s *grpc.Server) {
-		basepb.RegisterBasePluginServer(s, &base.Server{Impl: b})
+		basepb.RegisterBasePluginServer(s, &server.Base{Impl: b})
 	}}}
 	switch {
 	case isDriver:
 		set[NameDriver] = &grpcPlugin{register: func(s *grpc.Server) {
-			driverpb.RegisterDriverServer(s, &driver.Server{Impl: drv})
+			driverpb.RegisterDriverServer(s, &server.Driver{Impl: drv})
 		}}
 	case isDevice:
 		set[NameDevice] = &grpcPlugin{register: func(s *grpc.Server) {
-			devicepb.RegisterDevicePluginServer(s, &device.Server{Impl: dev})
+			devicepb.RegisterDevicePluginServer(s, &server.Device{Impl: dev})
 		}}
 	default:
 		return nil, fmt.Errorf("plugin: %T implements neither driver.Driver nor device.Device", impl)

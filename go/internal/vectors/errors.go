@@ -12,6 +12,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/internal/server"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
@@ -81,7 +82,7 @@ func errorCases() ([]ErrorKind, error) {
 	}
 	var out []ErrorKind
 	for _, c := range cases {
-		srv := &driver.Server{Impl: stopper{err: c.err}}
+		srv := &server.Driver{Impl: stopper{err: c.err}}
 		_, err := srv.StopTask(context.Background(), &driverpb.StopTaskRequest{TaskId: "t1"})
 		row, err2 := fill(c.row, err)
 		if err2 != nil {
@@ -91,7 +92,7 @@ func errorCases() ([]ErrorKind, error) {
 	}
 	// Unimplemented: an optional RPC the plugin does not implement.
 	for _, rpc := range []string{"Init", "Shutdown"} {
-		srv := &driver.Server{Impl: stopper{}}
+		srv := &server.Driver{Impl: stopper{}}
 		var err error
 		if rpc == "Init" {
 			_, err = srv.Init(context.Background(), &driverpb.InitRequest{})

@@ -1,9 +1,6 @@
 package base
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
 
 // Attribute is a typed fingerprint value, optionally with a unit such as
 // "MiB" or "MHz". Exactly one of the value fields is meaningful, chosen by
@@ -86,11 +83,3 @@ type StatObject struct {
 
 // Ptr returns a pointer to v, for the optional fields of StatValue.
 func Ptr[T any](v T) *T { return &v }
-
-// utcOrZero keeps time conversion symmetric: the zero time means "unset".
-func utcOrZero(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC()
-}

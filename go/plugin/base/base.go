@@ -2,8 +2,8 @@
 // identity and configuration calls of the BasePlugin service, the attribute
 // and statistics values that drivers and devices both report, the error
 // vocabulary as it crosses the wire, and decoding of msgpack configuration
-// into Go structs. Its types are hand-written; the generated messages stay
-// behind the converters in convert.go.
+// into Go structs. Its types are hand-written; the generated messages and
+// the converters to them are internal (go/internal/convert/baseconv).
 package base
 
 import (

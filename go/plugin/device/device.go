@@ -1,6 +1,7 @@
 // Package device is the Go SDK for Nomad device plugins: hand-written types
 // for fingerprints, reservations and statistics, the Device interface a
-// plugin implements, and the gRPC server that maps them to the wire.
+// plugin implements. The gRPC server that maps them to the wire is internal
+// (go/internal/server).
 package device
 
 import (
@@ -99,6 +100,3 @@ type DeviceStats struct {
 	Stats     *base.StatObject
 	Timestamp time.Time
 }
-
-// defaultStatsInterval is what Nomad's own server uses for an interval of 0.
-const defaultStatsInterval = time.Second

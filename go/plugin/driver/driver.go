@@ -1,7 +1,8 @@
 // Package driver is the Go SDK for Nomad task drivers: hand-written types
 // for everything the Driver service carries, the Driver interface a plugin
 // implements (plus optional interfaces for Init, Shutdown, streaming exec
-// and networks), and the gRPC server that maps them to the wire.
+// and networks). The gRPC server that maps them to the wire is internal
+// (go/internal/server).
 package driver
 
 import (
@@ -510,7 +511,3 @@ type ExecResult struct {
 	Stderr []byte
 	Exit   *ExitResult
 }
-
-// defaultStatsInterval applies when the host asks for stats without an
-// interval (Nomad's own default collection interval).
-const defaultStatsInterval = time.Second

@@ -1,4 +1,4 @@
-package base
+package baseconv
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
 )
 
 func TestConvertNil(t *testing.T) {
@@ -33,41 +34,41 @@ func TestConvertNil(t *testing.T) {
 }
 
 func TestConvertZero(t *testing.T) {
-	assert.True(t, proto.Equal(&basepb.PluginInfoResponse{}, PluginInfoToProto(&PluginInfo{})))
-	assert.Equal(t, &PluginInfo{}, PluginInfoFromProto(&basepb.PluginInfoResponse{}))
-	assert.True(t, proto.Equal(&basepb.SetConfigRequest{}, ConfigToProto(&Config{})))
-	assert.Equal(t, &Config{}, ConfigFromProto(&basepb.SetConfigRequest{}))
+	assert.True(t, proto.Equal(&basepb.PluginInfoResponse{}, PluginInfoToProto(&base.PluginInfo{})))
+	assert.Equal(t, &base.PluginInfo{}, PluginInfoFromProto(&basepb.PluginInfoResponse{}))
+	assert.True(t, proto.Equal(&basepb.SetConfigRequest{}, ConfigToProto(&base.Config{})))
+	assert.Equal(t, &base.Config{}, ConfigFromProto(&basepb.SetConfigRequest{}))
 	// An agent config with no driver part means no agent config.
 	assert.Nil(t, ConfigFromProto(&basepb.SetConfigRequest{NomadConfig: &basepb.NomadConfig{}}).Agent)
-	assert.Equal(t, &AgentConfig{}, ConfigFromProto(ConfigToProto(&Config{Agent: &AgentConfig{}})).Agent)
-	assert.Equal(t, &Attribute{}, AttributeFromProto(&structspb.Attribute{}))
-	assert.Equal(t, &StatValue{}, StatValueFromProto(&structspb.StatValue{}))
-	assert.Equal(t, &StatObject{}, StatObjectFromProto(&structspb.StatObject{}))
+	assert.Equal(t, &base.AgentConfig{}, ConfigFromProto(ConfigToProto(&base.Config{Agent: &base.AgentConfig{}})).Agent)
+	assert.Equal(t, &base.Attribute{}, AttributeFromProto(&structspb.Attribute{}))
+	assert.Equal(t, &base.StatValue{}, StatValueFromProto(&structspb.StatValue{}))
+	assert.Equal(t, &base.StatObject{}, StatObjectFromProto(&structspb.StatObject{}))
 }
 
 func TestConvertRoundTrip(t *testing.T) {
-	info := &PluginInfo{Type: PluginTypeDriver, APIVersions: []string{APIVersion010}, Version: "1.2.3", Name: "x"}
+	info := &base.PluginInfo{Type: base.PluginTypeDriver, APIVersions: []string{base.APIVersion010}, Version: "1.2.3", Name: "x"}
 	assert.Equal(t, info, PluginInfoFromProto(PluginInfoToProto(info)))
 
-	cfg := &Config{MsgpackConfig: []byte{0x80}, APIVersion: APIVersion010, Agent: &AgentConfig{
+	cfg := &base.Config{MsgpackConfig: []byte{0x80}, APIVersion: base.APIVersion010, Agent: &base.AgentConfig{
 		ClientMinPort: 1, ClientMaxPort: 2,
-		Topology: &Topology{NodeIDs: []uint32{0, 1}, Distances: &NodeDistances{Dimension: 2, Values: []uint32{10, 20, 20, 10}},
-			Cores:                []Core{{SocketID: 1, NodeID: 1, CoreID: 3, Grade: CoreGradeEfficiency, Disable: true, BaseSpeed: 1, MaxSpeed: 2, GuessSpeed: 3}},
+		Topology: &base.Topology{NodeIDs: []uint32{0, 1}, Distances: &base.NodeDistances{Dimension: 2, Values: []uint32{10, 20, 20, 10}},
+			Cores:                []base.Core{{SocketID: 1, NodeID: 1, CoreID: 3, Grade: base.CoreGradeEfficiency, Disable: true, BaseSpeed: 1, MaxSpeed: 2, GuessSpeed: 3}},
 			OverrideTotalCompute: 5, OverrideWitholdCompute: 6},
 	}}
 	assert.Equal(t, cfg, ConfigFromProto(ConfigToProto(cfg)))
 
-	attrs := map[string]*Attribute{
-		"f": NewFloatAttribute(1.5, "GHz"), "i": NewIntAttribute(-3, "MiB"), "s": NewStringAttribute(""),
-		"b": NewBoolAttribute(false), "none": {Unit: "W"},
+	attrs := map[string]*base.Attribute{
+		"f": base.NewFloatAttribute(1.5, "GHz"), "i": base.NewIntAttribute(-3, "MiB"), "s": base.NewStringAttribute(""),
+		"b": base.NewBoolAttribute(false), "none": {Unit: "W"},
 	}
 	assert.Equal(t, attrs, AttributesFromProto(AttributesToProto(attrs)))
 
-	obj := &StatObject{
-		Nested: map[string]*StatObject{"n": {Attributes: map[string]*StatValue{"z": {}}}},
-		Attributes: map[string]*StatValue{
-			"v": {FloatNumerator: Ptr(0.0), FloatDenominator: Ptr(2.5), IntNumerator: Ptr(int64(0)), IntDenominator: Ptr(int64(9)),
-				String: Ptr(""), Bool: Ptr(false), Unit: "MiB", Desc: "d"},
+	obj := &base.StatObject{
+		Nested: map[string]*base.StatObject{"n": {Attributes: map[string]*base.StatValue{"z": {}}}},
+		Attributes: map[string]*base.StatValue{
+			"v": {FloatNumerator: base.Ptr(0.0), FloatDenominator: base.Ptr(2.5), IntNumerator: base.Ptr(int64(0)), IntDenominator: base.Ptr(int64(9)),
+				String: base.Ptr(""), Bool: base.Ptr(false), Unit: "MiB", Desc: "d"},
 		},
 	}
 	assert.Equal(t, obj, StatObjectFromProto(StatObjectToProto(obj)))
@@ -83,29 +84,29 @@ func TestStatusError(t *testing.T) {
 	assert.Equal(t, codes.Unknown, st.Code())
 	assert.Equal(t, "boom", st.Message())
 
-	rec := StatusError(NewRecoverableError(errors.New("image pull"), true))
+	rec := StatusError(base.NewRecoverableError(errors.New("image pull"), true))
 	st, _ = status.FromError(rec)
 	assert.Equal(t, codes.FailedPrecondition, st.Code())
 	require.Len(t, st.Details(), 1)
 	assert.True(t, st.Details()[0].(*structspb.RecoverableError).GetRecoverable())
 	back := ErrorFromStatus(rec)
-	assert.True(t, IsRecoverable(back))
+	assert.True(t, base.IsRecoverable(back))
 	assert.EqualError(t, back, "image pull")
 
-	nonrec := ErrorFromStatus(StatusError(NewRecoverableError(errors.New("bad"), false)))
-	var re *RecoverableError
+	nonrec := ErrorFromStatus(StatusError(base.NewRecoverableError(errors.New("bad"), false)))
+	var re *base.RecoverableError
 	require.True(t, errors.As(nonrec, &re))
 	assert.False(t, re.Recoverable)
 
 	pass := status.Error(codes.Unimplemented, "nope")
 	assert.Equal(t, pass, StatusError(pass))
-	assert.Nil(t, NewRecoverableError(nil, true))
+	assert.Nil(t, base.NewRecoverableError(nil, true))
 }
 
 func TestTopologyCompute(t *testing.T) {
-	var none *Topology
+	var none *base.Topology
 	assert.Zero(t, none.TotalCompute())
-	top := &Topology{Cores: []Core{{BaseSpeed: 2000, MaxSpeed: 3000}, {MaxSpeed: 3000}, {GuessSpeed: 1500}}}
+	top := &base.Topology{Cores: []base.Core{{BaseSpeed: 2000, MaxSpeed: 3000}, {MaxSpeed: 3000}, {GuessSpeed: 1500}}}
 	assert.Equal(t, []uint64{2000, 3000, 1500}, []uint64{top.Cores[0].MHz(), top.Cores[1].MHz(), top.Cores[2].MHz()})
 	assert.Equal(t, uint64(6500), top.TotalCompute())
 	top.OverrideTotalCompute = 4000

@@ -1,11 +1,11 @@
-package device
+package deviceconv
 
 import (
-	"errors"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
-	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
+	"github.com/yurt-sdk/yurt/go/plugin/device"
 )
 
 // Converters between the hand-written types and the generated messages;
@@ -14,11 +14,11 @@ import (
 
 // GroupToProto converts the SDK's Group to its wire message; GroupFromProto is
 // the inverse.
-func GroupToProto(g *DeviceGroup) *devicepb.DeviceGroup {
+func GroupToProto(g *device.DeviceGroup) *devicepb.DeviceGroup {
 	if g == nil {
 		return nil
 	}
-	out := &devicepb.DeviceGroup{Vendor: g.Vendor, DeviceType: g.Type, DeviceName: g.Name, Attributes: base.AttributesToProto(g.Attributes)}
+	out := &devicepb.DeviceGroup{Vendor: g.Vendor, DeviceType: g.Type, DeviceName: g.Name, Attributes: baseconv.AttributesToProto(g.Attributes)}
 	for _, d := range g.Devices {
 		if d == nil {
 			continue
@@ -34,16 +34,16 @@ func GroupToProto(g *DeviceGroup) *devicepb.DeviceGroup {
 
 // GroupFromProto converts the wire message to the SDK's Group; GroupToProto is
 // the inverse.
-func GroupFromProto(g *devicepb.DeviceGroup) *DeviceGroup {
+func GroupFromProto(g *devicepb.DeviceGroup) *device.DeviceGroup {
 	if g == nil {
 		return nil
 	}
-	out := &DeviceGroup{Vendor: g.GetVendor(), Type: g.GetDeviceType(), Name: g.GetDeviceName(), Attributes: base.AttributesFromProto(g.GetAttributes())}
+	out := &device.DeviceGroup{Vendor: g.GetVendor(), Type: g.GetDeviceType(), Name: g.GetDeviceName(), Attributes: baseconv.AttributesFromProto(g.GetAttributes())}
 	for _, d := range g.GetDevices() {
 		if d == nil {
 			continue
 		}
-		out.Devices = append(out.Devices, &Instance{ID: d.GetID(), Healthy: d.GetHealthy(),
+		out.Devices = append(out.Devices, &device.Instance{ID: d.GetID(), Healthy: d.GetHealthy(),
 			HealthDescription: d.GetHealthDescription(), PCIBusID: d.GetHwLocality().GetPciBusId()})
 	}
 	return out
@@ -51,7 +51,7 @@ func GroupFromProto(g *devicepb.DeviceGroup) *DeviceGroup {
 
 // FingerprintToProto converts the SDK's Fingerprint to its wire message; FingerprintFromProto is
 // the inverse.
-func FingerprintToProto(f *FingerprintResponse) *devicepb.FingerprintResponse {
+func FingerprintToProto(f *device.FingerprintResponse) *devicepb.FingerprintResponse {
 	if f == nil {
 		return nil
 	}
@@ -66,11 +66,11 @@ func FingerprintToProto(f *FingerprintResponse) *devicepb.FingerprintResponse {
 
 // FingerprintFromProto converts the wire message to the SDK's Fingerprint; FingerprintToProto is
 // the inverse.
-func FingerprintFromProto(f *devicepb.FingerprintResponse) *FingerprintResponse {
+func FingerprintFromProto(f *devicepb.FingerprintResponse) *device.FingerprintResponse {
 	if f == nil {
 		return nil
 	}
-	out := &FingerprintResponse{}
+	out := &device.FingerprintResponse{}
 	for _, g := range f.GetDeviceGroup() {
 		if g != nil {
 			out.Groups = append(out.Groups, GroupFromProto(g))
@@ -81,7 +81,7 @@ func FingerprintFromProto(f *devicepb.FingerprintResponse) *FingerprintResponse 
 
 // ReservationToProto converts the SDK's Reservation to its wire message; ReservationFromProto is
 // the inverse.
-func ReservationToProto(r *ContainerReservation) *devicepb.ContainerReservation {
+func ReservationToProto(r *device.ContainerReservation) *devicepb.ContainerReservation {
 	if r == nil {
 		return nil
 	}
@@ -97,19 +97,19 @@ func ReservationToProto(r *ContainerReservation) *devicepb.ContainerReservation 
 
 // ReservationFromProto converts the wire message to the SDK's Reservation; ReservationToProto is
 // the inverse.
-func ReservationFromProto(r *devicepb.ContainerReservation) *ContainerReservation {
+func ReservationFromProto(r *devicepb.ContainerReservation) *device.ContainerReservation {
 	if r == nil {
 		return nil
 	}
-	out := &ContainerReservation{Envs: r.GetEnvs()}
+	out := &device.ContainerReservation{Envs: r.GetEnvs()}
 	for _, m := range r.GetMounts() {
 		if m != nil {
-			out.Mounts = append(out.Mounts, Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), ReadOnly: m.GetReadOnly()})
+			out.Mounts = append(out.Mounts, device.Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), ReadOnly: m.GetReadOnly()})
 		}
 	}
 	for _, d := range r.GetDevices() {
 		if d != nil {
-			out.Devices = append(out.Devices, DeviceSpec{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), Permissions: d.GetPermissions()})
+			out.Devices = append(out.Devices, device.DeviceSpec{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), Permissions: d.GetPermissions()})
 		}
 	}
 	return out
@@ -117,7 +117,7 @@ func ReservationFromProto(r *devicepb.ContainerReservation) *ContainerReservatio
 
 // StatsToProto converts the SDK's Stats to its wire message; StatsFromProto is
 // the inverse.
-func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
+func StatsToProto(s *device.StatsResponse) *devicepb.StatsResponse {
 	if s == nil {
 		return nil
 	}
@@ -138,8 +138,8 @@ func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
 					if when.IsZero() {
 						when = time.Now()
 					}
-					pg.InstanceStats[id] = &devicepb.DeviceStats{Summary: base.StatValueToProto(st.Summary),
-						Stats: base.StatObjectToProto(st.Stats), Timestamp: base.TimeToProtoSet(when)}
+					pg.InstanceStats[id] = &devicepb.DeviceStats{Summary: baseconv.StatValueToProto(st.Summary),
+						Stats: baseconv.StatObjectToProto(st.Stats), Timestamp: baseconv.TimeToProtoSet(when)}
 				}
 			}
 		}
@@ -150,22 +150,22 @@ func StatsToProto(s *StatsResponse) *devicepb.StatsResponse {
 
 // StatsFromProto converts the wire message to the SDK's Stats; StatsToProto is
 // the inverse.
-func StatsFromProto(s *devicepb.StatsResponse) *StatsResponse {
+func StatsFromProto(s *devicepb.StatsResponse) *device.StatsResponse {
 	if s == nil {
 		return nil
 	}
-	out := &StatsResponse{}
+	out := &device.StatsResponse{}
 	for _, g := range s.GetGroups() {
 		if g == nil {
 			continue
 		}
-		og := &DeviceGroupStats{Vendor: g.GetVendor(), Type: g.GetType(), Name: g.GetName()}
+		og := &device.DeviceGroupStats{Vendor: g.GetVendor(), Type: g.GetType(), Name: g.GetName()}
 		if g.GetInstanceStats() != nil {
-			og.InstanceStats = make(map[string]*DeviceStats, len(g.GetInstanceStats()))
+			og.InstanceStats = make(map[string]*device.DeviceStats, len(g.GetInstanceStats()))
 			for id, st := range g.GetInstanceStats() {
 				if st != nil {
-					og.InstanceStats[id] = &DeviceStats{Summary: base.StatValueFromProto(st.GetSummary()),
-						Stats: base.StatObjectFromProto(st.GetStats()), Timestamp: base.TimeFromProto(st.GetTimestamp())}
+					og.InstanceStats[id] = &device.DeviceStats{Summary: baseconv.StatValueFromProto(st.GetSummary()),
+						Stats: baseconv.StatObjectFromProto(st.GetStats()), Timestamp: baseconv.TimeFromProto(st.GetTimestamp())}
 				}
 			}
 		}
@@ -173,5 +173,3 @@ func StatsFromProto(s *devicepb.StatsResponse) *StatsResponse {
 	}
 	return out
 }
-
-var errNoDeviceIDs = errors.New("Reserve: no device IDs given")

@@ -1,20 +1,20 @@
-package driver
+package driverconv
 
 import (
 	"errors"
-	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
-	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Converters between the hand-written types and the generated messages.
 // nil maps to nil both ways and a zero value to a zero message, so that Go
-// values survive a round trip exactly. Hosts may use them too.
+// values survive a round trip exactly.
 
 // TaskConfigToProto converts the SDK's TaskConfig to its wire message; TaskConfigFromProto is
 // the inverse.
-func TaskConfigToProto(c *TaskConfig) *driverpb.TaskConfig {
+func TaskConfigToProto(c *driver.TaskConfig) *driverpb.TaskConfig {
 	if c == nil {
 		return nil
 	}
@@ -40,11 +40,11 @@ func TaskConfigToProto(c *TaskConfig) *driverpb.TaskConfig {
 
 // TaskConfigFromProto converts the wire message to the SDK's TaskConfig; TaskConfigToProto is
 // the inverse.
-func TaskConfigFromProto(c *driverpb.TaskConfig) *TaskConfig {
+func TaskConfigFromProto(c *driverpb.TaskConfig) *driver.TaskConfig {
 	if c == nil {
 		return nil
 	}
-	out := &TaskConfig{
+	out := &driver.TaskConfig{
 		ID: c.GetId(), Name: c.GetName(), DriverConfig: c.GetMsgpackDriverConfig(), Env: c.GetEnv(), DeviceEnv: c.GetDeviceEnv(),
 		Resources: resourcesFromProto(c.GetResources()), User: c.GetUser(), AllocDir: c.GetAllocDir(),
 		StdoutPath: c.GetStdoutPath(), StderrPath: c.GetStderrPath(), TaskGroupName: c.GetTaskGroupName(),
@@ -55,22 +55,22 @@ func TaskConfigFromProto(c *driverpb.TaskConfig) *TaskConfig {
 		if m == nil {
 			continue
 		}
-		out.Mounts = append(out.Mounts, Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), ReadOnly: m.GetReadonly(),
+		out.Mounts = append(out.Mounts, driver.Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), ReadOnly: m.GetReadonly(),
 			PropagationMode: m.GetPropagationMode(), SELinuxLabel: m.GetSelinuxLabel(), RequestName: m.GetRequestName()})
 	}
 	for _, d := range c.GetDevices() {
 		if d == nil {
 			continue
 		}
-		out.Devices = append(out.Devices, DeviceMount{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), CgroupPermissions: d.GetCgroupPermissions()})
+		out.Devices = append(out.Devices, driver.DeviceMount{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), CgroupPermissions: d.GetCgroupPermissions()})
 	}
 	if d := c.GetDns(); d != nil {
-		out.DNS = &DNSConfig{Servers: d.GetServers(), Searches: d.GetSearches(), Options: d.GetOptions()}
+		out.DNS = &driver.DNSConfig{Servers: d.GetServers(), Searches: d.GetSearches(), Options: d.GetOptions()}
 	}
 	return out
 }
 
-func portsToProto(ps []Port) []*driverpb.NetworkPort {
+func portsToProto(ps []driver.Port) []*driverpb.NetworkPort {
 	var out []*driverpb.NetworkPort
 	for _, p := range ps {
 		out = append(out, &driverpb.NetworkPort{Label: p.Label, Value: int32(p.Value)})
@@ -78,17 +78,17 @@ func portsToProto(ps []Port) []*driverpb.NetworkPort {
 	return out
 }
 
-func portsFromProto(ps []*driverpb.NetworkPort) []Port {
-	var out []Port
+func portsFromProto(ps []*driverpb.NetworkPort) []driver.Port {
+	var out []driver.Port
 	for _, p := range ps {
 		if p != nil {
-			out = append(out, Port{Label: p.GetLabel(), Value: int(p.GetValue())})
+			out = append(out, driver.Port{Label: p.GetLabel(), Value: int(p.GetValue())})
 		}
 	}
 	return out
 }
 
-func resourcesToProto(r *Resources) *driverpb.Resources {
+func resourcesToProto(r *driver.Resources) *driverpb.Resources {
 	if r == nil {
 		return nil
 	}
@@ -112,12 +112,12 @@ func resourcesToProto(r *Resources) *driverpb.Resources {
 	return out
 }
 
-func resourcesFromProto(r *driverpb.Resources) *Resources {
+func resourcesFromProto(r *driverpb.Resources) *driver.Resources {
 	if r == nil {
 		return nil
 	}
 	a := r.GetAllocatedResources()
-	out := &Resources{
+	out := &driver.Resources{
 		CPUShares:   a.GetCpu().GetCpuShares(),
 		MemoryMB:    a.GetMemory().GetMemoryMb(),
 		MemoryMaxMB: a.GetMemory().GetMemoryMaxMb(),
@@ -126,17 +126,17 @@ func resourcesFromProto(r *driverpb.Resources) *Resources {
 		if n == nil {
 			continue
 		}
-		out.Networks = append(out.Networks, NetworkResource{Device: n.GetDevice(), CIDR: n.GetCidr(), IP: n.GetIp(), MBits: int(n.GetMbits()),
+		out.Networks = append(out.Networks, driver.NetworkResource{Device: n.GetDevice(), CIDR: n.GetCidr(), IP: n.GetIp(), MBits: int(n.GetMbits()),
 			ReservedPorts: portsFromProto(n.GetReservedPorts()), DynamicPorts: portsFromProto(n.GetDynamicPorts())})
 	}
 	if l := r.GetLinuxResources(); l != nil {
-		out.Linux = &LinuxResources{CPUPeriod: l.GetCpuPeriod(), CPUQuota: l.GetCpuQuota(), CPUShares: l.GetCpuShares(),
+		out.Linux = &driver.LinuxResources{CPUPeriod: l.GetCpuPeriod(), CPUQuota: l.GetCpuQuota(), CPUShares: l.GetCpuShares(),
 			MemoryLimitBytes: l.GetMemoryLimitBytes(), OOMScoreAdj: l.GetOomScoreAdj(), CpusetCPUs: l.GetCpusetCpus(),
 			PercentTicks: l.GetPercentTicks(), CpusetCgroup: l.GetCpusetCgroup()}
 	}
 	for _, p := range r.GetPorts() {
 		if p != nil {
-			out.Ports = append(out.Ports, PortMapping{Label: p.GetLabel(), Value: int(p.GetValue()), To: int(p.GetTo()), HostIP: p.GetHostIp()})
+			out.Ports = append(out.Ports, driver.PortMapping{Label: p.GetLabel(), Value: int(p.GetValue()), To: int(p.GetTo()), HostIP: p.GetHostIp()})
 		}
 	}
 	return out
@@ -144,7 +144,7 @@ func resourcesFromProto(r *driverpb.Resources) *Resources {
 
 // NetworkIsolationToProto converts the SDK's NetworkIsolation to its wire message; NetworkIsolationFromProto is
 // the inverse.
-func NetworkIsolationToProto(n *NetworkIsolationSpec) *driverpb.NetworkIsolationSpec {
+func NetworkIsolationToProto(n *driver.NetworkIsolationSpec) *driverpb.NetworkIsolationSpec {
 	if n == nil {
 		return nil
 	}
@@ -157,20 +157,20 @@ func NetworkIsolationToProto(n *NetworkIsolationSpec) *driverpb.NetworkIsolation
 
 // NetworkIsolationFromProto converts the wire message to the SDK's NetworkIsolation; NetworkIsolationToProto is
 // the inverse.
-func NetworkIsolationFromProto(n *driverpb.NetworkIsolationSpec) *NetworkIsolationSpec {
+func NetworkIsolationFromProto(n *driverpb.NetworkIsolationSpec) *driver.NetworkIsolationSpec {
 	if n == nil {
 		return nil
 	}
-	out := &NetworkIsolationSpec{Mode: NetIsolationMode(n.GetMode()), Path: n.GetPath(), Labels: n.GetLabels()}
+	out := &driver.NetworkIsolationSpec{Mode: driver.NetIsolationMode(n.GetMode()), Path: n.GetPath(), Labels: n.GetLabels()}
 	if h := n.GetHostsConfig(); h != nil {
-		out.Hosts = &HostsConfig{Hostname: h.GetHostname(), Address: h.GetAddress()}
+		out.Hosts = &driver.HostsConfig{Hostname: h.GetHostname(), Address: h.GetAddress()}
 	}
 	return out
 }
 
 // TaskHandleToProto converts the SDK's TaskHandle to its wire message; TaskHandleFromProto is
 // the inverse.
-func TaskHandleToProto(h *TaskHandle) *driverpb.TaskHandle {
+func TaskHandleToProto(h *driver.TaskHandle) *driverpb.TaskHandle {
 	if h == nil {
 		return nil
 	}
@@ -180,17 +180,17 @@ func TaskHandleToProto(h *TaskHandle) *driverpb.TaskHandle {
 
 // TaskHandleFromProto converts the wire message to the SDK's TaskHandle; TaskHandleToProto is
 // the inverse.
-func TaskHandleFromProto(h *driverpb.TaskHandle) *TaskHandle {
+func TaskHandleFromProto(h *driverpb.TaskHandle) *driver.TaskHandle {
 	if h == nil {
 		return nil
 	}
-	return &TaskHandle{Version: int(h.GetVersion()), Config: TaskConfigFromProto(h.GetConfig()),
-		State: TaskState(h.GetState()), DriverState: h.GetDriverState()}
+	return &driver.TaskHandle{Version: int(h.GetVersion()), Config: TaskConfigFromProto(h.GetConfig()),
+		State: driver.TaskState(h.GetState()), DriverState: h.GetDriverState()}
 }
 
 // NetworkOverrideToProto converts the SDK's NetworkOverride to its wire message; NetworkOverrideFromProto is
 // the inverse.
-func NetworkOverrideToProto(n *NetworkOverride) *driverpb.NetworkOverride {
+func NetworkOverrideToProto(n *driver.NetworkOverride) *driverpb.NetworkOverride {
 	if n == nil {
 		return nil
 	}
@@ -206,11 +206,11 @@ func NetworkOverrideToProto(n *NetworkOverride) *driverpb.NetworkOverride {
 
 // NetworkOverrideFromProto converts the wire message to the SDK's NetworkOverride; NetworkOverrideToProto is
 // the inverse.
-func NetworkOverrideFromProto(n *driverpb.NetworkOverride) *NetworkOverride {
+func NetworkOverrideFromProto(n *driverpb.NetworkOverride) *driver.NetworkOverride {
 	if n == nil {
 		return nil
 	}
-	out := &NetworkOverride{Addr: n.GetAddr(), AutoAdvertise: n.GetAutoAdvertise()}
+	out := &driver.NetworkOverride{Addr: n.GetAddr(), AutoAdvertise: n.GetAutoAdvertise()}
 	if n.GetPortMap() != nil {
 		out.PortMap = make(map[string]int, len(n.GetPortMap()))
 		for k, v := range n.GetPortMap() {
@@ -221,7 +221,7 @@ func NetworkOverrideFromProto(n *driverpb.NetworkOverride) *NetworkOverride {
 }
 
 // ExitResultToProto drops Err, which travels beside the result as text.
-func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
+func ExitResultToProto(r *driver.ExitResult) *driverpb.ExitResult {
 	if r == nil {
 		return nil
 	}
@@ -236,7 +236,7 @@ func ExitResultToProto(r *ExitResult) *driverpb.ExitResult {
 // nil; exitResultFromProto reads pb.ExitCode; taskStatusFromProto and
 // client.go ExecTask call it unconditionally), so a missing one panics a Nomad
 // agent on InspectTask of a running task.
-func exitResultAlways(r *ExitResult) *driverpb.ExitResult {
+func exitResultAlways(r *driver.ExitResult) *driverpb.ExitResult {
 	if r == nil {
 		return &driverpb.ExitResult{}
 	}
@@ -245,15 +245,15 @@ func exitResultAlways(r *ExitResult) *driverpb.ExitResult {
 
 // ExitResultFromProto converts the wire message to the SDK's ExitResult; ExitResultToProto is
 // the inverse.
-func ExitResultFromProto(r *driverpb.ExitResult) *ExitResult {
+func ExitResultFromProto(r *driverpb.ExitResult) *driver.ExitResult {
 	if r == nil {
 		return nil
 	}
-	return &ExitResult{ExitCode: int(r.GetExitCode()), Signal: int(r.GetSignal()), OOMKilled: r.GetOomKilled()}
+	return &driver.ExitResult{ExitCode: int(r.GetExitCode()), Signal: int(r.GetSignal()), OOMKilled: r.GetOomKilled()}
 }
 
 // WaitResponseToProto carries ExitResult.Err in the response's err field.
-func WaitResponseToProto(r *ExitResult) *driverpb.WaitTaskResponse {
+func WaitResponseToProto(r *driver.ExitResult) *driverpb.WaitTaskResponse {
 	resp := &driverpb.WaitTaskResponse{Result: exitResultAlways(r)}
 	if r != nil && r.Err != nil {
 		resp.Err = r.Err.Error()
@@ -263,14 +263,14 @@ func WaitResponseToProto(r *ExitResult) *driverpb.WaitTaskResponse {
 
 // WaitResponseFromProto converts the wire message to the SDK's WaitResponse; WaitResponseToProto is
 // the inverse.
-func WaitResponseFromProto(r *driverpb.WaitTaskResponse) *ExitResult {
+func WaitResponseFromProto(r *driverpb.WaitTaskResponse) *driver.ExitResult {
 	if r == nil {
 		return nil
 	}
 	out := ExitResultFromProto(r.GetResult())
 	if r.GetErr() != "" {
 		if out == nil {
-			out = &ExitResult{}
+			out = &driver.ExitResult{}
 		}
 		out.Err = errors.New(r.GetErr())
 	}
@@ -279,13 +279,13 @@ func WaitResponseFromProto(r *driverpb.WaitTaskResponse) *ExitResult {
 
 // InspectResponseToProto converts the SDK's InspectResponse to its wire message; InspectResponseFromProto is
 // the inverse.
-func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
+func InspectResponseToProto(s *driver.TaskStatus) *driverpb.InspectTaskResponse {
 	if s == nil {
 		return nil
 	}
 	return &driverpb.InspectTaskResponse{
 		Task: &driverpb.TaskStatus{Id: s.ID, Name: s.Name, State: driverpb.TaskState(s.State),
-			StartedAt: base.TimeToProtoSet(s.StartedAt), CompletedAt: base.TimeToProtoSet(s.CompletedAt),
+			StartedAt: baseconv.TimeToProtoSet(s.StartedAt), CompletedAt: baseconv.TimeToProtoSet(s.CompletedAt),
 			Result: exitResultAlways(s.ExitResult)},
 		Driver:          &driverpb.TaskDriverStatus{Attributes: s.DriverAttributes},
 		NetworkOverride: NetworkOverrideToProto(s.NetworkOverride),
@@ -294,7 +294,7 @@ func InspectResponseToProto(s *TaskStatus) *driverpb.InspectTaskResponse {
 
 // InspectResponseFromProto converts the wire message to the SDK's InspectResponse; InspectResponseToProto is
 // the inverse.
-func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
+func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *driver.TaskStatus {
 	if r == nil {
 		return nil
 	}
@@ -305,15 +305,15 @@ func InspectResponseFromProto(r *driverpb.InspectTaskResponse) *TaskStatus {
 	if t.GetState() != driverpb.TaskState_EXITED && res.GetExitCode() == 0 && res.GetSignal() == 0 && !res.GetOomKilled() {
 		res = nil
 	}
-	return &TaskStatus{ID: t.GetId(), Name: t.GetName(), State: TaskState(t.GetState()),
-		StartedAt: base.TimeFromProto(t.GetStartedAt()), CompletedAt: base.TimeFromProto(t.GetCompletedAt()),
+	return &driver.TaskStatus{ID: t.GetId(), Name: t.GetName(), State: driver.TaskState(t.GetState()),
+		StartedAt: baseconv.TimeFromProto(t.GetStartedAt()), CompletedAt: baseconv.TimeFromProto(t.GetCompletedAt()),
 		ExitResult: ExitResultFromProto(res), DriverAttributes: r.GetDriver().GetAttributes(),
 		NetworkOverride: NetworkOverrideFromProto(r.GetNetworkOverride())}
 }
 
 // CapabilitiesToProto converts the SDK's Capabilities to its wire message; CapabilitiesFromProto is
 // the inverse.
-func CapabilitiesToProto(c *Capabilities) *driverpb.DriverCapabilities {
+func CapabilitiesToProto(c *driver.Capabilities) *driverpb.DriverCapabilities {
 	if c == nil {
 		return nil
 	}
@@ -329,26 +329,26 @@ func CapabilitiesToProto(c *Capabilities) *driverpb.DriverCapabilities {
 
 // CapabilitiesFromProto converts the wire message to the SDK's Capabilities; CapabilitiesToProto is
 // the inverse.
-func CapabilitiesFromProto(c *driverpb.DriverCapabilities) *Capabilities {
+func CapabilitiesFromProto(c *driverpb.DriverCapabilities) *driver.Capabilities {
 	if c == nil {
 		return nil
 	}
-	out := &Capabilities{SendSignals: c.GetSendSignals(), Exec: c.GetExec(), FSIsolation: FSIsolation(c.GetFsIsolation()),
-		MustCreateNetwork: c.GetMustCreateNetwork(), MountConfigs: MountConfigs(c.GetMountConfigs()),
+	out := &driver.Capabilities{SendSignals: c.GetSendSignals(), Exec: c.GetExec(), FSIsolation: driver.FSIsolation(c.GetFsIsolation()),
+		MustCreateNetwork: c.GetMustCreateNetwork(), MountConfigs: driver.MountConfigs(c.GetMountConfigs()),
 		DisableLogCollection: c.GetDisableLogCollection(), DynamicWorkloadUsers: c.GetDynamicWorkloadUsers()}
 	for _, m := range c.GetNetworkIsolationModes() {
-		out.NetIsolationModes = append(out.NetIsolationModes, NetIsolationMode(m))
+		out.NetIsolationModes = append(out.NetIsolationModes, driver.NetIsolationMode(m))
 	}
 	return out
 }
 
 // FingerprintToProto converts the SDK's Fingerprint to its wire message; FingerprintFromProto is
 // the inverse.
-func FingerprintToProto(f *Fingerprint) *driverpb.FingerprintResponse {
+func FingerprintToProto(f *driver.Fingerprint) *driverpb.FingerprintResponse {
 	if f == nil {
 		return nil
 	}
-	out := &driverpb.FingerprintResponse{Attributes: base.AttributesToProto(f.Attributes),
+	out := &driverpb.FingerprintResponse{Attributes: baseconv.AttributesToProto(f.Attributes),
 		Health: driverpb.FingerprintResponse_HealthState(f.Health), HealthDescription: f.HealthDescription}
 	if f.Err != nil {
 		out.Err = f.Err.Error()
@@ -358,143 +358,14 @@ func FingerprintToProto(f *Fingerprint) *driverpb.FingerprintResponse {
 
 // FingerprintFromProto converts the wire message to the SDK's Fingerprint; FingerprintToProto is
 // the inverse.
-func FingerprintFromProto(f *driverpb.FingerprintResponse) *Fingerprint {
+func FingerprintFromProto(f *driverpb.FingerprintResponse) *driver.Fingerprint {
 	if f == nil {
 		return nil
 	}
-	out := &Fingerprint{Attributes: base.AttributesFromProto(f.GetAttributes()),
-		Health: HealthState(f.GetHealth()), HealthDescription: f.GetHealthDescription()}
+	out := &driver.Fingerprint{Attributes: baseconv.AttributesFromProto(f.GetAttributes()),
+		Health: driver.HealthState(f.GetHealth()), HealthDescription: f.GetHealthDescription()}
 	if f.GetErr() != "" {
 		out.Err = errors.New(f.GetErr())
 	}
 	return out
-}
-
-func usageToProto(u *ResourceUsage) *driverpb.TaskResourceUsage {
-	if u == nil {
-		return nil
-	}
-	out := &driverpb.TaskResourceUsage{}
-	if c := u.CPU; c != nil {
-		out.Cpu = &driverpb.CPUUsage{SystemMode: c.SystemMode, UserMode: c.UserMode, TotalTicks: c.TotalTicks,
-			ThrottledPeriods: c.ThrottledPeriods, ThrottledTime: c.ThrottledTime, Percent: c.Percent}
-		for _, f := range c.Measured {
-			out.Cpu.MeasuredFields = append(out.Cpu.MeasuredFields, driverpb.CPUUsage_Fields(f))
-		}
-	}
-	if m := u.Memory; m != nil {
-		out.Memory = &driverpb.MemoryUsage{Rss: m.RSS, Cache: m.Cache, MaxUsage: m.MaxUsage, KernelUsage: m.KernelUsage,
-			KernelMaxUsage: m.KernelMaxUsage, Usage: m.Usage, Swap: m.Swap}
-		for _, f := range m.Measured {
-			out.Memory.MeasuredFields = append(out.Memory.MeasuredFields, driverpb.MemoryUsage_Fields(f))
-		}
-	}
-	return out
-}
-
-func usageFromProto(u *driverpb.TaskResourceUsage) *ResourceUsage {
-	if u == nil {
-		return nil
-	}
-	out := &ResourceUsage{}
-	if c := u.GetCpu(); c != nil {
-		out.CPU = &CPUUsage{SystemMode: c.GetSystemMode(), UserMode: c.GetUserMode(), TotalTicks: c.GetTotalTicks(),
-			ThrottledPeriods: c.GetThrottledPeriods(), ThrottledTime: c.GetThrottledTime(), Percent: c.GetPercent()}
-		for _, f := range c.GetMeasuredFields() {
-			out.CPU.Measured = append(out.CPU.Measured, CPUField(f))
-		}
-	}
-	if m := u.GetMemory(); m != nil {
-		out.Memory = &MemoryUsage{RSS: m.GetRss(), Cache: m.GetCache(), MaxUsage: m.GetMaxUsage(), KernelUsage: m.GetKernelUsage(),
-			KernelMaxUsage: m.GetKernelMaxUsage(), Usage: m.GetUsage(), Swap: m.GetSwap()}
-		for _, f := range m.GetMeasuredFields() {
-			out.Memory.Measured = append(out.Memory.Measured, MemoryField(f))
-		}
-	}
-	return out
-}
-
-// TaskStatsToProto converts the SDK's TaskStats to its wire message; TaskStatsFromProto is
-// the inverse.
-func TaskStatsToProto(s *TaskStats) *driverpb.TaskStats {
-	if s == nil {
-		return nil
-	}
-	// Nomad's client drops stats without a timestamp and dereferences
-	// agg_resource_usage (plugins/drivers/utils.go TaskStatsFromProto), so
-	// both are always sent: a zero Timestamp means "now".
-	when := s.Timestamp
-	if when.IsZero() {
-		when = time.Now()
-	}
-	agg := usageToProto(s.Aggregate)
-	if agg == nil {
-		agg = &driverpb.TaskResourceUsage{}
-	}
-	out := &driverpb.TaskStats{Id: s.ID, Timestamp: base.TimeToProtoSet(when), AggResourceUsage: agg}
-	if s.ByPID != nil {
-		out.ResourceUsageByPid = make(map[string]*driverpb.TaskResourceUsage, len(s.ByPID))
-		for k, v := range s.ByPID {
-			if v != nil {
-				out.ResourceUsageByPid[k] = usageToProto(v)
-			}
-		}
-	}
-	return out
-}
-
-// TaskStatsFromProto converts the wire message to the SDK's TaskStats; TaskStatsToProto is
-// the inverse.
-func TaskStatsFromProto(s *driverpb.TaskStats) *TaskStats {
-	if s == nil {
-		return nil
-	}
-	out := &TaskStats{ID: s.GetId(), Timestamp: base.TimeFromProto(s.GetTimestamp()), Aggregate: usageFromProto(s.GetAggResourceUsage())}
-	if s.GetResourceUsageByPid() != nil {
-		out.ByPID = make(map[string]*ResourceUsage, len(s.GetResourceUsageByPid()))
-		for k, v := range s.GetResourceUsageByPid() {
-			if v != nil {
-				out.ByPID[k] = usageFromProto(v)
-			}
-		}
-	}
-	return out
-}
-
-// TaskEventToProto converts the SDK's TaskEvent to its wire message; TaskEventFromProto is
-// the inverse.
-func TaskEventToProto(e *TaskEvent) *driverpb.DriverTaskEvent {
-	if e == nil {
-		return nil
-	}
-	return &driverpb.DriverTaskEvent{TaskId: e.TaskID, AllocId: e.AllocID, TaskName: e.TaskName,
-		Timestamp: base.TimeToProto(e.Timestamp), Message: e.Message, Annotations: e.Annotations}
-}
-
-// TaskEventFromProto converts the wire message to the SDK's TaskEvent; TaskEventToProto is
-// the inverse.
-func TaskEventFromProto(e *driverpb.DriverTaskEvent) *TaskEvent {
-	if e == nil {
-		return nil
-	}
-	return &TaskEvent{TaskID: e.GetTaskId(), AllocID: e.GetAllocId(), TaskName: e.GetTaskName(),
-		Timestamp: base.TimeFromProto(e.GetTimestamp()), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
-}
-
-// ExecResultToProto converts the SDK's ExecResult to its wire message; ExecResultFromProto is
-// the inverse.
-func ExecResultToProto(r *ExecResult) *driverpb.ExecTaskResponse {
-	if r == nil {
-		return nil
-	}
-	return &driverpb.ExecTaskResponse{Stdout: r.Stdout, Stderr: r.Stderr, Result: exitResultAlways(r.Exit)}
-}
-
-// ExecResultFromProto converts the wire message to the SDK's ExecResult; ExecResultToProto is
-// the inverse.
-func ExecResultFromProto(r *driverpb.ExecTaskResponse) *ExecResult {
-	if r == nil {
-		return nil
-	}
-	return &ExecResult{Stdout: r.GetStdout(), Stderr: r.GetStderr(), Exit: ExitResultFromProto(r.GetResult())}
 }

@@ -1,4 +1,4 @@
-package base
+package baseconv
 
 import (
 	"time"
@@ -8,15 +8,16 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
 )
 
 // The converters below map the hand-written types to the generated wire
 // messages and back. nil maps to nil both ways; a zero value maps to a
-// zero (non-nil) message. Hosts may use them too.
+// zero (non-nil) message.
 
 // PluginInfoToProto converts the SDK's PluginInfo to its wire message; PluginInfoFromProto is
 // the inverse.
-func PluginInfoToProto(p *PluginInfo) *basepb.PluginInfoResponse {
+func PluginInfoToProto(p *base.PluginInfo) *basepb.PluginInfoResponse {
 	if p == nil {
 		return nil
 	}
@@ -30,12 +31,12 @@ func PluginInfoToProto(p *PluginInfo) *basepb.PluginInfoResponse {
 
 // PluginInfoFromProto converts the wire message to the SDK's PluginInfo; PluginInfoToProto is
 // the inverse.
-func PluginInfoFromProto(p *basepb.PluginInfoResponse) *PluginInfo {
+func PluginInfoFromProto(p *basepb.PluginInfoResponse) *base.PluginInfo {
 	if p == nil {
 		return nil
 	}
-	return &PluginInfo{
-		Type:        PluginType(p.GetType()),
+	return &base.PluginInfo{
+		Type:        base.PluginType(p.GetType()),
 		APIVersions: p.GetPluginApiVersions(),
 		Version:     p.GetPluginVersion(),
 		Name:        p.GetName(),
@@ -44,7 +45,7 @@ func PluginInfoFromProto(p *basepb.PluginInfoResponse) *PluginInfo {
 
 // ConfigToProto converts the SDK's Config to its wire message; ConfigFromProto is
 // the inverse.
-func ConfigToProto(c *Config) *basepb.SetConfigRequest {
+func ConfigToProto(c *base.Config) *basepb.SetConfigRequest {
 	if c == nil {
 		return nil
 	}
@@ -61,13 +62,13 @@ func ConfigToProto(c *Config) *basepb.SetConfigRequest {
 
 // ConfigFromProto converts the wire message to the SDK's Config; ConfigToProto is
 // the inverse.
-func ConfigFromProto(r *basepb.SetConfigRequest) *Config {
+func ConfigFromProto(r *basepb.SetConfigRequest) *base.Config {
 	if r == nil {
 		return nil
 	}
-	c := &Config{MsgpackConfig: r.GetMsgpackConfig(), APIVersion: r.GetPluginApiVersion()}
+	c := &base.Config{MsgpackConfig: r.GetMsgpackConfig(), APIVersion: r.GetPluginApiVersion()}
 	if d := r.GetNomadConfig().GetDriver(); d != nil {
-		c.Agent = &AgentConfig{
+		c.Agent = &base.AgentConfig{
 			ClientMinPort: d.GetClientMinPort(),
 			ClientMaxPort: d.GetClientMaxPort(),
 			Topology:      topologyFromProto(d.GetTopology()),
@@ -76,7 +77,7 @@ func ConfigFromProto(r *basepb.SetConfigRequest) *Config {
 	return c
 }
 
-func topologyToProto(t *Topology) *basepb.ClientTopology {
+func topologyToProto(t *base.Topology) *basepb.ClientTopology {
 	if t == nil {
 		return nil
 	}
@@ -98,25 +99,25 @@ func topologyToProto(t *Topology) *basepb.ClientTopology {
 	return out
 }
 
-func topologyFromProto(t *basepb.ClientTopology) *Topology {
+func topologyFromProto(t *basepb.ClientTopology) *base.Topology {
 	if t == nil {
 		return nil
 	}
-	out := &Topology{
+	out := &base.Topology{
 		NodeIDs:                t.GetNodeIds(),
 		OverrideTotalCompute:   t.GetOverrideTotalCompute(),
 		OverrideWitholdCompute: t.GetOverrideWitholdCompute(),
 	}
 	if d := t.GetDistances(); d != nil {
-		out.Distances = &NodeDistances{Dimension: d.GetDimension(), Values: d.GetValues()}
+		out.Distances = &base.NodeDistances{Dimension: d.GetDimension(), Values: d.GetValues()}
 	}
 	for _, c := range t.GetCores() {
 		if c == nil {
 			continue
 		}
-		out.Cores = append(out.Cores, Core{
+		out.Cores = append(out.Cores, base.Core{
 			SocketID: c.GetSocketId(), NodeID: c.GetNodeId(), CoreID: c.GetCoreId(),
-			Grade: CoreGrade(c.GetCoreGrade()), Disable: c.GetDisable(),
+			Grade: base.CoreGrade(c.GetCoreGrade()), Disable: c.GetDisable(),
 			BaseSpeed: c.GetBaseSpeed(), MaxSpeed: c.GetMaxSpeed(), GuessSpeed: c.GetGuessSpeed(),
 		})
 	}
@@ -125,19 +126,19 @@ func topologyFromProto(t *basepb.ClientTopology) *Topology {
 
 // AttributeToProto converts the SDK's Attribute to its wire message; AttributeFromProto is
 // the inverse.
-func AttributeToProto(a *Attribute) *structspb.Attribute {
+func AttributeToProto(a *base.Attribute) *structspb.Attribute {
 	if a == nil {
 		return nil
 	}
 	out := &structspb.Attribute{Unit: a.Unit}
 	switch a.Kind {
-	case AttributeFloat:
+	case base.AttributeFloat:
 		out.Value = &structspb.Attribute_FloatVal{FloatVal: a.Float}
-	case AttributeInt:
+	case base.AttributeInt:
 		out.Value = &structspb.Attribute_IntVal{IntVal: a.Int}
-	case AttributeString:
+	case base.AttributeString:
 		out.Value = &structspb.Attribute_StringVal{StringVal: a.String}
-	case AttributeBool:
+	case base.AttributeBool:
 		out.Value = &structspb.Attribute_BoolVal{BoolVal: a.Bool}
 	}
 	return out
@@ -145,27 +146,27 @@ func AttributeToProto(a *Attribute) *structspb.Attribute {
 
 // AttributeFromProto converts the wire message to the SDK's Attribute; AttributeToProto is
 // the inverse.
-func AttributeFromProto(a *structspb.Attribute) *Attribute {
+func AttributeFromProto(a *structspb.Attribute) *base.Attribute {
 	if a == nil {
 		return nil
 	}
-	out := &Attribute{Unit: a.GetUnit()}
+	out := &base.Attribute{Unit: a.GetUnit()}
 	switch v := a.GetValue().(type) {
 	case *structspb.Attribute_FloatVal:
-		out.Kind, out.Float = AttributeFloat, v.FloatVal
+		out.Kind, out.Float = base.AttributeFloat, v.FloatVal
 	case *structspb.Attribute_IntVal:
-		out.Kind, out.Int = AttributeInt, v.IntVal
+		out.Kind, out.Int = base.AttributeInt, v.IntVal
 	case *structspb.Attribute_StringVal:
-		out.Kind, out.String = AttributeString, v.StringVal
+		out.Kind, out.String = base.AttributeString, v.StringVal
 	case *structspb.Attribute_BoolVal:
-		out.Kind, out.Bool = AttributeBool, v.BoolVal
+		out.Kind, out.Bool = base.AttributeBool, v.BoolVal
 	}
 	return out
 }
 
 // AttributesToProto converts the SDK's Attributes to its wire message; AttributesFromProto is
 // the inverse.
-func AttributesToProto(m map[string]*Attribute) map[string]*structspb.Attribute {
+func AttributesToProto(m map[string]*base.Attribute) map[string]*structspb.Attribute {
 	if m == nil {
 		return nil
 	}
@@ -180,11 +181,11 @@ func AttributesToProto(m map[string]*Attribute) map[string]*structspb.Attribute 
 
 // AttributesFromProto converts the wire message to the SDK's Attributes; AttributesToProto is
 // the inverse.
-func AttributesFromProto(m map[string]*structspb.Attribute) map[string]*Attribute {
+func AttributesFromProto(m map[string]*structspb.Attribute) map[string]*base.Attribute {
 	if m == nil {
 		return nil
 	}
-	out := make(map[string]*Attribute, len(m))
+	out := make(map[string]*base.Attribute, len(m))
 	for k, v := range m {
 		if v != nil {
 			out[k] = AttributeFromProto(v)
@@ -195,7 +196,7 @@ func AttributesFromProto(m map[string]*structspb.Attribute) map[string]*Attribut
 
 // StatValueToProto converts the SDK's StatValue to its wire message; StatValueFromProto is
 // the inverse.
-func StatValueToProto(v *StatValue) *structspb.StatValue {
+func StatValueToProto(v *base.StatValue) *structspb.StatValue {
 	if v == nil {
 		return nil
 	}
@@ -223,35 +224,35 @@ func StatValueToProto(v *StatValue) *structspb.StatValue {
 
 // StatValueFromProto converts the wire message to the SDK's StatValue; StatValueToProto is
 // the inverse.
-func StatValueFromProto(v *structspb.StatValue) *StatValue {
+func StatValueFromProto(v *structspb.StatValue) *base.StatValue {
 	if v == nil {
 		return nil
 	}
-	out := &StatValue{Unit: v.GetUnit(), Desc: v.GetDesc()}
+	out := &base.StatValue{Unit: v.GetUnit(), Desc: v.GetDesc()}
 	if w := v.GetFloatNumeratorVal(); w != nil {
-		out.FloatNumerator = Ptr(w.GetValue())
+		out.FloatNumerator = base.Ptr(w.GetValue())
 	}
 	if w := v.GetFloatDenominatorVal(); w != nil {
-		out.FloatDenominator = Ptr(w.GetValue())
+		out.FloatDenominator = base.Ptr(w.GetValue())
 	}
 	if w := v.GetIntNumeratorVal(); w != nil {
-		out.IntNumerator = Ptr(w.GetValue())
+		out.IntNumerator = base.Ptr(w.GetValue())
 	}
 	if w := v.GetIntDenominatorVal(); w != nil {
-		out.IntDenominator = Ptr(w.GetValue())
+		out.IntDenominator = base.Ptr(w.GetValue())
 	}
 	if w := v.GetStringVal(); w != nil {
-		out.String = Ptr(w.GetValue())
+		out.String = base.Ptr(w.GetValue())
 	}
 	if w := v.GetBoolVal(); w != nil {
-		out.Bool = Ptr(w.GetValue())
+		out.Bool = base.Ptr(w.GetValue())
 	}
 	return out
 }
 
 // StatObjectToProto converts the SDK's StatObject to its wire message; StatObjectFromProto is
 // the inverse.
-func StatObjectToProto(o *StatObject) *structspb.StatObject {
+func StatObjectToProto(o *base.StatObject) *structspb.StatObject {
 	if o == nil {
 		return nil
 	}
@@ -277,13 +278,13 @@ func StatObjectToProto(o *StatObject) *structspb.StatObject {
 
 // StatObjectFromProto converts the wire message to the SDK's StatObject; StatObjectToProto is
 // the inverse.
-func StatObjectFromProto(o *structspb.StatObject) *StatObject {
+func StatObjectFromProto(o *structspb.StatObject) *base.StatObject {
 	if o == nil {
 		return nil
 	}
-	out := &StatObject{}
+	out := &base.StatObject{}
 	if o.GetNested() != nil {
-		out.Nested = make(map[string]*StatObject, len(o.GetNested()))
+		out.Nested = make(map[string]*base.StatObject, len(o.GetNested()))
 		for k, v := range o.GetNested() {
 			if v != nil {
 				out.Nested[k] = StatObjectFromProto(v)
@@ -291,7 +292,7 @@ func StatObjectFromProto(o *structspb.StatObject) *StatObject {
 		}
 	}
 	if o.GetAttributes() != nil {
-		out.Attributes = make(map[string]*StatValue, len(o.GetAttributes()))
+		out.Attributes = make(map[string]*base.StatValue, len(o.GetAttributes()))
 		for k, v := range o.GetAttributes() {
 			if v != nil {
 				out.Attributes[k] = StatValueFromProto(v)
@@ -322,4 +323,12 @@ func TimeFromProto(t *timestamppb.Timestamp) time.Time {
 		return time.Time{}
 	}
 	return utcOrZero(t.AsTime())
+}
+
+// utcOrZero keeps time conversion symmetric: the zero time means "unset".
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
 }

@@ -1,4 +1,4 @@
-package driver
+package server
 
 import (
 	"context"
@@ -6,40 +6,44 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Server serves the Driver gRPC service for a Driver.
-type Server struct {
+type Driver struct {
 	driverpb.UnimplementedDriverServer
-	Impl Driver
+	Impl driver.Driver
 }
 
 // wireError applies Nomad's error conventions: ErrTaskNotFound travels as
-// its exact text, everything else as base.StatusError makes it.
+// its exact text, everything else as baseconv.StatusError makes it.
 func wireError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrTaskNotFound) {
+	if errors.Is(err, driver.ErrTaskNotFound) {
 		var rec *base.RecoverableError
 		if !errors.As(err, &rec) {
-			return status.Error(codes.Unknown, ErrTaskNotFound.Error())
+			return status.Error(codes.Unknown, driver.ErrTaskNotFound.Error())
 		}
 	}
-	return base.StatusError(err)
+	return baseconv.StatusError(err)
 }
 
 // Init serves the Driver Init RPC through the plugin's Initializer; a driver
 // that does not implement Initializer answers Unimplemented.
-func (s *Server) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.InitResponse, error) {
-	i, ok := s.Impl.(Initializer)
+func (s *Driver) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.InitResponse, error) {
+	i, ok := s.Impl.(driver.Initializer)
 	if !ok {
 		return nil, status.Error(codes.Unimplemented, "Init is not implemented by this driver")
 	}
@@ -51,8 +55,8 @@ func (s *Server) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.I
 
 // Shutdown serves the Driver Shutdown RPC through the plugin's Shutdowner; a driver
 // that does not implement Shutdowner answers Unimplemented.
-func (s *Server) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*driverpb.ShutdownResponse, error) {
-	sd, ok := s.Impl.(Shutdowner)
+func (s *Driver) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*driverpb.ShutdownResponse, error) {
+	sd, ok := s.Impl.(driver.Shutdowner)
 	if !ok {
 		return nil, status.Error(codes.Unimplemented, "Shutdown is not implemented by this driver")
 	}
@@ -64,7 +68,7 @@ func (s *Server) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*dr
 
 // TaskConfigSchema serves the Driver TaskConfigSchema RPC: it calls the plugin's TaskConfigSchema and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
+func (s *Driver) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSchemaRequest) (*driverpb.TaskConfigSchemaResponse, error) {
 	spec, err := s.Impl.TaskConfigSchema(ctx)
 	if err != nil {
 		return nil, wireError(err)
@@ -74,29 +78,29 @@ func (s *Server) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSch
 
 // Capabilities serves the Driver Capabilities RPC: it calls the plugin's Capabilities and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) Capabilities(ctx context.Context, _ *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
+func (s *Driver) Capabilities(ctx context.Context, _ *driverpb.CapabilitiesRequest) (*driverpb.CapabilitiesResponse, error) {
 	c, err := s.Impl.Capabilities(ctx)
 	if err != nil {
 		return nil, wireError(err)
 	}
-	return &driverpb.CapabilitiesResponse{Capabilities: CapabilitiesToProto(c)}, nil
+	return &driverpb.CapabilitiesResponse{Capabilities: driverconv.CapabilitiesToProto(c)}, nil
 }
 
 // Fingerprint serves the Driver Fingerprint RPC: it calls the plugin's Fingerprint and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) Fingerprint(_ *driverpb.FingerprintRequest, stream grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
+func (s *Driver) Fingerprint(_ *driverpb.FingerprintRequest, stream grpc.ServerStreamingServer[driverpb.FingerprintResponse]) error {
 	ctx := stream.Context()
 	ch, err := s.Impl.Fingerprint(ctx)
 	if err != nil {
 		return wireError(err)
 	}
-	return base.Pump(ctx, ch, nil, FingerprintToProto, stream.Send)
+	return baseconv.Pump(ctx, ch, nil, driverconv.FingerprintToProto, stream.Send)
 }
 
 // RecoverTask serves the Driver RecoverTask RPC: it calls the plugin's RecoverTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
-	h := TaskHandleFromProto(req.GetHandle())
+func (s *Driver) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskRequest) (*driverpb.RecoverTaskResponse, error) {
+	h := driverconv.TaskHandleFromProto(req.GetHandle())
 	if h == nil {
 		return nil, wireError(fmt.Errorf("RecoverTask: handle is missing for task %q", req.GetTaskId()))
 	}
@@ -104,7 +108,7 @@ func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskReque
 	// handle.config.id (hashicorp/nomad v2.0.5 plugins/drivers/client.go
 	// RecoverTask). task_id is used only when the handle has no id.
 	if h.Config == nil {
-		h.Config = &TaskConfig{}
+		h.Config = &driver.TaskConfig{}
 	}
 	if h.Config.ID == "" {
 		h.Config.ID = req.GetTaskId()
@@ -120,8 +124,8 @@ func (s *Server) RecoverTask(ctx context.Context, req *driverpb.RecoverTaskReque
 
 // StartTask serves the Driver StartTask RPC: it calls the plugin's StartTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) (*driverpb.StartTaskResponse, error) {
-	cfg := TaskConfigFromProto(req.GetTask())
+func (s *Driver) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) (*driverpb.StartTaskResponse, error) {
+	cfg := driverconv.TaskConfigFromProto(req.GetTask())
 	if cfg == nil {
 		return nil, wireError(errors.New("StartTask: task config is missing"))
 	}
@@ -132,15 +136,15 @@ func (s *Server) StartTask(ctx context.Context, req *driverpb.StartTaskRequest) 
 	if h == nil {
 		return nil, wireError(fmt.Errorf("StartTask: driver returned no handle for task %q", cfg.ID))
 	}
-	return &driverpb.StartTaskResponse{Handle: TaskHandleToProto(h), NetworkOverride: NetworkOverrideToProto(net)}, nil
+	return &driverpb.StartTaskResponse{Handle: driverconv.TaskHandleToProto(h), NetworkOverride: driverconv.NetworkOverrideToProto(net)}, nil
 }
 
 // WaitTask serves the Driver WaitTask RPC: it calls the plugin's WaitTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
+func (s *Driver) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*driverpb.WaitTaskResponse, error) {
 	r, err := s.Impl.WaitTask(ctx, req.GetTaskId())
 	if err != nil {
-		if errors.Is(err, ErrTaskNotFound) || ctx.Err() != nil {
+		if errors.Is(err, driver.ErrTaskNotFound) || ctx.Err() != nil {
 			return nil, wireError(err)
 		}
 		// The task's result cannot be known (its supervisor is lost): Nomad's
@@ -150,12 +154,12 @@ func (s *Server) WaitTask(ctx context.Context, req *driverpb.WaitTaskRequest) (*
 		// state": ExitCode = -1; drivers/exec/driver.go does the same).
 		return &driverpb.WaitTaskResponse{Err: err.Error(), Result: &driverpb.ExitResult{ExitCode: -1}}, nil
 	}
-	return WaitResponseToProto(r), nil
+	return driverconv.WaitResponseToProto(r), nil
 }
 
 // StopTask serves the Driver StopTask RPC: it calls the plugin's StopTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) StopTask(ctx context.Context, req *driverpb.StopTaskRequest) (*driverpb.StopTaskResponse, error) {
+func (s *Driver) StopTask(ctx context.Context, req *driverpb.StopTaskRequest) (*driverpb.StopTaskResponse, error) {
 	if err := s.Impl.StopTask(ctx, req.GetTaskId(), req.GetTimeout().AsDuration(), req.GetSignal()); err != nil {
 		return nil, wireError(err)
 	}
@@ -164,7 +168,7 @@ func (s *Server) StopTask(ctx context.Context, req *driverpb.StopTaskRequest) (*
 
 // DestroyTask serves the Driver DestroyTask RPC: it calls the plugin's DestroyTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) DestroyTask(ctx context.Context, req *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
+func (s *Driver) DestroyTask(ctx context.Context, req *driverpb.DestroyTaskRequest) (*driverpb.DestroyTaskResponse, error) {
 	if err := s.Impl.DestroyTask(ctx, req.GetTaskId(), req.GetForce()); err != nil {
 		return nil, wireError(err)
 	}
@@ -173,7 +177,7 @@ func (s *Server) DestroyTask(ctx context.Context, req *driverpb.DestroyTaskReque
 
 // InspectTask serves the Driver InspectTask RPC: it calls the plugin's InspectTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) InspectTask(ctx context.Context, req *driverpb.InspectTaskRequest) (*driverpb.InspectTaskResponse, error) {
+func (s *Driver) InspectTask(ctx context.Context, req *driverpb.InspectTaskRequest) (*driverpb.InspectTaskResponse, error) {
 	st, err := s.Impl.InspectTask(ctx, req.GetTaskId())
 	if err != nil {
 		return nil, wireError(err)
@@ -181,12 +185,12 @@ func (s *Server) InspectTask(ctx context.Context, req *driverpb.InspectTaskReque
 	if st == nil {
 		return nil, wireError(fmt.Errorf("InspectTask: driver returned no status for task %q", req.GetTaskId()))
 	}
-	return InspectResponseToProto(st), nil
+	return driverconv.InspectResponseToProto(st), nil
 }
 
 // TaskStats serves the Driver TaskStats RPC: it calls the plugin's TaskStats and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
+func (s *Driver) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStreamingServer[driverpb.TaskStatsResponse]) error {
 	ctx := stream.Context()
 	interval := req.GetCollectionInterval().AsDuration()
 	if interval <= 0 {
@@ -196,25 +200,25 @@ func (s *Server) TaskStats(req *driverpb.TaskStatsRequest, stream grpc.ServerStr
 	if err != nil {
 		return wireError(err)
 	}
-	return base.Pump(ctx, ch, nil, func(t *TaskStats) *driverpb.TaskStatsResponse {
-		return &driverpb.TaskStatsResponse{Stats: TaskStatsToProto(t)}
+	return baseconv.Pump(ctx, ch, nil, func(t *driver.TaskStats) *driverpb.TaskStatsResponse {
+		return &driverpb.TaskStatsResponse{Stats: driverconv.TaskStatsToProto(t)}
 	}, stream.Send)
 }
 
 // TaskEvents serves the Driver TaskEvents RPC: it calls the plugin's TaskEvents and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) TaskEvents(_ *driverpb.TaskEventsRequest, stream grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
+func (s *Driver) TaskEvents(_ *driverpb.TaskEventsRequest, stream grpc.ServerStreamingServer[driverpb.DriverTaskEvent]) error {
 	ctx := stream.Context()
 	ch, err := s.Impl.TaskEvents(ctx)
 	if err != nil {
 		return wireError(err)
 	}
-	return base.Pump(ctx, ch, nil, TaskEventToProto, stream.Send)
+	return baseconv.Pump(ctx, ch, nil, driverconv.TaskEventToProto, stream.Send)
 }
 
 // SignalTask serves the Driver SignalTask RPC: it calls the plugin's SignalTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
+func (s *Driver) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest) (*driverpb.SignalTaskResponse, error) {
 	if err := s.Impl.SignalTask(ctx, req.GetTaskId(), req.GetSignal()); err != nil {
 		return nil, wireError(err)
 	}
@@ -223,7 +227,7 @@ func (s *Server) SignalTask(ctx context.Context, req *driverpb.SignalTaskRequest
 
 // ExecTask serves the Driver ExecTask RPC: it calls the plugin's ExecTask and
 // maps its answer, and its errors, to the wire as Nomad expects them.
-func (s *Server) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
+func (s *Driver) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*driverpb.ExecTaskResponse, error) {
 	if len(req.GetCommand()) == 0 {
 		return nil, wireError(errors.New("ExecTask: command is empty, expected at least the program to run"))
 	}
@@ -232,15 +236,15 @@ func (s *Server) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*
 		return nil, wireError(err)
 	}
 	if r == nil {
-		r = &ExecResult{}
+		r = &driver.ExecResult{}
 	}
-	return ExecResultToProto(r), nil
+	return driverconv.ExecResultToProto(r), nil
 }
 
 // CreateNetwork serves the Driver CreateNetwork RPC through the plugin's NetworkManager; a driver
 // that does not implement NetworkManager answers Unimplemented.
-func (s *Server) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkRequest) (*driverpb.CreateNetworkResponse, error) {
-	nm, ok := s.Impl.(NetworkManager)
+func (s *Driver) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkRequest) (*driverpb.CreateNetworkResponse, error) {
+	nm, ok := s.Impl.(driver.NetworkManager)
 	if !ok {
 		return nil, status.Error(codes.Unimplemented, "CreateNetwork is not implemented by this driver")
 	}
@@ -248,17 +252,17 @@ func (s *Server) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkR
 	if err != nil {
 		return nil, wireError(err)
 	}
-	return &driverpb.CreateNetworkResponse{IsolationSpec: NetworkIsolationToProto(spec), Created: created}, nil
+	return &driverpb.CreateNetworkResponse{IsolationSpec: driverconv.NetworkIsolationToProto(spec), Created: created}, nil
 }
 
 // DestroyNetwork serves the Driver DestroyNetwork RPC through the plugin's NetworkManager; a driver
 // that does not implement NetworkManager answers Unimplemented.
-func (s *Server) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetworkRequest) (*driverpb.DestroyNetworkResponse, error) {
-	nm, ok := s.Impl.(NetworkManager)
+func (s *Driver) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetworkRequest) (*driverpb.DestroyNetworkResponse, error) {
+	nm, ok := s.Impl.(driver.NetworkManager)
 	if !ok {
 		return nil, status.Error(codes.Unimplemented, "DestroyNetwork is not implemented by this driver")
 	}
-	if err := nm.DestroyNetwork(ctx, req.GetAllocId(), NetworkIsolationFromProto(req.GetIsolationSpec())); err != nil {
+	if err := nm.DestroyNetwork(ctx, req.GetAllocId(), driverconv.NetworkIsolationFromProto(req.GetIsolationSpec())); err != nil {
 		return nil, wireError(err)
 	}
 	return &driverpb.DestroyNetworkResponse{}, nil
@@ -267,8 +271,8 @@ func (s *Server) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetwor
 // ExecTaskStreaming: the first client message must carry setup; later ones
 // carry stdin data, stdin close and terminal sizes. Output goes back as it
 // is written; the last message has exited set and the result.
-func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
-	es, ok := s.Impl.(ExecStreamer)
+func (s *Driver) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
+	es, ok := s.Impl.(driver.ExecStreamer)
 	if !ok {
 		return status.Error(codes.Unimplemented, "ExecTaskStreaming is not supported by this driver")
 	}
@@ -290,7 +294,7 @@ func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.Exec
 	defer cancel()
 
 	stdinR, stdinW := io.Pipe()
-	resize := make(chan TerminalSize, 4)
+	resize := make(chan driver.TerminalSize, 4)
 	var sendMu sync.Mutex
 	exited := false
 	send := func(m *driverpb.ExecTaskStreamingResponse) error {
@@ -328,7 +332,7 @@ func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.Exec
 			}
 			if sz := msg.GetTtySize(); sz != nil {
 				select {
-				case resize <- TerminalSize{Height: int(sz.GetHeight()), Width: int(sz.GetWidth())}:
+				case resize <- driver.TerminalSize{Height: int(sz.GetHeight()), Width: int(sz.GetWidth())}:
 				case <-ctx.Done():
 					return
 				}
@@ -336,7 +340,7 @@ func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.Exec
 		}
 	}()
 
-	opts := &ExecOptions{
+	opts := &driver.ExecOptions{
 		Command: setup.GetCommand(), Tty: setup.GetTty(), Stdin: stdinR, Resize: resize,
 		Stdout: streamWriter(func(b []byte) error {
 			return send(&driverpb.ExecTaskStreamingResponse{Stdout: &driverpb.ExecTaskStreamingIOOperation{Data: b}})
@@ -356,9 +360,9 @@ func (s *Server) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.Exec
 		_ = send(&driverpb.ExecTaskStreamingResponse{Stderr: &driverpb.ExecTaskStreamingIOOperation{Close: true}})
 	}
 	if res == nil {
-		res = &ExitResult{}
+		res = &driver.ExitResult{}
 	}
-	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: ExitResultToProto(res)})
+	return send(&driverpb.ExecTaskStreamingResponse{Exited: true, Result: driverconv.ExitResultToProto(res)})
 }
 
 type streamWriter func([]byte) error
@@ -373,3 +377,7 @@ func (w streamWriter) Write(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
+
+// defaultStatsInterval applies when the host asks for stats without an
+// interval (Nomad's own default collection interval).
+const defaultStatsInterval = time.Second
