@@ -2,6 +2,7 @@ package agent
 
 import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 	"google.golang.org/protobuf/proto"
 )
@@ -12,7 +13,7 @@ import (
 
 // handleBytes is the stored form of a task handle.
 func handleBytes(h *driver.TaskHandle) ([]byte, error) {
-	return proto.Marshal(driver.TaskHandleToProto(h))
+	return proto.Marshal(driverconv.TaskHandleToProto(h))
 }
 
 // handleFromBytes reads a stored handle.
@@ -21,7 +22,7 @@ func handleFromBytes(b []byte) (*driver.TaskHandle, error) {
 	if err := proto.Unmarshal(b, h); err != nil {
 		return nil, err
 	}
-	return driver.TaskHandleFromProto(h), nil
+	return driverconv.TaskHandleFromProto(h), nil
 }
 
 // cpuFieldName and memoryFieldName are the wire names of measured fields,

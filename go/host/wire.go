@@ -3,9 +3,9 @@ package host
 import (
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
-	"github.com/yurt-sdk/yurt/go/plugin/base"
-	"github.com/yurt-sdk/yurt/go/plugin/device"
-	"github.com/yurt-sdk/yurt/go/plugin/driver"
+	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/deviceconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
 )
 
 // The host's public API speaks the SDK's hand-written types (go/plugin/
@@ -18,28 +18,28 @@ import (
 // report what it drops.
 
 var (
-	taskConfigToWire        = driver.TaskConfigToProto
-	taskHandleToWire        = driver.TaskHandleToProto
-	taskHandleFromWire      = driver.TaskHandleFromProto
-	networkSpecToWire       = driver.NetworkIsolationToProto
-	networkSpecFromWire     = driver.NetworkIsolationFromProto
-	networkOverrideFromWire = driver.NetworkOverrideFromProto
-	exitResultFromWire      = driver.ExitResultFromProto
-	waitResultFromWire      = driver.WaitResponseFromProto
-	taskStatusFromWire      = driver.InspectResponseFromProto
-	capabilitiesFromWire    = driver.CapabilitiesFromProto
-	fingerprintFromWire     = driver.FingerprintFromProto
-	taskStatsFromWire       = driver.TaskStatsFromProto
-	taskEventFromWire       = driver.TaskEventFromProto
-	execResultFromWire      = driver.ExecResultFromProto
+	taskConfigToWire        = driverconv.TaskConfigToProto
+	taskHandleToWire        = driverconv.TaskHandleToProto
+	taskHandleFromWire      = driverconv.TaskHandleFromProto
+	networkSpecToWire       = driverconv.NetworkIsolationToProto
+	networkSpecFromWire     = driverconv.NetworkIsolationFromProto
+	networkOverrideFromWire = driverconv.NetworkOverrideFromProto
+	exitResultFromWire      = driverconv.ExitResultFromProto
+	waitResultFromWire      = driverconv.WaitResponseFromProto
+	taskStatusFromWire      = driverconv.InspectResponseFromProto
+	capabilitiesFromWire    = driverconv.CapabilitiesFromProto
+	fingerprintFromWire     = driverconv.FingerprintFromProto
+	taskStatsFromWire       = driverconv.TaskStatsFromProto
+	taskEventFromWire       = driverconv.TaskEventFromProto
+	execResultFromWire      = driverconv.ExecResultFromProto
 
-	deviceFingerprintFromWire = device.FingerprintFromProto
-	reservationFromWire       = device.ReservationFromProto
-	deviceStatsFromWire       = device.StatsFromProto
+	deviceFingerprintFromWire = deviceconv.FingerprintFromProto
+	reservationFromWire       = deviceconv.ReservationFromProto
+	deviceStatsFromWire       = deviceconv.StatsFromProto
 
-	pluginInfoFromWire = base.PluginInfoFromProto
-	pluginInfoToWire   = base.PluginInfoToProto
-	configToWire       = base.ConfigToProto
+	pluginInfoFromWire = baseconv.PluginInfoFromProto
+	pluginInfoToWire   = baseconv.PluginInfoToProto
+	configToWire       = baseconv.ConfigToProto
 )
 
 // specFromWire and specToWire are the only conversions between a schema on
