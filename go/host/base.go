@@ -9,6 +9,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
+	"google.golang.org/grpc"
 )
 
 // PluginType is the kind of plugin, as PluginInfo reports it.
@@ -58,11 +59,41 @@ func validatePluginInfo(r *basepb.PluginInfoResponse) (PluginInfo, error) {
 	return info, nil
 }
 
-func (p *Plugin) base() basepb.BasePluginClient { return basepb.NewBasePluginClient(p.conn) }
+// Base is a typed client of a plugin's BasePlugin service, which every
+// plugin serves.
+type Base struct {
+	conn grpc.ClientConnInterface
+	c    basepb.BasePluginClient
+}
+
+// NewBase is the typed BasePlugin client over any gRPC connection to a
+// plugin (a launched plugin's Conn, or an in-process server's).
+func NewBase(conn grpc.ClientConnInterface) *Base {
+	return &Base{conn: conn, c: basepb.NewBasePluginClient(conn)}
+}
+
+// Base returns the typed BasePlugin client of this plugin.
+func (p *Plugin) Base() *Base { return NewBase(p.conn) }
+
+// Conn is the connection the client calls through (see Driver.Conn).
+func (b *Base) Conn() grpc.ClientConnInterface { return b.conn }
 
 // PluginInfo calls BasePlugin.PluginInfo and validates the answer.
-func (p *Plugin) PluginInfo(ctx context.Context) (PluginInfo, error) {
-	r, err := p.base().PluginInfo(ctx, &basepb.PluginInfoRequest{})
+func (p *Plugin) PluginInfo(ctx context.Context) (PluginInfo, error) { return p.Base().PluginInfo(ctx) }
+
+// ConfigSchema calls BasePlugin.ConfigSchema; a nil spec means no configuration.
+func (p *Plugin) ConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
+	return p.Base().ConfigSchema(ctx)
+}
+
+// SetConfig calls BasePlugin.SetConfig.
+func (p *Plugin) SetConfig(ctx context.Context, req SetConfigRequest) error {
+	return p.Base().SetConfig(ctx, req)
+}
+
+// PluginInfo calls BasePlugin.PluginInfo and validates the answer.
+func (b *Base) PluginInfo(ctx context.Context) (PluginInfo, error) {
+	r, err := b.c.PluginInfo(ctx, &basepb.PluginInfoRequest{})
 	if err != nil {
 		return PluginInfo{}, fmt.Errorf("PluginInfo: %w", err)
 	}
@@ -70,8 +101,8 @@ func (p *Plugin) PluginInfo(ctx context.Context) (PluginInfo, error) {
 }
 
 // ConfigSchema calls BasePlugin.ConfigSchema; a nil spec means no configuration.
-func (p *Plugin) ConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
-	r, err := p.base().ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
+func (b *Base) ConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
+	r, err := b.c.ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("ConfigSchema: %w", err)
 	}
@@ -104,23 +135,23 @@ func EncodeConfig(v cty.Value) ([]byte, error) {
 }
 
 // SetConfig calls BasePlugin.SetConfig.
-func (p *Plugin) SetConfig(ctx context.Context, req SetConfigRequest) error {
+func (b *Base) SetConfig(ctx context.Context, req SetConfigRequest) error {
 	if req.Value != nil && req.Msgpack != nil {
 		return fmt.Errorf("SetConfig: expected one of Value or Msgpack, got both")
 	}
 	raw := req.Msgpack
 	if req.Value != nil && !req.Value.IsNull() {
-		b, err := EncodeConfig(*req.Value)
+		enc, err := EncodeConfig(*req.Value)
 		if err != nil {
 			return fmt.Errorf("SetConfig: %w", err)
 		}
-		raw = b
+		raw = enc
 	}
 	api := req.APIVersion
 	if api == "" {
 		api = APIVersion010
 	}
-	_, err := p.base().SetConfig(ctx, configToWire(&base.Config{MsgpackConfig: raw, Agent: req.Agent, APIVersion: api}))
+	_, err := b.c.SetConfig(ctx, configToWire(&base.Config{MsgpackConfig: raw, Agent: req.Agent, APIVersion: api}))
 	if err != nil {
 		return fmt.Errorf("SetConfig: %w", err)
 	}
