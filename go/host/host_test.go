@@ -369,6 +369,14 @@ func TestDriverLifecycle(t *testing.T) {
 	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t3", Env: map[string]string{"FAIL_RECOVERABLE": "1"}})
 	rec, present := host.Recoverable(err)
 	assert.True(t, present && rec, "RecoverableError detail: %v", err)
+	// A reply's result other than SUCCESS is an error, as in Nomad's client
+	// (plugins/drivers/client.go StartTask): RETRY's is recoverable.
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t4", Env: map[string]string{"FAIL_RESULT": "RETRY"}})
+	require.ErrorContains(t, err, "StartTask t4: result RETRY: image not pulled yet")
+	assert.True(t, base.IsRecoverable(err), "RETRY is recoverable: %v", err)
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t5", Env: map[string]string{"FAIL_RESULT": "FATAL"}})
+	require.ErrorContains(t, err, "StartTask t5: result FATAL: no such image")
+	assert.False(t, base.IsRecoverable(err), "FATAL is not recoverable: %v", err)
 
 	impl, err := d.Init(c)
 	require.NoError(t, err)

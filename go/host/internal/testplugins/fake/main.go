@@ -163,6 +163,12 @@ func (d *driver) StartTask(_ context.Context, r *driverpb.StartTaskRequest) (*dr
 	cfg := r.GetTask()
 	runMS, _ := strconv.Atoi(cfg.GetEnv()["RUN_MS"])
 	code, _ := strconv.Atoi(cfg.GetEnv()["EXIT_CODE"])
+	switch cfg.GetEnv()["FAIL_RESULT"] {
+	case "RETRY":
+		return &driverpb.StartTaskResponse{Result: driverpb.StartTaskResponse_RETRY, DriverErrorMsg: "image not pulled yet"}, nil
+	case "FATAL":
+		return &driverpb.StartTaskResponse{Result: driverpb.StartTaskResponse_FATAL, DriverErrorMsg: "no such image"}, nil
+	}
 	if cfg.GetEnv()["FAIL_RECOVERABLE"] != "" {
 		st, _ := status.New(codes.FailedPrecondition, "try again").WithDetails(&structspb.RecoverableError{Recoverable: true})
 		return nil, st.Err()
