@@ -43,6 +43,7 @@ func (t *task) finish(r *driver.ExitResult) {
 	}
 }
 
+// PluginInfo names the sample driver.
 func (d *Driver) PluginInfo(context.Context) (*base.PluginInfo, error) {
 	return &base.PluginInfo{Type: base.PluginTypeDriver, APIVersions: []string{base.APIVersion010}, Version: "0.1.0", Name: "sample"}, nil
 }
@@ -51,8 +52,10 @@ func configSchema() *hclspec.Spec {
 	return hclspec.Object(hclspec.Attrs{"greeting": hclspec.Default(hclspec.Attr("greeting", "string", false), hclspec.LiteralString("hello"))})
 }
 
+// ConfigSchema takes an optional greeting (default "hello").
 func (d *Driver) ConfigSchema(context.Context) (*hclspec.Spec, error) { return configSchema(), nil }
 
+// SetConfig keeps the greeting and the agent configuration.
 func (d *Driver) SetConfig(_ context.Context, c *base.Config) error {
 	var cfg struct {
 		Greeting string `cty:"greeting"`
@@ -66,14 +69,17 @@ func (d *Driver) SetConfig(_ context.Context, c *base.Config) error {
 	return nil
 }
 
+// TaskConfigSchema takes no task configuration.
 func (d *Driver) TaskConfigSchema(context.Context) (*hclspec.Spec, error) {
 	return hclspec.Object(hclspec.Attrs{}), nil
 }
 
+// Capabilities advertises signals and chroot isolation.
 func (d *Driver) Capabilities(context.Context) (*driver.Capabilities, error) {
 	return &driver.Capabilities{SendSignals: true, FSIsolation: driver.FSIsolationChroot}, nil
 }
 
+// Fingerprint reports healthy, with the greeting and, once configured, the number of cores.
 func (d *Driver) Fingerprint(ctx context.Context) (<-chan *driver.Fingerprint, error) {
 	d.mu.Lock()
 	attrs := map[string]*base.Attribute{"driver.sample.greeting": base.NewStringAttribute(d.greeting)}
@@ -97,6 +103,7 @@ func (d *Driver) get(id string) (*task, error) {
 	return t, nil
 }
 
+// StartTask starts a task that lives RUN_MS milliseconds; env FAIL fails it recoverably.
 func (d *Driver) StartTask(_ context.Context, c *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
 	runMS, _ := strconv.Atoi(c.Env["RUN_MS"])
 	code, _ := strconv.Atoi(c.Env["EXIT_CODE"])
@@ -127,10 +134,12 @@ func (d *Driver) StartTask(_ context.Context, c *driver.TaskConfig) (*driver.Tas
 	return h, &driver.NetworkOverride{PortMap: map[string]int{"http": 8080}}, nil
 }
 
+// RecoverTask always fails: the sample's tasks live in the plugin process.
 func (d *Driver) RecoverTask(context.Context, *driver.TaskHandle) error {
 	return errors.New("sample driver: tasks do not survive the plugin")
 }
 
+// WaitTask blocks until the task ends.
 func (d *Driver) WaitTask(ctx context.Context, id string) (*driver.ExitResult, error) {
 	t, err := d.get(id)
 	if err != nil {
@@ -146,6 +155,7 @@ func (d *Driver) WaitTask(ctx context.Context, id string) (*driver.ExitResult, e
 	}
 }
 
+// StopTask ends the task as SIGTERM would.
 func (d *Driver) StopTask(_ context.Context, id string, _ time.Duration, _ string) error {
 	t, err := d.get(id)
 	if err != nil {
@@ -157,6 +167,7 @@ func (d *Driver) StopTask(_ context.Context, id string, _ time.Duration, _ strin
 	return nil
 }
 
+// DestroyTask forgets the task; a running one needs force.
 func (d *Driver) DestroyTask(_ context.Context, id string, force bool) error {
 	t, err := d.get(id)
 	if err != nil {
@@ -176,6 +187,7 @@ func (d *Driver) DestroyTask(_ context.Context, id string, force bool) error {
 	return nil
 }
 
+// InspectTask reports the task's state and, once exited, its result.
 func (d *Driver) InspectTask(_ context.Context, id string) (*driver.TaskStatus, error) {
 	t, err := d.get(id)
 	if err != nil {
@@ -190,6 +202,7 @@ func (d *Driver) InspectTask(_ context.Context, id string) (*driver.TaskStatus, 
 	return s, nil
 }
 
+// TaskStats sends a fixed sample every interval.
 func (d *Driver) TaskStats(ctx context.Context, id string, interval time.Duration) (<-chan *driver.TaskStats, error) {
 	if _, err := d.get(id); err != nil {
 		return nil, err
@@ -216,17 +229,20 @@ func (d *Driver) TaskStats(ctx context.Context, id string, interval time.Duratio
 	return ch, nil
 }
 
+// TaskEvents sends no events.
 func (d *Driver) TaskEvents(ctx context.Context) (<-chan *driver.TaskEvent, error) {
 	ch := make(chan *driver.TaskEvent)
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch, nil
 }
 
+// SignalTask accepts any signal to a known task.
 func (d *Driver) SignalTask(_ context.Context, id, _ string) error {
 	_, err := d.get(id)
 	return err
 }
 
+// ExecTask is not supported.
 func (d *Driver) ExecTask(context.Context, string, []string, time.Duration) (*driver.ExecResult, error) {
 	return nil, errors.New("sample driver: no exec")
 }
@@ -234,14 +250,18 @@ func (d *Driver) ExecTask(context.Context, string, []string, time.Duration) (*dr
 // Device offers two devices and reserves them as an env variable.
 type Device struct{}
 
+// PluginInfo names the sample device plugin.
 func (Device) PluginInfo(context.Context) (*base.PluginInfo, error) {
 	return &base.PluginInfo{Type: base.PluginTypeDevice, APIVersions: []string{base.APIVersion010}, Version: "0.1.0", Name: "sample-device"}, nil
 }
 
+// ConfigSchema is nil: no configuration.
 func (Device) ConfigSchema(context.Context) (*hclspec.Spec, error) { return nil, nil }
 
+// SetConfig accepts the (empty) configuration.
 func (Device) SetConfig(context.Context, *base.Config) error { return nil }
 
+// Fingerprint reports one group of two healthy devices.
 func (Device) Fingerprint(ctx context.Context) (<-chan *device.FingerprintResponse, error) {
 	ch := make(chan *device.FingerprintResponse, 1)
 	ch <- &device.FingerprintResponse{Groups: []*device.DeviceGroup{{Vendor: "yurt", Type: "sample", Name: "s1",
@@ -250,6 +270,7 @@ func (Device) Fingerprint(ctx context.Context) (<-chan *device.FingerprintRespon
 	return ch, nil
 }
 
+// Reserve exposes the reserved IDs in SAMPLE_DEVICES; an unknown ID is an error.
 func (Device) Reserve(_ context.Context, ids []string) (*device.ContainerReservation, error) {
 	for _, id := range ids {
 		if id != "dev-0" && id != "dev-1" {
@@ -259,6 +280,7 @@ func (Device) Reserve(_ context.Context, ids []string) (*device.ContainerReserva
 	return &device.ContainerReservation{Envs: map[string]string{"SAMPLE_DEVICES": fmt.Sprint(ids)}}, nil
 }
 
+// Stats sends nothing until the stream ends.
 func (Device) Stats(ctx context.Context, _ time.Duration) (<-chan *device.StatsResponse, error) {
 	ch := make(chan *device.StatsResponse)
 	go func() { <-ctx.Done(); close(ch) }()
