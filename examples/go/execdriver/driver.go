@@ -64,6 +64,7 @@ type taskConfig struct {
 
 // Driver is the yurt-exec driver.
 type Driver struct {
+	driver.Defaults
 	logger hclog.Logger
 
 	mu           sync.Mutex

@@ -46,6 +46,7 @@ var configSchema = hclspec.Object(hclspec.Attrs{
 })
 
 type drv struct {
+	driver.Defaults
 	mu         sync.Mutex
 	tasks      map[string]*supervise.Task
 	label      string
