@@ -33,7 +33,7 @@ type Error struct {
 // Error is "hclspec: <path>: <what was expected and found>".
 func (e *Error) Error() string { return "hclspec: " + e.Path + ": " + e.Msg }
 
-// Convert turns the wire form of a schema into an hcldec spec. Every spec in
+// Convert turns a schema into an hcldec spec. Every spec in
 // the tree must have exactly one kind set, names must be HCL identifiers,
 // types must be HCL type expressions and literals HCL expressions without
 // variables; the first violation is returned as an *Error naming its path.
@@ -41,7 +41,7 @@ func Convert(spec *Spec) (hcldec.Spec, error) {
 	if spec == nil {
 		return nil, ErrNoSpec
 	}
-	return convert(spec, "spec")
+	return convert(spec.wire(), "spec")
 }
 
 func fail(path, format string, args ...any) error {
@@ -50,7 +50,7 @@ func fail(path, format string, args ...any) error {
 
 const kinds = "one of object, array, Attr, block_value, block_attrs, block_list, block_set, block_map, default, literal"
 
-func convert(spec *Spec, path string) (hcldec.Spec, error) {
+func convert(spec *hclspecpb.Spec, path string) (hcldec.Spec, error) {
 	if spec == nil {
 		return nil, fail(path, "spec is missing (nil), expected %s", kinds)
 	}
@@ -155,7 +155,7 @@ func convertAttr(a *hclspecpb.Attr, path string) (hcldec.Spec, error) {
 	return &hcldec.AttrSpec{Name: a.GetName(), Type: ty, Required: a.GetRequired()}, nil
 }
 
-func convertNested(n *Spec, path string) (hcldec.Spec, error) {
+func convertNested(n *hclspecpb.Spec, path string) (hcldec.Spec, error) {
 	if n == nil {
 		return nil, fail(path+".nested", "nested spec is missing (nil), expected the spec of the block's body")
 	}

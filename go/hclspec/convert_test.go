@@ -80,7 +80,7 @@ func TestConvertErrors(t *testing.T) {
 		{"attr no type", Attr("a", "", false), "spec.Attr.type", "type is empty"},
 		{"attr bad type", Attr("a", "lst(string)", false), "spec.Attr.type", `type "lst(string)" is not an HCL type expression`},
 		{"attr unparsable type", Attr("a", "list(", false), "spec.Attr.type", "is not an HCL expression"},
-		{"attr nil message", &Spec{Block: &hclspecpb.Spec_Attr{}}, "spec.Attr.name", "name is empty"},
+		{"attr nil message", wrap(&hclspecpb.Spec{Block: &hclspecpb.Spec_Attr{}}), "spec.Attr.name", "name is empty"},
 		{"array member", Array(Literal("1"), &Spec{}), "spec.array.values[1]", "no spec kind set"},
 		{"block nil nested", Block("b", false, nil), "spec.block_value.nested", "nested spec is missing"},
 		{"block nested path", Block("b", false, Object(Attrs{"x": Attr("x", "strin", false)})),

@@ -45,7 +45,7 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, s := range seedSpecs() {
-		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(s)
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(s.wire())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,18 +70,18 @@ var fuzzBodies = [][]byte{
 // failed conversion must be an *Error or ErrNoSpec.
 func FuzzConvert(f *testing.F) {
 	for _, s := range seedSpecs() {
-		b, err := proto.Marshal(s)
+		b, err := s.Marshal()
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var spec Spec
-		if err := proto.Unmarshal(data, &spec); err != nil {
+		spec, err := Unmarshal(data)
+		if err != nil {
 			return
 		}
-		dec, err := Convert(&spec)
+		dec, err := Convert(spec)
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("Convert error is %T, want *Error: %v", err, err)
@@ -91,11 +91,11 @@ func FuzzConvert(f *testing.F) {
 		if dec == nil {
 			t.Fatal("Convert returned nil spec and nil error")
 		}
-		if _, err := ImpliedType(&spec); err != nil {
+		if _, err := ImpliedType(spec); err != nil {
 			t.Fatalf("ImpliedType failed after Convert succeeded: %v", err)
 		}
 		for _, body := range fuzzBodies {
-			val, diags := DecodeHCL(body, "fuzz.hcl", &spec, nil)
+			val, diags := DecodeHCL(body, "fuzz.hcl", spec, nil)
 			if diags.HasErrors() {
 				continue
 			}

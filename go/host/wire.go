@@ -6,6 +6,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
 	"github.com/yurt-sdk/yurt/go/internal/convert/deviceconv"
 	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 )
 
 // The host's public API speaks the SDK's hand-written types (go/plugin/
@@ -44,6 +45,6 @@ var (
 
 // specFromWire and specToWire are the only conversions between a schema on
 // the wire and hclspec.Spec.
-func specFromWire(s *hclspecpb.Spec) *hclspec.Spec { return s }
+func specFromWire(s *hclspecpb.Spec) *hclspec.Spec { return specconv.FromProto(s) }
 
-func specToWire(s *hclspec.Spec) *hclspecpb.Spec { return s }
+func specToWire(s *hclspec.Spec) *hclspecpb.Spec { return specconv.ToProto(s) }

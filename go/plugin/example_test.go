@@ -3,7 +3,6 @@ package plugin_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/hclspec"
@@ -45,33 +44,9 @@ func (staticDevices) Stats(ctx context.Context, _ time.Duration) (<-chan *device
 	return make(chan *device.StatsResponse), nil
 }
 
-// PluginSet is what Serve hands go-plugin: "base" plus the plugin's kind.
-func ExamplePluginSet() {
-	set, err := plugin.PluginSet(staticDevices{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	var names []string
-	for name := range set {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	fmt.Println(names)
-	// Output: [base device]
-}
-
-// A value that is neither a driver nor a device plugin is refused with an
-// error naming what is missing.
-func ExamplePluginSet_notAPlugin() {
-	_, err := plugin.PluginSet(struct{}{})
-	fmt.Println(err)
-	// Output: plugin: struct {} does not implement base.Plugin (PluginInfo, ConfigSchema, SetConfig)
-}
-
-// A plugin's main function: Serve speaks go-plugin's handshake on stdout and
+// A plugin's main function: ServeDevice (ServeDriver for a task driver) speaks go-plugin's handshake on stdout and
 // serves until the Nomad client (or `yurt agent`, or yurt-conformance)
 // shuts it down. Log with plugin.NewLogger (stderr), never to stdout.
-func ExampleServe() {
-	plugin.Serve(staticDevices{})
+func ExampleServeDevice() {
+	plugin.ServeDevice(staticDevices{})
 }

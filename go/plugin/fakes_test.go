@@ -19,6 +19,7 @@ import (
 // fakeDriver implements only the required Driver methods and records what
 // it was given, so tests can check both directions of every RPC.
 type fakeDriver struct {
+	driver.Defaults
 	mu        sync.Mutex
 	config    *base.Config
 	recovered *driver.TaskHandle

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"io"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/internal/convert/deviceconv"
 	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
@@ -31,8 +31,15 @@ import (
 // returns the client connection.
 func connect(t *testing.T, impl any) *grpc.ClientConn {
 	t.Helper()
-	set, err := PluginSet(impl)
-	require.NoError(t, err)
+	var set goplugin.PluginSet
+	switch p := impl.(type) {
+	case driver.Driver:
+		set = driverSet(p)
+	case device.Device:
+		set = deviceSet(p)
+	default:
+		t.Fatalf("%T is neither a driver nor a device", impl)
+	}
 	client, _ := goplugin.TestPluginGRPCConn(t, false, set)
 	t.Cleanup(func() { _ = client.Close() })
 	return client.Conn
@@ -68,11 +75,11 @@ func TestBaseRPCs(t *testing.T) {
 
 	schema, err := c.ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
 	require.NoError(t, err)
-	_, err = hclspec.Convert(schema.GetSpec())
+	_, err = hclspec.Convert(specconv.FromProto(schema.GetSpec()))
 	require.NoError(t, err)
 	assert.NotNil(t, schema.GetSpec().GetObject().GetAttributes()["enabled"].GetDefault())
 
-	val, diags := hclspec.DecodeHCL([]byte("enabled = false\n"), "p.hcl", schema.GetSpec(), nil)
+	val, diags := hclspec.DecodeHCL([]byte("enabled = false\n"), "p.hcl", specconv.FromProto(schema.GetSpec()), nil)
 	require.False(t, diags.HasErrors())
 	mp, err := hclspec.EncodeMsgpack(val)
 	require.NoError(t, err)
@@ -88,7 +95,7 @@ func TestBaseRPCs(t *testing.T) {
 		Enabled bool `cty:"enabled"`
 	}
 	cfg.Enabled = true
-	require.NoError(t, base.DecodeConfig(got.MsgpackConfig, schema.GetSpec(), &cfg))
+	require.NoError(t, base.DecodeConfig(got.MsgpackConfig, specconv.FromProto(schema.GetSpec()), &cfg))
 	assert.False(t, cfg.Enabled)
 
 	_, err = c.SetConfig(ctx, &basepb.SetConfigRequest{MsgpackConfig: []byte("bad")})
@@ -188,7 +195,7 @@ func TestDriverRPCs(t *testing.T) {
 	var dc struct {
 		Command string `cty:"command"`
 	}
-	require.NoError(t, started.DecodeDriverConfig(schema.GetSpec(), &dc))
+	require.NoError(t, started.DecodeDriverConfig(specconv.FromProto(schema.GetSpec()), &dc))
 	assert.Equal(t, "x", dc.Command)
 	assert.Equal(t, int32(1), start.GetHandle().GetVersion())
 	assert.Equal(t, driverpb.TaskState_RUNNING, start.GetHandle().GetState())
@@ -372,7 +379,7 @@ func TestDeviceRPCs(t *testing.T) {
 	assert.Equal(t, basepb.PluginType_DEVICE, info.GetType())
 	schema, err := basepb.NewBasePluginClient(conn).ConfigSchema(ctx, &basepb.ConfigSchemaRequest{})
 	require.NoError(t, err)
-	assert.Nil(t, schema.GetSpec(), "no schema means no configuration")
+	assert.Nil(t, specconv.FromProto(schema.GetSpec()), "no schema means no configuration")
 
 	c := devicepb.NewDevicePluginClient(conn)
 	fs, err := c.Fingerprint(ctx, &devicepb.FingerprintRequest{})
@@ -410,15 +417,3 @@ func TestDeviceRPCs(t *testing.T) {
 	assert.Equal(t, time.Second, fd.statsIval, "interval 0 means 1s")
 	fd.mu.Unlock()
 }
-
-func TestPluginSetErrors(t *testing.T) {
-	_, err := PluginSet(struct{}{})
-	assert.ErrorContains(t, err, "does not implement base.Plugin")
-	_, err = PluginSet(&onlyBase{})
-	assert.ErrorContains(t, err, "implements neither driver.Driver nor device.Device")
-	assert.True(t, errors.Is(driver.ErrTaskNotFound, driver.ErrTaskNotFound))
-}
-
-type onlyBase struct{ fakeDevice }
-
-func (*onlyBase) Reserve() {} // shadows device.Device's Reserve

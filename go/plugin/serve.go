@@ -62,33 +62,25 @@ func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *gr
 	return c, nil
 }
 
-// PluginSet returns the go-plugin plugins serving impl: "base" plus
-// "driver" or "device". impl must implement base.Plugin and one of
-// driver.Driver and device.Device (their Fingerprint methods differ, so no
-// type can be both).
-func PluginSet(impl any) (goplugin.PluginSet, error) {
-	b, ok := impl.(base.Plugin)
-	if !ok {
-		return nil, fmt.Errorf("plugin: %T does not implement base.Plugin (PluginInfo, ConfigSchema, SetConfig)", impl)
-	}
-	drv, isDriver := impl.(driver.Driver)
-	dev, isDevice := impl.(device.Device)
-	set := goplugin.PluginSet{NameBase: &grpcPlugin{register: func(s *grpc.Server) {
-		basepb.RegisterBasePluginServer(s, &server.Base{Impl: b})
+// baseService registers the BasePlugin service for p.
+func baseService(p base.Plugin) *grpcPlugin {
+	return &grpcPlugin{register: func(s *grpc.Server) {
+		basepb.RegisterBasePluginServer(s, &server.Base{Impl: p})
+	}}
+}
+
+// driverSet is what ServeDriver hands go-plugin: "base" and "driver".
+func driverSet(d driver.Driver) goplugin.PluginSet {
+	return goplugin.PluginSet{NameBase: baseService(d), NameDriver: &grpcPlugin{register: func(s *grpc.Server) {
+		driverpb.RegisterDriverServer(s, &server.Driver{Impl: d})
 	}}}
-	switch {
-	case isDriver:
-		set[NameDriver] = &grpcPlugin{register: func(s *grpc.Server) {
-			driverpb.RegisterDriverServer(s, &server.Driver{Impl: drv})
-		}}
-	case isDevice:
-		set[NameDevice] = &grpcPlugin{register: func(s *grpc.Server) {
-			devicepb.RegisterDevicePluginServer(s, &server.Device{Impl: dev})
-		}}
-	default:
-		return nil, fmt.Errorf("plugin: %T implements neither driver.Driver nor device.Device", impl)
-	}
-	return set, nil
+}
+
+// deviceSet is what ServeDevice hands go-plugin: "base" and "device".
+func deviceSet(d device.Device) goplugin.PluginSet {
+	return goplugin.PluginSet{NameBase: baseService(d), NameDevice: &grpcPlugin{register: func(s *grpc.Server) {
+		devicepb.RegisterDevicePluginServer(s, &server.Device{Impl: d})
+	}}}
 }
 
 // ClientPlugins is the plugin set a host gives go-plugin's client; each
@@ -107,27 +99,55 @@ func newLogger(name string, w io.Writer) hclog.Logger {
 	return hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Trace, JSONFormat: true, Output: w})
 }
 
-// Options tune Serve; the zero value is what Nomad expects.
-type Options struct {
-	// Logger receives go-plugin's own logs; default NewLogger("plugin").
-	Logger hclog.Logger
+// Option tunes ServeDriver and ServeDevice; without any they serve as
+// Nomad expects.
+type Option func(*options)
+
+type options struct {
+	logger hclog.Logger
 }
 
-// Serve serves impl (a driver.Driver or device.Device) until the host
-// shuts it down, then returns. It never returns early on a usage error: it
-// prints the problem on stderr and exits 1, as go-plugin does for a
-// missing magic cookie.
-func Serve(impl any) { ServeWith(impl, Options{}) }
+// WithLogger sends go-plugin's own logs to l instead of
+// NewLogger("plugin").
+func WithLogger(l hclog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
 
-// ServeWith is Serve with options. Run as `<plugin> yurt-supervise <state
-// dir>` (by go/plugin/supervise.Start), the binary is a task supervisor
-// instead: it supervises that task and exits without serving.
-func ServeWith(impl any, opts Options) {
+// ServeDriver serves the task driver d until the host shuts it down, then
+// returns. Run as `<plugin> yurt-supervise <state dir>` (by
+// go/plugin/supervise.Start), the binary is a task supervisor instead: it
+// supervises that task and exits without serving. A nil d is a usage
+// error: it is printed on stderr and the process exits 1, as go-plugin does
+// for a missing magic cookie.
+func ServeDriver(d driver.Driver, opts ...Option) {
 	supervise.Main()
-	set, err := PluginSet(impl)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	if d == nil {
+		usageError("plugin: ServeDriver was given a nil driver.Driver")
+	}
+	serve(driverSet(d), opts)
+}
+
+// ServeDevice serves the device plugin d until the host shuts it down,
+// then returns; otherwise as ServeDriver.
+func ServeDevice(d device.Device, opts ...Option) {
+	supervise.Main()
+	if d == nil {
+		usageError("plugin: ServeDevice was given a nil device.Device")
+	}
+	serve(deviceSet(d), opts)
+}
+
+func usageError(msg string) {
+	fmt.Fprintln(os.Stderr, msg)
+	os.Exit(1)
+}
+
+func serve(set goplugin.PluginSet, opts []Option) {
+	var o options
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
 	}
 	// If the host dies, writes to our stderr pipe fail. Without a handler
 	// the Go runtime kills the process with SIGPIPE on such a write to fd
@@ -140,7 +160,7 @@ func ServeWith(impl any, opts Options) {
 		for range sigpipe {
 		}
 	}()
-	logger := opts.Logger
+	logger := o.logger
 	if logger == nil {
 		logger = NewLogger("plugin")
 	}

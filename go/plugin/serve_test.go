@@ -30,22 +30,22 @@ const serveEnv = "YURT_PLUGIN_TEST_SERVE"
 func TestMain(m *testing.M) {
 	switch os.Getenv(serveEnv) {
 	case "driver":
-		Serve(&fakeDriver{logger: NewLogger("fake")})
+		ServeDriver(&fakeDriver{logger: NewLogger("fake")})
 		os.Exit(0)
 	case "device":
-		Serve(&fakeDevice{})
+		ServeDevice(&fakeDevice{})
 		os.Exit(0)
 	case "noisy":
-		// Plugin code printing before Serve, once as Go and once as a
+		// Plugin code printing before ServeDriver, once as Go and once as a
 		// child process writing to the inherited fd 1.
 		fmt.Println("stray Println before Serve")
 		child := exec.Command("sh", "-c", "echo stray from a child")
 		child.Stdout = os.Stdout
 		_ = child.Run()
-		Serve(&fakeDriver{logger: NewLogger("fake")})
+		ServeDriver(&fakeDriver{logger: NewLogger("fake")})
 		os.Exit(0)
 	case "invalid":
-		Serve(struct{}{})
+		ServeDriver(nil)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -148,7 +148,9 @@ func TestServeRejectsMissingCookie(t *testing.T) {
 	assert.Contains(t, stderr.String(), "plugin")
 }
 
-func TestServeRejectsInvalidImpl(t *testing.T) {
+// A nil driver is the one usage error left to run time (a value that is not
+// a driver does not compile).
+func TestServeRejectsNilImpl(t *testing.T) {
 	cmd := selfCmd(t, "invalid")
 	cmd.Env = append(cmd.Env, cookie)
 	var stderr strings.Builder
@@ -158,7 +160,7 @@ func TestServeRejectsInvalidImpl(t *testing.T) {
 	require.ErrorAs(t, err, &ee)
 	assert.Equal(t, 1, ee.ExitCode())
 	assert.Empty(t, out)
-	assert.Contains(t, stderr.String(), "does not implement base.Plugin")
+	assert.Contains(t, stderr.String(), "ServeDriver was given a nil driver.Driver")
 }
 
 // TestServeSurvivesHostDeath closes the plugin's stderr (as a dying host

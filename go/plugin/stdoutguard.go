@@ -31,8 +31,8 @@ var stdoutGuardMode = ""
 //
 // It is installed when this package initialises, if a go-plugin host
 // launched the process (its magic cookie is set), so a fmt.Println in main
-// or in the plugin's constructor before Serve is caught too; ServeWith
-// installs it otherwise. ServeWith gives go-plugin the real stdout for the
+// or in the plugin's constructor before ServeDriver or ServeDevice is caught too; serving
+// installs it otherwise. Serving gives go-plugin the real stdout for the
 // handshake line; go-plugin then swaps os.Stdout for its GRPCStdio pipe
 // (server.go), so later prints through os.Stdout reach the host's stdio
 // stream, while raw writes to fd 1 keep going to stderr.
@@ -49,7 +49,7 @@ func init() {
 	if len(os.Args) > 1 && os.Args[1] == supervise.Arg {
 		return // the task supervisor: its stdout is not the host's pipe
 	}
-	_, _ = guardStdout() // an error is reported again by ServeWith
+	_, _ = guardStdout() // an error is reported again when serving
 }
 
 // guardStdout installs the guard once and returns the real stdout.

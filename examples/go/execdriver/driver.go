@@ -3,7 +3,7 @@
 // its configuration, the mapping of Nomad's TaskConfig to a supervision
 // spec, and calls into go/plugin/supervise, which runs each task under a
 // small supervisor that outlives the plugin (this binary re-executed by
-// plugin.Serve), records its real exit status and forwards its output. The
+// plugin.ServeDriver), records its real exit status and forwards its output. The
 // TaskHandle's driver_state is the layer's Handle, so a fresh plugin process
 // recovers a task from the handle alone.
 package execdriver
@@ -64,6 +64,7 @@ type taskConfig struct {
 
 // Driver is the yurt-exec driver.
 type Driver struct {
+	driver.Defaults
 	logger hclog.Logger
 
 	mu           sync.Mutex

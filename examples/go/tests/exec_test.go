@@ -88,7 +88,7 @@ func (h *driverHarness) taskConfig(id, src string, stdout, stderr string) *drive
 	t := h.t
 	schema, err := h.c.TaskConfigSchema(ctxT(t), &driverpb.TaskConfigSchemaRequest{})
 	require.NoError(t, err)
-	val, diags := hclspec.DecodeHCL([]byte(src), "task.hcl", schema.GetSpec(), nil)
+	val, diags := hclspec.DecodeHCL([]byte(src), "task.hcl", specOf(t, schema.GetSpec()), nil)
 	require.False(t, diags.HasErrors(), diags.Error())
 	mp, err := hclspec.EncodeMsgpack(val)
 	require.NoError(t, err)

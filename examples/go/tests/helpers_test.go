@@ -13,8 +13,10 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/plugin"
 )
@@ -70,11 +72,26 @@ func configure(t *testing.T, l *launched, src string) error {
 	c := basepb.NewBasePluginClient(l.conn)
 	schema, err := c.ConfigSchema(ctxT(t), &basepb.ConfigSchemaRequest{})
 	require.NoError(t, err)
-	val, diags := hclspec.DecodeHCL([]byte(src), "plugin.hcl", schema.GetSpec(), nil)
+	val, diags := hclspec.DecodeHCL([]byte(src), "plugin.hcl", specOf(t, schema.GetSpec()), nil)
 	require.False(t, diags.HasErrors(), diags.Error())
 	mp, err := hclspec.EncodeMsgpack(val)
 	require.NoError(t, err)
 	_, err = c.SetConfig(ctxT(t), &basepb.SetConfigRequest{MsgpackConfig: mp, PluginApiVersion: "v0.1.0",
 		NomadConfig: &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{ClientMinPort: 20000, ClientMaxPort: 32000}}})
 	return err
+}
+
+// specOf turns a schema as the plugin sent it into the SDK's hclspec.Spec,
+// through its serialized form (these tests speak the raw wire; the SDK's
+// public API takes no generated type).
+func specOf(t *testing.T, p *hclspecpb.Spec) *hclspec.Spec {
+	t.Helper()
+	if p == nil {
+		return nil
+	}
+	b, err := proto.Marshal(p)
+	require.NoError(t, err)
+	s, err := hclspec.Unmarshal(b)
+	require.NoError(t, err)
+	return s
 }

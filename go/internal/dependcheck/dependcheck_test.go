@@ -47,7 +47,7 @@ func (none) Stats(context.Context, time.Duration) (<-chan *device.StatsResponse,
 	return make(chan *device.StatsResponse), nil
 }
 
-func main() { plugin.Serve(none{}) }
+func main() { plugin.ServeDevice(none{}) }
 `
 
 func TestPluginModuleOutsideTheRepositoryBuildsAndHandshakes(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 )
 
@@ -36,7 +37,7 @@ func (s *Base) ConfigSchema(ctx context.Context, _ *basepb.ConfigSchemaRequest) 
 	if err != nil {
 		return nil, baseconv.StatusError(err)
 	}
-	return &basepb.ConfigSchemaResponse{Spec: spec}, nil
+	return &basepb.ConfigSchemaResponse{Spec: specconv.ToProto(spec)}, nil
 }
 
 // SetConfig serves the BasePlugin SetConfig RPC: it calls the plugin's SetConfig and

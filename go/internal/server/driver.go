@@ -15,6 +15,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
 	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
@@ -40,27 +41,18 @@ func wireError(err error) error {
 	return baseconv.StatusError(err)
 }
 
-// Init serves the Driver Init RPC through the plugin's Initializer; a driver
-// that does not implement Initializer answers Unimplemented.
+// Init serves the Driver Init RPC (driver.Defaults answers Unimplemented).
 func (s *Driver) Init(ctx context.Context, _ *driverpb.InitRequest) (*driverpb.InitResponse, error) {
-	i, ok := s.Impl.(driver.Initializer)
-	if !ok {
-		return nil, status.Error(codes.Unimplemented, "Init is not implemented by this driver")
-	}
-	if err := i.Init(ctx); err != nil {
+	if err := s.Impl.Init(ctx); err != nil {
 		return nil, wireError(err)
 	}
 	return &driverpb.InitResponse{}, nil
 }
 
-// Shutdown serves the Driver Shutdown RPC through the plugin's Shutdowner; a driver
-// that does not implement Shutdowner answers Unimplemented.
+// Shutdown serves the Driver Shutdown RPC (driver.Defaults answers
+// Unimplemented).
 func (s *Driver) Shutdown(ctx context.Context, _ *driverpb.ShutdownRequest) (*driverpb.ShutdownResponse, error) {
-	sd, ok := s.Impl.(driver.Shutdowner)
-	if !ok {
-		return nil, status.Error(codes.Unimplemented, "Shutdown is not implemented by this driver")
-	}
-	if err := sd.Shutdown(ctx); err != nil {
+	if err := s.Impl.Shutdown(ctx); err != nil {
 		return nil, wireError(err)
 	}
 	return &driverpb.ShutdownResponse{}, nil
@@ -73,7 +65,7 @@ func (s *Driver) TaskConfigSchema(ctx context.Context, _ *driverpb.TaskConfigSch
 	if err != nil {
 		return nil, wireError(err)
 	}
-	return &driverpb.TaskConfigSchemaResponse{Spec: spec}, nil
+	return &driverpb.TaskConfigSchemaResponse{Spec: specconv.ToProto(spec)}, nil
 }
 
 // Capabilities serves the Driver Capabilities RPC: it calls the plugin's Capabilities and
@@ -241,28 +233,20 @@ func (s *Driver) ExecTask(ctx context.Context, req *driverpb.ExecTaskRequest) (*
 	return driverconv.ExecResultToProto(r), nil
 }
 
-// CreateNetwork serves the Driver CreateNetwork RPC through the plugin's NetworkManager; a driver
-// that does not implement NetworkManager answers Unimplemented.
+// CreateNetwork serves the Driver CreateNetwork RPC (driver.Defaults answers
+// Unimplemented).
 func (s *Driver) CreateNetwork(ctx context.Context, req *driverpb.CreateNetworkRequest) (*driverpb.CreateNetworkResponse, error) {
-	nm, ok := s.Impl.(driver.NetworkManager)
-	if !ok {
-		return nil, status.Error(codes.Unimplemented, "CreateNetwork is not implemented by this driver")
-	}
-	spec, created, err := nm.CreateNetwork(ctx, req.GetAllocId(), req.GetHostname())
+	spec, created, err := s.Impl.CreateNetwork(ctx, req.GetAllocId(), req.GetHostname())
 	if err != nil {
 		return nil, wireError(err)
 	}
 	return &driverpb.CreateNetworkResponse{IsolationSpec: driverconv.NetworkIsolationToProto(spec), Created: created}, nil
 }
 
-// DestroyNetwork serves the Driver DestroyNetwork RPC through the plugin's NetworkManager; a driver
-// that does not implement NetworkManager answers Unimplemented.
+// DestroyNetwork serves the Driver DestroyNetwork RPC (driver.Defaults
+// answers Unimplemented).
 func (s *Driver) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetworkRequest) (*driverpb.DestroyNetworkResponse, error) {
-	nm, ok := s.Impl.(driver.NetworkManager)
-	if !ok {
-		return nil, status.Error(codes.Unimplemented, "DestroyNetwork is not implemented by this driver")
-	}
-	if err := nm.DestroyNetwork(ctx, req.GetAllocId(), driverconv.NetworkIsolationFromProto(req.GetIsolationSpec())); err != nil {
+	if err := s.Impl.DestroyNetwork(ctx, req.GetAllocId(), driverconv.NetworkIsolationFromProto(req.GetIsolationSpec())); err != nil {
 		return nil, wireError(err)
 	}
 	return &driverpb.DestroyNetworkResponse{}, nil
@@ -272,10 +256,6 @@ func (s *Driver) DestroyNetwork(ctx context.Context, req *driverpb.DestroyNetwor
 // carry stdin data, stdin close and terminal sizes. Output goes back as it
 // is written; the last message has exited set and the result.
 func (s *Driver) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.ExecTaskStreamingRequest, driverpb.ExecTaskStreamingResponse]) error {
-	es, ok := s.Impl.(driver.ExecStreamer)
-	if !ok {
-		return status.Error(codes.Unimplemented, "ExecTaskStreaming is not supported by this driver")
-	}
 	first, err := stream.Recv()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -349,7 +329,7 @@ func (s *Driver) ExecTaskStreaming(stream grpc.BidiStreamingServer[driverpb.Exec
 			return send(&driverpb.ExecTaskStreamingResponse{Stderr: &driverpb.ExecTaskStreamingIOOperation{Data: b}})
 		}),
 	}
-	res, err := es.ExecTaskStreaming(ctx, setup.GetTaskId(), opts)
+	res, err := s.Impl.ExecTaskStreaming(ctx, setup.GetTaskId(), opts)
 	// Unblock a command still reading stdin.
 	_ = stdinR.CloseWithError(io.EOF)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 )
 
 // Node is the JSON form of one hclspec node in the vector files: exactly one
@@ -12,19 +13,21 @@ import (
 // block_list, block_set, block_map, default, literal).
 type Node map[string]any
 
-// SpecNode writes a wire spec in the vector files' JSON form.
-func SpecNode(s *hclspec.Spec) Node {
+// SpecNode writes a spec in the vector files' JSON form.
+func SpecNode(s *hclspec.Spec) Node { return specNode(specconv.ToProto(s)) }
+
+func specNode(s *hclspecpb.Spec) Node {
 	switch b := s.GetBlock().(type) {
 	case *hclspecpb.Spec_Object:
 		attrs := map[string]Node{}
 		for k, v := range b.Object.GetAttributes() {
-			attrs[k] = SpecNode(v)
+			attrs[k] = specNode(v)
 		}
 		return Node{"object": attrs}
 	case *hclspecpb.Spec_Array:
 		vals := []Node{}
 		for _, v := range b.Array.GetValues() {
-			vals = append(vals, SpecNode(v))
+			vals = append(vals, specNode(v))
 		}
 		return Node{"array": vals}
 	case *hclspecpb.Spec_Attr:
@@ -32,23 +35,23 @@ func SpecNode(s *hclspec.Spec) Node {
 		return Node{"attr": map[string]any{"name": a.GetName(), "type": a.GetType(), "required": a.GetRequired()}}
 	case *hclspecpb.Spec_BlockValue:
 		v := b.BlockValue
-		return Node{"block": map[string]any{"name": v.GetName(), "required": v.GetRequired(), "nested": SpecNode(v.GetNested())}}
+		return Node{"block": map[string]any{"name": v.GetName(), "required": v.GetRequired(), "nested": specNode(v.GetNested())}}
 	case *hclspecpb.Spec_BlockAttrs:
 		v := b.BlockAttrs
 		return Node{"block_attrs": map[string]any{"name": v.GetName(), "type": v.GetType(), "required": v.GetRequired()}}
 	case *hclspecpb.Spec_BlockList:
 		v := b.BlockList
-		return Node{"block_list": map[string]any{"name": v.GetName(), "min_items": v.GetMinItems(), "max_items": v.GetMaxItems(), "nested": SpecNode(v.GetNested())}}
+		return Node{"block_list": map[string]any{"name": v.GetName(), "min_items": v.GetMinItems(), "max_items": v.GetMaxItems(), "nested": specNode(v.GetNested())}}
 	case *hclspecpb.Spec_BlockSet:
 		v := b.BlockSet
-		return Node{"block_set": map[string]any{"name": v.GetName(), "min_items": v.GetMinItems(), "max_items": v.GetMaxItems(), "nested": SpecNode(v.GetNested())}}
+		return Node{"block_set": map[string]any{"name": v.GetName(), "min_items": v.GetMinItems(), "max_items": v.GetMaxItems(), "nested": specNode(v.GetNested())}}
 	case *hclspecpb.Spec_BlockMap:
 		v := b.BlockMap
 		labels := append([]string{}, v.GetLabels()...)
-		return Node{"block_map": map[string]any{"name": v.GetName(), "labels": labels, "nested": SpecNode(v.GetNested())}}
+		return Node{"block_map": map[string]any{"name": v.GetName(), "labels": labels, "nested": specNode(v.GetNested())}}
 	case *hclspecpb.Spec_Default:
 		v := b.Default
-		return Node{"default": map[string]any{"primary": SpecNode(v.GetPrimary()), "default": SpecNode(v.GetDefault())}}
+		return Node{"default": map[string]any{"primary": specNode(v.GetPrimary()), "default": specNode(v.GetDefault())}}
 	case *hclspecpb.Spec_Literal:
 		return Node{"literal": map[string]any{"value": b.Literal.GetValue()}}
 	}

@@ -11,7 +11,9 @@ import (
 	"github.com/yurt-sdk/yurt/go/plugin/base"
 )
 
-// Device is the DevicePlugin service.
+// Device is the DevicePlugin service. A device plugin implements
+// base.Plugin, Fingerprint and Reserve; Stats is optional: embed Defaults,
+// which answers it as the optional-RPC table in device.proto says.
 type Device interface {
 	base.Plugin
 
@@ -22,8 +24,8 @@ type Device interface {
 	// Reserve prepares devices for a task; an unknown ID is an error that
 	// names it.
 	Reserve(ctx context.Context, deviceIDs []string) (*ContainerReservation, error)
-	// Stats sends statistics every interval (1 s when the host asks for 0)
-	// until ctx ends.
+	// Stats (optional: Defaults answers it) sends statistics every interval
+	// (1 s when the host asks for 0) until ctx ends.
 	Stats(ctx context.Context, interval time.Duration) (<-chan *StatsResponse, error)
 }
 

@@ -1,8 +1,7 @@
 // Package driver is the Go SDK for Nomad task drivers: hand-written types
 // for everything the Driver service carries, the Driver interface a plugin
-// implements (plus optional interfaces for Init, Shutdown, streaming exec
-// and networks). The gRPC server that maps them to the wire is internal
-// (go/internal/server).
+// implements, and Defaults, which answers the optional methods. The gRPC
+// server that maps them to the wire is internal (go/internal/server).
 package driver
 
 import (
@@ -22,11 +21,17 @@ import (
 // wrapped: the server sends exactly this text either way).
 var ErrTaskNotFound = errors.New("task not found for given id")
 
-// Driver is the Driver service. Every method is required; a driver that
-// cannot signal or exec returns an error saying so (and advertises it in
-// Capabilities).
+// Driver is the Driver service. What a driver must implement is one
+// answer: base.Plugin and the required methods below; every optional method
+// (the second group) has a default in Defaults, which a driver embeds and
+// overrides where it has something to say. The defaults answer exactly what
+// the optional-RPC table at the top of driver.proto says (Unimplemented with
+// the table's message; TaskEvents: a stream that stays open and sends
+// nothing).
 type Driver interface {
 	base.Plugin
+
+	// Required.
 
 	// TaskConfigSchema is the schema of a task's `config {}` block.
 	TaskConfigSchema(ctx context.Context) (*hclspec.Spec, error)
@@ -58,6 +63,9 @@ type Driver interface {
 	// InspectTask reports the task's state, times and, once exited, its
 	// result. An unknown taskID is ErrTaskNotFound.
 	InspectTask(ctx context.Context, taskID string) (*TaskStatus, error)
+
+	// Optional: Defaults answers these.
+
 	// TaskStats sends usage every interval until ctx ends or the task exits.
 	TaskStats(ctx context.Context, taskID string, interval time.Duration) (<-chan *TaskStats, error)
 	// TaskEvents streams events about any task until ctx ends.
@@ -67,42 +75,25 @@ type Driver interface {
 	// with change_mode = "signal").
 	SignalTask(ctx context.Context, taskID string, signal string) error
 	// ExecTask runs command in the task's context; a command that runs and
-	// fails is a result with a non-zero exit code, not an error.
+	// fails is a result with a non-zero exit code, not an error. Required
+	// when Capabilities.Exec is true (script checks).
 	ExecTask(ctx context.Context, taskID string, command []string, timeout time.Duration) (*ExecResult, error)
-}
-
-// Initializer is implemented by drivers that want the Init call (sent after
-// SetConfig). Without it the server answers Unimplemented, which Nomad
-// ignores.
-type Initializer interface {
-	// Init is called once after SetConfig.
-	Init(ctx context.Context) error
-}
-
-// Shutdowner is implemented by drivers that want the Shutdown call (sent on
-// graceful agent shutdown). Without it the server answers Unimplemented.
-type Shutdowner interface {
-	// Shutdown is called with a short deadline (2 s in Nomad) before the agent
-	// stops; it MUST NOT stop running tasks.
-	Shutdown(ctx context.Context) error
-}
-
-// ExecStreamer is implemented by drivers that support interactive exec
-// (`nomad alloc exec`). Without it ExecTaskStreaming returns an error.
-type ExecStreamer interface {
 	// ExecTaskStreaming runs opts.Command in the task, copying opts.Stdin
-	// in and output to opts.Stdout/opts.Stderr until the command exits.
+	// in and output to opts.Stdout/opts.Stderr until the command exits
+	// (`nomad alloc exec`). Required when Capabilities.Exec is true.
 	ExecTaskStreaming(ctx context.Context, taskID string, opts *ExecOptions) (*ExitResult, error)
-}
-
-// NetworkManager is implemented by drivers that create network namespaces
-// (Capabilities.MustCreateNetwork). Without it both calls are Unimplemented.
-type NetworkManager interface {
 	// CreateNetwork creates the allocation's network namespace and reports
-	// whether it created it (false: it already existed).
+	// whether it created it (false: it already existed). Required when
+	// Capabilities.MustCreateNetwork is true.
 	CreateNetwork(ctx context.Context, allocID, hostname string) (spec *NetworkIsolationSpec, created bool, err error)
 	// DestroyNetwork removes what CreateNetwork created for allocID.
 	DestroyNetwork(ctx context.Context, allocID string, spec *NetworkIsolationSpec) error
+	// Init is called once after SetConfig; Nomad ignores Unimplemented.
+	Init(ctx context.Context) error
+	// Shutdown is called with a short deadline (2 s in Nomad) before the
+	// agent stops; it MUST NOT stop running tasks. Nomad ignores
+	// Unimplemented.
+	Shutdown(ctx context.Context) error
 }
 
 // ExecOptions describes one streaming exec session.
@@ -426,88 +417,4 @@ type Fingerprint struct {
 	HealthDescription string
 	// Err marks the driver unhealthy with this message.
 	Err error
-}
-
-// CPUField names a CPUUsage field in CPUUsage.Measured.
-type CPUField int32
-
-// The CPUUsage fields, as TaskStats' measured lists name them on the wire.
-const (
-	CPUSystemMode       CPUField = 0
-	CPUUserMode         CPUField = 1
-	CPUTotalTicks       CPUField = 2
-	CPUThrottledPeriods CPUField = 3
-	CPUThrottledTime    CPUField = 4
-	CPUPercent          CPUField = 5
-)
-
-// MemoryField names a MemoryUsage field in MemoryUsage.Measured.
-type MemoryField int32
-
-// The MemoryUsage fields, as TaskStats' measured lists name them on the wire.
-const (
-	MemoryRSS            MemoryField = 0
-	MemoryCache          MemoryField = 1
-	MemoryMaxUsage       MemoryField = 2
-	MemoryKernelUsage    MemoryField = 3
-	MemoryKernelMaxUsage MemoryField = 4
-	MemoryUsageField     MemoryField = 5
-	MemorySwap           MemoryField = 6
-)
-
-// CPUUsage: Measured lists which fields hold real measurements.
-type CPUUsage struct {
-	SystemMode       float64
-	UserMode         float64
-	TotalTicks       float64
-	ThrottledPeriods uint64
-	ThrottledTime    uint64
-	Percent          float64
-	Measured         []CPUField
-}
-
-// MemoryUsage in bytes; Measured lists which fields hold real measurements.
-type MemoryUsage struct {
-	RSS            uint64
-	Cache          uint64
-	MaxUsage       uint64
-	KernelUsage    uint64
-	KernelMaxUsage uint64
-	Usage          uint64
-	Swap           uint64
-	Measured       []MemoryField
-}
-
-// ResourceUsage is CPU and memory usage of a task or one of its processes.
-type ResourceUsage struct {
-	CPU    *CPUUsage
-	Memory *MemoryUsage
-}
-
-// TaskStats is one TaskStats sample: the whole task (Aggregate) and,
-// optionally, each of its processes.
-type TaskStats struct {
-	ID        string
-	Timestamp time.Time
-	Aggregate *ResourceUsage
-	// ByPID is keyed by process ID in decimal.
-	ByPID map[string]*ResourceUsage
-}
-
-// TaskEvent is a driver event about a task (an image pull, a warning); Nomad
-// shows Message in the task's event list.
-type TaskEvent struct {
-	TaskID      string
-	AllocID     string
-	TaskName    string
-	Timestamp   time.Time
-	Message     string
-	Annotations map[string]string
-}
-
-// ExecResult is ExecTask's answer: the command's output and how it ended.
-type ExecResult struct {
-	Stdout []byte
-	Stderr []byte
-	Exit   *ExitResult
 }

@@ -1,5 +1,6 @@
 // Package plugintest tests a plugin the way a Nomad client talks to it, with
-// the host's typed clients (go/host) on the SDK's own types: Serve runs the
+// the host's typed clients (go/host) on the SDK's own types: ServeDriver
+// and ServeDevice run the
 // plugin in the test's process over real gRPC on a unix socket, Launch runs
 // a built plugin binary through the real go-plugin handshake (AutoMTLS, as
 // host.Launch does). Both return a *Plugin with the same API, so one test
@@ -15,15 +16,19 @@ import (
 	"testing"
 	"time"
 
-	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
+	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
-	"github.com/yurt-sdk/yurt/go/plugin"
+	"github.com/yurt-sdk/yurt/go/internal/server"
 	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/device"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Plugin is a plugin under test as a host reaches it.
@@ -64,38 +69,50 @@ func (p *Plugin) Configure(ctx context.Context, hcl string) error {
 	return p.Base().SetConfig(ctx, host.SetConfigRequest{Msgpack: mp, Agent: AgentConfig()})
 }
 
-// Serve serves impl (a driver.Driver or device.Device; see plugin.Serve)
-// in this process over gRPC on a unix socket of its own, with the health
-// service go-plugin adds, and connects to it with the host's message limits.
-// Everything is stopped and removed when the test ends.
-func Serve(t testing.TB, impl any) *Plugin {
+// ServeDriver serves the task driver d in this process over gRPC on a unix
+// socket of its own, with the same services a plugin binary serves
+// (BasePlugin, Driver, and the health service go-plugin adds), and connects
+// to it with the host's message limits. Everything is stopped and removed
+// when the test ends.
+func ServeDriver(t testing.TB, d driver.Driver) *Plugin {
 	t.Helper()
-	set, err := plugin.PluginSet(impl)
-	if err != nil {
-		t.Fatalf("plugintest.Serve: %v", err)
+	if d == nil {
+		t.Fatalf("plugintest.ServeDriver: expected a driver.Driver, got nil")
 	}
+	return serve(t, func(s *grpc.Server) {
+		basepb.RegisterBasePluginServer(s, &server.Base{Impl: d})
+		driverpb.RegisterDriverServer(s, &server.Driver{Impl: d})
+	})
+}
+
+// ServeDevice is ServeDriver for a device plugin.
+func ServeDevice(t testing.TB, d device.Device) *Plugin {
+	t.Helper()
+	if d == nil {
+		t.Fatalf("plugintest.ServeDevice: expected a device.Device, got nil")
+	}
+	return serve(t, func(s *grpc.Server) {
+		basepb.RegisterBasePluginServer(s, &server.Base{Impl: d})
+		devicepb.RegisterDevicePluginServer(s, &server.Device{Impl: d})
+	})
+}
+
+func serve(t testing.TB, register func(*grpc.Server)) *Plugin {
+	t.Helper()
 	// A short path of its own: t.TempDir can pass the 108-byte limit of a
 	// socket path.
 	dir, err := os.MkdirTemp("", "yurt-plugintest-")
 	if err != nil {
-		t.Fatalf("plugintest.Serve: a socket dir: %v", err)
+		t.Fatalf("plugintest: a socket dir: %v", err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	sock := filepath.Join(dir, "plugin.sock")
 	ln, err := net.Listen("unix", sock)
 	if err != nil {
-		t.Fatalf("plugintest.Serve: listening on %s: %v", sock, err)
+		t.Fatalf("plugintest: listening on %s: %v", sock, err)
 	}
 	srv := grpc.NewServer()
-	for name, p := range set {
-		gp, ok := p.(goplugin.GRPCPlugin)
-		if !ok {
-			t.Fatalf("plugintest.Serve: plugin %q is not a gRPC plugin", name)
-		}
-		if err := gp.GRPCServer(nil, srv); err != nil {
-			t.Fatalf("plugintest.Serve: registering %q: %v", name, err)
-		}
-	}
+	register(srv)
 	hs := health.NewServer()
 	hs.SetServingStatus("plugin", healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
@@ -104,7 +121,7 @@ func Serve(t testing.TB, impl any) *Plugin {
 	conn, err := grpc.NewClient("unix://"+sock, grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(host.MaxRecvMsgSize)))
 	if err != nil {
-		t.Fatalf("plugintest.Serve: connecting to %s: %v", sock, err)
+		t.Fatalf("plugintest: connecting to %s: %v", sock, err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 	return &Plugin{conn: conn}

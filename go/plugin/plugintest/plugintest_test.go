@@ -53,11 +53,12 @@ func ctxT(t *testing.T) context.Context {
 // as a binary: the same API, the same answers.
 func paths(t *testing.T, device bool, fn func(t *testing.T, p *plugintest.Plugin)) {
 	t.Run("in-process", func(t *testing.T) {
-		var impl any = &sample.Driver{}
+		var p *plugintest.Plugin
 		if device {
-			impl = sample.Device{}
+			p = plugintest.ServeDevice(t, sample.Device{})
+		} else {
+			p = plugintest.ServeDriver(t, &sample.Driver{})
 		}
-		p := plugintest.Serve(t, impl)
 		assert.Nil(t, p.Process())
 		fn(t, p)
 	})
@@ -159,12 +160,12 @@ func TestDeviceBothPaths(t *testing.T) {
 	})
 }
 
-// TestServeRefusesANonPlugin: Serve names what is missing.
-func TestServeRefusesANonPlugin(t *testing.T) {
+// TestServeRefusesNil: a nil plugin is a usage error naming what is missing.
+func TestServeRefusesNil(t *testing.T) {
 	ft := &fatalT{TB: t}
 	func() {
 		defer func() { _ = recover() }()
-		plugintest.Serve(ft, struct{}{})
+		plugintest.ServeDriver(ft, nil)
 	}()
-	assert.Contains(t, ft.msg, "does not implement base.Plugin")
+	assert.Equal(t, "plugintest.ServeDriver: expected a driver.Driver, got nil", ft.msg)
 }

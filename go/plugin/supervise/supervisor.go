@@ -42,7 +42,7 @@ var ackWait = 30 * time.Second
 // Main runs the supervisor and exits the process when os.Args[1] is Arg
 // (`<program> yurt-supervise <state dir>`); otherwise it returns at once.
 // go/plugin's Serve calls it first; call it at the top of main (or TestMain)
-// in a program that starts tasks without plugin.Serve.
+// in a program that starts tasks without plugin.ServeDriver.
 func Main() {
 	if len(os.Args) < 2 || os.Args[1] != Arg {
 		return

@@ -49,8 +49,8 @@
 //
 // # The supervisor hook
 //
-// go/plugin's Serve calls Main first, so a driver served with plugin.Serve
-// needs nothing more. A program that supervises without plugin.Serve (a
+// go/plugin's ServeDriver calls Main first, so a driver served with it
+// needs nothing more. A program that supervises without plugin.ServeDriver (a
 // test binary, a tool) calls Main at the top of main or TestMain.
 package supervise
 

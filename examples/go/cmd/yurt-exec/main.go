@@ -1,5 +1,5 @@
 // Command yurt-exec is the example process driver; see package execdriver.
-// plugin.Serve also makes it the per-task supervisor when the supervision
+// plugin.ServeDriver also makes it the per-task supervisor when the supervision
 // layer re-executes it as `yurt-exec yurt-supervise <state dir>`.
 package main
 
@@ -9,5 +9,5 @@ import (
 )
 
 func main() {
-	plugin.Serve(execdriver.New(plugin.NewLogger(execdriver.Name)))
+	plugin.ServeDriver(execdriver.New(plugin.NewLogger(execdriver.Name)))
 }

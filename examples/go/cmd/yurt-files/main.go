@@ -7,5 +7,5 @@ import (
 )
 
 func main() {
-	plugin.Serve(filesdevice.New(plugin.NewLogger(filesdevice.Name)))
+	plugin.ServeDevice(filesdevice.New(plugin.NewLogger(filesdevice.Name)))
 }

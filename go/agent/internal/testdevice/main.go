@@ -21,7 +21,7 @@ var configSchema = hclspec.Object(hclspec.Attrs{
 
 type dev struct{ count int }
 
-func main() { plugin.Serve(&dev{count: 2}) }
+func main() { plugin.ServeDevice(&dev{count: 2}) }
 
 func (d *dev) PluginInfo(context.Context) (*base.PluginInfo, error) {
 	return &base.PluginInfo{Type: base.PluginTypeDevice, APIVersions: []string{base.APIVersion010}, Version: "0.1.0", Name: "simgpu"}, nil

@@ -1,6 +1,6 @@
 // Command testdriver is a small process driver used by the agent's
 // integration tests when the example plugins are not built. Each task runs
-// under go/plugin/supervise (this binary re-executed by plugin.Serve as the
+// under go/plugin/supervise (this binary re-executed by plugin.ServeDriver as the
 // task's supervisor), so a fresh plugin process recovers the task from its
 // handle and reports its true exit code.
 package main
@@ -46,6 +46,7 @@ var configSchema = hclspec.Object(hclspec.Attrs{
 })
 
 type drv struct {
+	driver.Defaults
 	mu         sync.Mutex
 	tasks      map[string]*supervise.Task
 	label      string
@@ -57,7 +58,7 @@ func main() {
 	if len(os.Args) >= 3 && os.Args[1] == "-name" {
 		name = os.Args[2]
 	}
-	plugin.Serve(&drv{tasks: map[string]*supervise.Task{}})
+	plugin.ServeDriver(&drv{tasks: map[string]*supervise.Task{}})
 }
 
 func (d *drv) PluginInfo(context.Context) (*base.PluginInfo, error) {

@@ -91,7 +91,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "hostile: unknown mode %q (from the file name %q or HOSTILE_MODE)\n", mode, name)
 		os.Exit(2)
 	}
-	plugin.Serve(&dev{name: name, mode: mode})
+	plugin.ServeDevice(&dev{name: name, mode: mode})
 }
 
 func forever() {

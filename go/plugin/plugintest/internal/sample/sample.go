@@ -20,6 +20,7 @@ import (
 // Driver runs no processes: a task lives for its env RUN_MS milliseconds
 // (or until stopped) and exits with its env EXIT_CODE.
 type Driver struct {
+	driver.Defaults
 	mu       sync.Mutex
 	greeting string
 	agent    *base.AgentConfig
@@ -248,7 +249,7 @@ func (d *Driver) ExecTask(context.Context, string, []string, time.Duration) (*dr
 }
 
 // Device offers two devices and reserves them as an env variable.
-type Device struct{}
+type Device struct{ device.Defaults }
 
 // PluginInfo names the sample device plugin.
 func (Device) PluginInfo(context.Context) (*base.PluginInfo, error) {

@@ -11,8 +11,8 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "device" {
-		plugin.Serve(sample.Device{})
+		plugin.ServeDevice(sample.Device{})
 		return
 	}
-	plugin.Serve(&sample.Driver{})
+	plugin.ServeDriver(&sample.Driver{})
 }
