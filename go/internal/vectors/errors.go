@@ -39,12 +39,17 @@ type ErrorKind struct {
 	GoMessage string `json:"go_message"`
 }
 
-// stopper is a driver whose StopTask fails with err; its other methods are
-// never called (the embedded nil interface).
+// stopper is a driver whose StopTask fails with err and whose optional
+// methods are driver.Defaults' (the Unimplemented vectors); its other
+// methods are never called (the nil interface, one level deeper so that
+// Defaults' methods win).
 type stopper struct {
-	driver.Driver
+	driver.Defaults
+	nilDriver
 	err error
 }
+
+type nilDriver struct{ driver.Driver }
 
 func (s stopper) StopTask(context.Context, string, time.Duration, string) error { return s.err }
 
