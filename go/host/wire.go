@@ -38,13 +38,10 @@ var (
 	reservationFromWire       = deviceconv.ReservationFromProto
 	deviceStatsFromWire       = deviceconv.StatsFromProto
 
-	pluginInfoFromWire = baseconv.PluginInfoFromProto
-	pluginInfoToWire   = baseconv.PluginInfoToProto
-	configToWire       = baseconv.ConfigToProto
+	pluginInfoToWire = baseconv.PluginInfoToProto
+	configToWire     = baseconv.ConfigToProto
 )
 
-// specFromWire and specToWire are the only conversions between a schema on
-// the wire and hclspec.Spec.
+// specFromWire is the only conversion of a schema from the wire to
+// hclspec.Spec.
 func specFromWire(s *hclspecpb.Spec) *hclspec.Spec { return specconv.FromProto(s) }
-
-func specToWire(s *hclspec.Spec) *hclspecpb.Spec { return specconv.ToProto(s) }
