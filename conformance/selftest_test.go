@@ -31,7 +31,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// fakePlugin builds testdata/fakeplugin once into a temp dir.
+// fakePlugin builds the repository's one fake plugin (go/internal/fakeplugin,
+// a main package of the go module) once into a temp dir.
 func fakePlugin(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -41,7 +42,7 @@ func fakePlugin(t *testing.T) string {
 			return
 		}
 		fakeBin = filepath.Join(dir, "fakeplugin")
-		if out, err := exec.Command("go", "build", "-o", fakeBin, "./testdata/fakeplugin").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-C", "../go", "-o", fakeBin, "./internal/fakeplugin").CombinedOutput(); err != nil {
 			buildErr = err
 			fakeBin = string(out)
 		}
@@ -68,9 +69,13 @@ func runHarnessOpts(t *testing.T, args, env []string, run string, mtls bool) *co
 	return h.Run(ctx)
 }
 
+// scenariosFile is the process drivers' shared scenario file: the fake
+// plugin's task config schema is theirs, { command, args }.
+const scenariosFile = "../examples/conformance/process-driver.scenarios.hcl"
+
 func newHarness(t *testing.T, args, env []string, run string, mtls bool) *conformance.Harness {
 	t.Helper()
-	scen, err := conformance.LoadScenarios("testdata/fake-scenarios.hcl")
+	scen, err := conformance.LoadScenarios(scenariosFile)
 	require.NoError(t, err)
 	cfgSrc, err := os.ReadFile("testdata/fake-config.hcl")
 	require.NoError(t, err)
@@ -214,7 +219,7 @@ func TestEveryCaseHasABrokenPlugin(t *testing.T) {
 		}
 	}
 	for _, c := range conformance.AllCases() {
-		assert.True(t, tripped[c.ID], "no broken self-test plugin fails %s: add a fault to testdata/fakeplugin and a variant here", c.ID)
+		assert.True(t, tripped[c.ID], "no broken self-test plugin fails %s: add a fault switch to go/internal/fakeplugin and a variant here", c.ID)
 	}
 }
 

@@ -35,9 +35,11 @@ if [ -x .venv/bin/python ]; then
     [ -f "$launcher" ] && [ -x "$launcher" ] && ln -sf "$ROOT/$launcher" "$PLUGINS/$(basename "$launcher")"
   done
 fi
-# The agent's own test plugins make the demo work before (and besides) the examples.
-(cd go && go build -o "$PLUGINS/yurt-testproc" ./agent/internal/testdriver \
-       && go build -o "$PLUGINS/yurt-testdevice" ./agent/internal/testdevice)
+# The repository's fake plugin (go/internal/fakeplugin) makes the demo work before
+# (and besides) the examples: as yurt-testproc a driver named testproc, as
+# yurt-testdevice a device plugin (it takes its mode and name from its file name).
+(cd go && go build -o "$PLUGINS/yurt-testproc" ./internal/fakeplugin \
+       && go build -o "$PLUGINS/yurt-testdevice" ./internal/fakeplugin)
 
 WORK="$(mktemp -d /tmp/yurt-demo-XXXXXX)"
 export HOME="$WORK" YURT_ADDR="$WORK/data/yurt.sock"

@@ -19,11 +19,13 @@ import (
 )
 
 // The tests of this package run a real agent in-process with real plugin
-// processes: the test driver (internal/testdriver) built once in TestMain,
-// and this test binary re-executed as the log collector.
+// processes: the repository's fake plugin (go/internal/fakeplugin) built
+// once in TestMain and installed under each plugin name (a name containing
+// "device" makes it a device plugin, any other a driver named after the
+// file), and this test binary re-executed as the log collector.
 
 var testBins struct {
-	dir, driver, device string
+	dir, fake string
 }
 
 func TestMain(m *testing.M) {
@@ -33,16 +35,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	testBins.dir = dir
-	testBins.driver = filepath.Join(dir, "testdriver")
-	testBins.device = filepath.Join(dir, "testdevice")
-	for bin, pkg := range map[string]string{testBins.driver: "./internal/testdriver", testBins.device: "./internal/testdevice"} {
-		cmd := exec.Command("go", "build", "-o", bin, pkg)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "building the test plugins:", err)
-			os.RemoveAll(dir)
-			os.Exit(1)
-		}
+	testBins.fake = filepath.Join(dir, "fakeplugin")
+	cmd := exec.Command("go", "build", "-o", testBins.fake, "../internal/fakeplugin")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the fake plugin:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -56,10 +55,10 @@ type testAgent struct {
 	socket string
 }
 
-// startTestAgent starts a dev-mode agent whose plugin dir holds the test
-// driver under each name in drivers (the test device plugin for a name
-// containing "device"), configured by cfg (an agent file body
-// without data_dir and plugin_dir). It is shut down at cleanup, which stops
+// startTestAgent starts a dev-mode agent whose plugin dir holds the fake
+// plugin under each name in drivers (a device plugin for a name containing
+// "device", else a driver named after the file less "yurt-"), configured by
+// cfg (an agent file body without data_dir and plugin_dir). It is shut down at cleanup, which stops
 // every task and kills every plugin.
 func startTestAgent(t *testing.T, cfg string, drivers ...string) *testAgent {
 	t.Helper()
@@ -69,11 +68,7 @@ func startTestAgent(t *testing.T, cfg string, drivers ...string) *testAgent {
 	pdir := filepath.Join(base, "plugins")
 	require.NoError(t, os.MkdirAll(pdir, 0o700))
 	for _, d := range drivers {
-		bin := testBins.driver
-		if strings.Contains(d, "device") {
-			bin = testBins.device
-		}
-		require.NoError(t, os.Symlink(bin, filepath.Join(pdir, d)))
+		require.NoError(t, os.Symlink(testBins.fake, filepath.Join(pdir, d)))
 	}
 	src := fmt.Sprintf("data_dir = %q\nplugin_dir = %q\n%s", filepath.Join(base, "data"), pdir, cfg)
 	ac, err := config.ParseAgent([]byte(src), filepath.Join(base, "agent.hcl"))

@@ -28,7 +28,8 @@ var (
 	buildDir  string
 )
 
-// fakePlugin builds the test plugin once per test binary run.
+// fakePlugin builds the repository's fake plugin (go/internal/fakeplugin)
+// once per test binary run, as "fake" (the name it reports).
 func fakePlugin(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -39,7 +40,7 @@ func fakePlugin(t *testing.T) string {
 		}
 		buildDir = dir
 		fakePath = filepath.Join(dir, "fake")
-		out, err := exec.Command("go", "build", "-o", fakePath, "./internal/testplugins/fake").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", fakePath, "../internal/fakeplugin").CombinedOutput()
 		if err != nil {
 			buildErr = err
 			fakePath = string(out)
@@ -160,7 +161,7 @@ func TestMalformedPluginLogsDoNotPanic(t *testing.T) {
 	var lines []host.LogLine
 	var raw bytes.Buffer
 	p := launch(t, host.Options{
-		Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_BAD_LOGS=1"},
+		Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKEPLUGIN_FAULT=bad-logs"},
 		Stderr: lockedWriter{&mu, &raw},
 		LogObserver: func(l host.LogLine) {
 			mu.Lock()
@@ -221,7 +222,7 @@ func TestSetConfigAndFingerprint(t *testing.T) {
 }
 
 func TestFollowReconnects(t *testing.T) {
-	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_FP_ONESHOT=1"}, DisableAutoMTLS: true})
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKEPLUGIN_FAULT=fingerprint-once"}, DisableAutoMTLS: true})
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var msgs, ends int
@@ -243,7 +244,7 @@ func TestFollowReconnects(t *testing.T) {
 // unhealthy (drivermanager/instance.go handleFingerprintError); a failed
 // stream that delivered messages is reopened at once.
 func TestFingerprintHealthFollowsNomad(t *testing.T) {
-	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKE_FP_FAIL=1"}, DisableAutoMTLS: true})
+	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}, Env: []string{"FAKEPLUGIN_FAULT=fingerprint-fails"}, DisableAutoMTLS: true})
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var seen []host.DriverHealth
@@ -412,9 +413,9 @@ func TestDevice(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, fp.Groups, 1)
 	assert.Len(t, fp.Groups[0].Devices, 2)
-	res, err := dv.Reserve(c, []string{"dev-1"})
+	res, err := dv.Reserve(c, []string{"sim-1"})
 	require.NoError(t, err)
-	assert.Equal(t, "dev-1", res.Envs["FAKE_DEVICES"])
+	assert.Equal(t, "sim-1", res.Envs["SIM_VISIBLE_DEVICES"])
 	_, err = dv.Reserve(c, []string{"gpu-9"})
 	require.ErrorContains(t, err, "gpu-9")
 

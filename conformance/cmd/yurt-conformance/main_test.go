@@ -140,14 +140,14 @@ func TestJUnitSurvivesHostileText(t *testing.T) {
 func TestJUnitFromARealRun(t *testing.T) {
 	dir := t.TempDir()
 	plugin := filepath.Join(dir, "fakeplugin")
-	out, err := exec.Command("go", "build", "-o", plugin, "../../testdata/fakeplugin").CombinedOutput()
+	out, err := exec.Command("go", "build", "-C", "../../../go", "-o", plugin, "./internal/fakeplugin").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	xfail := filepath.Join(dir, "xfail.txt")
 	require.NoError(t, os.WriteFile(xfail, []byte("base/config-schema # the bad-schema fault\n"), 0o600))
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"--plugin", plugin, "--args", "-fault=bad-schema,setconfig-once driver",
-		"--config", "../../testdata/fake-config.hcl", "--scenarios", "../../testdata/fake-scenarios.hcl",
+		"--config", "../../testdata/fake-config.hcl", "--scenarios", "../../../examples/conformance/process-driver.scenarios.hcl",
 		"--run", `^(base/(plugin-info|config-schema|set-config-twice)|device/fingerprint)$`,
 		"--expected-failures", xfail, "--json", jsonPath, "--junit", junitPath, "--case-timeout", (20 * time.Second).String()},
 		&stdout, &stderr)

@@ -23,7 +23,9 @@ import (
 )
 
 // These tests run the real yurt binary with real plugin processes (the
-// agent's test driver and device plugin, built once in TestMain).
+// repository's fake plugin, go/internal/fakeplugin, built once in TestMain as
+// yurt-testproc, a driver named testproc, and yurt-testdevice, a device
+// plugin: it takes its mode and name from its file name).
 
 var bins struct {
 	yurt, pluginDir, examplesDir string
@@ -38,8 +40,8 @@ func TestMain(m *testing.M) {
 	bins.pluginDir = filepath.Join(dir, "plugins")
 	builds := [][]string{
 		{"-o", bins.yurt, "."},
-		{"-o", filepath.Join(bins.pluginDir, "yurt-testproc"), "../../agent/internal/testdriver"},
-		{"-o", filepath.Join(bins.pluginDir, "yurt-testdevice"), "../../agent/internal/testdevice"},
+		{"-o", filepath.Join(bins.pluginDir, "yurt-testproc"), "../../internal/fakeplugin"},
+		{"-o", filepath.Join(bins.pluginDir, "yurt-testdevice"), "../../internal/fakeplugin"},
 	}
 	// YURT_IT_BUILDFLAGS=-race builds the agent and plugins with the race detector.
 	flags := strings.Fields(os.Getenv("YURT_IT_BUILDFLAGS"))
@@ -255,7 +257,7 @@ func shellTask(name, script string, extra string) string {
 `, name, script, extra)
 }
 
-const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo "mounts=$TESTPROC_MOUNTS devs=$TESTPROC_DEVICES"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
+const ticker = `echo "devices=$SIM_VISIBLE_DEVICES greeting=$GREETING"; echo "mounts=$FAKEPLUGIN_MOUNTS devs=$FAKEPLUGIN_DEVICES"; echo oops >&2; trap 'echo got-usr1' USR1; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.1; done`
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()

@@ -1,4 +1,4 @@
-# Demo task for the agent's test driver (go/agent/internal/testdriver),
+# Demo task for the repository's fake plugin (go/internal/fakeplugin) as testproc,
 # used when the example plugins are not built. One file per driver: the demo
 # runs every file here whose driver is loaded.
 task "demo-testproc" {

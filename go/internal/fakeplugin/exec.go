@@ -22,8 +22,12 @@ func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*dr
 	if fault("exec-unimplemented") || fault("without-signals-exec") {
 		return nil, status.Error(codes.Unimplemented, "ExecTask is not implemented")
 	}
-	if _, err := d.get(r.GetTaskId()); err != nil {
+	t, err := d.get(r.GetTaskId())
+	if err != nil {
 		return nil, err
+	}
+	if t.st.Timer {
+		return timerExec(r.GetCommand()), nil
 	}
 	if len(r.GetCommand()) == 0 {
 		return nil, errors.New("command: expected at least one word, got none")
@@ -34,9 +38,10 @@ func (d *driver) ExecTask(ctx context.Context, r *driverpb.ExecTaskRequest) (*dr
 		defer cancel()
 	}
 	cmd := exec.CommandContext(ctx, r.GetCommand()[0], r.GetCommand()[1:]...)
+	cmd.Env, cmd.Dir = t.execEnv, t.execDir
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	err = cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
@@ -62,10 +67,15 @@ func (d *driver) ExecTaskStreaming(s grpc.BidiStreamingServer[driverpb.ExecTaskS
 	if setup == nil || len(setup.GetCommand()) == 0 {
 		return errors.New("first message: expected setup with a command")
 	}
-	if _, err := d.get(setup.GetTaskId()); err != nil {
+	t, err := d.get(setup.GetTaskId())
+	if err != nil {
 		return err
 	}
+	if t.st.Timer {
+		return timerExecStreaming(setup, s)
+	}
 	cmd := exec.Command(setup.GetCommand()[0], setup.GetCommand()[1:]...)
+	cmd.Env, cmd.Dir = t.execEnv, t.execDir
 	var sendMu sync.Mutex
 	send := func(m *driverpb.ExecTaskStreamingResponse) error {
 		sendMu.Lock()

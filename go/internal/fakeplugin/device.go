@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
@@ -18,18 +20,25 @@ import (
 
 type device struct {
 	devicepb.UnimplementedDevicePluginServer
-	ids []string
+	base *base
 }
 
-func newDevice() *device {
-	ids := []string{"fake-0", "fake-1"}
-	if fault("unstable-ids") {
-		ids = []string{fmt.Sprintf("fake-%d-0", os.Getpid()), fmt.Sprintf("fake-%d-1", os.Getpid())}
+func newDevice(b *base) *device { return &device{base: b} }
+
+// ids are the devices' IDs: sim-0 .. sim-<count-1> of the plugin config.
+func (d *device) ids() []string {
+	n := d.base.config().count
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("sim-%d", i)
+		if fault("unstable-ids") {
+			ids[i] = fmt.Sprintf("sim-%d-%d", os.Getpid(), i)
+		}
+		if fault("duplicate-ids") {
+			ids[i] = "sim-0"
+		}
 	}
-	if fault("duplicate-ids") {
-		ids = []string{"fake-0", "fake-0"}
-	}
-	return &device{ids: ids}
+	return ids
 }
 
 func (d *device) Fingerprint(_ *devicepb.FingerprintRequest, s grpc.ServerStreamingServer[devicepb.FingerprintResponse]) error {
@@ -42,11 +51,11 @@ func (d *device) Fingerprint(_ *devicepb.FingerprintRequest, s grpc.ServerStream
 		unit = "parsecs"
 	}
 	var devs []*devicepb.DetectedDevice
-	for _, id := range d.ids {
+	for _, id := range d.ids() {
 		devs = append(devs, &devicepb.DetectedDevice{ID: id, Healthy: !fault("device-unhealthy"), HealthDescription: "ok"})
 	}
-	if err := s.Send(&devicepb.FingerprintResponse{DeviceGroup: []*devicepb.DeviceGroup{{Vendor: "yurt", DeviceType: "fake", DeviceName: "fakedev",
-		Devices: devs, Attributes: map[string]*structspb.Attribute{"memory": {Value: &structspb.Attribute_IntVal{IntVal: 512}, Unit: unit}}}}}); err != nil {
+	if err := s.Send(&devicepb.FingerprintResponse{DeviceGroup: []*devicepb.DeviceGroup{{Vendor: "yurt", DeviceType: "gpu", DeviceName: "sim",
+		Devices: devs, Attributes: map[string]*structspb.Attribute{"memory": {Value: &structspb.Attribute_IntVal{IntVal: 1024}, Unit: unit}}}}}); err != nil {
 		return err
 	}
 	if fault("device-streams-close") {
@@ -59,19 +68,28 @@ func (d *device) Fingerprint(_ *devicepb.FingerprintRequest, s grpc.ServerStream
 	return nil
 }
 
+// Reserve gives SIM_VISIBLE_DEVICES (the sorted IDs), and a mount /sim/<id>
+// and a device /dev/<id> (both /dev/null on the host) per device.
 func (d *device) Reserve(_ context.Context, r *devicepb.ReserveRequest) (*devicepb.ReserveResponse, error) {
 	if !fault("reserve-anything") {
+		known := map[string]bool{}
+		for _, id := range d.ids() {
+			known[id] = true
+		}
 		for _, id := range r.GetDeviceIds() {
-			known := false
-			for _, k := range d.ids {
-				known = known || k == id
-			}
-			if !known {
+			if !known[id] {
 				return nil, status.Errorf(codes.InvalidArgument, "unknown device %q", id)
 			}
 		}
 	}
-	return &devicepb.ReserveResponse{ContainerRes: &devicepb.ContainerReservation{Envs: map[string]string{"FAKE_VISIBLE_DEVICES": fmt.Sprint(r.GetDeviceIds())}}}, nil
+	ids := append([]string(nil), r.GetDeviceIds()...)
+	sort.Strings(ids)
+	res := &devicepb.ContainerReservation{Envs: map[string]string{"SIM_VISIBLE_DEVICES": strings.Join(ids, ",")}}
+	for _, id := range ids {
+		res.Mounts = append(res.Mounts, &devicepb.Mount{TaskPath: "/sim/" + id, HostPath: "/dev/null", ReadOnly: true})
+		res.Devices = append(res.Devices, &devicepb.DeviceSpec{TaskPath: "/dev/" + id, HostPath: "/dev/null", Permissions: "rw"})
+	}
+	return &devicepb.ReserveResponse{ContainerRes: res}, nil
 }
 
 // Stats: -fault=no-device-stats is not a fault: it leaves the optional RPC out
@@ -90,7 +108,7 @@ func (d *device) Stats(r *devicepb.StatsRequest, s grpc.ServerStreamingServer[de
 	}
 	for {
 		inst := map[string]*devicepb.DeviceStats{}
-		for i, id := range d.ids {
+		for i, id := range d.ids() {
 			if fault("stats-partial") && i > 0 {
 				continue
 			}
@@ -99,7 +117,7 @@ func (d *device) Stats(r *devicepb.StatsRequest, s grpc.ServerStreamingServer[de
 				inst[id].Timestamp = nil
 			}
 		}
-		if err := s.Send(&devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "yurt", Type: "fake", Name: "fakedev", InstanceStats: inst}}}); err != nil {
+		if err := s.Send(&devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "yurt", Type: "gpu", Name: "sim", InstanceStats: inst}}}); err != nil {
 			return err
 		}
 		if fault("device-streams-close") {

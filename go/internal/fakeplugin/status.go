@@ -73,8 +73,11 @@ func (d *driver) InspectTask(_ context.Context, r *driverpb.InspectTaskRequest) 
 		t.mu.Unlock()
 	}
 	// Replies Nomad's Go client cannot decode (nomad/replies-decode).
-	if fault("nomad-no-completed-at") {
+	if fault("nomad-no-completed-at") || t.env["BAD_INSPECT"] == "no-completed-at" {
 		ts.CompletedAt = nil
+	}
+	if t.env["BAD_INSPECT"] == "state-9" {
+		ts.State = 9
 	}
 	if fault("nomad-no-result") && ts.State == driverpb.TaskState_RUNNING {
 		ts.Result = nil

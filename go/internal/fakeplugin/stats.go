@@ -29,14 +29,7 @@ func setTopology(t *basepb.ClientTopology) {
 	var total float64
 	n := 0
 	for _, c := range t.GetCores() {
-		mhz := c.GetBaseSpeed()
-		if mhz == 0 {
-			mhz = c.GetMaxSpeed()
-		}
-		if mhz == 0 {
-			mhz = c.GetGuessSpeed()
-		}
-		total += float64(mhz)
+		total += float64(coreMHz(c))
 		n++
 	}
 	if o := t.GetOverrideTotalCompute(); o > 0 {
@@ -125,7 +118,10 @@ func (d *driver) TaskStats(r *driverpb.TaskStatsRequest, s grpc.ServerStreamingS
 	prevAt := t.st.Started
 	var prevUser, prevSys uint64
 	for {
-		user, sys, rss := groupUsage(t.st.TaskPid)
+		var user, sys, rss uint64
+		if t.st.TaskPid > 0 { // a timer task has no process
+			user, sys, rss = groupUsage(t.st.TaskPid)
+		}
 		now := time.Now()
 		el := now.Sub(prevAt).Seconds()
 		// A process that exits takes its ticks out of the sum: no negative use.

@@ -1,12 +1,8 @@
-// Command fakeplugin is the harness's self-test plugin. It speaks go-plugin's
-// server side by hand (as a Python or Rust plugin would), serves a driver that
-// runs real processes under a small supervisor, or a device plugin, and with
-// -fault=NAME[,NAME] breaks one rule on purpose so that the harness's tests can
-// prove each case fails exactly when it should. -fault=without-signals-exec is
-// not a fault: it is an honest driver without signals or exec, which must pass;
-// nor are -fault=no-task-stats and -fault=no-device-stats: they leave the
-// optional stats RPC out (Unimplemented), which must pass too.
 package main
+
+// The go-plugin server side, by hand: cookie, protocol version, listener,
+// AutoMTLS certificate, the handshake line, and the gRPC services every
+// go-plugin server has (health, controller, stdio, broker).
 
 import (
 	"context"
@@ -17,15 +13,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -36,7 +29,6 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/gen/nomadconst"
 	"github.com/yurt-sdk/yurt/go/gen/pluginpb"
-	"github.com/yurt-sdk/yurt/go/plugin/supervise"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
@@ -46,44 +38,9 @@ import (
 
 const cookieKey, cookieValue = nomadconst.MagicCookieKey, nomadconst.MagicCookieValue
 
-var faults = map[string]bool{}
-
-func fault(name string) bool { return faults[name] }
-
-// logf writes one hclog JSON line to stderr (or a broken one under a fault).
-func logf(level, format string, args ...interface{}) {
-	msg := fmt.Sprintf(format, args...)
-	switch {
-	case fault("nonjson-logs"):
-		fmt.Fprintf(os.Stderr, "%s [%s] %s\n", time.Now().Format(time.RFC3339), strings.ToUpper(level), msg)
-	case fault("crashy-logs"):
-		fmt.Fprintf(os.Stderr, "{\"@level\":%q,\"@message\":%d,\"@timestamp\":%q}\n", level, len(msg), time.Now().Format("2006-01-02T15:04:05.000000Z07:00"))
-	default:
-		b, _ := json.Marshal(map[string]string{"@level": level, "@message": msg, "@module": "fakeplugin",
-			"@timestamp": time.Now().Format("2006-01-02T15:04:05.000000Z07:00")})
-		fmt.Fprintf(os.Stderr, "%s\n", b)
-	}
-}
-
-func main() {
-	// Tasks run under go/plugin/supervise: this binary re-executed as
-	// `fakeplugin yurt-supervise <state dir>` is their supervisor.
-	supervise.Main()
-	faultList := flag.String("fault", "", "comma-separated faults to inject")
-	useTCP := flag.Bool("tcp", false, "listen on TCP 127.0.0.1 instead of a unix socket")
-	flag.Parse()
-	// FAKEPLUGIN_FAULT adds faults from the environment, so a test can prove
-	// that the harness's Config.Env reaches the plugin process.
-	for _, f := range strings.Split(*faultList+","+os.Getenv("FAKEPLUGIN_FAULT"), ",") {
-		if f != "" {
-			faults[f] = true
-		}
-	}
-	mode := flag.Arg(0)
-	if mode != "driver" && mode != "device" {
-		fmt.Fprintf(os.Stderr, "usage: fakeplugin [-fault=...] [-tcp] driver|device (got %q)\n", mode)
-		os.Exit(2)
-	}
+// serve completes the handshake and serves mode ("driver" or "device")
+// until GRPCController.Shutdown.
+func serve(mode string, useTCP bool) {
 	if !fault("ignore-cookie") && os.Getenv(cookieKey) != cookieValue {
 		fmt.Fprintln(os.Stderr, "This binary is a plugin. These are not meant to be executed directly.")
 		os.Exit(1)
@@ -134,11 +91,11 @@ func main() {
 	}
 
 	network, addr := "unix", ""
-	if *useTCP {
+	if useTCP {
 		network = "tcp"
 	}
 	listen := func() net.Listener {
-		if *useTCP {
+		if useTCP {
 			lo, _ := strconv.Atoi(os.Getenv("PLUGIN_MIN_PORT"))
 			hi, _ := strconv.Atoi(os.Getenv("PLUGIN_MAX_PORT"))
 			if fault("ignore-port-range") {
@@ -152,19 +109,14 @@ func main() {
 			fmt.Fprintln(os.Stderr, "couldn't bind plugin TCP listener")
 			os.Exit(1)
 		}
-		dir := os.Getenv("PLUGIN_UNIX_SOCKET_DIR")
-		if dir == "" || fault("ignore-socket-dir") {
-			dir = os.TempDir()
-		}
 		l, err := net.Listen("unix", addr)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "listen:", err)
 			os.Exit(1)
 		}
-		_ = dir
 		return l
 	}
-	if !*useTCP {
+	if !useTCP {
 		dir := os.Getenv("PLUGIN_UNIX_SOCKET_DIR")
 		if dir == "" || fault("ignore-socket-dir") {
 			dir = os.TempDir()
@@ -173,7 +125,7 @@ func main() {
 	}
 	var l net.Listener
 	if fault("print-before-bind") {
-		if *useTCP {
+		if useTCP {
 			fmt.Fprintln(os.Stderr, "print-before-bind needs a unix socket")
 			os.Exit(2)
 		}
@@ -182,7 +134,7 @@ func main() {
 		l = listen()
 	} else {
 		l = listen()
-		if *useTCP {
+		if useTCP {
 			addr = l.Addr().String()
 		}
 		extra := ""
@@ -210,13 +162,13 @@ func main() {
 	pluginpb.RegisterGRPCStdioServer(srv, stdio{})
 	pluginpb.RegisterGRPCBrokerServer(srv, broker{})
 	if mode == "driver" {
-		b := &base{typ: basepb.PluginType_DRIVER, name: "fake-driver"}
+		b := newBase(basepb.PluginType_DRIVER)
 		basepb.RegisterBasePluginServer(srv, b)
-		driverpb.RegisterDriverServer(srv, newDriver())
+		driverpb.RegisterDriverServer(srv, newDriver(b))
 	} else {
-		b := &base{typ: basepb.PluginType_DEVICE, name: "fake-device"}
+		b := newBase(basepb.PluginType_DEVICE)
 		basepb.RegisterBasePluginServer(srv, b)
-		devicepb.RegisterDevicePluginServer(srv, newDevice())
+		devicepb.RegisterDevicePluginServer(srv, newDevice(b))
 	}
 	logf("info", "serving %s plugin on %s %s", mode, network, addr)
 	go func() {
@@ -295,15 +247,6 @@ func (broker) StartStream(s grpc.BidiStreamingServer[pluginpb.ConnInfo, pluginpb
 			return nil
 		}
 	}
-}
-
-func sortedKeys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // onceListener accepts one connection; later clients are never answered.
