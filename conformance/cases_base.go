@@ -3,7 +3,6 @@ package conformance
 import (
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
 )
@@ -33,20 +32,15 @@ func configured(t *T, mod func(*host.Options)) *host.Plugin {
 func setConfigRequest(_ *T, msgpack []byte) host.SetConfigRequest {
 	// Nomad sends the agent config to drivers and devices alike
 	// (client/client.go, helper/pluginutils/loader/loader.go).
-	return host.SetConfigRequest{Msgpack: msgpack, NomadConfig: nomadConfig()}
+	return host.SetConfigRequest{Msgpack: msgpack, Agent: nomadConfig()}
 }
 
-func validSpec(t *T, what string, spec *hclspecpb.Spec) {
+func validSpec(t *T, what string, spec *hclspec.Spec) {
 	if spec == nil {
 		t.Logf("%s is empty (no configuration accepted)", what)
 		return
 	}
-	s, err := specFromWire(spec)
-	if err != nil {
-		t.Errorf("%s does not decode as an hclspec.Spec: %v", what, err)
-		return
-	}
-	if _, err := hclspec.Convert(s); err != nil {
+	if _, err := hclspec.Convert(spec); err != nil {
 		t.Errorf("%s does not convert to an hcldec spec: %v", what, err)
 	}
 }

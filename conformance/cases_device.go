@@ -7,9 +7,9 @@ import (
 	"sort"
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/devicepb"
-	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/device"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -29,19 +29,19 @@ func init() {
 }
 
 // validAttribute applies Nomad's Attribute.Validate rules.
-func validAttribute(a *structspb.Attribute) error {
-	if a == nil || a.GetValue() == nil {
+func validAttribute(a *base.Attribute) error {
+	if a == nil || a.Kind == base.AttributeNone {
 		return errors.New("expected exactly one of float_val, int_val, string_val, bool_val, got none")
 	}
-	if a.GetUnit() == "" {
+	if a.Unit == "" {
 		return nil
 	}
-	switch a.GetValue().(type) {
-	case *structspb.Attribute_StringVal, *structspb.Attribute_BoolVal:
-		return fmt.Errorf("unit %q: expected no unit on a string or bool value", a.GetUnit())
+	switch a.Kind {
+	case base.AttributeString, base.AttributeBool:
+		return fmt.Errorf("unit %q: expected no unit on a string or bool value", a.Unit)
 	}
-	if !validUnits[a.GetUnit()] {
-		return fmt.Errorf("unit: expected one of Nomad's units (MiB, MHz, W, ...), got %q", a.GetUnit())
+	if !validUnits[a.Unit] {
+		return fmt.Errorf("unit: expected one of Nomad's units (MiB, MHz, W, ...), got %q", a.Unit)
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func deviceSession(t *T) (*host.Plugin, *host.Device) {
 	return p, p.Device()
 }
 
-func firstDeviceFingerprint(t *T, d *host.Device) *devicepb.FingerprintResponse {
+func firstDeviceFingerprint(t *T, d *host.Device) *device.FingerprintResponse {
 	ctx, cancel := context.WithTimeout(t.Ctx, 5*time.Second)
 	defer cancel()
 	s, err := d.Fingerprint(ctx)
@@ -61,11 +61,11 @@ func firstDeviceFingerprint(t *T, d *host.Device) *devicepb.FingerprintResponse 
 	return fp
 }
 
-func deviceIDs(fp *devicepb.FingerprintResponse) []string {
+func deviceIDs(fp *device.FingerprintResponse) []string {
 	var ids []string
-	for _, g := range fp.GetDeviceGroup() {
-		for _, d := range g.GetDevices() {
-			ids = append(ids, d.GetID())
+	for _, g := range fp.Groups {
+		for _, d := range g.Devices {
+			ids = append(ids, d.ID)
 		}
 	}
 	sort.Strings(ids)
@@ -99,7 +99,7 @@ func deviceCases() []Case {
 func caseDeviceFingerprint(t *T) {
 	_, d := deviceSession(t)
 	fp := firstDeviceFingerprint(t, d)
-	t.Logf("%d groups, devices %v", len(fp.GetDeviceGroup()), deviceIDs(fp))
+	t.Logf("%d groups, devices %v", len(fp.Groups), deviceIDs(fp))
 }
 
 // caseDeviceGroupsValid is case device/groups-valid.
@@ -107,20 +107,20 @@ func caseDeviceGroupsValid(t *T) {
 	_, d := deviceSession(t)
 	fp := firstDeviceFingerprint(t, d)
 	seen := map[string]bool{}
-	for i, g := range fp.GetDeviceGroup() {
+	for i, g := range fp.Groups {
 		path := fmt.Sprintf("device_group[%d]", i)
-		if g.GetVendor() == "" || g.GetDeviceType() == "" || g.GetDeviceName() == "" {
-			t.Errorf("%s: expected vendor, device_type and device_name set, got %q/%q/%q", path, g.GetVendor(), g.GetDeviceType(), g.GetDeviceName())
+		if g.Vendor == "" || g.Type == "" || g.Name == "" {
+			t.Errorf("%s: expected vendor, device_type and device_name set, got %q/%q/%q", path, g.Vendor, g.Type, g.Name)
 		}
-		for j, dev := range g.GetDevices() {
-			if dev.GetID() == "" {
+		for j, dev := range g.Devices {
+			if dev.ID == "" {
 				t.Errorf("%s.devices[%d].ID: expected a non-empty ID", path, j)
-			} else if seen[dev.GetID()] {
-				t.Errorf("%s.devices[%d].ID: %q is not unique", path, j, dev.GetID())
+			} else if seen[dev.ID] {
+				t.Errorf("%s.devices[%d].ID: %q is not unique", path, j, dev.ID)
 			}
-			seen[dev.GetID()] = true
+			seen[dev.ID] = true
 		}
-		for k, a := range g.GetAttributes() {
+		for k, a := range g.Attributes {
 			if err := validAttribute(a); err != nil {
 				t.Errorf("%s.attributes[%q]: %v", path, k, err)
 			}
@@ -167,8 +167,8 @@ func caseDeviceStats(t *T) {
 	skipIfUnimplemented(t, "device Stats", deviceOptionalTable, err)
 	t.Check(err, "first Stats message within 5 s")
 	have := map[string]bool{}
-	for _, g := range m.GetGroups() {
-		for id := range g.GetInstanceStats() {
+	for _, g := range m.Groups {
+		for id := range g.InstanceStats {
 			have[id] = true
 		}
 	}
@@ -185,11 +185,11 @@ func caseDeviceStreamCancel(t *T) {
 	for name, open := range map[string]func(context.Context) (interface{ Recv() error }, error){
 		"Fingerprint": func(ctx context.Context) (interface{ Recv() error }, error) {
 			s, err := d.Fingerprint(ctx)
-			return recvOnly[*devicepb.FingerprintResponse]{s}, err
+			return recvOnly[*device.FingerprintResponse]{s}, err
 		},
 		"Stats": func(ctx context.Context) (interface{ Recv() error }, error) {
 			s, err := d.Stats(ctx, 100*time.Millisecond)
-			return recvOnly[*devicepb.StatsResponse]{s}, err
+			return recvOnly[*device.StatsResponse]{s}, err
 		},
 	} {
 		ctx, cancel := context.WithCancel(t.Ctx)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 func driverSession(t *T) (*host.Plugin, *host.Driver) {
@@ -16,7 +17,7 @@ func driverSession(t *T) (*host.Plugin, *host.Driver) {
 	return p, p.Driver()
 }
 
-func caps(t *T, d *host.Driver) *driverpb.DriverCapabilities {
+func caps(t *T, d *host.Driver) *driver.Capabilities {
 	c, err := d.Capabilities(t.Ctx)
 	t.Check(err, "Capabilities")
 	return c
@@ -103,10 +104,10 @@ func driverCases() []Case {
 func caseDriverCapabilities(t *T) {
 	_, d := driverSession(t)
 	c := caps(t, d)
-	if _, ok := driverpb.DriverCapabilities_FSIsolation_name[int32(c.GetFsIsolation())]; !ok {
-		t.Errorf("capabilities.fs_isolation: expected NONE, CHROOT, IMAGE or UNVEIL, got %d", c.GetFsIsolation())
+	if _, ok := driverpb.DriverCapabilities_FSIsolation_name[int32(c.FSIsolation)]; !ok {
+		t.Errorf("capabilities.fs_isolation: expected NONE, CHROOT, IMAGE or UNVEIL, got %d", c.FSIsolation)
 	}
-	t.Logf("send_signals=%v exec=%v fs_isolation=%s", c.GetSendSignals(), c.GetExec(), c.GetFsIsolation())
+	t.Logf("send_signals=%v exec=%v fs_isolation=%s", c.SendSignals, c.Exec, fsIsolationName(c.FSIsolation))
 	checkCapabilitiesBehaviour(t, d, c)
 }
 
@@ -127,10 +128,10 @@ func caseDriverFingerprint(t *T) {
 	t.Check(err, "Fingerprint")
 	fp, err := s.Recv()
 	t.Check(err, "first fingerprint within 5 s")
-	if _, ok := driverpb.FingerprintResponse_HealthState_name[int32(fp.GetHealth())]; !ok {
-		t.Errorf("fingerprint.health: expected UNDETECTED, UNHEALTHY or HEALTHY, got %d", fp.GetHealth())
+	if _, ok := driverpb.FingerprintResponse_HealthState_name[int32(fp.Health)]; !ok {
+		t.Errorf("fingerprint.health: expected UNDETECTED, UNHEALTHY or HEALTHY, got %d", fp.Health)
 	}
-	for k, a := range fp.GetAttributes() {
+	for k, a := range fp.Attributes {
 		if err := validAttribute(a); err != nil {
 			t.Errorf("fingerprint.attributes[%q]: %v", k, err)
 		}
@@ -141,27 +142,27 @@ func caseDriverFingerprint(t *T) {
 func caseDriverLifecycle(t *T) {
 	_, d := driverSession(t)
 	pt := prepareTask(t, d, RoleExitCode)
-	r := startTask(t, d, pt)
-	if r.GetHandle().GetConfig().GetId() != pt.Config.Id {
-		t.Errorf("StartTask handle.config.id: expected %q, got %q", pt.Config.Id, r.GetHandle().GetConfig().GetId())
+	h := startTask(t, d, pt)
+	if h.Config.ID != pt.Config.ID {
+		t.Errorf("StartTask handle.config.id: expected %q, got %q", pt.Config.ID, h.Config.ID)
 	}
-	insp, err := d.InspectTask(t.Ctx, pt.Config.Id)
+	insp, err := d.InspectTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "InspectTask after start")
-	if st := insp.GetTask().GetState(); st != driverpb.TaskState_RUNNING && st != driverpb.TaskState_EXITED {
-		t.Errorf("InspectTask state after start: expected RUNNING or EXITED, got %s", st)
+	if st := insp.State; st != driver.TaskStateRunning && st != driver.TaskStateExited {
+		t.Errorf("InspectTask state after start: expected RUNNING or EXITED, got %s", stateName(st))
 	}
-	res, err := d.WaitTask(t.Ctx, pt.Config.Id)
+	res, err := d.WaitTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "WaitTask")
-	if res.GetExitCode() != int32(*pt.Role.ExitCode) {
-		t.Errorf("WaitTask exit code: expected %d, got %d", *pt.Role.ExitCode, res.GetExitCode())
+	if res.ExitCode != *pt.Role.ExitCode {
+		t.Errorf("WaitTask exit code: expected %d, got %d", *pt.Role.ExitCode, res.ExitCode)
 	}
-	insp, err = d.InspectTask(t.Ctx, pt.Config.Id)
+	insp, err = d.InspectTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "InspectTask after exit")
-	if insp.GetTask().GetState() != driverpb.TaskState_EXITED {
-		t.Errorf("InspectTask state after exit: expected EXITED, got %s", insp.GetTask().GetState())
+	if insp.State != driver.TaskStateExited {
+		t.Errorf("InspectTask state after exit: expected EXITED, got %s", stateName(insp.State))
 	}
-	t.Check(d.DestroyTask(t.Ctx, pt.Config.Id, false), "DestroyTask of an exited task")
-	_, err = d.InspectTask(t.Ctx, pt.Config.Id)
+	t.Check(d.DestroyTask(t.Ctx, pt.Config.ID, false), "DestroyTask of an exited task")
+	_, err = d.InspectTask(t.Ctx, pt.Config.ID)
 	expectNotFound(t, "InspectTask after destroy", err)
 }
 
@@ -170,17 +171,17 @@ func caseDriverWaitAfterExit(t *T) {
 	_, d := driverSession(t)
 	pt := prepareTask(t, d, RoleExitCode)
 	startTask(t, d, pt)
-	first, err := d.WaitTask(t.Ctx, pt.Config.Id)
+	first, err := d.WaitTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "first WaitTask")
 	ctx, cancel := waitCtx(t, 2*time.Second)
 	defer cancel()
 	for i := 2; i <= 3; i++ {
-		again, err := d.WaitTask(ctx, pt.Config.Id)
+		again, err := d.WaitTask(ctx, pt.Config.ID)
 		if err != nil {
 			t.Fatalf("WaitTask call %d after exit: %v", i, err)
 		}
-		if again.GetExitCode() != first.GetExitCode() {
-			t.Errorf("WaitTask call %d: expected exit code %d, got %d", i, first.GetExitCode(), again.GetExitCode())
+		if again.ExitCode != first.ExitCode {
+			t.Errorf("WaitTask call %d: expected exit code %d, got %d", i, first.ExitCode, again.ExitCode)
 		}
 	}
 }
@@ -190,7 +191,7 @@ func caseDriverOutput(t *T) {
 	_, d := driverSession(t)
 	pt := prepareTask(t, d, RoleOutput)
 	startTask(t, d, pt)
-	_, err := d.WaitTask(t.Ctx, pt.Config.Id)
+	_, err := d.WaitTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "WaitTask")
 	if !pt.Stdout.waitFor(*pt.Role.Stdout, 3*time.Second) {
 		t.Errorf("stdout FIFO: expected %q, got %q", *pt.Role.Stdout, oneLine(pt.Stdout.String(), 200))
@@ -206,10 +207,10 @@ func caseDriverStop(t *T) {
 	pt := prepareTask(t, d, RoleLongRunning)
 	startTask(t, d, pt)
 	start := time.Now()
-	t.Check(d.StopTask(t.Ctx, pt.Config.Id, 2*time.Second, "SIGTERM"), "StopTask")
+	t.Check(d.StopTask(t.Ctx, pt.Config.ID, 2*time.Second, "SIGTERM"), "StopTask")
 	ctx, cancel := waitCtx(t, 5*time.Second)
 	defer cancel()
-	_, err := d.WaitTask(ctx, pt.Config.Id)
+	_, err := d.WaitTask(ctx, pt.Config.ID)
 	t.Check(err, "WaitTask after StopTask")
 	if el := time.Since(start); el > 6*time.Second {
 		t.Errorf("stop took %s, expected at most the 2 s timeout plus a kill", el)
@@ -224,11 +225,11 @@ func caseDriverStopKillsAfterTimeout(t *T) {
 	pt.waitTrap(t)
 	start := time.Now()
 	stopCtx, stopCancel := waitCtx(t, 6*time.Second)
-	_ = d.StopTask(stopCtx, pt.Config.Id, time.Second, *pt.Role.Signal)
+	_ = d.StopTask(stopCtx, pt.Config.ID, time.Second, *pt.Role.Signal)
 	stopCancel()
 	ctx, cancel := waitCtx(t, 2*time.Second)
 	defer cancel()
-	if _, err := d.WaitTask(ctx, pt.Config.Id); err != nil {
+	if _, err := d.WaitTask(ctx, pt.Config.ID); err != nil {
 		t.Fatalf("task still running %s after StopTask with a 1 s timeout: %v", time.Since(start).Round(time.Millisecond), err)
 	}
 }
@@ -238,11 +239,11 @@ func caseDriverDestroyRunning(t *T) {
 	_, d := driverSession(t)
 	pt := prepareTask(t, d, RoleLongRunning)
 	startTask(t, d, pt)
-	if err := d.DestroyTask(t.Ctx, pt.Config.Id, false); err == nil {
+	if err := d.DestroyTask(t.Ctx, pt.Config.ID, false); err == nil {
 		t.Errorf("DestroyTask of a running task without force: expected an error, got success")
 	}
-	t.Check(d.DestroyTask(t.Ctx, pt.Config.Id, true), "DestroyTask with force")
-	_, err := d.InspectTask(t.Ctx, pt.Config.Id)
+	t.Check(d.DestroyTask(t.Ctx, pt.Config.ID, true), "DestroyTask with force")
+	_, err := d.InspectTask(t.Ctx, pt.Config.ID)
 	expectNotFound(t, "InspectTask after forced destroy", err)
 }
 
@@ -263,7 +264,7 @@ func caseDriverDuplicateTaskID(t *T) {
 	_, d := driverSession(t)
 	pt := prepareTask(t, d, RoleLongRunning)
 	startTask(t, d, pt)
-	if _, err := d.StartTask(t.Ctx, pt.Config); err == nil {
+	if _, _, err := d.StartTask(t.Ctx, pt.Config); err == nil {
 		t.Errorf("StartTask with a duplicate id: expected an error, got success")
 	}
 }
@@ -272,9 +273,9 @@ func caseDriverDuplicateTaskID(t *T) {
 func caseDriverInvalidConfig(t *T) {
 	_, d := driverSession(t)
 	pt := prepareTask(t, d, RoleInvalid)
-	_, err := d.StartTask(t.Ctx, pt.Config)
+	_, _, err := d.StartTask(t.Ctx, pt.Config)
 	if err == nil {
-		_ = d.DestroyTask(t.Ctx, pt.Config.Id, true)
+		_ = d.DestroyTask(t.Ctx, pt.Config.ID, true)
 		t.Fatalf("StartTask with the invalid config: expected an error, got success")
 	}
 	if !strings.Contains(err.Error(), *pt.Role.ErrorContains) {
@@ -285,13 +286,13 @@ func caseDriverInvalidConfig(t *T) {
 // caseDriverSignal is case driver/signal.
 func caseDriverSignal(t *T) {
 	_, d := driverSession(t)
-	if !caps(t, d).GetSendSignals() {
+	if !caps(t, d).SendSignals {
 		t.Skipf("not applicable: capabilities.send_signals is false")
 	}
 	pt := prepareTask(t, d, RoleSignal)
 	startTask(t, d, pt)
 	pt.waitTrap(t)
-	t.Check(d.SignalTask(t.Ctx, pt.Config.Id, *pt.Role.Signal), "SignalTask %s", *pt.Role.Signal)
+	t.Check(d.SignalTask(t.Ctx, pt.Config.ID, *pt.Role.Signal), "SignalTask %s", *pt.Role.Signal)
 	if !pt.Stdout.waitFor(*pt.Role.Stdout, 5*time.Second) {
 		t.Errorf("after %s, stdout: expected %q, got %q", *pt.Role.Signal, *pt.Role.Stdout, oneLine(pt.Stdout.String(), 200))
 	}
@@ -303,9 +304,9 @@ func caseDriverExec(t *T) {
 	ex := execScenario(t, d)
 	pt := prepareTask(t, d, RoleLongRunning)
 	startTask(t, d, pt)
-	r, err := d.ExecTask(t.Ctx, pt.Config.Id, ex.Command, 10*time.Second)
+	r, err := d.ExecTask(t.Ctx, pt.Config.ID, ex.Command, 10*time.Second)
 	t.Check(err, "ExecTask %v", ex.Command)
-	checkExec(t, "ExecTask", ex, string(r.GetStdout()), r.GetResult())
+	checkExec(t, "ExecTask", ex, string(r.Stdout), r.Exit)
 }
 
 // caseDriverExecStreaming is case driver/exec-streaming.
@@ -317,7 +318,7 @@ func caseDriverExecStreaming(t *T) {
 	for _, tty := range []bool{false, true} {
 		var out bytes.Buffer
 		ctx, cancel := waitCtx(t, 10*time.Second)
-		res, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: pt.Config.Id, Command: ex.Command, TTY: tty,
+		res, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: pt.Config.ID, Command: ex.Command, TTY: tty,
 			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out})
 		cancel()
 		if err != nil {
@@ -335,7 +336,7 @@ func caseDriverTaskStats(t *T) {
 	startTask(t, d, pt)
 	ctx, cancel := waitCtx(t, 5*time.Second)
 	defer cancel()
-	s, err := d.TaskStats(ctx, pt.Config.Id, 200*time.Millisecond)
+	s, err := d.TaskStats(ctx, pt.Config.ID, 200*time.Millisecond)
 	skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
 	t.Check(err, "TaskStats")
 	for i := 0; i < 2; i++ {
@@ -344,7 +345,7 @@ func caseDriverTaskStats(t *T) {
 			skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
 		}
 		t.Check(err, "TaskStats message %d within 5 s", i+1)
-		if m.GetStats() == nil || m.GetStats().GetTimestamp() == nil {
+		if m == nil || m.Timestamp.IsZero() {
 			t.Errorf("TaskStats message %d: expected stats with a timestamp, got %v", i+1, m)
 		}
 	}
@@ -369,7 +370,7 @@ func caseDriverTaskEvents(t *T) {
 			}
 			return
 		}
-		if ev.GetTaskId() == "" {
+		if ev.TaskID == "" {
 			t.Errorf("task event without task_id: %v", ev)
 		}
 	}
@@ -380,26 +381,25 @@ func caseDriverRecoverTask(t *T) {
 	p1, d1 := driverSession(t)
 	pt := prepareTask(t, d1, RoleLongRunning)
 	t.H.noteTaskStarted()
-	r, err := d1.StartTask(t.Ctx, pt.Config)
+	h, _, err := d1.StartTask(t.Ctx, pt.Config)
 	t.Check(err, "StartTask")
 	p1.Kill()
 	p2, d2 := driverSession(t)
 	_ = p2
-	t.Cleanup(func() { _ = d2.DestroyTask(context.Background(), pt.Config.Id, true) })
-	h := r.GetHandle()
-	if h.GetConfig() != nil {
-		h.GetConfig().MsgpackDriverConfig = nil
+	t.Cleanup(func() { _ = d2.DestroyTask(context.Background(), pt.Config.ID, true) })
+	if h.Config != nil {
+		h.Config.DriverConfig = nil // Nomad does not keep it (recover.go, Nomad's TaskConfig)
 	}
 	t.Check(d2.RecoverTask(t.Ctx, h), "RecoverTask in a fresh process")
-	insp, err := d2.InspectTask(t.Ctx, pt.Config.Id)
+	insp, err := d2.InspectTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "InspectTask after recovery")
-	if insp.GetTask().GetState() != driverpb.TaskState_RUNNING {
-		t.Errorf("recovered long-running task: expected RUNNING, got %s", insp.GetTask().GetState())
+	if insp.State != driver.TaskStateRunning {
+		t.Errorf("recovered long-running task: expected RUNNING, got %s", stateName(insp.State))
 	}
-	t.Check(d2.StopTask(t.Ctx, pt.Config.Id, 2*time.Second, "SIGTERM"), "StopTask after recovery")
+	t.Check(d2.StopTask(t.Ctx, pt.Config.ID, 2*time.Second, "SIGTERM"), "StopTask after recovery")
 	ctx, cancel := waitCtx(t, 5*time.Second)
 	defer cancel()
-	_, err = d2.WaitTask(ctx, pt.Config.Id)
+	_, err = d2.WaitTask(ctx, pt.Config.ID)
 	t.Check(err, "WaitTask after recovery")
 }
 
@@ -415,7 +415,7 @@ func caseDriverInitShutdown(t *T) {
 }
 
 func execScenario(t *T, d *host.Driver) *ExecScenario {
-	if !caps(t, d).GetExec() {
+	if !caps(t, d).Exec {
 		t.Skipf("not applicable: capabilities.exec is false")
 	}
 	if t.H.cfg.Scenarios == nil || t.H.cfg.Scenarios.Exec == nil {
@@ -424,7 +424,11 @@ func execScenario(t *T, d *host.Driver) *ExecScenario {
 	return t.H.cfg.Scenarios.Exec
 }
 
-func checkExec(t *T, via string, ex *ExecScenario, out string, res *driverpb.ExitResult) {
+func checkExec(t *T, via string, ex *ExecScenario, out string, res *driver.ExitResult) {
+	if res == nil {
+		t.Errorf("%s %v: expected an exit result, got none", via, ex.Command)
+		return
+	}
 	if ex.Stdout != nil && !strings.Contains(out, *ex.Stdout) {
 		t.Errorf("%s %v output: expected %q, got %q", via, ex.Command, *ex.Stdout, oneLine(out, 200))
 	}
@@ -432,85 +436,7 @@ func checkExec(t *T, via string, ex *ExecScenario, out string, res *driverpb.Exi
 	if ex.ExitCode != nil {
 		want = *ex.ExitCode
 	}
-	if res.GetExitCode() != int32(want) {
-		t.Errorf("%s %v exit code: expected %d, got %d (signal %d)", via, ex.Command, want, res.GetExitCode(), res.GetSignal())
+	if res.ExitCode != want {
+		t.Errorf("%s %v exit code: expected %d, got %d (signal %d)", via, ex.Command, want, res.ExitCode, res.Signal)
 	}
-}
-
-// checkCapabilitiesBehaviour holds the plugin to what Capabilities advertises,
-// on a running long_running task: Nomad decides from these flags whether to
-// offer `alloc signal` and `alloc exec`, so a flag that lies either hides a
-// working feature or sends users into errors.
-func checkCapabilitiesBehaviour(t *T, d *host.Driver, c *driverpb.DriverCapabilities) {
-	if t.H.cfg.Scenarios == nil || t.H.cfg.Scenarios.Tasks[RoleLongRunning] == nil {
-		t.Skipf("behaviour not checked: the scenario file defines no task %q to signal and exec in", RoleLongRunning)
-	}
-	pt := prepareTask(t, d, RoleLongRunning)
-	startTask(t, d, pt)
-	command := []string{"true"}
-	if ex := t.H.cfg.Scenarios.Exec; ex != nil {
-		command = ex.Command
-	}
-	execUnchecked := c.GetExec() && t.H.cfg.Scenarios.Exec == nil
-	switch {
-	case execUnchecked:
-	case c.GetExec():
-		if _, err := d.ExecTask(t.Ctx, pt.Config.Id, command, 10*time.Second); err != nil {
-			t.Errorf("capabilities.exec is true, but ExecTask %v failed: %v", command, err)
-		}
-	default:
-		checkExecRefused(t, d, pt.Config.Id, command)
-	}
-	// Last, as the signal may end the task: the signal role's signal is one the
-	// driver is known to understand.
-	sig := "SIGCONT"
-	if s := t.H.cfg.Scenarios.Tasks[RoleSignal]; s != nil {
-		sig = *s.Signal
-	}
-	sigErr := d.SignalTask(t.Ctx, pt.Config.Id, sig)
-	switch {
-	case c.GetSendSignals() && sigErr != nil:
-		t.Errorf("capabilities.send_signals is true, but SignalTask(%s) of a running task failed: %v", sig, sigErr)
-	case !c.GetSendSignals() && sigErr == nil:
-		t.Errorf("capabilities.send_signals is false, but SignalTask(%s) of a running task succeeded: advertise send_signals=true or make SignalTask fail", sig)
-	}
-	if execUnchecked {
-		t.Skipf("exec not checked: capabilities.exec is true but the scenario file has no exec block to run")
-	}
-}
-
-func checkExecRefused(t *T, d *host.Driver, id string, command []string) {
-	if _, err := d.ExecTask(t.Ctx, id, command, 10*time.Second); err == nil {
-		t.Errorf("capabilities.exec is false, but ExecTask %v succeeded: advertise exec=true or make ExecTask fail", command)
-	}
-	ctx, cancel := waitCtx(t, 10*time.Second)
-	defer cancel()
-	_, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: id, Command: command, Stdin: strings.NewReader("")})
-	if err == nil {
-		t.Errorf("capabilities.exec is false, but ExecTaskStreaming %v succeeded: advertise exec=true or make it fail", command)
-	}
-}
-
-// caseDriverInspectRunning: hashicorp/nomad v2.0.5 plugins/drivers/utils.go
-// taskStatusFromProto converts both timestamps (an error on a missing one) and
-// calls exitResultFromProto(pb.Result), which reads pb.ExitCode without a nil
-// check: a missing result panics the Nomad agent. Nomad's own server always
-// sends one (exitResultToProto returns &proto.ExitResult{} for nil).
-func caseDriverInspectRunning(t *T) {
-	_, d := driverSession(t)
-	pt := prepareTask(t, d, RoleLongRunning)
-	startTask(t, d, pt)
-	insp, err := d.InspectTask(t.Ctx, pt.Config.Id)
-	t.Check(err, "InspectTask of a running task")
-	ts := insp.GetTask()
-	if ts == nil {
-		t.Fatalf("InspectTask: expected a task status, got none")
-	}
-	if ts.GetStartedAt() == nil || ts.GetCompletedAt() == nil {
-		t.Errorf("InspectTask of a running task: expected started_at and completed_at both set (Go's zero time while unknown), got started_at=%v completed_at=%v", ts.GetStartedAt(), ts.GetCompletedAt())
-	}
-	if ts.GetResult() == nil {
-		t.Errorf("InspectTask of a running task: expected result set (an empty ExitResult while running: Nomad's client dereferences it), got none")
-	}
-	t.Check(d.DestroyTask(t.Ctx, pt.Config.Id, true), "DestroyTask with force")
 }

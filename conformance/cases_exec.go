@@ -68,14 +68,14 @@ func caseDriverExecStdin(t *T) {
 	var out syncBuffer
 	ctx, cancel := waitCtx(t, 15*time.Second)
 	defer cancel()
-	res, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: pt.Config.Id, Command: cmd,
+	res, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: pt.Config.ID, Command: cmd,
 		Stdin: strings.NewReader(input), Stdout: &out, Stderr: &out})
 	t.Check(err, "ExecTaskStreaming %v with stdin (does the plugin close the command's stdin when the host closes it?)", cmd)
 	if !strings.Contains(out.String(), input) {
 		t.Errorf("ExecTaskStreaming %v: expected stdin %q echoed, got %q", cmd, input, oneLine(out.String(), 200))
 	}
-	if res.GetExitCode() != 0 {
-		t.Errorf("ExecTaskStreaming %v: expected exit code 0, got %d", cmd, res.GetExitCode())
+	if res.ExitCode != 0 {
+		t.Errorf("ExecTaskStreaming %v: expected exit code 0, got %d", cmd, res.ExitCode)
 	}
 }
 
@@ -97,14 +97,18 @@ func caseDriverExecTTY(t *T) {
 	ctx, cancel := waitCtx(t, 20*time.Second)
 	defer cancel()
 	type result struct {
-		code int32
+		code int
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		res, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: pt.Config.Id, Command: cmd, TTY: true,
+		res, err := d.ExecStreaming(ctx, host.ExecOptions{TaskID: pt.Config.ID, Command: cmd, TTY: true,
 			Stdin: stdinR, Stdout: &out, Stderr: &out, Resize: resize})
-		done <- result{res.GetExitCode(), err}
+		code := -1
+		if res != nil {
+			code = res.ExitCode
+		}
+		done <- result{code, err}
 	}()
 	if !sizeLine.MatchString(out.String()) && !out.waitMatch(sizeLine, 1, 10*time.Second) {
 		t.Fatalf("ExecTaskStreaming tty %v: expected the terminal size (\"ROWS COLS\") within 10 s, got %q", cmd, oneLine(out.String(), 200))

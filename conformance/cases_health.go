@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // holdOpen reads a stream until d passes; an end before that is an error.
@@ -88,7 +88,7 @@ func caseBaseSetConfigEmpty(t *T) {
 	t.Check(err, "Fingerprint after the default config")
 	fp, err := s.Recv()
 	t.Check(err, "first fingerprint after the default config")
-	t.Logf("health with the default config: %s %q", fp.GetHealth(), fp.GetHealthDescription())
+	t.Logf("health with the default config: %s %q", healthName(fp.Health), fp.HealthDescription)
 }
 
 // caseDriverFingerprintHealthy is case driver/fingerprint-healthy.
@@ -100,8 +100,8 @@ func caseDriverFingerprintHealthy(t *T) {
 	t.Check(err, "Fingerprint")
 	fp, err := s.Recv()
 	t.Check(err, "first fingerprint")
-	if fp.GetHealth() != driverpb.FingerprintResponse_HEALTHY {
-		t.Errorf("fingerprint.health under the conformance config: expected HEALTHY, got %s (%q)", fp.GetHealth(), fp.GetHealthDescription())
+	if fp.Health != driver.HealthStateHealthy {
+		t.Errorf("fingerprint.health under the conformance config: expected HEALTHY, got %s (%q)", healthName(fp.Health), fp.HealthDescription)
 	}
 }
 
@@ -114,7 +114,7 @@ func caseDriverStreamsStayOpen(t *T) {
 	defer cancel()
 	fs, err := d.Fingerprint(ctx)
 	t.Check(err, "Fingerprint")
-	ss, err := d.TaskStats(ctx, pt.Config.Id, 500*time.Millisecond)
+	ss, err := d.TaskStats(ctx, pt.Config.ID, 500*time.Millisecond)
 	t.Check(err, "TaskStats")
 	done := make(chan struct{}, 2)
 	go func() {
@@ -130,11 +130,11 @@ func caseDeviceFingerprintHealthy(t *T) {
 	_, d := deviceSession(t)
 	fp := firstDeviceFingerprint(t, d)
 	n := 0
-	for _, g := range fp.GetDeviceGroup() {
-		for _, dev := range g.GetDevices() {
+	for _, g := range fp.Groups {
+		for _, dev := range g.Devices {
 			n++
-			if !dev.GetHealthy() {
-				t.Errorf("device %q under the conformance config: expected healthy, got unhealthy (%q)", dev.GetID(), dev.GetHealthDescription())
+			if !dev.Healthy {
+				t.Errorf("device %q under the conformance config: expected healthy, got unhealthy (%q)", dev.ID, dev.HealthDescription)
 			}
 		}
 	}
@@ -172,7 +172,7 @@ func caseDriverEnv(t *T) {
 		"YURT_CONF_ENV_QUOTES":  `it's "quoted" $HOME`,
 	}, map[string]string{"YURT_CONF_DEVICE_ENV": "device-0,device-1"})
 	startTask(t, d, pt)
-	_, err := d.WaitTask(t.Ctx, pt.Config.Id)
+	_, err := d.WaitTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "WaitTask")
 	want := map[string]string{}
 	for k, v := range pt.Config.Env {

@@ -75,7 +75,7 @@ func caseDriverWaitConcurrent(t *T) {
 	const waiters = 3
 	var chs []<-chan waitResult
 	for i := 0; i < waiters; i++ {
-		chs = append(chs, waitAsync(t.Ctx, d, pt.Config.Id))
+		chs = append(chs, waitAsync(t.Ctx, d, pt.Config.ID))
 	}
 	time.Sleep(time.Second)
 	for i, ch := range chs {
@@ -91,8 +91,8 @@ func caseDriverWaitConcurrent(t *T) {
 		case w := <-ch:
 			if w.err != nil {
 				t.Errorf("WaitTask #%d of %d concurrent: %v", i+1, waiters, w.err)
-			} else if w.res.GetExitCode() != int32(*pt.Role.ExitCode) {
-				t.Errorf("WaitTask #%d of %d concurrent: expected exit code %d, got %d", i+1, waiters, *pt.Role.ExitCode, w.res.GetExitCode())
+			} else if w.res.ExitCode != *pt.Role.ExitCode {
+				t.Errorf("WaitTask #%d of %d concurrent: expected exit code %d, got %d", i+1, waiters, *pt.Role.ExitCode, w.res.ExitCode)
 			}
 		case <-time.After(10 * time.Second):
 			t.Errorf("WaitTask #%d of %d concurrent did not return within 10 s of the task's exit", i+1, waiters)
@@ -107,10 +107,10 @@ func caseDriverStopSignalThenKill(t *T) {
 	startTask(t, d, pt)
 	pt.waitTrap(t)
 	const timeout = 3 * time.Second
-	waitCh := waitAsync(t.Ctx, d, pt.Config.Id)
+	waitCh := waitAsync(t.Ctx, d, pt.Config.ID)
 	start := time.Now()
 	stopErr := make(chan error, 1)
-	go func() { stopErr <- d.StopTask(t.Ctx, pt.Config.Id, timeout, *pt.Role.Signal) }()
+	go func() { stopErr <- d.StopTask(t.Ctx, pt.Config.ID, timeout, *pt.Role.Signal) }()
 	if !pt.Stdout.waitFor(*pt.Role.Stdout, timeout) {
 		t.Errorf("StopTask(%s, %s): the task did not get %s first (expected its marker %q on stdout within the timeout, got %q)",
 			*pt.Role.Signal, timeout, *pt.Role.Signal, *pt.Role.Stdout, oneLine(pt.Stdout.String(), 200))
@@ -146,7 +146,7 @@ func caseDriverDestroyKillsAll(t *T) {
 	startTask(t, d, pt)
 	pid, started := pt.mainPid(t)
 	cpid, cstarted := childPid(t, pt)
-	t.Check(d.DestroyTask(t.Ctx, pt.Config.Id, true), "DestroyTask with force of a running task")
+	t.Check(d.DestroyTask(t.Ctx, pt.Config.ID, true), "DestroyTask with force of a running task")
 	if left := survivors(map[int]uint64{pid: started, cpid: cstarted}, 5*time.Second); len(left) > 0 {
 		t.Errorf("5 s after DestroyTask with force, processes of the task still run: pids %s (main %d, background %d)", strings.Join(left, ", "), pid, cpid)
 	}
@@ -160,7 +160,7 @@ func caseDriverChildrenKilled(t *T) {
 	pt.mainPid(t)
 	cpid, cstarted := childPid(t, pt)
 	pt.release(t)
-	ch := waitAsync(t.Ctx, d, pt.Config.Id)
+	ch := waitAsync(t.Ctx, d, pt.Config.ID)
 	select {
 	case w := <-ch:
 		t.Check(w.err, "WaitTask")

@@ -42,7 +42,7 @@ func caseNomadCallSequence(t *T) {
 	p.Kill()
 	// 3. Run time.
 	p = t.Launch(noMTLS)
-	req := host.SetConfigRequest{Msgpack: cfg, APIVersion: api, NomadConfig: nomadConfig()}
+	req := host.SetConfigRequest{Msgpack: cfg, APIVersion: api, Agent: nomadConfig()}
 	t.Check(p.SetConfig(t.Ctx, req), "step 3 SetConfig with NomadConfig")
 	ctx, cancel := context.WithTimeout(t.Ctx, 5*time.Second)
 	defer cancel()

@@ -5,9 +5,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
-	"google.golang.org/protobuf/proto"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // crashPlugin kills the plugin process with SIGKILL, as a crash or `kill -9`
@@ -26,10 +25,9 @@ func crashPlugin(t *T, p *host.Plugin) {
 
 // recoverAsNomad calls RecoverTask as Nomad's client does: the request holds
 // only the handle; task_id is empty (plugins/drivers/client.go builds
-// RecoverTaskRequest{Handle: ...}).
-func recoverAsNomad(ctx context.Context, d *host.Driver, h *driverpb.TaskHandle) error {
-	_, err := d.Raw().RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: h})
-	return err
+// RecoverTaskRequest{Handle: ...}; host.Driver.RecoverTask sends the same).
+func recoverAsNomad(ctx context.Context, d *host.Driver, h *driver.TaskHandle) error {
+	return d.RecoverTask(ctx, h)
 }
 
 // cleanupTask stops and destroys a task through d when the case ends, as
@@ -46,11 +44,11 @@ func cleanupTask(t *T, d *host.Driver, id string) {
 
 // startRaw starts a prepared task without registering the usual cleanup on
 // this plugin (the case hands the task to another plugin process).
-func startRaw(t *T, d *host.Driver, pt *preparedTask) *driverpb.TaskHandle {
+func startRaw(t *T, d *host.Driver, pt *preparedTask) *driver.TaskHandle {
 	t.H.noteTaskStarted()
-	r, err := d.StartTask(t.Ctx, pt.Config)
+	h, _, err := d.StartTask(t.Ctx, pt.Config)
 	t.Check(err, "StartTask %s", pt.Role.Role)
-	return r.GetHandle()
+	return h
 }
 
 // waitAsync runs WaitTask in the background.
@@ -64,7 +62,7 @@ func waitAsync(ctx context.Context, d *host.Driver, id string) <-chan waitResult
 }
 
 type waitResult struct {
-	res *driverpb.ExitResult
+	res *driver.ExitResult
 	err error
 	at  time.Time
 }
@@ -97,7 +95,7 @@ func caseDriverRecoverEmptyTaskID(t *T) {
 	pid, started := pt.mainPid(t)
 	crashPlugin(t, p1)
 	_, d2 := driverSession(t)
-	cleanupTask(t, d2, pt.Config.Id)
+	cleanupTask(t, d2, pt.Config.ID)
 	t.Check(recoverAsNomad(t.Ctx, d2, h), "RecoverTask with only the handle (task_id empty) in a fresh plugin process")
 	if !alive(pid, started) {
 		t.Fatalf("the task's main process %d is gone after RecoverTask: recovery must reattach, not kill or restart", pid)
@@ -107,12 +105,12 @@ func caseDriverRecoverEmptyTaskID(t *T) {
 			t.Fatalf("the task was started again by RecoverTask: main pid %d, was %d", p2, pid)
 		}
 	}
-	insp, err := d2.InspectTask(t.Ctx, pt.Config.Id)
+	insp, err := d2.InspectTask(t.Ctx, pt.Config.ID)
 	t.Check(err, "InspectTask after recovery")
-	if st := insp.GetTask().GetState(); st != driverpb.TaskState_RUNNING {
-		t.Errorf("InspectTask after recovery: expected RUNNING, got %s", st)
+	if st := insp.State; st != driver.TaskStateRunning {
+		t.Errorf("InspectTask after recovery: expected RUNNING, got %s", stateName(st))
 	}
-	ch := waitAsync(t.Ctx, d2, pt.Config.Id)
+	ch := waitAsync(t.Ctx, d2, pt.Config.ID)
 	select {
 	case w := <-ch:
 		t.Fatalf("WaitTask returned while the recovered task was still running: result %v, error %v", w.res, w.err)
@@ -122,8 +120,8 @@ func caseDriverRecoverEmptyTaskID(t *T) {
 	select {
 	case w := <-ch:
 		t.Check(w.err, "WaitTask after recovery")
-		if w.res.GetExitCode() != int32(*pt.Role.ExitCode) || w.res.GetSignal() != 0 {
-			t.Errorf("WaitTask after recovery: expected exit code %d, got %d (signal %d)", *pt.Role.ExitCode, w.res.GetExitCode(), w.res.GetSignal())
+		if w.res.ExitCode != *pt.Role.ExitCode || w.res.Signal != 0 {
+			t.Errorf("WaitTask after recovery: expected exit code %d, got %d (signal %d)", *pt.Role.ExitCode, w.res.ExitCode, w.res.Signal)
 		}
 	case <-time.After(10 * time.Second):
 		t.Errorf("WaitTask did not return within 10 s of the recovered task's exit")
@@ -150,9 +148,9 @@ func caseDriverRecoverExitedWhileDown(t *T) {
 	_, d2 := driverSession(t)
 	for _, tc := range []struct {
 		pt *preparedTask
-		h  *driverpb.TaskHandle
+		h  *driver.TaskHandle
 	}{{byCode, hc}, {bySignal, hs}} {
-		id := tc.pt.Config.Id
+		id := tc.pt.Config.ID
 		cleanupTask(t, d2, id)
 		if err := recoverAsNomad(t.Ctx, d2, tc.h); err != nil {
 			t.Errorf("RecoverTask of a task that exited while the plugin was down: expected success (its result is recorded), got %v", err)
@@ -166,17 +164,17 @@ func caseDriverRecoverExitedWhileDown(t *T) {
 			continue
 		}
 		if tc.pt == byCode {
-			if res.GetExitCode() != int32(*byCode.Role.ExitCode) || res.GetSignal() != 0 {
-				t.Errorf("recorded result of a task that exited with %d while the plugin was down: got exit code %d, signal %d", *byCode.Role.ExitCode, res.GetExitCode(), res.GetSignal())
+			if res.ExitCode != *byCode.Role.ExitCode || res.Signal != 0 {
+				t.Errorf("recorded result of a task that exited with %d while the plugin was down: got exit code %d, signal %d", *byCode.Role.ExitCode, res.ExitCode, res.Signal)
 			}
-		} else if res.GetSignal() != int32(syscall.SIGKILL) && res.GetExitCode() != 128+int32(syscall.SIGKILL) {
-			t.Errorf("recorded result of a task killed by SIGKILL while the plugin was down: expected signal 9 or exit code 137, got exit code %d, signal %d", res.GetExitCode(), res.GetSignal())
+		} else if res.Signal != int(syscall.SIGKILL) && res.ExitCode != 128+int(syscall.SIGKILL) {
+			t.Errorf("recorded result of a task killed by SIGKILL while the plugin was down: expected signal 9 or exit code 137, got exit code %d, signal %d", res.ExitCode, res.Signal)
 		}
 		insp, err := d2.InspectTask(t.Ctx, id)
 		if err != nil {
 			t.Errorf("InspectTask of a recovered exited task: %v", err)
-		} else if insp.GetTask().GetState() != driverpb.TaskState_EXITED {
-			t.Errorf("InspectTask of a recovered exited task: expected EXITED, got %s", insp.GetTask().GetState())
+		} else if insp.State != driver.TaskStateExited {
+			t.Errorf("InspectTask of a recovered exited task: expected EXITED, got %s", stateName(insp.State))
 		}
 	}
 }
@@ -186,12 +184,12 @@ func caseDriverRecoverInvalidHandle(t *T) {
 	p1, d1 := driverSession(t)
 	pt := prepareTask(t, d1, RoleLongRunning)
 	h := startRaw(t, d1, pt)
-	cleanupTask(t, d1, pt.Config.Id)
-	t.Check(d1.StopTask(t.Ctx, pt.Config.Id, time.Second, ""), "StopTask")
-	t.Check(d1.DestroyTask(t.Ctx, pt.Config.Id, true), "DestroyTask")
+	cleanupTask(t, d1, pt.Config.ID)
+	t.Check(d1.StopTask(t.Ctx, pt.Config.ID, time.Second, ""), "StopTask")
+	t.Check(d1.DestroyTask(t.Ctx, pt.Config.ID, true), "DestroyTask")
 	p1.Kill()
 	_, d2 := driverSession(t)
-	cleanupTask(t, d2, pt.Config.Id)
+	cleanupTask(t, d2, pt.Config.ID)
 	if err := recoverAsNomad(t.Ctx, d2, h); err == nil {
 		t.Errorf("RecoverTask of a destroyed task: expected an error, got success")
 	}
@@ -199,11 +197,12 @@ func caseDriverRecoverInvalidHandle(t *T) {
 		name  string
 		state []byte
 	}{{"garbage", []byte("conformance: not a driver state \x00\xff\xfe")}, {"empty", nil}} {
-		g := proto.Clone(h).(*driverpb.TaskHandle)
+		g, cfg := *h, *h.Config // a copy: h stays as the plugin returned it
+		g.Config = &cfg
 		other := prepareTask(t, d2, RoleLongRunning) // a fresh id the plugin has never seen
-		g.Config.Id, g.Config.AllocId, g.DriverState = other.Config.Id, other.Config.AllocId, bad.state
-		cleanupTask(t, d2, g.Config.Id)
-		if err := recoverAsNomad(t.Ctx, d2, g); err == nil {
+		g.Config.ID, g.Config.AllocID, g.DriverState = other.Config.ID, other.Config.AllocID, bad.state
+		cleanupTask(t, d2, g.Config.ID)
+		if err := recoverAsNomad(t.Ctx, d2, &g); err == nil {
 			t.Errorf("RecoverTask with %s driver_state: expected an error, got success", bad.name)
 		}
 	}

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Where the optional RPCs are listed. TaskStats and device Stats are optional:
@@ -85,7 +85,7 @@ func caseDriverStatsInterval(t *T) {
 	const iv = 300 * time.Millisecond
 	ctx, cancel := waitCtx(t, 10*time.Second)
 	defer cancel()
-	s, err := d.TaskStats(ctx, pt.Config.Id, iv)
+	s, err := d.TaskStats(ctx, pt.Config.ID, iv)
 	skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
 	t.Check(err, "TaskStats")
 	var at []time.Time
@@ -117,7 +117,7 @@ func caseDriverStatsBusy(t *T) {
 	time.Sleep(time.Second)
 	ctx, cancel := waitCtx(t, 15*time.Second)
 	defer cancel()
-	s, err := d.TaskStats(ctx, pt.Config.Id, time.Second)
+	s, err := d.TaskStats(ctx, pt.Config.ID, time.Second)
 	skipIfUnimplemented(t, "TaskStats", driverOptionalTable, err)
 	t.Check(err, "TaskStats")
 	total, cores := topologyCompute(hostTopology())
@@ -131,25 +131,24 @@ func caseDriverStatsBusy(t *T) {
 		}
 		t.Check(err, "TaskStats message %d", i+1)
 		now, ticks := time.Now(), taskCPUTicks(pt)
-		cpu := m.GetStats().GetAggResourceUsage().GetCpu()
-		mem := m.GetStats().GetAggResourceUsage().GetMemory()
+		cpu, mem := usageParts(m)
 		if i == 0 {
-			if !slices.Contains(cpu.GetMeasuredFields(), driverpb.CPUUsage_PERCENT) || !slices.Contains(cpu.GetMeasuredFields(), driverpb.CPUUsage_TOTAL_TICKS) {
-				t.Errorf("cpu.measured_fields: expected PERCENT and TOTAL_TICKS, got %v", cpu.GetMeasuredFields())
+			if !slices.Contains(cpu.Measured, driver.CPUPercent) || !slices.Contains(cpu.Measured, driver.CPUTotalTicks) {
+				t.Errorf("cpu.measured_fields: expected PERCENT and TOTAL_TICKS, got %v", cpuFieldNames(cpu.Measured))
 			}
-			if mem.GetRss() == 0 || !slices.Contains(mem.GetMeasuredFields(), driverpb.MemoryUsage_RSS) {
-				t.Errorf("memory: expected rss > 0 with RSS in measured_fields, got rss %d, measured %v", mem.GetRss(), mem.GetMeasuredFields())
+			if mem.RSS == 0 || !slices.Contains(mem.Measured, driver.MemoryRSS) {
+				t.Errorf("memory: expected rss > 0 with RSS in measured_fields, got rss %d, measured %v", mem.RSS, memoryFieldNames(mem.Measured))
 			}
 		} else {
 			// The first message may cover the time since the task
 			// started; judge the later ones, each over one interval.
-			percents = append(percents, cpu.GetPercent())
+			percents = append(percents, cpu.Percent)
 			refs = append(refs, float64(ticks-prevTicks)/clockTicks/now.Sub(prevAt).Seconds()*100)
 			if cores > 0 {
-				want := cpu.GetPercent() / 100 * total / float64(cores)
-				if math.Abs(cpu.GetTotalTicks()-want) > 0.15*want+1 {
+				want := cpu.Percent / 100 * total / float64(cores)
+				if math.Abs(cpu.TotalTicks-want) > 0.15*want+1 {
 					t.Errorf("TaskStats message %d: total_ticks: expected percent/100 × %.0f MHz / %d cores = %.1f MHz (±15%%), got %.1f",
-						i+1, total, cores, want, cpu.GetTotalTicks())
+						i+1, total, cores, want, cpu.TotalTicks)
 				}
 			}
 		}

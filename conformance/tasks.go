@@ -13,10 +13,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 var taskSeq atomic.Int64
@@ -74,7 +74,7 @@ func (x *fifo) waitFor(want string, d time.Duration) bool {
 // preparedTask is a task config for a scenario role with its output FIFOs, in
 // a Nomad-shaped alloc dir.
 type preparedTask struct {
-	Config *driverpb.TaskConfig
+	Config *driver.TaskConfig
 	Role   *TaskScenario
 	Stdout *fifo
 	Stderr *fifo
@@ -111,9 +111,7 @@ func prepareTaskEnv(t *T, d *host.Driver, role string, extraEnv, deviceEnv map[s
 	s := scenario(t, role)
 	spec, err := d.TaskConfigSchema(t.Ctx)
 	t.Check(err, "TaskConfigSchema")
-	schema, err := specFromWire(spec)
-	t.Check(err, "TaskConfigSchema's spec")
-	val, diags := hclspec.DecodeBody(s.Config.Body, schema, nil)
+	val, diags := hclspec.DecodeBody(s.Config.Body, spec, nil)
 	if diags.HasErrors() {
 		t.Fatalf("scenario task %q config: %s", role, diags.Error())
 	}
@@ -140,15 +138,14 @@ func prepareTaskEnv(t *T, d *host.Driver, role string, extraEnv, deviceEnv map[s
 		jobEnv[k] = v
 	}
 	jobEnv[MarkerRunEnv], jobEnv[MarkerTaskEnv], jobEnv[ControlDirEnv] = t.H.runID, key, control
-	env := allocdir.TaskEnv(allocdir.EnvInput{Alloc: alloc, FSIsolation: caps(t, d).GetFsIsolation(),
+	env := allocdir.TaskEnv(allocdir.EnvInput{Alloc: alloc, FSIsolation: caps(t, d).FSIsolation,
 		JobID: "conformance", JobName: "conformance", GroupName: "conformance", Namespace: "default",
 		Region: "global", Datacenter: "dc1", CPULimitMHz: cpuMHz, MemoryLimitMB: memMB,
 		TaskEnv: jobEnv, DeviceEnv: deviceEnv})
-	pt.Config = &driverpb.TaskConfig{
-		MsgpackDriverConfig: raw, Env: env, DeviceEnv: deviceEnv,
-		TaskGroupName: "conformance", JobName: "conformance", JobId: "conformance", Namespace: "default",
-		Resources: &driverpb.Resources{AllocatedResources: &driverpb.AllocatedTaskResources{
-			Cpu: &driverpb.AllocatedCpuResources{CpuShares: cpuMHz}, Memory: &driverpb.AllocatedMemoryResources{MemoryMb: memMB}}},
+	pt.Config = &driver.TaskConfig{
+		DriverConfig: raw, Env: env, DeviceEnv: deviceEnv,
+		TaskGroupName: "conformance", JobName: "conformance", JobID: "conformance", Namespace: "default",
+		Resources: &driver.Resources{CPUShares: cpuMHz, MemoryMB: memMB},
 	}
 	alloc.Apply(pt.Config)
 	return pt
@@ -198,17 +195,17 @@ func (pt *preparedTask) release(t *T) {
 }
 
 // startTask starts a prepared task and makes sure it is destroyed afterwards.
-func startTask(t *T, d *host.Driver, pt *preparedTask) *driverpb.StartTaskResponse {
+func startTask(t *T, d *host.Driver, pt *preparedTask) *driver.TaskHandle {
 	t.H.noteTaskStarted()
-	r, err := d.StartTask(t.Ctx, pt.Config)
+	h, _, err := d.StartTask(t.Ctx, pt.Config)
 	t.Check(err, "StartTask %s", pt.Role.Role)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = d.StopTask(ctx, pt.Config.Id, time.Second, "")
-		_ = d.DestroyTask(ctx, pt.Config.Id, true)
+		_ = d.StopTask(ctx, pt.Config.ID, time.Second, "")
+		_ = d.DestroyTask(ctx, pt.Config.ID, true)
 	})
-	return r
+	return h
 }
 
 func (h *Harness) noteTaskStarted() {

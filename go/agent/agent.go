@@ -23,9 +23,9 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/logmon"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 
@@ -48,7 +48,7 @@ type Agent struct {
 	nodeName string
 	// topology is the host's CPU topology, scanned once as Nomad's client
 	// does at start and sent to every plugin in SetConfig.
-	topology *basepb.ClientTopology
+	topology *base.Topology
 	// logs reads every task's stdout and stderr FIFOs (logmon.Collector:
 	// in the agent, re-opened by the next agent after a restart).
 	logs *logmon.Collector

@@ -8,15 +8,15 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // reservation is what device plugins told us to give a task.
 type reservation struct {
 	env     map[string]string
-	mounts  []*driverpb.Mount
-	devices []*driverpb.Device
+	mounts  []driver.Mount
+	devices []driver.DeviceMount
 }
 
 // reserveDevices picks healthy, unreserved device IDs for each of a task's
@@ -43,18 +43,21 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 			groups := pi.groups
 			pi.mu.Unlock()
 			for _, g := range groups {
-				if !req.Matches(g.GetVendor(), g.GetDeviceType(), g.GetDeviceName()) {
+				if g == nil || !req.Matches(g.Vendor, g.Type, g.Name) {
 					continue
 				}
-				for _, d := range g.GetDevices() {
+				for _, d := range g.Devices {
+					if d == nil {
+						continue
+					}
 					matching++
-					key := devKey(pi.file, d.GetID())
-					if !d.GetHealthy() || a.reserved[key] != "" || taken[key] {
+					key := devKey(pi.file, d.ID)
+					if !d.Healthy || a.reserved[key] != "" || taken[key] {
 						continue
 					}
 					free++
 					if need > 0 {
-						picked[pi] = append(picked[pi], d.GetID())
+						picked[pi] = append(picked[pi], d.ID)
 						taken[key] = true
 						need--
 					}
@@ -91,14 +94,17 @@ func (a *Agent) reserveDevices(ctx context.Context, taskID string, t *config.Tas
 			a.releaseDevices(taskID)
 			return nil, nil, fmt.Errorf("task %q: device plugin %s: Reserve %v: %w", t.Name, pi.file, ids, err)
 		}
-		for k, v := range cr.GetEnvs() {
+		if cr == nil {
+			continue
+		}
+		for k, v := range cr.Envs {
 			res.env[k] = v
 		}
-		for _, m := range cr.GetMounts() {
-			res.mounts = append(res.mounts, &driverpb.Mount{TaskPath: m.GetTaskPath(), HostPath: m.GetHostPath(), Readonly: m.GetReadOnly()})
+		for _, m := range cr.Mounts {
+			res.mounts = append(res.mounts, driver.Mount{TaskPath: m.TaskPath, HostPath: m.HostPath, ReadOnly: m.ReadOnly})
 		}
-		for _, d := range cr.GetDevices() {
-			res.devices = append(res.devices, &driverpb.Device{TaskPath: d.GetTaskPath(), HostPath: d.GetHostPath(), CgroupPermissions: d.GetPermissions()})
+		for _, d := range cr.Devices {
+			res.devices = append(res.devices, driver.DeviceMount{TaskPath: d.TaskPath, HostPath: d.HostPath, CgroupPermissions: d.Permissions})
 		}
 	}
 	return res, out, nil
@@ -160,9 +166,15 @@ func (a *Agent) deviceStatus() []api.DeviceGroup {
 		groups := pi.groups
 		pi.mu.Unlock()
 		for _, g := range groups {
-			dg := api.DeviceGroup{Plugin: pi.file, Vendor: g.GetVendor(), Type: g.GetDeviceType(), Name: g.GetDeviceName(), Attributes: attrsToStrings(g.GetAttributes())}
-			for _, d := range g.GetDevices() {
-				dg.Devices = append(dg.Devices, api.Device{ID: d.GetID(), Healthy: d.GetHealthy(), HealthDescription: d.GetHealthDescription(), ReservedBy: a.reserved[devKey(pi.file, d.GetID())]})
+			if g == nil {
+				continue
+			}
+			dg := api.DeviceGroup{Plugin: pi.file, Vendor: g.Vendor, Type: g.Type, Name: g.Name, Attributes: attrsToStrings(g.Attributes)}
+			for _, d := range g.Devices {
+				if d == nil {
+					continue
+				}
+				dg.Devices = append(dg.Devices, api.Device{ID: d.ID, Healthy: d.Healthy, HealthDescription: d.HealthDescription, ReservedBy: a.reserved[devKey(pi.file, d.ID)]})
 			}
 			out = append(out, dg)
 		}

@@ -218,23 +218,23 @@ func (a *Agent) handleStats(w http.ResponseWriter, r *http.Request, t *task) {
 		writeErr(w, http.StatusInternalServerError, fmt.Errorf("TaskStats: %w", err))
 		return
 	}
-	s := m.GetStats()
-	u := s.GetAggResourceUsage()
 	cpuLimit, _ := nomadResources(t.parsed.Resources)
-	out := api.Stats{
-		TaskID: t.spec.ID, CPUPercent: u.GetCpu().GetPercent(), CPUUserMode: u.GetCpu().GetUserMode(),
-		CPUSystemMode: u.GetCpu().GetSystemMode(), CPUTotalTicks: u.GetCpu().GetTotalTicks(), CPULimitMHz: cpuLimit,
-		MemoryRSS: u.GetMemory().GetRss(), MemoryUsage: u.GetMemory().GetUsage(), MemoryMaxUsage: u.GetMemory().GetMaxUsage(),
-		MemorySwap: u.GetMemory().GetSwap(), Pids: len(s.GetResourceUsageByPid()),
+	out := api.Stats{TaskID: t.spec.ID, CPULimitMHz: cpuLimit, Pids: len(m.ByPID), Timestamp: m.Timestamp}
+	// The host checked the sample (an aggregate is always there); a plugin
+	// may leave CPU or memory out.
+	if u := m.Aggregate; u != nil && u.CPU != nil {
+		c := u.CPU
+		out.CPUPercent, out.CPUUserMode, out.CPUSystemMode, out.CPUTotalTicks = c.Percent, c.UserMode, c.SystemMode, c.TotalTicks
+		for _, f := range c.Measured {
+			out.CPUMeasured = append(out.CPUMeasured, cpuFieldName(f))
+		}
 	}
-	if ts := s.GetTimestamp(); ts != nil {
-		out.Timestamp = ts.AsTime()
-	}
-	for _, f := range u.GetCpu().GetMeasuredFields() {
-		out.CPUMeasured = append(out.CPUMeasured, f.String())
-	}
-	for _, f := range u.GetMemory().GetMeasuredFields() {
-		out.MemoryMeasured = append(out.MemoryMeasured, f.String())
+	if u := m.Aggregate; u != nil && u.Memory != nil {
+		mem := u.Memory
+		out.MemoryRSS, out.MemoryUsage, out.MemoryMaxUsage, out.MemorySwap = mem.RSS, mem.Usage, mem.MaxUsage, mem.Swap
+		for _, f := range mem.Measured {
+			out.MemoryMeasured = append(out.MemoryMeasured, memoryFieldName(f))
+		}
 	}
 	writeJSON(w, out)
 }
@@ -369,7 +369,7 @@ func (a *Agent) handleExec(w http.ResponseWriter, r *http.Request, t *task) {
 		_ = send(api.ExecOutput{Exited: true, ExitCode: -1, Error: err.Error()})
 		return
 	}
-	_ = send(api.ExecOutput{Exited: true, ExitCode: int(res.GetExitCode()), Signal: int(res.GetSignal())})
+	_ = send(api.ExecOutput{Exited: true, ExitCode: res.ExitCode, Signal: res.Signal})
 	_ = bufio.NewWriter(conn).Flush()
 }
 

@@ -13,12 +13,11 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/devicepb"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
-	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
-	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/device"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 
@@ -53,7 +52,7 @@ type pluginInst struct {
 	health     string
 	healthDesc string
 	attrs      map[string]string
-	groups     []*devicepb.DeviceGroup
+	groups     []*device.DeviceGroup
 }
 
 // scanPlugins finds the plugin executables: every executable regular file
@@ -234,13 +233,13 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 	if pi.block != nil && pi.block.Config != nil {
 		body = pi.block.Config
 	}
-	val, diags := hclspec.DecodeBody(body, specconv.FromProto(schema), nil)
+	val, diags := hclspec.DecodeBody(body, schema, nil)
 	if diags.HasErrors() {
 		return fmt.Errorf("plugin %q config: %w", pi.file, config.Diags(diags))
 	}
 	// Nomad sends the same agent config, port range and CPU topology, to
 	// drivers and devices (client/client.go NomadPluginConfig).
-	req := host.SetConfigRequest{Value: &val, APIVersion: api, NomadConfig: host.NomadAgentConfig(pi.a.topology)}
+	req := host.SetConfigRequest{Value: &val, APIVersion: api, Agent: host.NomadAgentConfig(pi.a.topology)}
 	if err := p.SetConfig(cctx, req); err != nil {
 		return fmt.Errorf("plugin %s: %w", pi.file, err)
 	}
@@ -249,11 +248,9 @@ func (pi *pluginInst) configure(ctx context.Context, p *host.Plugin) error {
 		if _, err := p.Driver().Init(cctx); err != nil {
 			return fmt.Errorf("plugin %s: Init: %w", pi.file, err)
 		}
-		ts, err := p.Driver().TaskConfigSchema(cctx)
-		if err != nil {
+		if taskSchema, err = p.Driver().TaskConfigSchema(cctx); err != nil {
 			return fmt.Errorf("plugin %s: TaskConfigSchema: %w", pi.file, err)
 		}
-		taskSchema = specconv.FromProto(ts)
 	}
 	pi.mu.Lock()
 	pi.info, pi.apiVersion, pi.taskSchema = info, api, taskSchema
@@ -275,15 +272,15 @@ func (pi *pluginInst) openStreams(ctx context.Context, p *host.Plugin, gen int) 
 		setHealth := func(h host.DriverHealth) {
 			pi.health, pi.healthDesc = h.Health, h.Description
 		}
-		go p.Driver().FollowFingerprint(ctx, host.NomadStreamBackoff, func(m *driverpb.FingerprintResponse) {
+		go p.Driver().FollowFingerprint(ctx, host.NomadStreamBackoff, func(m *driver.Fingerprint) {
 			pi.mu.Lock()
 			defer pi.mu.Unlock()
 			if pi.gen != gen {
 				return
 			}
 			setHealth(host.HealthFromFingerprint(m))
-			if m.GetErr() == "" {
-				pi.attrs = attrsToStrings(m.GetAttributes())
+			if m.Err == nil {
+				pi.attrs = attrsToStrings(m.Attributes)
 			}
 		}, func(ev host.StreamEvent) {
 			h, ok := host.HealthFromStreamEnd(ev)
@@ -296,21 +293,18 @@ func (pi *pluginInst) openStreams(ctx context.Context, p *host.Plugin, gen int) 
 				setHealth(h)
 			}
 		})
-		go p.Driver().FollowTaskEvents(ctx, bo, func(e *driverpb.DriverTaskEvent) {
-			ev := api.Event{Source: "driver " + name, TaskID: e.GetTaskId(), TaskName: e.GetTaskName(), Message: e.GetMessage(), Annotations: e.GetAnnotations()}
-			if ts := e.GetTimestamp(); ts != nil {
-				ev.Time = ts.AsTime()
-			}
+		go p.Driver().FollowTaskEvents(ctx, bo, func(e *driver.TaskEvent) {
+			ev := api.Event{Source: "driver " + name, TaskID: e.TaskID, TaskName: e.TaskName, Message: e.Message, Annotations: e.Annotations, Time: e.Timestamp}
 			a.events.add(ev)
 		}, nil)
 	case host.PluginTypeDevice:
-		go p.Device().FollowFingerprint(ctx, bo, func(m *devicepb.FingerprintResponse) {
+		go p.Device().FollowFingerprint(ctx, bo, func(m *device.FingerprintResponse) {
 			pi.mu.Lock()
 			defer pi.mu.Unlock()
 			if pi.gen != gen {
 				return
 			}
-			pi.groups = m.GetDeviceGroup()
+			pi.groups = m.Groups
 			pi.health = "healthy"
 		}, nil)
 	}
@@ -380,7 +374,7 @@ func (pi *pluginInst) status() api.Plugin {
 	return s
 }
 
-func attrsToStrings(m map[string]*structspb.Attribute) map[string]string {
+func attrsToStrings(m map[string]*base.Attribute) map[string]string {
 	if len(m) == 0 {
 		return nil
 	}
@@ -391,16 +385,19 @@ func attrsToStrings(m map[string]*structspb.Attribute) map[string]string {
 	return out
 }
 
-func attrString(v *structspb.Attribute) string {
-	switch x := v.GetValue().(type) {
-	case *structspb.Attribute_StringVal:
-		return x.StringVal
-	case *structspb.Attribute_BoolVal:
-		return fmt.Sprint(x.BoolVal)
-	case *structspb.Attribute_IntVal:
-		return fmt.Sprint(x.IntVal) + unitSuffix(v.GetUnit())
-	case *structspb.Attribute_FloatVal:
-		return fmt.Sprint(x.FloatVal) + unitSuffix(v.GetUnit())
+func attrString(v *base.Attribute) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Kind {
+	case base.AttributeString:
+		return v.String
+	case base.AttributeBool:
+		return fmt.Sprint(v.Bool)
+	case base.AttributeInt:
+		return fmt.Sprint(v.Int) + unitSuffix(v.Unit)
+	case base.AttributeFloat:
+		return fmt.Sprint(v.Float) + unitSuffix(v.Unit)
 	}
 	return ""
 }

@@ -8,11 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
 	"github.com/yurt-sdk/yurt/go/state"
@@ -186,12 +183,12 @@ func (a *Agent) recoverTask(pi *pluginInst, t *task) {
 		hb, _ = tx.Handle(t.spec.ID)
 		return nil
 	})
-	h := &driverpb.TaskHandle{}
-	if err := proto.Unmarshal(hb, h); err != nil {
+	h, err := handleFromBytes(hb)
+	if err != nil {
 		a.finish(t, &state.TaskResult{Err: "stored handle unreadable: " + err.Error()}, api.StateLost)
 		return
 	}
-	if h.GetConfig().GetId() == "" {
+	if h == nil || h.Config == nil || h.Config.ID == "" {
 		// Nomad recovers only a handle with a config and calls the task
 		// by handle.config.id (task_runner.go restoreHandle).
 		a.finish(t, &state.TaskResult{Err: "the driver's handle has no config.id, so the task cannot be recovered (Nomad could not either)"}, api.StateLost)
@@ -199,7 +196,7 @@ func (a *Agent) recoverTask(pi *pluginInst, t *task) {
 	}
 	// Nomad persists the handle without the driver config (an unexported
 	// field of its TaskConfig), so RecoverTask gets it empty.
-	h.Config.MsgpackDriverConfig = nil
+	h.Config.DriverConfig = nil
 	if err := a.logs.Start(logmonConfig(t)); err != nil {
 		a.log.Error("log collector", "task", t.spec.ID, "error", err)
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Tasks are independent of each other, as Nomad's task runners are
@@ -123,11 +123,11 @@ func (e *startTimeoutError) Error() string {
 // does not cut a start short. If the deadline passes first, the caller
 // marks the task failed and, when the driver finally answers, lateStart
 // stops and destroys what it started.
-func (a *Agent) startTask(t *task, pi *pluginInst, drv *host.Driver, cfg *driverpb.TaskConfig) (*driverpb.StartTaskResponse, error) {
+func (a *Agent) startTask(t *task, pi *pluginInst, drv *host.Driver, cfg *driver.TaskConfig) (*driver.TaskHandle, error) {
 	timeout, _, _ := pi.pluginTimeouts()
 	type result struct {
-		resp *driverpb.StartTaskResponse
-		err  error
+		h   *driver.TaskHandle
+		err error
 	}
 	ch := make(chan result, 1)
 	var mu sync.Mutex
@@ -136,15 +136,15 @@ func (a *Agent) startTask(t *task, pi *pluginInst, drv *host.Driver, cfg *driver
 	a.bg.Add(1)
 	go func() {
 		defer a.bg.Done()
-		resp, err := drv.StartTask(a.ctx, cfg)
+		h, _, err := drv.StartTask(a.ctx, cfg)
 		mu.Lock()
 		late := abandoned
 		if !late {
-			ch <- result{resp, err}
+			ch <- result{h, err}
 		}
 		mu.Unlock()
 		if late {
-			a.lateStart(t, pi, drv, resp, err, time.Since(began))
+			a.lateStart(t, pi, drv, err, time.Since(began))
 		}
 	}()
 	timer := time.NewTimer(timeout)
@@ -162,15 +162,15 @@ func (a *Agent) startTask(t *task, pi *pluginInst, drv *host.Driver, cfg *driver
 		}
 		mu.Unlock()
 	}
-	return r.resp, r.err
+	return r.h, r.err
 }
 
 // lateStart handles a StartTask answer that came after its deadline: the
 // task is already marked failed, so whatever the driver started is
 // stopped and destroyed.
-func (a *Agent) lateStart(t *task, pi *pluginInst, drv *host.Driver, resp *driverpb.StartTaskResponse, err error, took time.Duration) {
+func (a *Agent) lateStart(t *task, pi *pluginInst, drv *host.Driver, err error, took time.Duration) {
 	took = took.Round(time.Millisecond)
-	if err != nil || resp.GetResult() != driverpb.StartTaskResponse_SUCCESS {
+	if err != nil {
 		a.events.add(api.Event{Source: "agent", TaskID: t.spec.ID, TaskName: t.spec.Name,
 			Message: fmt.Sprintf("driver %q answered StartTask after %s, too late, with a failure; nothing to clean up", t.spec.Driver, took)})
 		return

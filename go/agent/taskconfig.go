@@ -2,10 +2,9 @@ package agent
 
 import (
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
-	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
 	"github.com/yurt-sdk/yurt/go/logmon"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 func logmonConfig(t *task) logmon.Config {
@@ -39,13 +38,13 @@ func nomadResources(r config.Resources) (cpuMHz, memoryMB int) {
 	return cpuMHz, memoryMB
 }
 
-func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driverpb.DriverCapabilities_FSIsolation, msgpack []byte, res *reservation) *driverpb.TaskConfig {
+func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driver.FSIsolation, msgpack []byte, res *reservation) *driver.TaskConfig {
 	pt := t.parsed
 	cpu, mem := nomadResources(pt.Resources)
 	// Nomad: cpu shares over the host's usable compute (task_runner.go
 	// buildTaskConfig PercentTicks).
 	var percentTicks float64
-	if total := host.TotalCompute(a.topology); total > 0 {
+	if total := a.topology.TotalCompute(); total > 0 {
 		percentTicks = float64(cpu) / float64(total)
 	}
 	// The environment Nomad's client/taskenv builds, the task's env on top,
@@ -57,18 +56,15 @@ func (a *Agent) taskConfig(t *task, ad *allocdir.AllocDir, fsi driverpb.DriverCa
 		CPULimitMHz: int64(cpu), MemoryLimitMB: int64(mem),
 		TaskEnv: pt.Env, DeviceEnv: res.env,
 	})
-	cfg := &driverpb.TaskConfig{
-		Id: t.spec.DriverID(), MsgpackDriverConfig: msgpack, Env: env, DeviceEnv: res.env,
-		Resources: &driverpb.Resources{
-			AllocatedResources: &driverpb.AllocatedTaskResources{
-				Cpu:    &driverpb.AllocatedCpuResources{CpuShares: int64(cpu)},
-				Memory: &driverpb.AllocatedMemoryResources{MemoryMb: int64(mem)},
-			},
-			LinuxResources: &driverpb.LinuxResources{CpuShares: int64(cpu), MemoryLimitBytes: int64(mem) << 20, PercentTicks: percentTicks},
+	cfg := &driver.TaskConfig{
+		ID: t.spec.DriverID(), DriverConfig: msgpack, Env: env, DeviceEnv: res.env,
+		Resources: &driver.Resources{
+			CPUShares: int64(cpu), MemoryMB: int64(mem),
+			Linux: &driver.LinuxResources{CPUShares: int64(cpu), MemoryLimitBytes: int64(mem) << 20, PercentTicks: percentTicks},
 		},
 		Mounts: res.mounts, Devices: res.devices, User: pt.User,
-		TaskGroupName: pt.Name, JobName: pt.Name, JobId: pt.Name, Namespace: taskNamespace,
-		NodeName: a.nodeName, NodeId: a.nodeName,
+		TaskGroupName: pt.Name, JobName: pt.Name, JobID: pt.Name, Namespace: taskNamespace,
+		NodeName: a.nodeName, NodeID: a.nodeName,
 	}
 	// alloc_dir is the allocation directory; FIFOs, name and alloc id come
 	// from the same layout.

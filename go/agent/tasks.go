@@ -9,15 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/yurt-sdk/yurt/go/api"
 	"github.com/yurt-sdk/yurt/go/config"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/yurt-sdk/yurt/go/host"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
 	"github.com/yurt-sdk/yurt/go/inputlimit"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 	"github.com/yurt-sdk/yurt/go/state"
 )
 
@@ -145,20 +143,17 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		return t, nil
 	}
 	drv, gen, err := p.drv.driver()
-	var resp *driverpb.StartTaskResponse
-	var caps *driverpb.DriverCapabilities
+	var h *driver.TaskHandle
+	var caps *driver.Capabilities
 	if err == nil {
 		// Nomad reads the driver's capabilities before it builds the task's
 		// environment: filesystem isolation decides its paths.
 		caps, err = drv.Capabilities(ctx)
 	}
 	if err == nil {
-		resp, err = a.startTask(t, p.drv, drv, a.taskConfig(t, ad, caps.GetFsIsolation(), p.msgpack, res))
+		h, err = a.startTask(t, p.drv, drv, a.taskConfig(t, ad, caps.FSIsolation, p.msgpack, res))
 	}
-	if err == nil && resp.GetResult() != driverpb.StartTaskResponse_SUCCESS {
-		err = fmt.Errorf("driver answered %s: %s", resp.GetResult(), resp.GetDriverErrorMsg())
-	}
-	if err == nil && resp.GetHandle() == nil {
+	if err == nil && h == nil {
 		err = errors.New("driver started the task but returned no handle")
 	}
 	if err != nil {
@@ -167,7 +162,7 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 		a.reapInterruptedLater(spec.AllocIDOrID(), "")
 		return t, nil
 	}
-	hb, err := proto.Marshal(resp.GetHandle())
+	hb, err := handleBytes(h)
 	if err == nil {
 		err = a.store.Batch(func(tx *state.Tx) error { return tx.PutHandle(id, hb) })
 	}
@@ -197,7 +192,7 @@ func (a *Agent) wait(t *task, pi *pluginInst, gen int) {
 			return
 		}
 		if res != nil {
-			r := &state.TaskResult{ExitCode: int(res.GetExitCode()), Signal: int(res.GetSignal()), OOMKilled: res.GetOomKilled()}
+			r := &state.TaskResult{ExitCode: res.ExitCode, Signal: res.Signal, OOMKilled: res.OOMKilled}
 			if err != nil {
 				r.Err = err.Error()
 			}

@@ -3,17 +3,15 @@ package host
 import (
 	"fmt"
 
-	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
-	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // DecodeConfig decodes HCL source (the body of a plugin "config" block, or of
 // a task "config" block) through a plugin's schema, as Nomad does, applying
 // defaults. A nil spec accepts only an empty body. Errors carry file and line.
-func DecodeConfig(spec *hclspecpb.Spec, src []byte, filename string) (cty.Value, error) {
-	v, diags := hclspec.DecodeHCL(src, filename, specconv.FromProto(spec), nil)
+func DecodeConfig(spec *hclspec.Spec, src []byte, filename string) (cty.Value, error) {
+	v, diags := hclspec.DecodeHCL(src, filename, spec, nil)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("decoding %s through the plugin's schema: %s", filename, diags.Error())
 	}
@@ -21,7 +19,7 @@ func DecodeConfig(spec *hclspecpb.Spec, src []byte, filename string) (cty.Value,
 }
 
 // ConfigMsgpack decodes HCL through spec and encodes it as Nomad sends it.
-func ConfigMsgpack(spec *hclspecpb.Spec, src []byte, filename string) ([]byte, error) {
+func ConfigMsgpack(spec *hclspec.Spec, src []byte, filename string) ([]byte, error) {
 	v, err := DecodeConfig(spec, src, filename)
 	if err != nil {
 		return nil, err

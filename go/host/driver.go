@@ -4,37 +4,49 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"sync"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
-	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/hclspec"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
-// Driver is a typed client of a task-driver plugin's Driver service.
+// Driver is a typed client of a task-driver plugin's Driver service. It
+// speaks the SDK's types (go/plugin/driver), as a plugin does: each reply is
+// checked as Nomad's client decodes it (validate.go), then converted.
 type Driver struct {
-	c driverpb.DriverClient
+	conn grpc.ClientConnInterface
+	c    driverpb.DriverClient
 }
 
 // Driver returns the typed Driver client of this plugin.
-func (p *Plugin) Driver() *Driver { return &Driver{c: driverpb.NewDriverClient(p.conn)} }
+func (p *Plugin) Driver() *Driver { return NewDriver(p.conn) }
 
-// Raw returns the generated client for calls this wrapper does not cover.
-func (d *Driver) Raw() driverpb.DriverClient { return d.c }
+// NewDriver is the typed Driver client over any gRPC connection to a driver
+// plugin (a launched plugin's Conn, or an in-process server's).
+func NewDriver(conn grpc.ClientConnInterface) *Driver {
+	return &Driver{conn: conn, c: driverpb.NewDriverClient(conn)}
+}
+
+// Conn is the connection the client calls through; a caller that must send
+// what this client never sends (malformed requests) builds its own client
+// of the generated code on it.
+func (d *Driver) Conn() grpc.ClientConnInterface { return d.conn }
 
 // TaskConfigSchema returns the task configuration schema.
-func (d *Driver) TaskConfigSchema(ctx context.Context) (*hclspecpb.Spec, error) {
+func (d *Driver) TaskConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
 	r, err := d.c.TaskConfigSchema(ctx, &driverpb.TaskConfigSchemaRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("TaskConfigSchema: %w", err)
 	}
-	return r.GetSpec(), nil
+	return specFromWire(r.GetSpec()), nil
 }
 
 // Capabilities returns the driver's capabilities.
-func (d *Driver) Capabilities(ctx context.Context) (*driverpb.DriverCapabilities, error) {
+func (d *Driver) Capabilities(ctx context.Context) (*driver.Capabilities, error) {
 	r, err := d.c.Capabilities(ctx, &driverpb.CapabilitiesRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("Capabilities: %w", err)
@@ -42,77 +54,84 @@ func (d *Driver) Capabilities(ctx context.Context) (*driverpb.DriverCapabilities
 	if r.GetCapabilities() == nil {
 		return nil, errors.New("Capabilities: response field capabilities: expected a message, got none")
 	}
-	if err := CheckCapabilitiesReply(r); err != nil {
+	if err := checkCapabilitiesReply(r); err != nil {
 		return nil, err
 	}
-	return r.GetCapabilities(), nil
+	return capabilitiesFromWire(r.GetCapabilities()), nil
 }
 
 // Fingerprint opens the fingerprint stream once.
-func (d *Driver) Fingerprint(ctx context.Context) (Receiver[*driverpb.FingerprintResponse], error) {
+func (d *Driver) Fingerprint(ctx context.Context) (Receiver[*driver.Fingerprint], error) {
 	s, err := d.c.Fingerprint(ctx, &driverpb.FingerprintRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("Fingerprint: %w", err)
 	}
-	return checkingReceiver[*driverpb.FingerprintResponse]{s, CheckFingerprintReply}, nil
+	return convReceiver[*driverpb.FingerprintResponse, *driver.Fingerprint]{s, checkFingerprintReply, fingerprintFromWire}, nil
 }
 
 // FollowFingerprint keeps the fingerprint stream open, reconnecting with backoff.
-func (d *Driver) FollowFingerprint(ctx context.Context, b Backoff, onMsg func(*driverpb.FingerprintResponse), onEnd func(StreamEvent)) error {
+func (d *Driver) FollowFingerprint(ctx context.Context, b Backoff, onMsg func(*driver.Fingerprint), onEnd func(StreamEvent)) error {
 	return Follow(ctx, b, d.Fingerprint, onMsg, onEnd)
 }
 
-// StartTask starts a task. A RecoverableError detail is available via Recoverable.
-func (d *Driver) StartTask(ctx context.Context, cfg *driverpb.TaskConfig) (*driverpb.StartTaskResponse, error) {
-	if cfg == nil || cfg.GetId() == "" {
-		return nil, errors.New("StartTask: field task.id: expected a non-empty task id, got \"\"")
+// StartTask starts a task and returns its handle (what the host stores and
+// gives back to RecoverTask) and the driver's network override, if any. A
+// reply with result RETRY or FATAL is an error, as in Nomad's client
+// (plugins/drivers/client.go StartTask): RETRY's is a *base.RecoverableError
+// with Recoverable set (base.IsRecoverable). A gRPC error's RecoverableError
+// detail is available via Recoverable.
+func (d *Driver) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver.TaskHandle, *driver.NetworkOverride, error) {
+	if cfg == nil || cfg.ID == "" {
+		return nil, nil, errors.New("StartTask: field task.id: expected a non-empty task id, got \"\"")
 	}
-	r, err := d.c.StartTask(ctx, &driverpb.StartTaskRequest{Task: cfg})
+	r, err := d.c.StartTask(ctx, &driverpb.StartTaskRequest{Task: taskConfigToWire(cfg)})
 	if err != nil {
-		return nil, fmt.Errorf("StartTask %s: %w", cfg.GetId(), err)
+		return nil, nil, fmt.Errorf("StartTask %s: %w", cfg.ID, err)
 	}
-	if r.GetResult() != driverpb.StartTaskResponse_SUCCESS {
-		return r, fmt.Errorf("StartTask %s: result %s: %s", cfg.GetId(), r.GetResult(), r.GetDriverErrorMsg())
+	if res := r.GetResult(); res != driverpb.StartTaskResponse_SUCCESS {
+		err := fmt.Errorf("StartTask %s: result %s: %s", cfg.ID, res, r.GetDriverErrorMsg())
+		if res == driverpb.StartTaskResponse_RETRY {
+			err = base.NewRecoverableError(err, true)
+		}
+		return nil, nil, err
 	}
-	if err := CheckStartReply(r); err != nil {
-		return r, fmt.Errorf("StartTask %s: %w", cfg.GetId(), err)
+	if err := checkStartReply(r); err != nil {
+		return nil, nil, fmt.Errorf("StartTask %s: %w", cfg.ID, err)
 	}
-	return r, nil
+	return taskHandleFromWire(r.GetHandle()), networkOverrideFromWire(r.GetNetworkOverride()), nil
 }
 
 // RecoverTask hands a stored handle to a (possibly fresh) plugin process
 // exactly as Nomad's client does: RecoverTaskRequest{Handle: h}, task_id
 // left empty (hashicorp/nomad v2.0.5 plugins/drivers/client.go
 // RecoverTask builds only Handle). The plugin finds the task's id in
-// h.config.id, which Nomad also uses for every later call
+// h.Config.ID, which Nomad also uses for every later call
 // (client/allocrunner/taskrunner/task_runner.go restoreHandle).
-func (d *Driver) RecoverTask(ctx context.Context, h *driverpb.TaskHandle) error {
-	if h.GetConfig().GetId() == "" {
+func (d *Driver) RecoverTask(ctx context.Context, h *driver.TaskHandle) error {
+	if h == nil || h.Config == nil || h.Config.ID == "" {
 		return errors.New("RecoverTask: field handle.config.id: expected the task id (Nomad sends the id only there), got \"\"")
 	}
-	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: h}); err != nil {
-		return fmt.Errorf("RecoverTask %s: %w", h.GetConfig().GetId(), err)
+	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: taskHandleToWire(h)}); err != nil {
+		return fmt.Errorf("RecoverTask %s: %w", h.Config.ID, err)
 	}
 	return nil
 }
 
 // WaitTask blocks until the task exits and returns its result. A non-empty
-// response err field is returned as an error together with the result.
-func (d *Driver) WaitTask(ctx context.Context, taskID string) (*driverpb.ExitResult, error) {
+// response err field is returned as an error together with the result
+// (whose Err holds the same text).
+func (d *Driver) WaitTask(ctx context.Context, taskID string) (*driver.ExitResult, error) {
 	r, err := d.c.WaitTask(ctx, &driverpb.WaitTaskRequest{TaskId: taskID})
 	if err != nil {
 		return nil, fmt.Errorf("WaitTask %s: %w", taskID, err)
 	}
-	if err := CheckWaitReply(r); err != nil {
+	if err := checkWaitReply(r); err != nil {
 		return nil, fmt.Errorf("WaitTask %s: %w", taskID, err)
 	}
 	if r.GetErr() != "" {
-		return r.GetResult(), fmt.Errorf("WaitTask %s: driver error: %s", taskID, r.GetErr())
+		return waitResultFromWire(r), fmt.Errorf("WaitTask %s: driver error: %s", taskID, r.GetErr())
 	}
-	if r.GetResult() == nil {
-		return nil, fmt.Errorf("WaitTask %s: response field result: expected an exit result, got none", taskID)
-	}
-	return r.GetResult(), nil
+	return exitResultFromWire(r.GetResult()), nil
 }
 
 // StopTask sends signal (empty: driver default), then kills after timeout.
@@ -131,50 +150,53 @@ func (d *Driver) DestroyTask(ctx context.Context, taskID string, force bool) err
 	return nil
 }
 
-// InspectTask returns the task's status.
-func (d *Driver) InspectTask(ctx context.Context, taskID string) (*driverpb.InspectTaskResponse, error) {
+// InspectTask returns the task's status. A running task's status has no
+// ExitResult (the wire carries an empty one, which Nomad requires).
+func (d *Driver) InspectTask(ctx context.Context, taskID string) (*driver.TaskStatus, error) {
 	r, err := d.c.InspectTask(ctx, &driverpb.InspectTaskRequest{TaskId: taskID})
 	if err != nil {
 		return nil, fmt.Errorf("InspectTask %s: %w", taskID, err)
 	}
-	if err := CheckInspectReply(r); err != nil {
-		return r, fmt.Errorf("InspectTask %s: %w", taskID, err)
+	if err := checkInspectReply(r); err != nil {
+		return nil, fmt.Errorf("InspectTask %s: %w", taskID, err)
 	}
-	return r, nil
+	return taskStatusFromWire(r), nil
 }
 
 // TaskStats opens the stats stream of one task once.
-func (d *Driver) TaskStats(ctx context.Context, taskID string, interval time.Duration) (Receiver[*driverpb.TaskStatsResponse], error) {
+func (d *Driver) TaskStats(ctx context.Context, taskID string, interval time.Duration) (Receiver[*driver.TaskStats], error) {
 	s, err := d.c.TaskStats(ctx, &driverpb.TaskStatsRequest{TaskId: taskID, CollectionInterval: durationpb.New(interval)})
 	if err != nil {
 		return nil, fmt.Errorf("TaskStats %s: %w", taskID, err)
 	}
-	return checkingReceiver[*driverpb.TaskStatsResponse]{s, func(m *driverpb.TaskStatsResponse) error {
-		if err := CheckStatsReply(m); err != nil {
+	check := func(m *driverpb.TaskStatsResponse) error {
+		if err := checkStatsReply(m); err != nil {
 			return fmt.Errorf("TaskStats %s: %w", taskID, err)
 		}
 		return nil
-	}}, nil
+	}
+	conv := func(m *driverpb.TaskStatsResponse) *driver.TaskStats { return taskStatsFromWire(m.GetStats()) }
+	return convReceiver[*driverpb.TaskStatsResponse, *driver.TaskStats]{s, check, conv}, nil
 }
 
 // FollowTaskStats keeps a task's stats stream open, reconnecting with backoff.
-func (d *Driver) FollowTaskStats(ctx context.Context, taskID string, interval time.Duration, b Backoff, onMsg func(*driverpb.TaskStatsResponse), onEnd func(StreamEvent)) error {
-	return Follow(ctx, b, func(ctx context.Context) (Receiver[*driverpb.TaskStatsResponse], error) {
+func (d *Driver) FollowTaskStats(ctx context.Context, taskID string, interval time.Duration, b Backoff, onMsg func(*driver.TaskStats), onEnd func(StreamEvent)) error {
+	return Follow(ctx, b, func(ctx context.Context) (Receiver[*driver.TaskStats], error) {
 		return d.TaskStats(ctx, taskID, interval)
 	}, onMsg, onEnd)
 }
 
 // TaskEvents opens the driver's task event stream once.
-func (d *Driver) TaskEvents(ctx context.Context) (Receiver[*driverpb.DriverTaskEvent], error) {
+func (d *Driver) TaskEvents(ctx context.Context) (Receiver[*driver.TaskEvent], error) {
 	s, err := d.c.TaskEvents(ctx, &driverpb.TaskEventsRequest{})
 	if err != nil {
 		return nil, fmt.Errorf("TaskEvents: %w", err)
 	}
-	return s, nil
+	return convReceiver[*driverpb.DriverTaskEvent, *driver.TaskEvent]{s, nil, taskEventFromWire}, nil
 }
 
 // FollowTaskEvents keeps the task event stream open, reconnecting with backoff.
-func (d *Driver) FollowTaskEvents(ctx context.Context, b Backoff, onMsg func(*driverpb.DriverTaskEvent), onEnd func(StreamEvent)) error {
+func (d *Driver) FollowTaskEvents(ctx context.Context, b Backoff, onMsg func(*driver.TaskEvent), onEnd func(StreamEvent)) error {
 	return Follow(ctx, b, d.TaskEvents, onMsg, onEnd)
 }
 
@@ -186,8 +208,9 @@ func (d *Driver) SignalTask(ctx context.Context, taskID, signal string) error {
 	return nil
 }
 
-// ExecTask runs a command in the task's context and returns its output.
-func (d *Driver) ExecTask(ctx context.Context, taskID string, command []string, timeout time.Duration) (*driverpb.ExecTaskResponse, error) {
+// ExecTask runs a command in the task's context and returns its output and
+// exit result.
+func (d *Driver) ExecTask(ctx context.Context, taskID string, command []string, timeout time.Duration) (*driver.ExecResult, error) {
 	if len(command) == 0 {
 		return nil, errors.New("ExecTask: field command: expected at least one word, got none")
 	}
@@ -195,118 +218,26 @@ func (d *Driver) ExecTask(ctx context.Context, taskID string, command []string, 
 	if err != nil {
 		return nil, fmt.Errorf("ExecTask %s: %w", taskID, err)
 	}
-	if err := CheckExecReply(r); err != nil {
-		return r, fmt.Errorf("ExecTask %s: %w", taskID, err)
+	if err := checkExecReply(r); err != nil {
+		return nil, fmt.Errorf("ExecTask %s: %w", taskID, err)
 	}
-	return r, nil
+	return execResultFromWire(r), nil
 }
 
-// ExecOptions configures ExecStreaming.
-type ExecOptions struct {
-	TaskID  string
-	Command []string
-	TTY     bool
-	// Stdin, if set, is copied to the command; its EOF closes the command's stdin.
-	Stdin io.Reader
-	// Stdout and Stderr receive output; nil discards it.
-	Stdout, Stderr io.Writer
-	// Resize, if set, sends terminal sizes (TTY only).
-	Resize <-chan TerminalSize
-}
-
-// TerminalSize is a TTY size in character cells.
-type TerminalSize struct{ Height, Width int32 }
-
-// ExecStreaming runs a command over ExecTaskStreaming and returns its result
-// once the plugin reports exited.
-func (d *Driver) ExecStreaming(ctx context.Context, o ExecOptions) (*driverpb.ExitResult, error) {
-	if len(o.Command) == 0 {
-		return nil, errors.New("ExecStreaming: field command: expected at least one word, got none")
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	s, err := d.c.ExecTaskStreaming(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("ExecTaskStreaming %s: %w", o.TaskID, err)
-	}
-	var sendMu sync.Mutex
-	send := func(r *driverpb.ExecTaskStreamingRequest) error {
-		sendMu.Lock()
-		defer sendMu.Unlock()
-		return s.Send(r)
-	}
-	if err := send(&driverpb.ExecTaskStreamingRequest{Setup: &driverpb.ExecTaskStreamingRequest_Setup{TaskId: o.TaskID, Command: o.Command, Tty: o.TTY}}); err != nil {
-		return nil, fmt.Errorf("ExecTaskStreaming %s: sending setup: %w", o.TaskID, err)
-	}
-	if o.Stdin != nil {
-		go func() {
-			buf := make([]byte, 4096)
-			for {
-				n, err := o.Stdin.Read(buf)
-				if n > 0 {
-					if send(&driverpb.ExecTaskStreamingRequest{Stdin: &driverpb.ExecTaskStreamingIOOperation{Data: append([]byte(nil), buf[:n]...)}}) != nil {
-						return
-					}
-				}
-				if err != nil {
-					_ = send(&driverpb.ExecTaskStreamingRequest{Stdin: &driverpb.ExecTaskStreamingIOOperation{Close: true}})
-					return
-				}
-			}
-		}()
-	}
-	if o.Resize != nil {
-		go func() {
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case sz, ok := <-o.Resize:
-					if !ok {
-						return
-					}
-					if send(&driverpb.ExecTaskStreamingRequest{TtySize: &driverpb.ExecTaskStreamingRequest_TerminalSize{Height: sz.Height, Width: sz.Width}}) != nil {
-						return
-					}
-				}
-			}
-		}()
-	}
-	for {
-		m, err := s.Recv()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, fmt.Errorf("ExecTaskStreaming %s: stream ended before the plugin reported exited", o.TaskID)
-			}
-			return nil, fmt.Errorf("ExecTaskStreaming %s: %w", o.TaskID, err)
-		}
-		if out := m.GetStdout(); out != nil && len(out.GetData()) > 0 && o.Stdout != nil {
-			_, _ = o.Stdout.Write(out.GetData())
-		}
-		if out := m.GetStderr(); out != nil && len(out.GetData()) > 0 && o.Stderr != nil {
-			_, _ = o.Stderr.Write(out.GetData())
-		}
-		if m.GetExited() {
-			if m.GetResult() == nil {
-				return nil, fmt.Errorf("ExecTaskStreaming %s: exited message field result: expected an exit result, got none", o.TaskID)
-			}
-			return m.GetResult(), nil
-		}
-	}
-}
-
-// CreateNetwork asks the driver to create an allocation's network namespace.
-func (d *Driver) CreateNetwork(ctx context.Context, allocID, hostname string) (*driverpb.CreateNetworkResponse, error) {
+// CreateNetwork asks the driver to create an allocation's network namespace;
+// created is false when it already existed (Nomad's client returns the same
+// pair, plugins/drivers/client.go CreateNetwork).
+func (d *Driver) CreateNetwork(ctx context.Context, allocID, hostname string) (spec *driver.NetworkIsolationSpec, created bool, err error) {
 	r, err := d.c.CreateNetwork(ctx, &driverpb.CreateNetworkRequest{AllocId: allocID, Hostname: hostname})
 	if err != nil {
-		return nil, fmt.Errorf("CreateNetwork %s: %w", allocID, err)
+		return nil, false, fmt.Errorf("CreateNetwork %s: %w", allocID, err)
 	}
-	return r, nil
+	return networkSpecFromWire(r.GetIsolationSpec()), r.GetCreated(), nil
 }
 
 // DestroyNetwork removes an allocation's network namespace.
-func (d *Driver) DestroyNetwork(ctx context.Context, allocID string, spec *driverpb.NetworkIsolationSpec) error {
-	if _, err := d.c.DestroyNetwork(ctx, &driverpb.DestroyNetworkRequest{AllocId: allocID, IsolationSpec: spec}); err != nil {
+func (d *Driver) DestroyNetwork(ctx context.Context, allocID string, spec *driver.NetworkIsolationSpec) error {
+	if _, err := d.c.DestroyNetwork(ctx, &driverpb.DestroyNetworkRequest{AllocId: allocID, IsolationSpec: networkSpecToWire(spec)}); err != nil {
 		return fmt.Errorf("DestroyNetwork %s: %w", allocID, err)
 	}
 	return nil

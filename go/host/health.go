@@ -3,9 +3,8 @@ package host
 import (
 	"errors"
 	"io"
-	"strings"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // FingerprintFailed is the health description Nomad's driver manager records
@@ -24,11 +23,27 @@ type DriverHealth struct {
 // HealthFromFingerprint is the health one fingerprint message gives
 // (instance.go handleFingerprint): its health and description, or, when
 // the message carries err, unhealthy with FingerprintFailed and the error.
-func HealthFromFingerprint(m *driverpb.FingerprintResponse) DriverHealth {
-	if e := m.GetErr(); e != "" {
-		return DriverHealth{Health: "unhealthy", Description: FingerprintFailed + ": " + e}
+func HealthFromFingerprint(m *driver.Fingerprint) DriverHealth {
+	if m == nil {
+		return DriverHealth{Health: "undetected"}
 	}
-	return DriverHealth{Health: strings.ToLower(m.GetHealth().String()), Description: m.GetHealthDescription()}
+	if m.Err != nil && m.Err.Error() != "" {
+		return DriverHealth{Health: "unhealthy", Description: FingerprintFailed + ": " + m.Err.Error()}
+	}
+	return DriverHealth{Health: healthName(m.Health), Description: m.HealthDescription}
+}
+
+// healthName is the lower-case name of a health state; the typed client
+// refuses values outside the three (validate.go), so another one reads as
+// Nomad reads it: undetected.
+func healthName(h driver.HealthState) string {
+	switch h {
+	case driver.HealthStateHealthy:
+		return "healthy"
+	case driver.HealthStateUnhealthy:
+		return "unhealthy"
+	}
+	return "undetected"
 }
 
 // HealthFromStreamEnd is the health a fingerprint stream's end gives: a

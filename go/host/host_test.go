@@ -15,11 +15,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/yurt-sdk/yurt/go/gen/basepb"
-	"github.com/yurt-sdk/yurt/go/gen/devicepb"
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
-	"github.com/zclconf/go-cty/cty"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
+	"github.com/yurt-sdk/yurt/go/plugin/device"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 var (
@@ -205,9 +204,9 @@ func TestSetConfigAndFingerprint(t *testing.T) {
 	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
 	spec, err := p.ConfigSchema(ctx(t))
 	require.NoError(t, err)
-	require.NotNil(t, spec.GetObject())
-	v := cty.ObjectVal(map[string]cty.Value{"greeting": cty.StringVal("hello")})
-	require.NoError(t, p.SetConfig(ctx(t), host.SetConfigRequest{Value: &v, NomadConfig: &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{ClientMinPort: 20000, ClientMaxPort: 32000}}}))
+	v, err := host.DecodeConfig(spec, []byte(`greeting = "hello"`), "plugin.hcl")
+	require.NoError(t, err, "the schema came through")
+	require.NoError(t, p.SetConfig(ctx(t), host.SetConfigRequest{Value: &v, Agent: &base.AgentConfig{ClientMinPort: 20000, ClientMaxPort: 32000}}))
 	// Malformed msgpack is an error, and the plugin keeps serving.
 	err = p.SetConfig(ctx(t), host.SetConfigRequest{Msgpack: []byte{0xc1}})
 	require.ErrorContains(t, err, "msgpack_config")
@@ -218,8 +217,8 @@ func TestSetConfigAndFingerprint(t *testing.T) {
 	require.NoError(t, err)
 	fp, err := s.Recv()
 	require.NoError(t, err)
-	assert.Equal(t, driverpb.FingerprintResponse_HEALTHY, fp.GetHealth())
-	assert.Equal(t, "hello", fp.GetAttributes()["driver.fake.greeting"].GetStringVal())
+	assert.Equal(t, driver.HealthStateHealthy, fp.Health)
+	assert.Equal(t, base.NewStringAttribute("hello"), fp.Attributes["driver.fake.greeting"])
 }
 
 func TestFollowReconnects(t *testing.T) {
@@ -228,7 +227,7 @@ func TestFollowReconnects(t *testing.T) {
 	defer cancel()
 	var msgs, ends int
 	err := p.Driver().FollowFingerprint(c, host.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond},
-		func(*driverpb.FingerprintResponse) {
+		func(*driver.Fingerprint) {
 			msgs++
 			if msgs == 3 {
 				cancel()
@@ -253,7 +252,7 @@ func TestFingerprintHealthFollowsNomad(t *testing.T) {
 	start := time.Now()
 	var reopenedAfter time.Duration
 	err := p.Driver().FollowFingerprint(c, host.NomadStreamBackoff,
-		func(m *driverpb.FingerprintResponse) { seen = append(seen, host.HealthFromFingerprint(m)) },
+		func(m *driver.Fingerprint) { seen = append(seen, host.HealthFromFingerprint(m)) },
 		func(ev host.StreamEvent) {
 			ends = append(ends, ev)
 			if h, ok := host.HealthFromStreamEnd(ev); ok {
@@ -284,9 +283,9 @@ func TestDriverLifecycle(t *testing.T) {
 	c := ctx(t)
 	caps, err := d.Capabilities(c)
 	require.NoError(t, err)
-	assert.True(t, caps.GetSendSignals())
+	assert.True(t, caps.SendSignals)
 
-	events := make(chan *driverpb.DriverTaskEvent, 8)
+	events := make(chan *driver.TaskEvent, 8)
 	evs, err := d.TaskEvents(c)
 	require.NoError(t, err)
 	go func() {
@@ -299,34 +298,35 @@ func TestDriverLifecycle(t *testing.T) {
 		}
 	}()
 
-	resp, err := d.StartTask(c, &driverpb.TaskConfig{Id: "t1", Name: "short", Env: map[string]string{"RUN_MS": "200", "EXIT_CODE": "3"}})
+	h, _, err := d.StartTask(c, &driver.TaskConfig{ID: "t1", Name: "short", Env: map[string]string{"RUN_MS": "200", "EXIT_CODE": "3"}})
 	require.NoError(t, err)
-	require.NotNil(t, resp.GetHandle())
-	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t1"})
+	require.Equal(t, "t1", h.Config.ID)
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t1"})
 	require.ErrorContains(t, err, "already started")
 
 	insp, err := d.InspectTask(c, "t1")
 	require.NoError(t, err)
-	assert.Equal(t, driverpb.TaskState_RUNNING, insp.GetTask().GetState())
+	assert.Equal(t, driver.TaskStateRunning, insp.State)
+	assert.Nil(t, insp.ExitResult, "a running task has no result (the wire's empty one is dropped)")
 	res, err := d.WaitTask(c, "t1")
 	require.NoError(t, err)
-	assert.EqualValues(t, 3, res.GetExitCode())
+	assert.Equal(t, 3, res.ExitCode)
 	res, err = d.WaitTask(c, "t1")
 	require.NoError(t, err, "WaitTask after exit")
-	assert.EqualValues(t, 3, res.GetExitCode())
+	assert.Equal(t, 3, res.ExitCode)
 	select {
 	case ev := <-events:
-		assert.Equal(t, "t1", ev.GetTaskId())
+		assert.Equal(t, "t1", ev.TaskID)
 	case <-time.After(5 * time.Second):
 		t.Fatal("no task event")
 	}
 	// Replies Nomad's Go client cannot decode are errors naming the field.
-	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad1", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "no-completed-at"}})
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "bad1", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "no-completed-at"}})
 	require.NoError(t, err)
 	_, err = d.InspectTask(c, "bad1")
 	require.ErrorIs(t, err, host.ErrNomadDecode)
 	assert.Contains(t, err.Error(), "field task.completed_at: expected a timestamp")
-	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "bad2", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "state-9"}})
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "bad2", Env: map[string]string{"RUN_MS": "60000", "BAD_INSPECT": "state-9"}})
 	require.NoError(t, err)
 	_, err = d.InspectTask(c, "bad2")
 	require.ErrorIs(t, err, host.ErrNomadDecode)
@@ -336,23 +336,25 @@ func TestDriverLifecycle(t *testing.T) {
 	}
 
 	// Stats at an interval.
-	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t2", Env: map[string]string{"RUN_MS": "60000"}})
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t2", Env: map[string]string{"RUN_MS": "60000"}})
 	require.NoError(t, err)
 	st, err := d.TaskStats(c, "t2", 50*time.Millisecond)
 	require.NoError(t, err)
 	for i := 0; i < 2; i++ {
 		m, err := st.Recv()
 		require.NoError(t, err)
-		assert.Equal(t, "t2", m.GetStats().GetId())
+		assert.Equal(t, "t2", m.ID)
+		assert.NotNil(t, m.Aggregate)
 	}
 	require.NoError(t, d.SignalTask(c, "t2", "SIGUSR1"))
 	ex, err := d.ExecTask(c, "t2", []string{"echo", "hi"}, time.Second)
 	require.NoError(t, err)
-	assert.Equal(t, "echo hi", string(ex.GetStdout()))
+	assert.Equal(t, "echo hi", string(ex.Stdout))
+	assert.Equal(t, 0, ex.Exit.ExitCode)
 	var out bytes.Buffer
 	r, err := d.ExecStreaming(c, host.ExecOptions{TaskID: "t2", Command: []string{"cat", "-", "x"}, TTY: true, Stdin: strings.NewReader("ping"), Stdout: &out})
 	require.NoError(t, err)
-	assert.EqualValues(t, 3, r.GetExitCode())
+	assert.Equal(t, 3, r.ExitCode)
 	assert.Equal(t, "tty:ping", out.String())
 
 	err = d.DestroyTask(c, "t2", false)
@@ -360,14 +362,22 @@ func TestDriverLifecycle(t *testing.T) {
 	require.NoError(t, d.StopTask(c, "t2", time.Second, "SIGTERM"))
 	res, err = d.WaitTask(c, "t2")
 	require.NoError(t, err)
-	assert.EqualValues(t, 15, res.GetSignal())
+	assert.Equal(t, 15, res.Signal)
 	require.NoError(t, d.DestroyTask(c, "t2", false))
 
 	_, err = d.InspectTask(c, "nope")
 	assert.True(t, host.IsTaskNotFound(err), "%v", err)
-	_, err = d.StartTask(c, &driverpb.TaskConfig{Id: "t3", Env: map[string]string{"FAIL_RECOVERABLE": "1"}})
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t3", Env: map[string]string{"FAIL_RECOVERABLE": "1"}})
 	rec, present := host.Recoverable(err)
 	assert.True(t, present && rec, "RecoverableError detail: %v", err)
+	// A reply's result other than SUCCESS is an error, as in Nomad's client
+	// (plugins/drivers/client.go StartTask): RETRY's is recoverable.
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t4", Env: map[string]string{"FAIL_RESULT": "RETRY"}})
+	require.ErrorContains(t, err, "StartTask t4: result RETRY: image not pulled yet")
+	assert.True(t, base.IsRecoverable(err), "RETRY is recoverable: %v", err)
+	_, _, err = d.StartTask(c, &driver.TaskConfig{ID: "t5", Env: map[string]string{"FAIL_RESULT": "FATAL"}})
+	require.ErrorContains(t, err, "StartTask t5: result FATAL: no such image")
+	assert.False(t, base.IsRecoverable(err), "FATAL is not recoverable: %v", err)
 
 	impl, err := d.Init(c)
 	require.NoError(t, err)
@@ -376,20 +386,19 @@ func TestDriverLifecycle(t *testing.T) {
 
 func TestRecoverTaskInFreshProcess(t *testing.T) {
 	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
-	resp, err := p.Driver().StartTask(ctx(t), &driverpb.TaskConfig{Id: "r1", Env: map[string]string{"RUN_MS": "300", "EXIT_CODE": "7"}})
+	h, _, err := p.Driver().StartTask(ctx(t), &driver.TaskConfig{ID: "r1", Env: map[string]string{"RUN_MS": "300", "EXIT_CODE": "7"}})
 	require.NoError(t, err)
 	p.Kill()
 
 	p2 := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
-	h := resp.GetHandle()
-	h.Config.MsgpackDriverConfig = nil
+	h.Config.DriverConfig = nil
 	require.NoError(t, p2.Driver().RecoverTask(ctx(t), h))
 	res, err := p2.Driver().WaitTask(ctx(t), "r1")
 	require.NoError(t, err)
-	assert.EqualValues(t, 7, res.GetExitCode())
+	assert.Equal(t, 7, res.ExitCode)
 
 	// The id travels in handle.config.id only; without it the host refuses.
-	err = p2.Driver().RecoverTask(ctx(t), &driverpb.TaskHandle{DriverState: h.GetDriverState()})
+	err = p2.Driver().RecoverTask(ctx(t), &driver.TaskHandle{DriverState: h.DriverState})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "field handle.config.id: expected the task id")
 }
@@ -402,24 +411,24 @@ func TestDevice(t *testing.T) {
 	require.NoError(t, err)
 	fp, err := fs.Recv()
 	require.NoError(t, err)
-	require.Len(t, fp.GetDeviceGroup(), 1)
-	assert.Len(t, fp.GetDeviceGroup()[0].GetDevices(), 2)
+	require.Len(t, fp.Groups, 1)
+	assert.Len(t, fp.Groups[0].Devices, 2)
 	res, err := dv.Reserve(c, []string{"sim-1"})
 	require.NoError(t, err)
-	assert.Equal(t, "sim-1", res.GetEnvs()["SIM_VISIBLE_DEVICES"])
+	assert.Equal(t, "sim-1", res.Envs["SIM_VISIBLE_DEVICES"])
 	_, err = dv.Reserve(c, []string{"gpu-9"})
 	require.ErrorContains(t, err, "gpu-9")
 
 	sc, cancel := context.WithCancel(c)
-	var got []*devicepb.StatsResponse
-	err = dv.FollowStats(sc, 20*time.Millisecond, host.Backoff{}, func(m *devicepb.StatsResponse) {
+	var got []*device.StatsResponse
+	err = dv.FollowStats(sc, 20*time.Millisecond, host.Backoff{}, func(m *device.StatsResponse) {
 		got = append(got, m)
 		if len(got) == 2 {
 			cancel()
 		}
 	}, nil)
 	require.ErrorIs(t, err, context.Canceled)
-	assert.Len(t, got[1].GetGroups()[0].GetInstanceStats(), 2)
+	assert.Len(t, got[1].Groups[0].InstanceStats, 2)
 }
 
 // TestLaunchOwnsASocketDir: without Options.SocketDir, the plugin's socket

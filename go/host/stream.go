@@ -105,3 +105,25 @@ func Follow[T any](ctx context.Context, b Backoff, open func(context.Context) (R
 		}
 	}
 }
+
+// convReceiver checks every wire message of a stream as Nomad's client
+// decodes it (check may be nil), then converts it to the SDK's type.
+type convReceiver[W, T any] struct {
+	r     Receiver[W]
+	check func(W) error
+	conv  func(W) T
+}
+
+func (c convReceiver[W, T]) Recv() (T, error) {
+	var zero T
+	m, err := c.r.Recv()
+	if err != nil {
+		return zero, err
+	}
+	if c.check != nil {
+		if err := c.check(m); err != nil {
+			return zero, err
+		}
+	}
+	return c.conv(m), nil
+}

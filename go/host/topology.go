@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/yurt-sdk/yurt/go/gen/basepb"
+	"github.com/yurt-sdk/yurt/go/plugin/base"
 )
 
 // Nomad client defaults for the plugin port range it sends in SetConfig
@@ -25,11 +25,10 @@ const (
 // plugin's SetConfig, drivers and devices alike (client/client.go gives
 // cfg.NomadPluginConfig(topology) to both managers; helper/pluginutils/
 // loader/loader.go Dispense passes it to SetConfig): the plugin port range
-// and the host's CPU topology.
-func NomadAgentConfig(top *basepb.ClientTopology) *basepb.NomadConfig {
-	return &basepb.NomadConfig{Driver: &basepb.NomadDriverConfig{
-		ClientMinPort: NomadClientMinPort, ClientMaxPort: NomadClientMaxPort, Topology: top,
-	}}
+// and the host's CPU topology. Core.MHz and Topology.TotalCompute (go/plugin/
+// base) count the topology's compute as Nomad does.
+func NomadAgentConfig(top *base.Topology) *base.AgentConfig {
+	return &base.AgentConfig{ClientMinPort: NomadClientMinPort, ClientMaxPort: NomadClientMaxPort, Topology: top}
 }
 
 // DetectTopology scans the host's CPU topology as Nomad's client does on
@@ -40,44 +39,19 @@ func NomadAgentConfig(top *basepb.ClientTopology) *basepb.NomadConfig {
 // back to the generic scan (detect_generic.go): every logical CPU on node 0
 // with the first /proc/cpuinfo "cpu MHz" as its base speed. Nomad's
 // dmidecode and cgroup scanners are not reproduced.
-func DetectTopology() *basepb.ClientTopology {
+func DetectTopology() *base.Topology {
 	return detectTopology("/sys/devices/system", "/proc/cpuinfo")
 }
 
-func detectTopology(sysRoot, cpuinfo string) *basepb.ClientTopology {
+func detectTopology(sysRoot, cpuinfo string) *base.Topology {
 	if t := scanSysfs(sysRoot); t != nil && !brokenTopology(t) {
 		return t
 	}
 	return scanGeneric(cpuinfo)
 }
 
-// CoreMHz is the speed Nomad counts for a core (numalib Core.MHz): base,
-// else max, else the guess.
-func CoreMHz(c *basepb.ClientTopologyCore) uint64 {
-	switch {
-	case c.GetBaseSpeed() > 0:
-		return c.GetBaseSpeed()
-	case c.GetMaxSpeed() > 0:
-		return c.GetMaxSpeed()
-	}
-	return c.GetGuessSpeed()
-}
-
-// TotalCompute is Nomad's Topology.TotalCompute in MHz: the override when
-// set, else the sum of every core's MHz.
-func TotalCompute(t *basepb.ClientTopology) uint64 {
-	if t.GetOverrideTotalCompute() > 0 {
-		return t.GetOverrideTotalCompute()
-	}
-	var total uint64
-	for _, c := range t.GetCores() {
-		total += CoreMHz(c)
-	}
-	return total
-}
-
-func brokenTopology(t *basepb.ClientTopology) bool {
-	return len(t.GetNodeIds()) == 0 || t.GetDistances().GetDimension() == 0 || len(t.GetCores()) == 0 || TotalCompute(t) == 0
+func brokenTopology(t *base.Topology) bool {
+	return len(t.NodeIDs) == 0 || t.Distances == nil || t.Distances.Dimension == 0 || len(t.Cores) == 0 || t.TotalCompute() == 0
 }
 
 func readTrim(path string) (string, error) {
@@ -119,14 +93,14 @@ func parseIDList(s string) ([]uint32, error) {
 	return out, nil
 }
 
-func scanSysfs(root string) *basepb.ClientTopology {
-	t := &basepb.ClientTopology{}
+func scanSysfs(root string) *base.Topology {
+	t := &base.Topology{}
 	if s, err := readTrim(filepath.Join(root, "node", "online")); err == nil {
-		t.NodeIds, _ = parseIDList(s)
+		t.NodeIDs, _ = parseIDList(s)
 	}
-	if n := len(t.NodeIds); n > 0 {
-		t.Distances = &basepb.ClientTopologySLIT{Dimension: uint32(n)}
-		for _, id := range t.NodeIds {
+	if n := len(t.NodeIDs); n > 0 {
+		t.Distances = &base.NodeDistances{Dimension: uint32(n)}
+		for _, id := range t.NodeIDs {
 			s, err := readTrim(filepath.Join(root, "node", fmt.Sprintf("node%d", id), "distance"))
 			if err != nil {
 				t.Distances = nil
@@ -147,7 +121,7 @@ func scanSysfs(root string) *basepb.ClientTopology {
 		return nil
 	}
 	nodeOf := map[uint32]uint32{}
-	for _, id := range t.NodeIds {
+	for _, id := range t.NodeIDs {
 		if s, err := readTrim(filepath.Join(root, "node", fmt.Sprintf("node%d", id), "cpulist")); err == nil {
 			cores, _ := parseIDList(s)
 			for _, c := range cores {
@@ -157,7 +131,7 @@ func scanSysfs(root string) *basepb.ClientTopology {
 	}
 	for _, id := range online {
 		cpu := filepath.Join(root, "cpu", fmt.Sprintf("cpu%d", id))
-		core := &basepb.ClientTopologyCore{CoreId: id, NodeId: nodeOf[id], SocketId: uint32(readUint(filepath.Join(cpu, "topology", "physical_package_id")))}
+		core := base.Core{CoreID: id, NodeID: nodeOf[id], SocketID: uint32(readUint(filepath.Join(cpu, "topology", "physical_package_id")))}
 		// numalib discoverCoreSpeeds: acpi-cpufreq reports the nominal
 		// speed in MHz, other drivers base_frequency in kHz; max in kHz.
 		if drv, _ := readTrim(filepath.Join(cpu, "cpufreq", "scaling_driver")); drv == "acpi-cpufreq" {
@@ -168,14 +142,14 @@ func scanSysfs(root string) *basepb.ClientTopology {
 		core.MaxSpeed = readUint(filepath.Join(cpu, "cpufreq", "cpuinfo_max_freq")) / 1000
 		t.Cores = append(t.Cores, core)
 	}
-	sort.Slice(t.Cores, func(i, j int) bool { return t.Cores[i].CoreId < t.Cores[j].CoreId })
+	sort.Slice(t.Cores, func(i, j int) bool { return t.Cores[i].CoreID < t.Cores[j].CoreID })
 	return t
 }
 
 // scanGeneric is numalib's generic scan: NumCPU logical cores on node 0 and
 // socket 0, each with the first "cpu MHz" of /proc/cpuinfo as base speed.
-func scanGeneric(cpuinfo string) *basepb.ClientTopology {
-	t := &basepb.ClientTopology{NodeIds: []uint32{0}}
+func scanGeneric(cpuinfo string) *base.Topology {
+	t := &base.Topology{NodeIDs: []uint32{0}}
 	var mhz uint64
 	if b, err := os.ReadFile(cpuinfo); err == nil {
 		sc := bufio.NewScanner(bytes.NewReader(b))
@@ -189,7 +163,7 @@ func scanGeneric(cpuinfo string) *basepb.ClientTopology {
 		}
 	}
 	for i := 0; i < runtime.NumCPU(); i++ {
-		t.Cores = append(t.Cores, &basepb.ClientTopologyCore{CoreId: uint32(i), BaseSpeed: mhz})
+		t.Cores = append(t.Cores, base.Core{CoreID: uint32(i), BaseSpeed: mhz})
 	}
 	return t
 }

@@ -37,16 +37,16 @@ func TestDetectTopologyFromSysfs(t *testing.T) {
 		"cpu/cpu2/topology/physical_package_id": "1",
 	})
 	top := detectTopology(root, filepath.Join(root, "no-cpuinfo"))
-	assert.Equal(t, []uint32{0, 1}, top.GetNodeIds())
-	assert.Equal(t, uint32(2), top.GetDistances().GetDimension())
-	assert.Equal(t, []uint32{10, 20, 20, 10}, top.GetDistances().GetValues())
-	require.Len(t, top.GetCores(), 3)
-	c0, c1, c2 := top.GetCores()[0], top.GetCores()[1], top.GetCores()[2]
-	assert.Equal(t, []uint64{2100, 3900}, []uint64{c0.GetBaseSpeed(), c0.GetMaxSpeed()})
-	assert.Equal(t, uint64(3900), CoreMHz(c1), "max speed when base is unknown")
-	assert.Equal(t, []uint32{1, 1, 2}, []uint32{c2.GetNodeId(), c2.GetSocketId(), c2.GetCoreId()})
-	assert.Equal(t, uint64(2500), CoreMHz(c2), "acpi-cpufreq's nominal speed is in MHz")
-	assert.Equal(t, uint64(2100+3900+2500), TotalCompute(top))
+	assert.Equal(t, []uint32{0, 1}, top.NodeIDs)
+	assert.Equal(t, uint32(2), top.Distances.Dimension)
+	assert.Equal(t, []uint32{10, 20, 20, 10}, top.Distances.Values)
+	require.Len(t, top.Cores, 3)
+	c0, c1, c2 := top.Cores[0], top.Cores[1], top.Cores[2]
+	assert.Equal(t, []uint64{2100, 3900}, []uint64{c0.BaseSpeed, c0.MaxSpeed})
+	assert.Equal(t, uint64(3900), c1.MHz(), "max speed when base is unknown")
+	assert.Equal(t, []uint32{1, 1, 2}, []uint32{c2.NodeID, c2.SocketID, c2.CoreID})
+	assert.Equal(t, uint64(2500), c2.MHz(), "acpi-cpufreq's nominal speed is in MHz")
+	assert.Equal(t, uint64(2100+3900+2500), top.TotalCompute())
 }
 
 func TestDetectTopologyFallsBackAsNomad(t *testing.T) {
@@ -57,26 +57,26 @@ func TestDetectTopologyFallsBackAsNomad(t *testing.T) {
 		"cpuinfo":    "processor\t: 0\nmodel name\t: x\ncpu MHz\t\t: 2445.406\n\nprocessor\t: 1\ncpu MHz\t\t: 1200.000",
 	})
 	top := detectTopology(root, filepath.Join(root, "cpuinfo"))
-	assert.Equal(t, []uint32{0}, top.GetNodeIds())
-	require.Len(t, top.GetCores(), runtime.NumCPU())
-	for _, c := range top.GetCores() {
-		assert.Equal(t, uint64(2445), c.GetBaseSpeed(), "the first cpu MHz, truncated, for every core")
+	assert.Equal(t, []uint32{0}, top.NodeIDs)
+	require.Len(t, top.Cores, runtime.NumCPU())
+	for _, c := range top.Cores {
+		assert.Equal(t, uint64(2445), c.BaseSpeed, "the first cpu MHz, truncated, for every core")
 	}
-	assert.Equal(t, uint64(2445*runtime.NumCPU()), TotalCompute(top))
+	assert.Equal(t, uint64(2445*runtime.NumCPU()), top.TotalCompute())
 	top.OverrideTotalCompute = 1000
-	assert.Equal(t, uint64(1000), TotalCompute(top))
+	assert.Equal(t, uint64(1000), top.TotalCompute())
 
 	cfg := NomadAgentConfig(top)
-	assert.Equal(t, uint32(14000), cfg.GetDriver().GetClientMinPort())
-	assert.Equal(t, uint32(14512), cfg.GetDriver().GetClientMaxPort())
-	assert.Same(t, top, cfg.GetDriver().GetTopology())
+	assert.Equal(t, uint32(14000), cfg.ClientMinPort)
+	assert.Equal(t, uint32(14512), cfg.ClientMaxPort)
+	assert.Same(t, top, cfg.Topology)
 }
 
 func TestDetectTopologyOnThisHost(t *testing.T) {
 	top := DetectTopology()
-	assert.NotEmpty(t, top.GetCores())
+	assert.NotEmpty(t, top.Cores)
 	if _, err := os.Stat("/proc/cpuinfo"); err == nil {
-		assert.Positive(t, TotalCompute(top), "a Linux host always yields some MHz")
+		assert.Positive(t, top.TotalCompute(), "a Linux host always yields some MHz")
 	}
 }
 

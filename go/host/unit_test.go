@@ -6,7 +6,7 @@ import (
 	hclog "github.com/hashicorp/go-hclog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/yurt-sdk/yurt/go/gen/hclspecpb"
+	"github.com/yurt-sdk/yurt/go/hclspec"
 	"github.com/zclconf/go-cty/cty"
 	ctymsgpack "github.com/zclconf/go-cty/cty/msgpack"
 )
@@ -124,9 +124,7 @@ func TestUnmarshalRecordErrors(t *testing.T) {
 }
 
 func TestDecodeConfig(t *testing.T) {
-	spec := &hclspecpb.Spec{Block: &hclspecpb.Spec_Object{Object: &hclspecpb.Object{Attributes: map[string]*hclspecpb.Spec{
-		"greeting": {Block: &hclspecpb.Spec_Attr{Attr: &hclspecpb.Attr{Name: "greeting", Type: "string", Required: true}}},
-	}}}}
+	spec := hclspec.Object(hclspec.Attrs{"greeting": hclspec.Attr("greeting", "string", true)})
 	b, err := ConfigMsgpack(spec, []byte(`greeting = "hi"`), "plugin.hcl")
 	require.NoError(t, err)
 	v, err := ctymsgpack.Unmarshal(b, cty.Object(map[string]cty.Type{"greeting": cty.String}))

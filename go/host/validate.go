@@ -51,8 +51,8 @@ func checkTaskState(rpc, field string, s driverpb.TaskState) error {
 	return nil
 }
 
-// CheckInspectReply checks an InspectTask reply as Nomad decodes it.
-func CheckInspectReply(r *driverpb.InspectTaskResponse) error {
+// checkInspectReply checks an InspectTask reply as Nomad decodes it.
+func checkInspectReply(r *driverpb.InspectTaskResponse) error {
 	const rpc = "InspectTask"
 	t := r.GetTask()
 	if t == nil {
@@ -80,22 +80,22 @@ func CheckInspectReply(r *driverpb.InspectTaskResponse) error {
 	return nil
 }
 
-// CheckWaitReply checks a WaitTask reply: Nomad's handleWaitTask reads
+// checkWaitReply checks a WaitTask reply: Nomad's handleWaitTask reads
 // resp.Result.ExitCode whenever the call succeeded, err text or not
 // (hashicorp/nomad v2.0.5 plugins/drivers/client.go), so a missing result
 // panics it.
-func CheckWaitReply(r *driverpb.WaitTaskResponse) error {
+func checkWaitReply(r *driverpb.WaitTaskResponse) error {
 	if r.GetResult() == nil {
 		return decodeErr("WaitTask", "result", "the task's exit result (Nomad's client reads it even when err is set)", "none")
 	}
 	return nil
 }
 
-// CheckCapabilitiesReply checks a Capabilities reply's enums. Nomad's client
+// checkCapabilitiesReply checks a Capabilities reply's enums. Nomad's client
 // (plugins/drivers/client.go Capabilities) maps an unknown fs_isolation to
 // NONE and casts network modes and mount_configs unchecked: the plugin's
 // meaning is lost without an error, so an unknown value is one here.
-func CheckCapabilitiesReply(r *driverpb.CapabilitiesResponse) error {
+func checkCapabilitiesReply(r *driverpb.CapabilitiesResponse) error {
 	const rpc = "Capabilities"
 	c := r.GetCapabilities()
 	if c == nil {
@@ -115,39 +115,42 @@ func CheckCapabilitiesReply(r *driverpb.CapabilitiesResponse) error {
 	return nil
 }
 
-// CheckReply checks any plugin reply or stream message with the check of its
-// type (nil for types Nomad's client decodes without a way to fail). A
-// StartTask reply is checked when its result is SUCCESS, as Nomad only then
-// keeps the handle. Hosts and the conformance harness run every message
-// they receive through it.
+// CheckReply checks any plugin reply or stream message, as the generated
+// code decodes it off the wire, with the check of its type (nil for types
+// Nomad's client decodes without a way to fail, and for values that are not
+// plugin messages). A StartTask reply is checked when its result is
+// SUCCESS, as Nomad only then keeps the handle. The typed clients (Driver,
+// Device) apply the same checks to every reply before converting it; a
+// caller of the raw service, such as the conformance harness's gRPC
+// interceptors, runs every message it receives through CheckReply.
 func CheckReply(m any) error {
 	switch r := m.(type) {
 	case *driverpb.InspectTaskResponse:
-		return CheckInspectReply(r)
+		return checkInspectReply(r)
 	case *driverpb.TaskStatsResponse:
-		return CheckStatsReply(r)
+		return checkStatsReply(r)
 	case *driverpb.FingerprintResponse:
-		return CheckFingerprintReply(r)
+		return checkFingerprintReply(r)
 	case *driverpb.StartTaskResponse:
 		if r.GetResult() != driverpb.StartTaskResponse_SUCCESS {
 			return nil
 		}
-		return CheckStartReply(r)
+		return checkStartReply(r)
 	case *driverpb.ExecTaskResponse:
-		return CheckExecReply(r)
+		return checkExecReply(r)
 	case *driverpb.WaitTaskResponse:
-		return CheckWaitReply(r)
+		return checkWaitReply(r)
 	case *driverpb.CapabilitiesResponse:
-		return CheckCapabilitiesReply(r)
+		return checkCapabilitiesReply(r)
 	case *devicepb.StatsResponse:
-		return CheckDeviceStatsReply(r)
+		return checkDeviceStatsReply(r)
 	}
 	return nil
 }
 
-// CheckStatsReply checks one TaskStats stream message as Nomad decodes it,
+// checkStatsReply checks one TaskStats stream message as Nomad decodes it,
 // and that the CPU figures are finite and not negative.
-func CheckStatsReply(r *driverpb.TaskStatsResponse) error {
+func checkStatsReply(r *driverpb.TaskStatsResponse) error {
 	const rpc = "TaskStats"
 	s := r.GetStats()
 	if s == nil {
@@ -193,10 +196,10 @@ func checkUsage(rpc, field string, u *driverpb.TaskResourceUsage) error {
 	return nil
 }
 
-// CheckDeviceStatsReply checks one device Stats message: Nomad's client
+// checkDeviceStatsReply checks one device Stats message: Nomad's client
 // drops an instance's stats whose timestamp is missing or out of range
 // (hashicorp/nomad v2.0.5 plugins/device/util.go convertProtoDeviceStats).
-func CheckDeviceStatsReply(r *devicepb.StatsResponse) error {
+func checkDeviceStatsReply(r *devicepb.StatsResponse) error {
 	for _, g := range r.GetGroups() {
 		for id, st := range g.GetInstanceStats() {
 			field := fmt.Sprintf("groups[%s/%s/%s].instance_stats[%q].timestamp", g.GetVendor(), g.GetType(), g.GetName(), id)
@@ -208,18 +211,18 @@ func CheckDeviceStatsReply(r *devicepb.StatsResponse) error {
 	return nil
 }
 
-// CheckFingerprintReply checks one driver Fingerprint message.
-func CheckFingerprintReply(r *driverpb.FingerprintResponse) error {
+// checkFingerprintReply checks one driver Fingerprint message.
+func checkFingerprintReply(r *driverpb.FingerprintResponse) error {
 	if _, ok := driverpb.FingerprintResponse_HealthState_name[int32(r.GetHealth())]; !ok {
 		return decodeErr("Fingerprint", "health", "UNDETECTED, UNHEALTHY or HEALTHY", fmt.Sprintf("enum value %d", r.GetHealth()))
 	}
 	return nil
 }
 
-// CheckStartReply checks a StartTask reply: the handle Nomad persists and
+// checkStartReply checks a StartTask reply: the handle Nomad persists and
 // later recovers by handle.config.id (task_runner.go restoreHandle skips a
 // handle without config).
-func CheckStartReply(r *driverpb.StartTaskResponse) error {
+func checkStartReply(r *driverpb.StartTaskResponse) error {
 	const rpc = "StartTask"
 	h := r.GetHandle()
 	if h == nil {
@@ -231,28 +234,10 @@ func CheckStartReply(r *driverpb.StartTaskResponse) error {
 	return checkTaskState(rpc, "handle.state", h.GetState())
 }
 
-// CheckExecReply checks an ExecTask reply (Nomad dereferences result).
-func CheckExecReply(r *driverpb.ExecTaskResponse) error {
+// checkExecReply checks an ExecTask reply (Nomad dereferences result).
+func checkExecReply(r *driverpb.ExecTaskResponse) error {
 	if r.GetResult() == nil {
 		return decodeErr("ExecTask", "result", "the command's exit result", "none")
 	}
 	return nil
-}
-
-// checkingReceiver checks every message of a stream before handing it on.
-type checkingReceiver[T any] struct {
-	r     Receiver[T]
-	check func(T) error
-}
-
-func (c checkingReceiver[T]) Recv() (T, error) {
-	m, err := c.r.Recv()
-	if err != nil {
-		return m, err
-	}
-	if err := c.check(m); err != nil {
-		var zero T
-		return zero, err
-	}
-	return m, nil
 }

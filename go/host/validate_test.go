@@ -20,7 +20,7 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 	running := func() *driverpb.InspectTaskResponse {
 		return &driverpb.InspectTaskResponse{Task: &driverpb.TaskStatus{Id: "a/t/01234567", State: driverpb.TaskState_RUNNING, StartedAt: now, CompletedAt: goZero, Result: &driverpb.ExitResult{}}}
 	}
-	require.NoError(t, CheckInspectReply(running()), "Go's zero time is what Nomad's server sends")
+	require.NoError(t, checkInspectReply(running()), "Go's zero time is what Nomad's server sends")
 
 	for name, c := range map[string]struct {
 		mut  func(*driverpb.InspectTaskResponse)
@@ -41,7 +41,7 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 	} {
 		r := running()
 		c.mut(r)
-		err := CheckInspectReply(r)
+		err := checkInspectReply(r)
 		require.ErrorIs(t, err, ErrNomadDecode, name)
 		assert.Contains(t, err.Error(), c.want, name)
 		assert.Contains(t, err.Error(), "InspectTask: ", name)
@@ -51,7 +51,7 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 		return &driverpb.TaskStatsResponse{Stats: &driverpb.TaskStats{Timestamp: now, AggResourceUsage: &driverpb.TaskResourceUsage{
 			Cpu: &driverpb.CPUUsage{Percent: 99.5, TotalTicks: 2400, MeasuredFields: []driverpb.CPUUsage_Fields{driverpb.CPUUsage_PERCENT, driverpb.CPUUsage_TOTAL_TICKS}}}}}
 	}
-	require.NoError(t, CheckStatsReply(stats()))
+	require.NoError(t, checkStatsReply(stats()))
 	for name, c := range map[string]struct {
 		mut  func(*driverpb.TaskStatsResponse)
 		want string
@@ -70,39 +70,39 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 	} {
 		r := stats()
 		c.mut(r)
-		err := CheckStatsReply(r)
+		err := checkStatsReply(r)
 		require.ErrorIs(t, err, ErrNomadDecode, name)
 		assert.Contains(t, err.Error(), c.want, name)
 	}
 
-	require.NoError(t, CheckFingerprintReply(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY}))
-	assert.ErrorContains(t, CheckFingerprintReply(&driverpb.FingerprintResponse{Health: 3}), "field health: expected UNDETECTED, UNHEALTHY or HEALTHY, got enum value 3")
+	require.NoError(t, checkFingerprintReply(&driverpb.FingerprintResponse{Health: driverpb.FingerprintResponse_HEALTHY}))
+	assert.ErrorContains(t, checkFingerprintReply(&driverpb.FingerprintResponse{Health: 3}), "field health: expected UNDETECTED, UNHEALTHY or HEALTHY, got enum value 3")
 
 	okStart := &driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "x"}}}
-	require.NoError(t, CheckStartReply(okStart))
-	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{}), "field handle: expected a task handle, got none")
-	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{}}), "field handle.config.id: expected the task's config with its id")
-	assert.ErrorContains(t, CheckStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "x"}, State: 5}}), "field handle.state")
+	require.NoError(t, checkStartReply(okStart))
+	assert.ErrorContains(t, checkStartReply(&driverpb.StartTaskResponse{}), "field handle: expected a task handle, got none")
+	assert.ErrorContains(t, checkStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{}}), "field handle.config.id: expected the task's config with its id")
+	assert.ErrorContains(t, checkStartReply(&driverpb.StartTaskResponse{Handle: &driverpb.TaskHandle{Config: &driverpb.TaskConfig{Id: "x"}, State: 5}}), "field handle.state")
 
 	devStats := &devicepb.StatsResponse{Groups: []*devicepb.DeviceGroupStats{{Vendor: "v", Type: "t", Name: "n",
 		InstanceStats: map[string]*devicepb.DeviceStats{"d0": {Timestamp: now}}}}}
-	require.NoError(t, CheckDeviceStatsReply(devStats))
+	require.NoError(t, checkDeviceStatsReply(devStats))
 	devStats.Groups[0].InstanceStats["d1"] = &devicepb.DeviceStats{}
-	assert.ErrorContains(t, CheckDeviceStatsReply(devStats), `device Stats: reply Nomad's client cannot decode: field groups[v/t/n].instance_stats["d1"].timestamp: expected a timestamp`)
+	assert.ErrorContains(t, checkDeviceStatsReply(devStats), `device Stats: reply Nomad's client cannot decode: field groups[v/t/n].instance_stats["d1"].timestamp: expected a timestamp`)
 
-	require.NoError(t, CheckExecReply(&driverpb.ExecTaskResponse{Result: &driverpb.ExitResult{}}))
-	assert.ErrorContains(t, CheckExecReply(&driverpb.ExecTaskResponse{}), "ExecTask: reply Nomad's client cannot decode: field result: expected the command's exit result, got none")
+	require.NoError(t, checkExecReply(&driverpb.ExecTaskResponse{Result: &driverpb.ExitResult{}}))
+	assert.ErrorContains(t, checkExecReply(&driverpb.ExecTaskResponse{}), "ExecTask: reply Nomad's client cannot decode: field result: expected the command's exit result, got none")
 
-	require.NoError(t, CheckWaitReply(&driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{ExitCode: 3}}))
-	assert.ErrorContains(t, CheckWaitReply(&driverpb.WaitTaskResponse{Err: "lost"}), "WaitTask: reply Nomad's client cannot decode: field result: expected the task's exit result (Nomad's client reads it even when err is set), got none")
+	require.NoError(t, checkWaitReply(&driverpb.WaitTaskResponse{Result: &driverpb.ExitResult{ExitCode: 3}}))
+	assert.ErrorContains(t, checkWaitReply(&driverpb.WaitTaskResponse{Err: "lost"}), "WaitTask: reply Nomad's client cannot decode: field result: expected the task's exit result (Nomad's client reads it even when err is set), got none")
 
 	caps := func() *driverpb.CapabilitiesResponse {
 		return &driverpb.CapabilitiesResponse{Capabilities: &driverpb.DriverCapabilities{FsIsolation: driverpb.DriverCapabilities_IMAGE,
 			NetworkIsolationModes: []driverpb.NetworkIsolationSpec_NetworkIsolationMode{driverpb.NetworkIsolationSpec_HOST, driverpb.NetworkIsolationSpec_NONE},
 			MountConfigs:          driverpb.DriverCapabilities_NO_MOUNTS}}
 	}
-	require.NoError(t, CheckCapabilitiesReply(caps()))
-	require.NoError(t, CheckCapabilitiesReply(&driverpb.CapabilitiesResponse{}), "Nomad reads no capabilities as all off")
+	require.NoError(t, checkCapabilitiesReply(caps()))
+	require.NoError(t, checkCapabilitiesReply(&driverpb.CapabilitiesResponse{}), "Nomad reads no capabilities as all off")
 	for name, c := range map[string]struct {
 		mut  func(*driverpb.DriverCapabilities)
 		want string
@@ -113,7 +113,7 @@ func TestCheckRepliesAsNomadDecodes(t *testing.T) {
 	} {
 		r := caps()
 		c.mut(r.Capabilities)
-		err := CheckCapabilitiesReply(r)
+		err := checkCapabilitiesReply(r)
 		require.ErrorIs(t, err, ErrNomadDecode, name)
 		assert.ErrorContains(t, err, "Capabilities: reply Nomad's client cannot decode: "+c.want, name)
 	}

@@ -343,7 +343,7 @@ func TestLifecycle(t *testing.T) {
 		assert.Equal(t, "running", p.State, p.File)
 		assert.NotZero(t, p.Pid)
 		if p.File == "yurt-testproc" {
-			assert.Equal(t, fmt.Sprintf("%d/%d", host.TotalCompute(top), len(top.GetCores())), p.Attributes["driver.testproc.agent_compute"])
+			assert.Equal(t, fmt.Sprintf("%d/%d", top.TotalCompute(), len(top.Cores)), p.Attributes["driver.testproc.agent_compute"])
 		}
 	}
 

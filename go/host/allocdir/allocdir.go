@@ -36,7 +36,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Directory names, as in client/allocdir.
@@ -230,10 +230,10 @@ func ParseTaskID(id string) (allocID, taskName, invocation string, err error) {
 // Apply fills the TaskConfig fields Nomad derives from the layout: id (a
 // new "<alloc id>/<task>/<8 hex>" when empty), name, alloc_id, alloc_dir
 // (the allocation directory) and the FIFO paths.
-func (a *AllocDir) Apply(cfg *driverpb.TaskConfig) {
-	if cfg.GetId() == "" {
-		cfg.Id = NewTaskID(a.AllocID, a.TaskName)
+func (a *AllocDir) Apply(cfg *driver.TaskConfig) {
+	if cfg.ID == "" {
+		cfg.ID = NewTaskID(a.AllocID, a.TaskName)
 	}
-	cfg.Name, cfg.AllocId, cfg.AllocDir = a.TaskName, a.AllocID, a.Dir
+	cfg.Name, cfg.AllocID, cfg.AllocDir = a.TaskName, a.AllocID, a.Dir
 	cfg.StdoutPath, cfg.StderrPath = a.StdoutFIFO, a.StderrFIFO
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host/allocdir"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 func TestBuildMakesNomadLayout(t *testing.T) {
@@ -105,7 +105,7 @@ func TestTaskEnv(t *testing.T) {
 	a, err := allocdir.Paths("/data/alloc", "0b3c7d2e-1111-2222-3333-444455556666", "web")
 	require.NoError(t, err)
 	in := allocdir.EnvInput{
-		Alloc: a, FSIsolation: driverpb.DriverCapabilities_NONE,
+		Alloc: a, FSIsolation: driver.FSIsolationNone,
 		JobID: "job1", JobName: "Job One", GroupName: "grp", Namespace: "default", Region: "global", Datacenter: "dc1",
 		CPULimitMHz: 500, MemoryLimitMB: 256,
 		Meta:      map[string]string{"owner": "ops", "a-b": "x"},
@@ -139,7 +139,7 @@ func TestTaskEnv(t *testing.T) {
 	}
 	assert.Equal(t, want, env)
 
-	in.FSIsolation = driverpb.DriverCapabilities_CHROOT
+	in.FSIsolation = driver.FSIsolationChroot
 	env = allocdir.TaskEnv(in)
 	assert.Equal(t, "/alloc", env["NOMAD_ALLOC_DIR"])
 	assert.Equal(t, "/local", env["NOMAD_TASK_DIR"])
@@ -158,12 +158,12 @@ func TestTaskEnv(t *testing.T) {
 func TestApply(t *testing.T) {
 	a, err := allocdir.Paths("/r", "al", "web")
 	require.NoError(t, err)
-	cfg := &driverpb.TaskConfig{}
+	cfg := &driver.TaskConfig{}
 	a.Apply(cfg)
-	assert.Regexp(t, `^al/web/[0-9a-f]{8}$`, cfg.GetId())
+	assert.Regexp(t, `^al/web/[0-9a-f]{8}$`, cfg.ID)
 	assert.Equal(t, []string{"web", "al", "/r/al", "/r/al/alloc/logs/.web.stdout.fifo", "/r/al/alloc/logs/.web.stderr.fifo"},
-		[]string{cfg.GetName(), cfg.GetAllocId(), cfg.GetAllocDir(), cfg.GetStdoutPath(), cfg.GetStderrPath()})
-	cfg.Id = "kept"
+		[]string{cfg.Name, cfg.AllocID, cfg.AllocDir, cfg.StdoutPath, cfg.StderrPath})
+	cfg.ID = "kept"
 	a.Apply(cfg)
-	assert.Equal(t, "kept", cfg.GetId())
+	assert.Equal(t, "kept", cfg.ID)
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/yurt-sdk/yurt/go/gen/driverpb"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Task environment variable names, as in hashicorp/nomad v2.0.5
@@ -40,7 +40,7 @@ type EnvInput struct {
 	// FSIsolation is the driver's capability: NONE gives host paths,
 	// CHROOT and IMAGE the in-task paths /alloc, /local and /secrets
 	// (client/allocrunner/taskrunner/task_dir_hook.go setEnvvars).
-	FSIsolation driverpb.DriverCapabilities_FSIsolation
+	FSIsolation driver.FSIsolation
 
 	JobID, JobName, JobParentID, GroupName string
 	// AllocIndex is the allocation's index in its group; AllocName is
@@ -84,7 +84,7 @@ func TaskEnv(in EnvInput) map[string]string {
 	}
 	a := in.Alloc
 	switch in.FSIsolation {
-	case driverpb.DriverCapabilities_NONE:
+	case driver.FSIsolationNone:
 		set(EnvAllocDir, a.SharedDir)
 		set(EnvTaskDir, a.LocalDir)
 		set(EnvSecretsDir, a.SecretsDir)

@@ -41,7 +41,7 @@
 // supervisor in <alloc_dir>/<task name> when that directory exists (Nomad's
 // layout), else in alloc_dir; the task's environment is the plugin's plus
 // the task's env and device env, and FAKEPLUGIN_MOUNTS / FAKEPLUGIN_DEVICES
-// listing the mounts and devices it was given. Three task env variables
+// listing the mounts and devices it was given. Four task env variables
 // switch one task's behaviour, for go/host's tests:
 //
 //	RUN_MS=<ms> [EXIT_CODE=<n>]  no process: an in-memory task that exits
@@ -50,6 +50,7 @@
 //	                             streaming exec echoes stdin ("tty:" first
 //	                             with a tty) and exits with the word count
 //	FAIL_RECOVERABLE=1           StartTask fails with a RecoverableError
+//	FAIL_RESULT=RETRY|FATAL      StartTask answers that result (no error)
 //	BAD_INSPECT=no-completed-at  InspectTask leaves completed_at out
 //	BAD_INSPECT=state-9          InspectTask answers task state 9
 //

@@ -155,6 +155,12 @@ func (d *driver) StartTask(ctx context.Context, r *driverpb.StartTaskRequest) (*
 		return nil, fmt.Errorf("task with id %q already started", cfg.GetId())
 	}
 	d.mu.Unlock()
+	switch cfg.GetEnv()["FAIL_RESULT"] {
+	case "RETRY":
+		return &driverpb.StartTaskResponse{Result: driverpb.StartTaskResponse_RETRY, DriverErrorMsg: "image not pulled yet"}, nil
+	case "FATAL":
+		return &driverpb.StartTaskResponse{Result: driverpb.StartTaskResponse_FATAL, DriverErrorMsg: "no such image"}, nil
+	}
 	if cfg.GetEnv()["FAIL_RECOVERABLE"] != "" {
 		st, _ := status.New(codes.FailedPrecondition, "try again").WithDetails(&structspb.RecoverableError{Recoverable: true})
 		return nil, st.Err()
