@@ -15,6 +15,7 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/host"
+	"github.com/yurt-sdk/yurt/go/plugin/driver"
 )
 
 // Target is one plugin binary to measure.
@@ -244,19 +245,18 @@ func (s *session) startTask(ctx context.Context, command string, args ...string)
 	if err := os.MkdirAll(filepath.Join(alloc, "local"), 0o755); err != nil {
 		return "", err
 	}
-	cfg := &driverpb.TaskConfig{
-		Id: id, Name: fmt.Sprintf("t%d", s.seq), MsgpackDriverConfig: raw, AllocDir: alloc,
+	cfg := &driver.TaskConfig{
+		ID: id, Name: fmt.Sprintf("t%d", s.seq), DriverConfig: raw, AllocDir: alloc,
 		StdoutPath: filepath.Join(alloc, "stdout"), StderrPath: filepath.Join(alloc, "stderr"),
-		AllocId: fmt.Sprintf("alloc-%d", s.seq), TaskGroupName: "bench", JobName: "bench", JobId: "bench", Namespace: "default",
-		Env: map[string]string{}, Resources: &driverpb.Resources{AllocatedResources: &driverpb.AllocatedTaskResources{
-			Cpu: &driverpb.AllocatedCpuResources{CpuShares: 100}, Memory: &driverpb.AllocatedMemoryResources{MemoryMb: 64}}},
+		AllocID: fmt.Sprintf("alloc-%d", s.seq), TaskGroupName: "bench", JobName: "bench", JobID: "bench", Namespace: "default",
+		Env: map[string]string{}, Resources: &driver.Resources{CPUShares: 100, MemoryMB: 64},
 	}
 	for _, f := range []string{cfg.StdoutPath, cfg.StderrPath} {
 		if err := os.WriteFile(f, nil, 0o644); err != nil {
 			return "", err
 		}
 	}
-	if _, err := s.driver.StartTask(ctx, cfg); err != nil {
+	if _, _, err := s.driver.StartTask(ctx, cfg); err != nil {
 		return "", fmt.Errorf("StartTask: %w", err)
 	}
 	return id, nil
@@ -307,7 +307,7 @@ func (r *Runner) unary(ctx context.Context, s *session, v map[string]float64, sf
 		}
 		defer s.destroy(ctx, id)
 	}
-	dc := s.driver.Raw()
+	dc := driverpb.NewDriverClient(s.driver.Conn())
 	p50, p99, err = timeCalls(r.Sizes.UnaryCalls, r.Sizes.Warmup, func() error {
 		_, err := dc.InspectTask(ctx, &driverpb.InspectTaskRequest{TaskId: id})
 		return err
@@ -362,12 +362,12 @@ func (r *Runner) firstFingerprint(ctx context.Context, s *session, v map[string]
 		var err error
 		if s.driver != nil {
 			var st driverpb.Driver_FingerprintClient
-			if st, err = s.driver.Raw().Fingerprint(fctx, &driverpb.FingerprintRequest{}); err == nil {
+			if st, err = driverpb.NewDriverClient(s.driver.Conn()).Fingerprint(fctx, &driverpb.FingerprintRequest{}); err == nil {
 				_, err = st.Recv()
 			}
 		} else {
 			var st devicepb.DevicePlugin_FingerprintClient
-			if st, err = s.device.Raw().Fingerprint(fctx, &devicepb.FingerprintRequest{}); err == nil {
+			if st, err = devicepb.NewDevicePluginClient(s.device.Conn()).Fingerprint(fctx, &devicepb.FingerprintRequest{}); err == nil {
 				_, err = st.Recv()
 			}
 		}
@@ -405,7 +405,7 @@ func (r *Runner) countStream(recv func() error) (float64, error) {
 func (r *Runner) deviceStats(ctx context.Context, s *session, v map[string]float64) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	st, err := s.device.Raw().Stats(sctx, &devicepb.StatsRequest{CollectionInterval: durationpb.New(r.Sizes.StatsInterval)})
+	st, err := devicepb.NewDevicePluginClient(s.device.Conn()).Stats(sctx, &devicepb.StatsRequest{CollectionInterval: durationpb.New(r.Sizes.StatsInterval)})
 	if err != nil {
 		return err
 	}
@@ -425,7 +425,7 @@ func (r *Runner) taskStats(ctx context.Context, s *session, v map[string]float64
 	defer s.destroy(ctx, id)
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	st, err := s.driver.Raw().TaskStats(sctx, &driverpb.TaskStatsRequest{TaskId: id, CollectionInterval: durationpb.New(r.Sizes.StatsInterval)})
+	st, err := driverpb.NewDriverClient(s.driver.Conn()).TaskStats(sctx, &driverpb.TaskStatsRequest{TaskId: id, CollectionInterval: durationpb.New(r.Sizes.StatsInterval)})
 	if err != nil {
 		return err
 	}
@@ -453,8 +453,8 @@ func (r *Runner) lifecycle(ctx context.Context, s *session, v map[string]float64
 		if err != nil {
 			return fmt.Errorf("WaitTask: %w", err)
 		}
-		if res.GetExitCode() != 0 {
-			return fmt.Errorf("task %s exited %d, expected 0", id, res.GetExitCode())
+		if res.ExitCode != 0 {
+			return fmt.Errorf("task %s exited %d, expected 0", id, res.ExitCode)
 		}
 		if err := s.driver.DestroyTask(ctx, id, false); err != nil {
 			return fmt.Errorf("DestroyTask: %w", err)

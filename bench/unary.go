@@ -150,7 +150,7 @@ func (r *Runner) unaryRound(ctx context.Context, u *unaryTarget, n int) error {
 	if u.s.driver == nil {
 		return nil
 	}
-	dc := u.s.driver.Raw()
+	dc := driverpb.NewDriverClient(u.s.driver.Conn())
 	for i := 0; i < n; i++ {
 		start := time.Now()
 		if _, err := dc.InspectTask(ctx, &driverpb.InspectTaskRequest{TaskId: u.taskID}); err != nil {
