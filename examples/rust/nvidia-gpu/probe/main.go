@@ -18,10 +18,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yurt-sdk/yurt/go/gen/devicepb"
 	"github.com/yurt-sdk/yurt/go/gen/structspb"
 	"github.com/yurt-sdk/yurt/go/host"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 type probe struct {
@@ -157,10 +159,14 @@ func (p *probe) run(ctx context.Context, path, configFile string, samples int, i
 		return err
 	}
 
+	// The probe records the plugin's replies as they are on the wire
+	// (protojson evidence), so it calls the raw device client on the
+	// connection the host made.
 	dev := pl.Device()
+	raw := devicepb.NewDevicePluginClient(dev.Conn())
 	fctx, fcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer fcancel()
-	fs, err := dev.Fingerprint(fctx)
+	fs, err := raw.Fingerprint(fctx, &devicepb.FingerprintRequest{})
 	if err != nil {
 		return err
 	}
@@ -195,7 +201,7 @@ func (p *probe) run(ctx context.Context, path, configFile string, samples int, i
 
 	sctx, scancel := context.WithTimeout(ctx, time.Duration(samples+5)*interval+10*time.Second)
 	defer scancel()
-	ss, err := dev.Stats(sctx, interval)
+	ss, err := raw.Stats(sctx, &devicepb.StatsRequest{CollectionInterval: durationpb.New(interval)})
 	if err != nil {
 		return err
 	}
@@ -226,7 +232,8 @@ func (p *probe) run(ctx context.Context, path, configFile string, samples int, i
 	p.notef("stats: %d messages at %v in %v", samples, interval, time.Since(start).Round(time.Millisecond))
 
 	if len(ids) > 0 {
-		res, err := dev.Reserve(ctx, ids)
+		reply, err := raw.Reserve(ctx, &devicepb.ReserveRequest{DeviceIds: ids})
+		res := reply.GetContainerRes()
 		if err != nil {
 			p.failf("Reserve of fingerprinted devices %v: %v", ids, err)
 		} else {
@@ -245,7 +252,7 @@ func (p *probe) run(ctx context.Context, path, configFile string, samples int, i
 			}
 		}
 	}
-	_, err = dev.Reserve(ctx, []string{"GPU-probe-no-such-device"})
+	_, err = raw.Reserve(ctx, &devicepb.ReserveRequest{DeviceIds: []string{"GPU-probe-no-such-device"}})
 	if err == nil {
 		p.failf("Reserve of an unknown ID: expected an error, got success")
 	} else {
