@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/yurt-sdk/yurt/go/state"
 )
 
 // reapInterrupted kills the processes of a task whose start was
@@ -64,17 +66,41 @@ func (a *Agent) reapInterruptedLater(taskID, private string) {
 		for _, d := range []time.Duration{time.Second, 4 * time.Second} {
 			select {
 			case <-a.ctx.Done():
-				return
+				// The agent is shutting down: reap and clear now rather
+				// than leave the cleanup to the next agent (a shutdown
+				// leaves nothing of a failed start behind).
 			case <-time.After(d):
 			}
 			if n := reapInterrupted(taskID); n > 0 {
 				a.log.Warn("killed the processes of a task whose start failed", "task", taskID, "count", n)
+			}
+			if a.ctx.Err() != nil {
+				break
 			}
 		}
 		if private != "" {
 			a.clearPrivate(taskID, private)
 		}
 	}()
+}
+
+// resumeStartCleanup finishes the cleanup of a task whose start failed
+// before any driver accepted it (a stored result and no stored handle),
+// when an earlier agent died before its delayed cleanup ran: the
+// reapInterruptedLater that agent scheduled died with it, and nothing
+// else will ever empty the task's TaskPrivate directory. It is idempotent:
+// a task whose private directory is already empty costs one ReadDir.
+// Found by the chaos test (go/hardening): an agent killed twice within
+// five seconds, once during the POST of a task and once during the cleanup.
+func (a *Agent) resumeStartCleanup(s *state.TaskSpec) {
+	private := privateDir(s)
+	if private == "" {
+		return
+	}
+	if ents, err := os.ReadDir(private); err != nil || len(ents) == 0 {
+		return
+	}
+	a.reapInterruptedLater(s.AllocIDOrID(), private)
 }
 
 // clearPrivate removes what a driver left in the TaskPrivate directory of a

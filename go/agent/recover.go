@@ -60,6 +60,9 @@ func (a *Agent) recoverAll() error {
 				defer a.bg.Done()
 				_ = a.logs.Stop(s.TaskDir, 5*time.Second)
 			}()
+			if handles[s.ID] == nil {
+				a.resumeStartCleanup(s)
+			}
 		case err != nil:
 			a.finish(t, &state.TaskResult{Err: "stored task spec no longer parses: " + err.Error()}, api.StateLost)
 		case handles[s.ID] == nil:

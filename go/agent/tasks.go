@@ -158,8 +158,10 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	}
 	if err != nil {
 		a.finish(t, &state.TaskResult{Err: "start: " + err.Error()}, api.StateFailed)
-		// The driver may have started the task before it failed (or died).
-		a.reapInterruptedLater(spec.AllocIDOrID(), "")
+		// The driver may have started the task before it failed (or died);
+		// no driver will ever be asked about it, so what it left in the
+		// task's private directory goes too.
+		a.reapInterruptedLater(spec.AllocIDOrID(), privateDir(spec))
 		return t, nil
 	}
 	hb, err := handleBytes(h)
