@@ -107,8 +107,17 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, []ScalePoint, 
 		return v, nil, err
 	}
 	logPath := filepath.Join(s.Scratch, "agent.log")
+	if p := os.Getenv("YURT_BENCH_AGENT_LOG"); p != "" {
+		logPath = p // kept after the run
+	}
 	_ = os.Remove(logPath)
-	args := []string{"agent", "-dev", "-config", cfgFile, "-data-dir", data, "-plugin-dir", pdir, "-log-level", "warn"}
+	// YURT_BENCH_AGENT_LOG_LEVEL=info shows the agent's own timings (e.g.
+	// of recovery) in its log when profiling a run.
+	level := os.Getenv("YURT_BENCH_AGENT_LOG_LEVEL")
+	if level == "" {
+		level = "warn"
+	}
+	args := []string{"agent", "-dev", "-config", cfgFile, "-data-dir", data, "-plugin-dir", pdir, "-log-level", level}
 	env := append(os.Environ(), "HOME="+work)
 	ag, err := s.startAgent(args, env, logPath)
 	if err != nil {

@@ -27,6 +27,12 @@ type Options struct {
 	NoRest               bool
 	Scratch              string
 	Log                  io.Writer
+	// AgentSteps, when set, replaces the mode's task counts for the agent
+	// (e.g. 500 or 2000 alone, to compare two builds back to back).
+	AgentSteps []int
+	// AgentYurt, when set, is the yurt binary the agent measurement runs
+	// (default build/bench/bin/yurt).
+	AgentYurt string
 }
 
 // SizesFor returns the repetition counts of the full or the smoke run.
@@ -69,6 +75,9 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	if o.Smoke {
 		agentPlugins, agentSteps = 3, AgentStepsSmoke
 	}
+	if len(o.AgentSteps) > 0 {
+		agentSteps = o.AgentSteps
+	}
 	agentTasks := agentSteps[len(agentSteps)-1]
 	mode := "full"
 	if o.Smoke {
@@ -98,8 +107,12 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	if o.Agent {
 		logf("yurt agent: %d plugins, tasks at %v", agentPlugins, agentSteps)
 		plugins := filepath.Join(o.Root, "build", "bench", "plugins")
+		yurt := o.AgentYurt
+		if yurt == "" {
+			yurt = filepath.Join(o.Root, "build", "bench", "bin", "yurt")
+		}
 		as := AgentScale{
-			Yurt: filepath.Join(o.Root, "build", "bench", "bin", "yurt"), NPlugins: agentPlugins, Steps: agentSteps,
+			Yurt: yurt, NPlugins: agentPlugins, Steps: agentSteps,
 			Drivers: []string{"go-exec", "python-exec", "rust-exec"}, Scratch: o.Scratch, Log: logf, Filler: filepath.Join(plugins, "floor-go"),
 			// Each example once (the three process drivers run the tasks), filled up with Go floors.
 			Plugins: []string{filepath.Join(plugins, "go-exec"), filepath.Join(o.Root, "examples", "python", "python-exec", "python-exec"),

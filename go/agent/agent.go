@@ -133,15 +133,19 @@ func New(ctx context.Context, o Options) (*Agent, error) {
 	}()
 	// The FIFOs of tasks that outlived the previous agent get a reader
 	// first: their supervisors wait only a bounded time for one.
+	began := time.Now()
 	a.reopenLogs()
+	logsAt := time.Now()
 	if err := a.loadPlugins(ctx); err != nil {
 		return nil, err
 	}
+	pluginsAt := time.Now()
 	err = a.recoverAll()
 	a.parsedAtStart = nil
 	if err != nil {
 		return nil, err
 	}
+	a.log.Info("state recovered", "tasks", len(a.tasks), "logs", logsAt.Sub(began), "plugins", pluginsAt.Sub(logsAt), "tasks_recovered", time.Since(pluginsAt))
 	if err := a.listen(); err != nil {
 		return nil, err
 	}
@@ -295,7 +299,8 @@ func (a *Agent) driverNames() []string {
 	return out
 }
 
-func (a *Agent) taskList() []api.Task {
+// sortedTasks is every task, oldest first.
+func (a *Agent) sortedTasks() []*task {
 	a.mu.Lock()
 	ts := make([]*task, 0, len(a.tasks))
 	for _, t := range a.tasks {
@@ -303,9 +308,32 @@ func (a *Agent) taskList() []api.Task {
 	}
 	a.mu.Unlock()
 	sort.Slice(ts, func(i, j int) bool { return ts[i].spec.CreatedAt.Before(ts[j].spec.CreatedAt) })
-	out := make([]api.Task, 0, len(ts))
+	return ts
+}
+
+// taskListJSON is taskList as the API sends it (a JSON array and a
+// newline), made of each task's cached JSON (task.json): listing thousands
+// of tasks encodes only those that changed since the last list. It reads
+// only the agent's memory: no plugin call, no state read.
+func (a *Agent) taskListJSON() ([]byte, error) {
+	ts := a.sortedTasks()
+	parts := make([][]byte, 0, len(ts))
+	n := 3
 	for _, t := range ts {
-		out = append(out, t.snapshot())
+		b, err := t.json()
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, b)
+		n += len(b) + 1
 	}
-	return out
+	out := make([]byte, 0, n)
+	out = append(out, '[')
+	for i, b := range parts {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, b...)
+	}
+	return append(out, ']', '\n'), nil
 }

@@ -22,7 +22,7 @@ import (
 
 func (a *Agent) routes() http.Handler {
 	m := http.NewServeMux()
-	m.HandleFunc("GET /v1/tasks", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, a.taskList()) })
+	m.HandleFunc("GET /v1/tasks", a.handleList)
 	m.HandleFunc("POST /v1/tasks", a.handleRun)
 	m.HandleFunc("GET /v1/tasks/{ref}", a.withTask(func(w http.ResponseWriter, r *http.Request, t *task) { writeJSON(w, t.snapshot()) }))
 	m.HandleFunc("POST /v1/tasks/{ref}/stop", a.withTask(a.handleStop))
@@ -73,6 +73,16 @@ func (a *Agent) withTask(h func(http.ResponseWriter, *http.Request, *task)) http
 		}
 		h(w, r, t)
 	}
+}
+
+func (a *Agent) handleList(w http.ResponseWriter, r *http.Request) {
+	b, err := a.taskListJSON()
+	if err != nil {
+		writeErr(w, http.StatusInternalServerError, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
 }
 
 func (a *Agent) handleRun(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package agent
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"sync"
 
 	"github.com/yurt-sdk/yurt/go/api"
@@ -22,11 +23,43 @@ type task struct {
 	errMsg   string
 	done     chan struct{}
 	finished bool
+	// listed is the task's JSON as the task list last sent it.
+	listed *taskJSON
+}
+
+// taskJSON is a task's encoded snapshot and what it was made from: spec
+// and parsed never change and a result is never modified once set, so the
+// same state, message and result give the same bytes.
+type taskJSON struct {
+	state, errMsg string
+	result        *state.TaskResult
+	b             []byte
+}
+
+// json is the task's snapshot in JSON, encoded again only when it changed
+// since the last call: a list of thousands of tasks re-encodes the few that
+// changed.
+func (t *task) json() ([]byte, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c := t.listed; c != nil && c.state == t.state && c.errMsg == t.errMsg && c.result == t.result {
+		return c.b, nil
+	}
+	b, err := json.Marshal(t.snapshotLocked())
+	if err != nil {
+		return nil, err
+	}
+	t.listed = &taskJSON{state: t.state, errMsg: t.errMsg, result: t.result, b: b}
+	return b, nil
 }
 
 func (t *task) snapshot() api.Task {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.snapshotLocked()
+}
+
+func (t *task) snapshotLocked() api.Task {
 	out := api.Task{
 		ID: t.spec.ID, Name: t.spec.Name, Driver: t.spec.Driver, File: t.spec.File, State: t.state,
 		CreatedAt: t.spec.CreatedAt, Devices: t.spec.Devices, TaskDir: t.spec.TaskDir, Error: t.errMsg,

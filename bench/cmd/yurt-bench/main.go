@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -131,6 +132,8 @@ func run() int {
 	launches := flag.Int("launches", 0, "cold starts per target and mode (0: the mode's count)")
 	calls := flag.Int("calls", 0, "unary calls per RPC and mode (0: the mode's count)")
 	rest := flag.Bool("rest", true, "measure streams, lifecycle and memory (false: cold start and unary only)")
+	steps := flag.String("agent-steps", "", "comma-separated task counts for the agent (default: the mode's, 200,500,1000,2000)")
+	agentYurt := flag.String("agent-yurt", "", "yurt binary for the agent measurement (default build/bench/bin/yurt)")
 	md := flag.String("benchmarks-md", "", "also write this BENCHMARKS.md, the chart beside it in bench/latest")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -153,6 +156,18 @@ func run() int {
 	}
 	defer os.RemoveAll(scratch)
 	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Supervise: *sup, Launches: *launches, UnaryCalls: *calls, NoRest: !*rest, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
+	o.AgentYurt = *agentYurt
+	for _, f := range strings.Split(*steps, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || len(o.AgentSteps) > 0 && n <= o.AgentSteps[len(o.AgentSteps)-1] {
+			fmt.Fprintf(os.Stderr, "yurt-bench: -agent-steps: want ascending positive task counts, got %q\n", *steps)
+			return 2
+		}
+		o.AgentSteps = append(o.AgentSteps, n)
+	}
 	for _, id := range strings.Split(*only, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			o.Only[id] = true

@@ -83,6 +83,14 @@ func runAgent(cfgFile string, dev bool, dataDir, pluginDir, logLevel string, std
 		}
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
+	// YURT_AGENT_PPROF=<host:port>: net/http/pprof on that address (loopback
+	// only), with mutex and block profiling on, to profile a window of a
+	// running agent, e.g. during the scale benchmark.
+	if addr := os.Getenv("YURT_AGENT_PPROF"); addr != "" {
+		if err := servePprof(addr, log); err != nil {
+			return fmt.Errorf("YURT_AGENT_PPROF: %w", err)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	a, err := agent.New(ctx, agent.Options{Config: cfg, Dev: dev, RemoveDataDir: removeDataDir, Logger: log})

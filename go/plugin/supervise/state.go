@@ -206,9 +206,49 @@ func alive(pid int, startTime uint64) bool {
 }
 
 // childrenOf returns every process whose chain of parents leads to root
-// (root itself excluded), read from /proc now.
+// (root itself excluded), read from /proc now: from the kernel's children
+// lists (/proc/<pid>/task/<tid>/children), which cost the size of root's
+// tree, and only where the kernel keeps none (no CONFIG_PROC_CHILDREN) from
+// a scan of every process. A supervisor ending among thousands of tasks
+// then reads its own few processes: stopping n tasks is no longer n scans
+// of n processes.
 func childrenOf(root int) []int {
+	if pids, ok := childrenWalk("/proc", root); ok {
+		return pids
+	}
 	return descendants(readParents(), root)
+}
+
+// childrenWalk is root's descendants through the children lists of every
+// thread under proc (a /proc); ok is false when root has no list to read.
+func childrenWalk(proc string, root int) (pids []int, ok bool) {
+	r := strconv.Itoa(root)
+	if _, err := os.Stat(proc + "/" + r + "/task/" + r + "/children"); err != nil {
+		return nil, false
+	}
+	seen := map[int]bool{root: true}
+	for frontier := []int{root}; len(frontier) > 0; {
+		pid := frontier[len(frontier)-1]
+		frontier = frontier[:len(frontier)-1]
+		dir := proc + "/" + strconv.Itoa(pid) + "/task"
+		// A process that ended meanwhile has no task dir left; its children
+		// went to the subreaper, found on this round or the next.
+		threads, _ := os.ReadDir(dir)
+		for _, t := range threads {
+			b, err := os.ReadFile(dir + "/" + t.Name() + "/children")
+			if err != nil {
+				continue
+			}
+			for _, f := range strings.Fields(string(b)) {
+				if c, err := strconv.Atoi(f); err == nil && !seen[c] {
+					seen[c] = true
+					pids = append(pids, c)
+					frontier = append(frontier, c)
+				}
+			}
+		}
+	}
+	return pids, true
 }
 
 // readParents maps every process to its parent, from /proc.

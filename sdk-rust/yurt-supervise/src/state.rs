@@ -174,6 +174,50 @@ fn parse_pid(name: &OsStr) -> Option<i32> {
     std::str::from_utf8(b).ok()?.parse().ok()
 }
 
+/// The processes whose parent chain leads to `root` (not `root` itself), with their stat. They
+/// come from the kernel's children lists (`/proc/<pid>/task/<tid>/children`), which cost the size
+/// of `root`'s tree; only where the kernel keeps none (no CONFIG_PROC_CHILDREN) from a scan of
+/// every process. A supervisor ending among thousands of tasks then reads its own few processes,
+/// not all of /proc: stopping n tasks is no longer n scans of n processes.
+pub fn tree_of(root: i32) -> Vec<(i32, ProcStat)> {
+    match children_walk(Path::new("/proc"), root) {
+        Some(pids) => pids
+            .into_iter()
+            .filter_map(|p| Some((p, proc_stat(p)?)))
+            .collect(),
+        None => descendants(root, &all_processes()),
+    }
+}
+
+/// The descendants of `root` through the children lists of every thread under `proc` (a
+/// /proc); `None` when `root` has no children list to read.
+pub fn children_walk(proc: &Path, root: i32) -> Option<Vec<i32>> {
+    if !proc.join(format!("{root}/task/{root}/children")).exists() {
+        return None;
+    }
+    let mut found: Vec<i32> = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(pid) = frontier.pop() {
+        // A process that ended meanwhile has no task dir left: nothing below it to find here
+        // (its children went to the subreaper, whose list is read too or on the next round).
+        let Ok(threads) = std::fs::read_dir(proc.join(format!("{pid}/task"))) else {
+            continue;
+        };
+        for t in threads.flatten() {
+            let Ok(list) = std::fs::read_to_string(t.path().join("children")) else {
+                continue;
+            };
+            for c in list.split_ascii_whitespace().filter_map(|c| c.parse().ok()) {
+                if c != root && !found.contains(&c) {
+                    found.push(c);
+                    frontier.push(c);
+                }
+            }
+        }
+    }
+    Some(found)
+}
+
 /// The processes whose parent chain leads to `root` (not `root` itself), from one snapshot.
 pub fn descendants(root: i32, procs: &[(i32, ProcStat)]) -> Vec<(i32, ProcStat)> {
     let mut found: Vec<(i32, ProcStat)> = Vec::new();
@@ -192,6 +236,70 @@ pub fn descendants(root: i32, procs: &[(i32, ProcStat)]) -> Vec<(i32, ProcStat)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn children_walk_follows_every_threads_list_down_the_tree() {
+        let proc = tempfile::tempdir().unwrap();
+        // 10 has two threads (10, 11), each with children; 20 has a child; 99 is unrelated.
+        for (pid, tid, children) in [
+            (10, 10, "20 21"),
+            (10, 11, "22 "),
+            (20, 20, "30"),
+            (21, 21, ""),
+            (22, 22, ""),
+            (30, 30, ""),
+            (99, 99, "100"),
+        ] {
+            let dir = proc.path().join(format!("{pid}/task/{tid}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("children"), children).unwrap();
+        }
+        let mut got = children_walk(proc.path(), 10).unwrap();
+        got.sort_unstable();
+        assert_eq!(got, vec![20, 21, 22, 30]);
+        assert_eq!(
+            children_walk(proc.path(), 7),
+            None,
+            "no list: the caller scans /proc"
+        );
+    }
+
+    #[test]
+    fn tree_of_finds_what_a_scan_of_proc_finds() {
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & sleep 30 & echo started; wait"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        // SAFETY: getpid cannot fail.
+        let me = unsafe { libc::getpid() };
+        let shell = child.id() as i32;
+        // Only the shell's tree: other tests of this process may run children of their own.
+        let mine = |v: Vec<(i32, ProcStat)>| {
+            let mut p: Vec<i32> = v
+                .into_iter()
+                .filter(|(p, s)| s.state != b'Z' && (*p == shell || s.ppid == shell))
+                .map(|(p, _)| p)
+                .collect();
+            p.sort_unstable();
+            p
+        };
+        let walked = mine(tree_of(me));
+        let scanned = mine(descendants(me, &all_processes()));
+        for &pid in walked.iter().chain(scanned.iter()) {
+            // SAFETY: kill of the shell this test started and of its sleeps.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        let _ = child.wait();
+        assert_eq!(walked.len(), 3, "the shell and its two sleeps: {walked:?}");
+        assert_eq!(walked, scanned);
+    }
 
     #[test]
     fn stat_lines_with_odd_names_parse() {

@@ -173,7 +173,7 @@ impl Sampler {
                 .collect();
         }
         let found: Vec<(i32, ProcStat)> = if state::is_alive(self.root, self.root_start) {
-            state::descendants(self.root, &state::all_processes())
+            state::tree_of(self.root)
                 .into_iter()
                 .filter(|(_, s)| s.state != b'Z')
                 .collect()

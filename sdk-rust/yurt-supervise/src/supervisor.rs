@@ -191,7 +191,7 @@ fn kill_descendants(
     let me = unsafe { libc::getpid() };
     let deadline = Instant::now() + KILL_DEADLINE;
     loop {
-        let mut live: Vec<i32> = state::descendants(me, &state::all_processes())
+        let mut live: Vec<i32> = state::tree_of(me)
             .into_iter()
             .filter(|(_, s)| s.state != b'Z')
             .map(|(p, _)| p)

@@ -63,7 +63,10 @@ pub struct ProcessDriver {
     state_root: Mutex<Option<PathBuf>>,
     agent: Mutex<Option<AgentConfig>>,
     tasks: Mutex<HashMap<String, Arc<Running>>>,
-    start_lock: tokio::sync::Mutex<()>,
+    /// One turn per task (alloc id and task name) for the starts in flight: two starts of the
+    /// same task take turns, since each destroys what an earlier interrupted start of that task
+    /// left behind ([`spec::remove_stale`]); starts of different tasks run at once.
+    start_turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     events: std::sync::OnceLock<broadcast::Sender<TaskEvent>>,
 }
 
@@ -110,6 +113,16 @@ impl ProcessDriver {
             .get(id)
             .cloned()
             .ok_or(Error::TaskNotFound)
+    }
+
+    /// The turn of `config`'s task among the starts in flight (turns no start holds are dropped).
+    fn start_turn(&self, config: &TaskConfig) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self
+            .start_turns
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        turns.retain(|_, turn| Arc::strong_count(turn) > 1);
+        turns.entry(spec::task_key(config)).or_default().clone()
     }
 
     /// Registers a task and starts the watcher that turns its exit record into an outcome.
@@ -234,7 +247,8 @@ impl DriverPlugin for ProcessDriver {
     }
 
     async fn start_task(&self, config: TaskConfig) -> Result<StartedTask, Error> {
-        let _one_at_a_time = self.start_lock.lock().await;
+        let turn = self.start_turn(&config);
+        let _this_tasks_turn = turn.lock().await;
         if self.task(&config.id).is_ok() {
             return Err(Error::other(format!(
                 "task with id {:?} already exists",

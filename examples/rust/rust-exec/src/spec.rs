@@ -114,12 +114,18 @@ pub fn temp_root() -> PathBuf {
     std::env::temp_dir().join(format!("yurt-rust-exec-{}", unsafe { libc::geteuid() }))
 }
 
+/// What every start of one task shares, whatever its attempt: `<alloc id>/<task name>/`, the
+/// start of Nomad's task ids (`<alloc>/<task>/<random>`).
+pub fn task_key(config: &TaskConfig) -> String {
+    format!("{}/{}/", config.alloc_id, config.name)
+}
+
 /// Destroys what an earlier start of the same task left behind when its plugin died before
 /// handing Nomad the handle (killed mid-start): state directories under `root` whose task
 /// is this alloc's task of the same name (Nomad's task ids are `<alloc>/<task>/<random>`)
 /// and that no recovered task owns. Nomad recovers tasks before it starts them again.
 pub async fn remove_stale(root: &Path, config: &TaskConfig, known: Vec<PathBuf>) {
-    let prefix = format!("{}/{}/", config.alloc_id, config.name);
+    let prefix = task_key(config);
     let root = root.to_path_buf();
     let removed = tokio::task::spawn_blocking(move || {
         let mut removed = Vec::new();
