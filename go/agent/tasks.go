@@ -158,10 +158,12 @@ func (a *Agent) start(ctx context.Context, file string, src []byte, p prepared) 
 	}
 	if err != nil {
 		a.finish(t, &state.TaskResult{Err: "start: " + err.Error()}, api.StateFailed)
-		// The driver may have started the task before it failed (or died);
-		// no driver will ever be asked about it, so what it left in the
-		// task's private directory goes too.
-		a.reapInterruptedLater(spec.AllocIDOrID(), privateDir(spec))
+		// The driver may have started the task before it failed (or died).
+		// Its private directory is left alone here: a driver that answers
+		// late is stopped and destroyed by the start gate (startgate.go),
+		// and what a driver that died left there is cleared by the next
+		// agent's recovery (resumeStartCleanup).
+		a.reapInterruptedLater(spec.AllocIDOrID(), "")
 		return t, nil
 	}
 	hb, err := handleBytes(h)
