@@ -40,7 +40,7 @@ async fn a_stuck_start_does_not_hold_up_the_start_of_another_task() {
 
     // No state_dir: each task's state root is its private dir.
     let p = launch(Path::new("")).await;
-    let mut da = DriverClient::new(p.ch.clone());
+    let mut da = DriverClient::new(p.channel.clone());
     let a = cfg_a.clone();
     let start_a = tokio::spawn(async move { da.start_task(&a).await });
 
@@ -62,7 +62,7 @@ async fn a_stuck_start_does_not_hold_up_the_start_of_another_task() {
     }
     let writer = writer.expect("task a's start never read the stale spec.pb");
 
-    let mut db = DriverClient::new(p.ch.clone());
+    let mut db = DriverClient::new(p.channel.clone());
     let started_b = tokio::time::timeout(Duration::from_secs(60), db.start_task(&cfg_b)).await;
     let a_still_stuck = !start_a.is_finished();
     drop(writer); // A reads an empty spec.pb, not its task's: it goes on and starts
