@@ -7,10 +7,10 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// DecodeConfig decodes HCL source (the body of a plugin "config" block, or of
+// ParseConfigHCL decodes HCL source (the body of a plugin "config" block, or of
 // a task "config" block) through a plugin's schema, as Nomad does, applying
 // defaults. A nil spec accepts only an empty body. Errors carry file and line.
-func DecodeConfig(spec *hclspec.Spec, src []byte, filename string) (cty.Value, error) {
+func ParseConfigHCL(spec *hclspec.Spec, src []byte, filename string) (cty.Value, error) {
 	v, diags := hclspec.DecodeHCL(src, filename, spec, nil)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("decoding %s through the plugin's schema: %s", filename, diags.Error())
@@ -20,7 +20,7 @@ func DecodeConfig(spec *hclspec.Spec, src []byte, filename string) (cty.Value, e
 
 // ConfigMsgpack decodes HCL through spec and encodes it as Nomad sends it.
 func ConfigMsgpack(spec *hclspec.Spec, src []byte, filename string) ([]byte, error) {
-	v, err := DecodeConfig(spec, src, filename)
+	v, err := ParseConfigHCL(spec, src, filename)
 	if err != nil {
 		return nil, err
 	}

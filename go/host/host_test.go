@@ -204,7 +204,7 @@ func TestSetConfigAndFingerprint(t *testing.T) {
 	p := launch(t, host.Options{Path: fakePlugin(t), Args: []string{"driver"}})
 	spec, err := p.ConfigSchema(ctx(t))
 	require.NoError(t, err)
-	v, err := host.DecodeConfig(spec, []byte(`greeting = "hello"`), "plugin.hcl")
+	v, err := host.ParseConfigHCL(spec, []byte(`greeting = "hello"`), "plugin.hcl")
 	require.NoError(t, err, "the schema came through")
 	require.NoError(t, p.SetConfig(ctx(t), host.SetConfigRequest{Value: &v, Agent: &base.AgentConfig{ClientMinPort: 20000, ClientMaxPort: 32000}}))
 	// Malformed msgpack is an error, and the plugin keeps serving.

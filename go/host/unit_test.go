@@ -123,15 +123,15 @@ func TestUnmarshalRecordErrors(t *testing.T) {
 	}
 }
 
-func TestDecodeConfig(t *testing.T) {
+func TestParseConfigHCL(t *testing.T) {
 	spec := hclspec.Object(hclspec.Attrs{"greeting": hclspec.Attr("greeting", "string", true)})
 	b, err := ConfigMsgpack(spec, []byte(`greeting = "hi"`), "plugin.hcl")
 	require.NoError(t, err)
 	v, err := ctymsgpack.Unmarshal(b, cty.Object(map[string]cty.Type{"greeting": cty.String}))
 	require.NoError(t, err)
 	assert.Equal(t, "hi", v.GetAttr("greeting").AsString())
-	_, err = DecodeConfig(spec, []byte(`greeting = 1`+"\n"+`bogus = 2`), "plugin.hcl")
+	_, err = ParseConfigHCL(spec, []byte(`greeting = 1`+"\n"+`bogus = 2`), "plugin.hcl")
 	require.ErrorContains(t, err, "plugin.hcl:2")
-	_, err = DecodeConfig(spec, []byte(``), "plugin.hcl")
+	_, err = ParseConfigHCL(spec, []byte(``), "plugin.hcl")
 	require.ErrorContains(t, err, "greeting")
 }
