@@ -7,7 +7,9 @@
 //! A supervisor started without the variable has no handshake.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// The environment variable naming the handshake's descriptor in the supervisor.
@@ -18,6 +20,9 @@ pub(crate) const BYTE: u8 = b'k';
 const WAIT: Duration = Duration::from_secs(30);
 
 static ABORTED: AtomicBool = AtomicBool::new(false);
+
+/// The watcher thread, joined by [`wait_decided`].
+static WATCHER: Mutex<Option<JoinHandle<()>>> = Mutex::new(None);
 
 /// The handshake's descriptor, made close-on-exec so that the task does not inherit it; `None`
 /// without one.
@@ -60,8 +65,27 @@ pub(crate) fn watch(fd: OwnedFd) {
             // SAFETY: a signal to this very process.
             unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
         });
-    if let Err(e) = spawned {
-        crate::supervisor::log(format!("cannot watch the start handshake: {e}"));
+    match spawned {
+        Ok(h) => {
+            *WATCHER
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(h)
+        }
+        Err(e) => crate::supervisor::log(format!("cannot watch the start handshake: {e}")),
+    }
+}
+
+/// Waits until the handshake is decided (the byte, the pipe's end, or [`WAIT`] passed). A task
+/// that ends at once must not end its supervisor before that: the plugin, about to write the
+/// byte, would find the pipe closed and fail a start that succeeded, and a plugin that died
+/// mid-start would leave a state directory nobody will ever find.
+pub(crate) fn wait_decided() {
+    let h = WATCHER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(h) = h {
+        let _ = h.join();
     }
 }
 

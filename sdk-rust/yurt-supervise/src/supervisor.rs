@@ -110,6 +110,7 @@ pub fn run(dir: &Path) -> ExitCode {
             break;
         }
     }
+    crate::ack::wait_decided();
     if crate::ack::aborted() {
         // Nobody will ever find this task again: leave nothing behind.
         log("the plugin went away before it took the task's handle; ended the task");
