@@ -3,6 +3,8 @@ package host
 import (
 	"context"
 	"fmt"
+	"github.com/yurt-sdk/yurt/go/internal/convert/baseconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 
 	"github.com/yurt-sdk/yurt/go/gen/basepb"
 	"github.com/yurt-sdk/yurt/go/hclspec"
@@ -34,7 +36,7 @@ func ValidatePluginInfo(r *base.PluginInfo) (PluginInfo, error) {
 	if r == nil {
 		return PluginInfo{}, fmt.Errorf("PluginInfoResponse: expected the plugin's info, got none")
 	}
-	return validatePluginInfo(pluginInfoToWire(r))
+	return validatePluginInfo(baseconv.PluginInfoToProto(r))
 }
 
 func validatePluginInfo(r *basepb.PluginInfoResponse) (PluginInfo, error) {
@@ -106,7 +108,7 @@ func (b *Base) ConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ConfigSchema: %w", err)
 	}
-	return specFromWire(r.GetSpec()), nil
+	return specconv.FromProto(r.GetSpec()), nil
 }
 
 // SetConfigRequest is the input of SetConfig. Give the plugin configuration as
@@ -151,7 +153,7 @@ func (b *Base) SetConfig(ctx context.Context, req SetConfigRequest) error {
 	if api == "" {
 		api = APIVersion010
 	}
-	_, err := b.c.SetConfig(ctx, configToWire(&base.Config{MsgpackConfig: raw, Agent: req.Agent, APIVersion: api}))
+	_, err := b.c.SetConfig(ctx, baseconv.ConfigToProto(&base.Config{MsgpackConfig: raw, Agent: req.Agent, APIVersion: api}))
 	if err != nil {
 		return fmt.Errorf("SetConfig: %w", err)
 	}

@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"github.com/yurt-sdk/yurt/go/internal/convert/deviceconv"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/devicepb"
@@ -36,7 +37,7 @@ func (d *Device) Fingerprint(ctx context.Context) (Receiver[*device.FingerprintR
 	if err != nil {
 		return nil, fmt.Errorf("device Fingerprint: %w", err)
 	}
-	return convReceiver[*devicepb.FingerprintResponse, *device.FingerprintResponse]{s, nil, deviceFingerprintFromWire}, nil
+	return convReceiver[*devicepb.FingerprintResponse, *device.FingerprintResponse]{s, nil, deviceconv.FingerprintFromProto}, nil
 }
 
 // FollowFingerprint keeps the fingerprint stream open, reconnecting with backoff.
@@ -50,7 +51,7 @@ func (d *Device) Reserve(ctx context.Context, ids []string) (*device.ContainerRe
 	if err != nil {
 		return nil, fmt.Errorf("device Reserve %v: %w", ids, err)
 	}
-	return reservationFromWire(r.GetContainerRes()), nil
+	return deviceconv.ReservationFromProto(r.GetContainerRes()), nil
 }
 
 // Stats opens the device stats stream once; a zero interval means 1 s.
@@ -62,7 +63,7 @@ func (d *Device) Stats(ctx context.Context, interval time.Duration) (Receiver[*d
 	if err != nil {
 		return nil, fmt.Errorf("device Stats: %w", err)
 	}
-	return convReceiver[*devicepb.StatsResponse, *device.StatsResponse]{s, checkDeviceStatsReply, deviceStatsFromWire}, nil
+	return convReceiver[*devicepb.StatsResponse, *device.StatsResponse]{s, checkDeviceStatsReply, deviceconv.StatsFromProto}, nil
 }
 
 // FollowStats keeps the stats stream open, reconnecting with backoff.

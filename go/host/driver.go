@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
+	"github.com/yurt-sdk/yurt/go/internal/convert/specconv"
 	"time"
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
@@ -42,7 +44,7 @@ func (d *Driver) TaskConfigSchema(ctx context.Context) (*hclspec.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("TaskConfigSchema: %w", err)
 	}
-	return specFromWire(r.GetSpec()), nil
+	return specconv.FromProto(r.GetSpec()), nil
 }
 
 // Capabilities returns the driver's capabilities.
@@ -57,7 +59,7 @@ func (d *Driver) Capabilities(ctx context.Context) (*driver.Capabilities, error)
 	if err := checkCapabilitiesReply(r); err != nil {
 		return nil, err
 	}
-	return capabilitiesFromWire(r.GetCapabilities()), nil
+	return driverconv.CapabilitiesFromProto(r.GetCapabilities()), nil
 }
 
 // Fingerprint opens the fingerprint stream once.
@@ -66,7 +68,7 @@ func (d *Driver) Fingerprint(ctx context.Context) (Receiver[*driver.Fingerprint]
 	if err != nil {
 		return nil, fmt.Errorf("Fingerprint: %w", err)
 	}
-	return convReceiver[*driverpb.FingerprintResponse, *driver.Fingerprint]{s, checkFingerprintReply, fingerprintFromWire}, nil
+	return convReceiver[*driverpb.FingerprintResponse, *driver.Fingerprint]{s, checkFingerprintReply, driverconv.FingerprintFromProto}, nil
 }
 
 // FollowFingerprint keeps the fingerprint stream open, reconnecting with backoff.
@@ -84,7 +86,7 @@ func (d *Driver) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver
 	if cfg == nil || cfg.ID == "" {
 		return nil, nil, errors.New("StartTask: field task.id: expected a non-empty task id, got \"\"")
 	}
-	r, err := d.c.StartTask(ctx, &driverpb.StartTaskRequest{Task: taskConfigToWire(cfg)})
+	r, err := d.c.StartTask(ctx, &driverpb.StartTaskRequest{Task: driverconv.TaskConfigToProto(cfg)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("StartTask %s: %w", cfg.ID, err)
 	}
@@ -98,7 +100,7 @@ func (d *Driver) StartTask(ctx context.Context, cfg *driver.TaskConfig) (*driver
 	if err := checkStartReply(r); err != nil {
 		return nil, nil, fmt.Errorf("StartTask %s: %w", cfg.ID, err)
 	}
-	return taskHandleFromWire(r.GetHandle()), networkOverrideFromWire(r.GetNetworkOverride()), nil
+	return driverconv.TaskHandleFromProto(r.GetHandle()), driverconv.NetworkOverrideFromProto(r.GetNetworkOverride()), nil
 }
 
 // RecoverTask hands a stored handle to a (possibly fresh) plugin process
@@ -111,7 +113,7 @@ func (d *Driver) RecoverTask(ctx context.Context, h *driver.TaskHandle) error {
 	if h == nil || h.Config == nil || h.Config.ID == "" {
 		return errors.New("RecoverTask: field handle.config.id: expected the task id (Nomad sends the id only there), got \"\"")
 	}
-	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: taskHandleToWire(h)}); err != nil {
+	if _, err := d.c.RecoverTask(ctx, &driverpb.RecoverTaskRequest{Handle: driverconv.TaskHandleToProto(h)}); err != nil {
 		return fmt.Errorf("RecoverTask %s: %w", h.Config.ID, err)
 	}
 	return nil
@@ -129,9 +131,9 @@ func (d *Driver) WaitTask(ctx context.Context, taskID string) (*driver.ExitResul
 		return nil, fmt.Errorf("WaitTask %s: %w", taskID, err)
 	}
 	if r.GetErr() != "" {
-		return waitResultFromWire(r), fmt.Errorf("WaitTask %s: driver error: %s", taskID, r.GetErr())
+		return driverconv.WaitResponseFromProto(r), fmt.Errorf("WaitTask %s: driver error: %s", taskID, r.GetErr())
 	}
-	return exitResultFromWire(r.GetResult()), nil
+	return driverconv.ExitResultFromProto(r.GetResult()), nil
 }
 
 // StopTask sends signal (empty: driver default), then kills after timeout.
@@ -160,7 +162,7 @@ func (d *Driver) InspectTask(ctx context.Context, taskID string) (*driver.TaskSt
 	if err := checkInspectReply(r); err != nil {
 		return nil, fmt.Errorf("InspectTask %s: %w", taskID, err)
 	}
-	return taskStatusFromWire(r), nil
+	return driverconv.InspectResponseFromProto(r), nil
 }
 
 // TaskStats opens the stats stream of one task once.
@@ -175,7 +177,9 @@ func (d *Driver) TaskStats(ctx context.Context, taskID string, interval time.Dur
 		}
 		return nil
 	}
-	conv := func(m *driverpb.TaskStatsResponse) *driver.TaskStats { return taskStatsFromWire(m.GetStats()) }
+	conv := func(m *driverpb.TaskStatsResponse) *driver.TaskStats {
+		return driverconv.TaskStatsFromProto(m.GetStats())
+	}
 	return convReceiver[*driverpb.TaskStatsResponse, *driver.TaskStats]{s, check, conv}, nil
 }
 
@@ -192,7 +196,7 @@ func (d *Driver) TaskEvents(ctx context.Context) (Receiver[*driver.TaskEvent], e
 	if err != nil {
 		return nil, fmt.Errorf("TaskEvents: %w", err)
 	}
-	return convReceiver[*driverpb.DriverTaskEvent, *driver.TaskEvent]{s, nil, taskEventFromWire}, nil
+	return convReceiver[*driverpb.DriverTaskEvent, *driver.TaskEvent]{s, nil, driverconv.TaskEventFromProto}, nil
 }
 
 // FollowTaskEvents keeps the task event stream open, reconnecting with backoff.
@@ -221,7 +225,7 @@ func (d *Driver) ExecTask(ctx context.Context, taskID string, command []string, 
 	if err := checkExecReply(r); err != nil {
 		return nil, fmt.Errorf("ExecTask %s: %w", taskID, err)
 	}
-	return execResultFromWire(r), nil
+	return driverconv.ExecResultFromProto(r), nil
 }
 
 // CreateNetwork asks the driver to create an allocation's network namespace;
@@ -232,12 +236,12 @@ func (d *Driver) CreateNetwork(ctx context.Context, allocID, hostname string) (s
 	if err != nil {
 		return nil, false, fmt.Errorf("CreateNetwork %s: %w", allocID, err)
 	}
-	return networkSpecFromWire(r.GetIsolationSpec()), r.GetCreated(), nil
+	return driverconv.NetworkIsolationFromProto(r.GetIsolationSpec()), r.GetCreated(), nil
 }
 
 // DestroyNetwork removes an allocation's network namespace.
 func (d *Driver) DestroyNetwork(ctx context.Context, allocID string, spec *driver.NetworkIsolationSpec) error {
-	if _, err := d.c.DestroyNetwork(ctx, &driverpb.DestroyNetworkRequest{AllocId: allocID, IsolationSpec: networkSpecToWire(spec)}); err != nil {
+	if _, err := d.c.DestroyNetwork(ctx, &driverpb.DestroyNetworkRequest{AllocId: allocID, IsolationSpec: driverconv.NetworkIsolationToProto(spec)}); err != nil {
 		return fmt.Errorf("DestroyNetwork %s: %w", allocID, err)
 	}
 	return nil

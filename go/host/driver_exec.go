@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yurt-sdk/yurt/go/internal/convert/driverconv"
 	"io"
 	"sync"
 
@@ -100,7 +101,7 @@ func (d *Driver) ExecStreaming(ctx context.Context, o ExecOptions) (*driver.Exit
 			if m.GetResult() == nil {
 				return nil, fmt.Errorf("ExecTaskStreaming %s: exited message field result: expected an exit result, got none", o.TaskID)
 			}
-			return exitResultFromWire(m.GetResult()), nil
+			return driverconv.ExitResultFromProto(m.GetResult()), nil
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 	"github.com/yurt-sdk/yurt/go/plugin/supervise"
-	"golang.org/x/sys/unix"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -129,24 +127,13 @@ func (d *driver) get(id string) (*task, error) {
 	return t, nil
 }
 
-// parseSignal reads a signal as Nomad's kill_signal and SignalTask give it:
-// "SIGTERM", "TERM", "term" or a number; "" is SIGTERM.
+// parseSignal reads a signal as Nomad's kill_signal and SignalTask give it
+// (supervise.ParseSignal); "" is SIGTERM.
 func parseSignal(s string) (syscall.Signal, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return syscall.SIGTERM, nil
 	}
-	if n, err := strconv.Atoi(s); err == nil && n > 0 && n <= 64 {
-		return syscall.Signal(n), nil
-	}
-	name := strings.ToUpper(s)
-	if !strings.HasPrefix(name, "SIG") {
-		name = "SIG" + name
-	}
-	if sig := unix.SignalNum(name); sig != 0 {
-		return sig, nil
-	}
-	return 0, fmt.Errorf("signal: expected a name like SIGTERM or a number from 1 to 64, got %q", s)
+	return supervise.ParseSignal(s)
 }
 
 func (t *task) running() bool {
