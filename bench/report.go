@@ -224,6 +224,7 @@ func markdown(r *Results, scalePlot string) string {
 	}
 	b.WriteString("\n### Latency (value, and ratio to the baseline: the Go SDK example of the same kind, same run)\n\n")
 	b.WriteString(table(r, latencyCols))
+	b.WriteString(PyColdMarkdown(r.PythonCold))
 	b.WriteString("\n### Streams, lifecycle, memory (same ratios; for msg/s and tasks/s higher is better)\n\n")
 	b.WriteString(table(r, otherCols))
 	fmt.Fprintf(&b, "\n### Host scale: `yurt agent` with %d plugins and up to %d tasks\n\n", r.Config.AgentPlugins, r.Config.AgentTasks)

@@ -33,7 +33,10 @@ type Results struct {
 	// Supervision is the per-task supervision cost of each SDK's layer
 	// (absent in results written before it was measured).
 	Supervision []SupervisionResult `json:"supervision,omitempty"`
-	Targets     []TargetCheck       `json:"targets"`
+	// PythonCold is the cold start of each option a Python plugin could be
+	// built on (issue 19 item 2); absent when not measured.
+	PythonCold *PyColdResult `json:"python_cold,omitempty"`
+	Targets    []TargetCheck `json:"targets"`
 }
 
 // Machine says where the run happened.
@@ -228,6 +231,16 @@ func (r *Results) Validate() error {
 	}
 	if r.Config.Launches < 1 || r.Config.UnaryCalls < 1 {
 		bad("config.launches and config.unary_calls must be at least 1")
+	}
+	if p := r.PythonCold; p != nil {
+		if len(p.Options) == 0 || p.Reference == "" || p.LimitFactor <= 0 {
+			bad("python_cold: expected a reference, a limit and options, got %+v", *p)
+		}
+		for i, o := range p.Options {
+			if o.Name == "" || (o.Err == "" && (o.N < 1 || o.P50MS <= 0 || o.MinMS > o.P50MS)) {
+				bad("python_cold.options[%d]: expected a name and n >= 1 launches with 0 < min_ms <= p50_ms (or an error), got %+v", i, o)
+			}
+		}
 	}
 	known := map[string]bool{}
 	for _, d := range r.Metrics {

@@ -21,6 +21,9 @@ type Options struct {
 	Agent   bool            // run the host-scale measurement
 	// Supervise runs the per-task supervision measurement of each SDK.
 	Supervise bool
+	// PyCold measures the cold start of each option a Python plugin could
+	// be built on (pycold.go).
+	PyCold bool
 	// Launches and UnaryCalls, when above zero, replace the mode's counts;
 	// NoRest skips streams, lifecycle and memory (cold start and unary only).
 	Launches, UnaryCalls int
@@ -152,6 +155,9 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		r.Config.SuperviseTasks = n
 		logf("per-task supervision: %d tasks per SDK", n)
 		r.Supervision = Supervision(ctx, o.Root, o.RustBin, o.Scratch, n, logf)
+	}
+	if o.PyCold {
+		r.PythonCold = PyColdOptions(ctx, o.Root, o.Scratch, sz.Launches, logf)
 	}
 	ComputeRatios(r)
 	r.Targets = EvaluateTargets(r)

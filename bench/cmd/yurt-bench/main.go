@@ -127,6 +127,7 @@ func run() int {
 	smoke := flag.Bool("smoke", false, "tiny configuration: 3 launches, 200 calls, one plugin per language")
 	agent := flag.Bool("agent", true, "measure yurt agent at scale")
 	sup := flag.Bool("supervise", true, "measure each SDK's per-task supervision cost")
+	pyCold := flag.Bool("pycold", true, "measure the cold start of each option a Python plugin could be built on")
 	only := flag.String("only", "", "comma-separated target IDs to measure")
 	rustBin := flag.String("rust-bin", "target/release", "folder of the Rust plugin binaries (relative to -root)")
 	launches := flag.Int("launches", 0, "cold starts per target and mode (0: the mode's count)")
@@ -155,7 +156,7 @@ func run() int {
 		return 1
 	}
 	defer os.RemoveAll(scratch)
-	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Supervise: *sup, Launches: *launches, UnaryCalls: *calls, NoRest: !*rest, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
+	o := bench.Options{Root: absRoot, RustBin: filepath.Join(absRoot, *rustBin), Smoke: *smoke, Agent: *agent, Supervise: *sup, PyCold: *pyCold, Launches: *launches, UnaryCalls: *calls, NoRest: !*rest, Scratch: scratch, Log: os.Stderr, Only: map[string]bool{}}
 	o.AgentYurt = *agentYurt
 	for _, f := range strings.Split(*steps, ",") {
 		if f = strings.TrimSpace(f); f == "" {
