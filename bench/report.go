@@ -90,7 +90,9 @@ func EvaluateTargets(r *Results) []TargetCheck {
 		out = append(out, c)
 	}
 	out = append(out, agentTargets(r)...)
-	return append(out, superviseTargets(r)...)
+	out = append(out, superviseTargets(r)...)
+	explainMisses(r, out)
+	return out
 }
 
 // superviseTargets checks each SDK's per-task supervision cost against the
@@ -222,6 +224,7 @@ func markdown(r *Results, scalePlot string) string {
 		lim := targetValue(t.Metric, t.Limit, false)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", t.Name, t.Subject, t.Against, t.Metric, m, lim, st)
 	}
+	b.WriteString(WhyMarkdown(r))
 	b.WriteString("\n### Latency (value, and ratio to the baseline: the Go SDK example of the same kind, same run)\n\n")
 	b.WriteString(table(r, latencyCols))
 	b.WriteString(PyColdMarkdown(r.PythonCold))

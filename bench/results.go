@@ -114,6 +114,8 @@ type TargetCheck struct {
 	Limit    float64 `json:"limit"`
 	Status   string  `json:"status"` // "met", "missed" or "not measured"
 	Note     string  `json:"note"`
+	// Why a missed target was missed, from this run's figures (why.go).
+	Why string `json:"why,omitempty"`
 }
 
 // Metric keys. Suffix _plain is without AutoMTLS, _mtls with it.

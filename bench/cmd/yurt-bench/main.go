@@ -190,7 +190,13 @@ func run() int {
 			return 1
 		}
 	}
-	if *md != "" {
+	// BENCHMARKS.md and bench/latest hold one whole run: a partial one (a
+	// subset of plugins, steps or sizes) would pass for the full figures.
+	partial := partialRun(*only, *steps, *launches, *calls, *rest, *agent, *sup, *pyCold)
+	if *md != "" && partial {
+		fmt.Fprintf(os.Stderr, "yurt-bench: a partial run (-only, -agent-steps, -launches, -calls or a measurement turned off): not writing %s or bench/latest; its results are in %s\n", *md, outDir)
+	}
+	if *md != "" && !partial {
 		latest := filepath.Join(absRoot, "bench", "latest")
 		if err := os.MkdirAll(latest, 0o755); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -218,4 +224,11 @@ func run() int {
 		return 1
 	}
 	return 0
+}
+
+// partialRun says whether the flags ask for less than a whole run: a subset
+// of plugins or agent steps, other sizes, or a measurement turned off.
+func partialRun(only, steps string, launches, calls int, rest, agent, supervise, pyCold bool) bool {
+	return strings.TrimSpace(only) != "" || strings.TrimSpace(steps) != "" || launches > 0 || calls > 0 ||
+		!rest || !agent || !supervise || !pyCold
 }

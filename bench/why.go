@@ -1,0 +1,123 @@
+package bench
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Issue 19: "where a target is missed, [make bench] says by how much and
+// why". By how much is the target's note; why is computed here from the
+// same run wherever the run holds the cause (a floor that is itself past
+// the limit, a rate that falls with the task count, the load the machine
+// was under), and otherwise names the section of bench/FINDINGS.md that
+// holds the profile.
+
+// explainMisses fills Why on every missed target.
+func explainMisses(r *Results, checks []TargetCheck) {
+	for i := range checks {
+		if checks[i].Status == "missed" {
+			checks[i].Why = why(r, checks[i])
+		}
+	}
+}
+
+func pluginValue(r *Results, id, metric string) (float64, bool) {
+	for _, p := range r.Plugins {
+		if p.ID == id {
+			v, ok := p.Values[metric]
+			return v, ok && v > 0
+		}
+	}
+	return 0, false
+}
+
+// floorOf is the bare plugin of a subject's language.
+func floorOf(subject string) string {
+	switch {
+	case strings.HasPrefix(subject, "go-"):
+		return "go-floor"
+	case strings.HasPrefix(subject, "python-"):
+		return "python-floor"
+	case strings.HasPrefix(subject, "rust-"):
+		return "rust-floor"
+	}
+	return ""
+}
+
+func why(r *Results, c TargetCheck) string {
+	var parts []string
+	add := func(f string, a ...any) { parts = append(parts, fmt.Sprintf(f, a...)) }
+	plain := strings.TrimSuffix(strings.TrimSuffix(c.Metric, "_mtls"), "_plain") + "_plain"
+	mtls := strings.HasSuffix(c.Metric, "_mtls")
+	switch {
+	case strings.HasPrefix(c.Name, "Python cold start") || strings.HasPrefix(c.Name, "Python unary"):
+		// The Python floor against Go, on the same metric: a floor past the
+		// limit is a limit of the language's gRPC stack, not of the SDK.
+		floor, fok := pluginValue(r, "python-floor", plain)
+		goV, gok := pluginValue(r, c.Against, plain)
+		sdk, sok := pluginValue(r, c.Subject, plain)
+		if fok && gok {
+			add("the bare grpc.aio floor (no SDK) is itself %.2fx Go on %s in this run", floor/goV, plain)
+			if sok && strings.HasPrefix(c.Subject, "python-sdk/python-exec") {
+				add("the SDK adds %.2fx on top of it", sdk/floor)
+			}
+		}
+		if strings.HasPrefix(c.Name, "Python cold start") && r.PythonCold != nil {
+			if o := r.PythonCold.firstOver(); o != "" {
+				add("the first layer past %gx Go is `%s` (see \"Python cold start: the floor of each option\")", r.PythonCold.LimitFactor, o)
+			}
+		}
+		if mtls {
+			add("with AutoMTLS the Python SDK also relays TLS through a second socket, as grpcio cannot verify go-plugin's P-521 client certificate (bench/FINDINGS.md)")
+		}
+	case strings.Contains(c.Name, "floor"):
+		add("the SDK's own cost over the bare %s plugin; profiles and fixes in bench/FINDINGS.md (SDK overhead)", floorOf(c.Subject))
+	case c.Metric == "tasks_per_s":
+		add("%s", scaleTrend(r, "tasks_per_s", "tasks/s"))
+	case c.Metric == "reattach_s":
+		add("see bench/FINDINGS.md (agent at scale) for where reattach spends its time")
+	case c.Metric == "start_ms_p50":
+		for _, s := range r.Supervision {
+			if s.ID+" supervise" == c.Subject {
+				add("measured at a load average of %.2f on %d cores", s.LoadAvg1, r.Machine.CPUs)
+			}
+		}
+		add("a start is two process spawns (supervisor, task) and the supervisor's durable started.pb; see bench/FINDINGS.md")
+	}
+	if r.Machine.CPUs > 0 && r.Machine.LoadAvg1 > float64(r.Machine.CPUs) {
+		add("the run started at a load average of %.2f on %d cores, so the machine was shared", r.Machine.LoadAvg1, r.Machine.CPUs)
+	}
+	if len(parts) == 0 {
+		return "not explained by this run; see bench/FINDINGS.md"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// scaleTrend says how a per-step figure moved with the task count.
+func scaleTrend(r *Results, key, unit string) string {
+	pts := r.Agent.Scale
+	if len(pts) == 0 {
+		return "no scale steps were measured"
+	}
+	var steps []string
+	for _, p := range pts {
+		if v, ok := p.Values[key]; ok {
+			steps = append(steps, fmt.Sprintf("%s %s up to %d tasks", fmtVal(v), unit, p.Tasks))
+		}
+	}
+	return fmt.Sprintf("the rate of each step: %s; bench/FINDINGS.md (agent at scale) has the profile", strings.Join(steps, ", "))
+}
+
+// WhyMarkdown lists the missed targets with why each was missed.
+func WhyMarkdown(r *Results) string {
+	var b strings.Builder
+	for _, t := range r.Targets {
+		if t.Status == "missed" && t.Why != "" {
+			if b.Len() == 0 {
+				b.WriteString("\n### Why each missed target was missed\n\n")
+			}
+			fmt.Fprintf(&b, "- **%s** (%s, %s, %s): %s.\n", t.Name, t.Subject, t.Metric, t.Note, t.Why)
+		}
+	}
+	return b.String()
+}
