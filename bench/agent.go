@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -222,6 +223,11 @@ func (s AgentScale) Run(ctx context.Context) (map[string]float64, []ScalePoint, 
 func (s AgentScale) fill(ctx context.Context, c *api.Client, ag *agentProc, have, n int, base uint64) (ScalePoint, error) {
 	pt := ScalePoint{Tasks: n, Values: map[string]float64{}}
 	v := pt.Values
+	// The plugins are the agent's children while it runs (one that restarted
+	// meanwhile is missed, so their figure can only be low).
+	plugins := childrenOf(ag.cmd.Process.Pid)
+	agent0, plugins0 := ticksOf([]int{ag.cmd.Process.Pid}), ticksOf(plugins)
+	busy0, busyErr := machineBusy()
 	start := time.Now()
 	errs := parallel(n-have, 8, func(j int) error {
 		i := have + j
@@ -244,6 +250,21 @@ func (s AgentScale) fill(ctx context.Context, c *api.Client, ag *agentProc, have
 	}
 	v["batch_s"] = el.Seconds()
 	v["tasks_per_s"] = float64(n-have) / el.Seconds()
+	// What a start costs in CPU, whoever spends it: the machine's busy time
+	// over the fill (the bench's clients and anything else running count
+	// too, so on a quiet machine this is the start path's cost), and the
+	// agent's tree by role. At that cost the machine's CPUs allow at most
+	// cpus / cost starts a second, whatever runs in parallel.
+	if busy1, err := machineBusy(); err == nil && busyErr == nil && busy1 > busy0 {
+		const hz = 100 // USER_HZ
+		perTask := float64(busy1-busy0) / hz * 1000 / float64(n-have)
+		v["start_cpu_ms_per_task"] = perTask
+		v["start_cpu_ceiling_tasks_per_s"] = float64(runtime.NumCPU()) * 1000 / perTask
+		agent := float64(ticksOf([]int{ag.cmd.Process.Pid})-agent0) / hz * 1000 / float64(n-have)
+		plug := float64(ticksOf(plugins)-min(plugins0, ticksOf(plugins))) / hz * 1000 / float64(n-have)
+		v["start_cpu_ms_agent"], v["start_cpu_ms_plugins"] = agent, plug
+		v["start_cpu_ms_rest"] = max(0, perTask-agent-plug)
+	}
 	time.Sleep(time.Second)
 	p, err := readProc(ag.cmd.Process.Pid)
 	if err != nil {

@@ -225,3 +225,75 @@ func treeCPU(root int, d time.Duration) (float64, error) {
 	const hz = 100 // USER_HZ
 	return float64(used) / hz / d.Seconds() * 100, nil
 }
+
+// machineBusy reads the CPU time all CPUs spent busy since boot (every
+// field of /proc/stat's "cpu" line but idle and iowait), in USER_HZ ticks.
+func machineBusy() (uint64, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	var busy uint64
+	for i, s := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 7 { // guest and guest_nice are already counted in user and nice
+			break
+		}
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: field %d of %q: %w", i+1, line, err)
+		}
+		busy += n
+	}
+	return busy, nil
+}
+
+// procTicks is a process's CPU time, user + system over all its threads,
+// in USER_HZ ticks.
+func procTicks(pid int) (uint64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) <= 12 {
+		return 0, false
+	}
+	u, _ := strconv.ParseUint(f[11], 10, 64)
+	k, _ := strconv.ParseUint(f[12], 10, 64)
+	return u + k, true
+}
+
+// childrenOf lists the processes whose parent is pid.
+func childrenOf(pid int) []int {
+	var out []int
+	for c, p := range allProcs() {
+		if p.PPID == pid {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ticksOf sums procTicks over pids (a process gone counts 0).
+func ticksOf(pids []int) uint64 {
+	var sum uint64
+	for _, pid := range pids {
+		if t, ok := procTicks(pid); ok {
+			sum += t
+		}
+	}
+	return sum
+}

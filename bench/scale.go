@@ -73,7 +73,8 @@ func ScaleMarkdown(r *Results, plotPath string) string {
 	if plotPath != "" {
 		fmt.Fprintf(&b, "![per-task cost, agent RSS and API latency against task count](%s)\n\n", plotPath)
 	}
-	cols := []string{"tasks_running", "tasks_per_s", "agent_rss_mib", "tree_pss_mib", "per_task_pss_mib", "agent_fds", "tree_idle_cpu_pct",
+	cols := []string{"tasks_running", "tasks_per_s", "start_cpu_ms_per_task", "start_cpu_ceiling_tasks_per_s", "start_cpu_ms_agent",
+		"start_cpu_ms_plugins", "start_cpu_ms_rest", "agent_rss_mib", "tree_pss_mib", "per_task_pss_mib", "agent_fds", "tree_idle_cpu_pct",
 		"list_p50_ms", "list_p99_ms", "status_p50_ms", "status_p99_ms"}
 	b.WriteString("| tasks |")
 	for _, c := range cols {

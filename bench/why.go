@@ -74,6 +74,9 @@ func why(r *Results, c TargetCheck) string {
 		add("the SDK's own cost over the bare %s plugin; profiles and fixes in bench/FINDINGS.md (SDK overhead)", floorOf(c.Subject))
 	case c.Metric == "tasks_per_s":
 		add("%s", scaleTrend(r, "tasks_per_s", "tasks/s"))
+		if s := startCPU(r); s != "" {
+			add("%s", s)
+		}
 	case c.Metric == "reattach_s":
 		add("see bench/FINDINGS.md (agent at scale) for where reattach spends its time")
 	case c.Metric == "start_ms_p50":
@@ -120,4 +123,31 @@ func WhyMarkdown(r *Results) string {
 		}
 	}
 	return b.String()
+}
+
+// startCPU says what a start cost in CPU over the whole fill (the steps
+// weighted by the tasks each added) and the rate the CPUs allow at that cost.
+func startCPU(r *Results) string {
+	var tasks, total, agent, plugins, supervised float64
+	prev := 0
+	for _, p := range r.Agent.Scale {
+		n := float64(p.Tasks - prev)
+		prev = p.Tasks
+		c, ok := p.Values["start_cpu_ms_per_task"]
+		if !ok || n <= 0 {
+			continue
+		}
+		tasks += n
+		total += c * n
+		agent += p.Values["start_cpu_ms_agent"] * n
+		plugins += p.Values["start_cpu_ms_plugins"] * n
+		supervised += p.Values["start_cpu_ms_rest"] * n
+	}
+	if tasks == 0 || total == 0 || r.Machine.CPUs < 1 {
+		return ""
+	}
+	per := total / tasks
+	return fmt.Sprintf("a start cost %.1f ms of CPU (machine-wide, over the fill; the agent %.1f, the plugins %.1f, the rest (supervisors, tasks, kernel) %.1f), "+
+		"so %d cores start at most %.0f tasks/s at that cost, however the work is spread",
+		per, agent/tasks, plugins/tasks, supervised/tasks, r.Machine.CPUs, float64(r.Machine.CPUs)*1000/per)
 }
