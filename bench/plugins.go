@@ -121,17 +121,22 @@ func (r *Runner) launch(ctx context.Context, t Target, mtls bool) (*host.Plugin,
 }
 
 // ColdStarts times spawn + handshake + first PluginInfo answered, Launches
-// times per target and mode. Launches are interleaved round-robin across the
-// targets, so that a change of background load during the run hits every
-// target alike and the ratios stay fair. Results go into res[i].Values.
+// times per target and mode, and reads the plugin's on-CPU time at that
+// moment. Launches go in rounds: one launch of each target per round, in an
+// order shuffled afresh each round (roundOrder), so that a change of
+// background load hits every target alike and no target always follows the
+// same one. Results go into res[i].Values, and each launch into
+// res[i].Samples, round by round, for paired ratios (paired.go).
 func (r *Runner) ColdStarts(ctx context.Context, ts []Target, res []PluginResult) {
 	for _, mtls := range []bool{false, true} {
 		sfx := suffix(mtls)
 		r.logf("cold start x%d, interleaved (%s)", r.Sizes.Launches, sfx)
 		ds := make([][]time.Duration, len(ts))
+		cpu := make([][]time.Duration, len(ts))
 		failed := make([]bool, len(ts))
 		for i := 0; i < r.Sizes.Launches; i++ {
-			for j, t := range ts {
+			for _, j := range roundOrder(len(ts), i) {
+				t := ts[j]
 				if failed[j] || (mtls && !t.MTLS) {
 					continue
 				}
@@ -139,7 +144,7 @@ func (r *Runner) ColdStarts(ctx context.Context, ts []Target, res []PluginResult
 					failed[j] = true
 					continue
 				}
-				d, err := r.coldStart(ctx, t, mtls)
+				d, c, err := r.coldStart(ctx, t, mtls)
 				if err != nil {
 					failed[j] = true
 					res[j].Errors = append(res[j].Errors, fmt.Sprintf("cold start %s, launch %d: %v", sfx, i+1, err))
@@ -147,30 +152,57 @@ func (r *Runner) ColdStarts(ctx context.Context, ts []Target, res []PluginResult
 					continue
 				}
 				ds[j] = append(ds[j], d)
+				if c >= 0 {
+					cpu[j] = append(cpu[j], c)
+				}
 			}
 		}
 		for j := range ts {
 			if !failed[j] && len(ds[j]) > 0 {
 				res[j].Values["cold_p50_ms_"+sfx] = ms(percentile(ds[j], 0.5))
 				res[j].Values["cold_p90_ms_"+sfx] = ms(percentile(ds[j], 0.9))
+				addSamples(&res[j], "cold_p50_ms_"+sfx, ds[j], ms)
+				if len(cpu[j]) == len(ds[j]) {
+					res[j].Values["cold_cpu_p50_ms_"+sfx] = ms(percentile(cpu[j], 0.5))
+					addSamples(&res[j], "cold_cpu_p50_ms_"+sfx, cpu[j], ms)
+				}
 			}
 		}
 	}
 }
 
-func (r *Runner) coldStart(ctx context.Context, t Target, mtls bool) (time.Duration, error) {
+// addSamples stores ds, converted by unit, as res's per-round samples of key.
+func addSamples(res *PluginResult, key string, ds []time.Duration, unit func(time.Duration) float64) {
+	if res.Samples == nil {
+		res.Samples = map[string][]float64{}
+	}
+	xs := make([]float64, len(ds))
+	for i, d := range ds {
+		xs[i] = unit(d)
+	}
+	res.Samples[key] = xs
+}
+
+// coldStart returns the wall time from spawn to the first PluginInfo
+// answered, and the plugin process's on-CPU time then (-1 if unreadable).
+func (r *Runner) coldStart(ctx context.Context, t Target, mtls bool) (time.Duration, time.Duration, error) {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	start := time.Now()
 	p, err := r.launch(cctx, t, mtls)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer p.Kill()
 	if _, err := basepb.NewBasePluginClient(p.Conn()).PluginInfo(cctx, &basepb.PluginInfoRequest{}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return time.Since(start), nil
+	d := time.Since(start)
+	c, err := onCPU(p.Record().Pid)
+	if err != nil {
+		c = -1
+	}
+	return d, c, nil
 }
 
 // session is a launched, configured plugin.

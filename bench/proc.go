@@ -297,3 +297,31 @@ func ticksOf(pids []int) uint64 {
 	}
 	return sum
 }
+
+// onCPU is the time pid's live threads have run on a CPU
+// (/proc/<pid>/task/*/schedstat, first field, in ns): less sensitive to the
+// machine's other load than wall time, since waiting for a CPU is not in it.
+func onCPU(pid int) (time.Duration, error) {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	var sum time.Duration
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "schedstat"))
+		if err != nil {
+			continue // the thread has ended
+		}
+		f := strings.Fields(string(b))
+		if len(f) < 1 {
+			return 0, fmt.Errorf("%s/%s/schedstat: empty", dir, e.Name())
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s/%s/schedstat: %w", dir, e.Name(), err)
+		}
+		sum += time.Duration(ns)
+	}
+	return sum, nil
+}

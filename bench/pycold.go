@@ -153,35 +153,14 @@ func firstLine(ctx context.Context, c coldCmd, scratch string) (time.Duration, t
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	line, err := bufio.NewReader(out).ReadString('\n')
 	took := time.Since(start)
-	onCPU := processCPU(cmd.Process.Pid)
+	cpu, _ := onCPU(cmd.Process.Pid)
 	if err != nil {
 		return 0, 0, fmt.Errorf("no line on stdout: %w", err)
 	}
 	if strings.TrimSpace(line) == "" {
 		return 0, 0, errors.New("an empty first line on stdout")
 	}
-	return took, onCPU, nil
-}
-
-// processCPU sums the on-CPU time of every thread of pid (schedstat's first
-// field, in ns); 0 where it cannot be read.
-func processCPU(pid int) time.Duration {
-	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	if err != nil {
-		return 0
-	}
-	var sum int64
-	for _, t := range tasks {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
-		if err != nil {
-			continue
-		}
-		if f := strings.Fields(string(b)); len(f) > 0 {
-			n, _ := strconv.ParseInt(f[0], 10, 64)
-			sum += n
-		}
-	}
-	return time.Duration(sum)
+	return took, cpu, nil
 }
 
 // PyColdMarkdown renders the options as a table, with the 12x Go line.

@@ -85,7 +85,11 @@ type PluginResult struct {
 	Baseline string             `json:"baseline"`
 	Values   map[string]float64 `json:"values"`
 	Ratios   map[string]float64 `json:"ratios"`
-	Errors   []string           `json:"errors"`
+	// Samples holds, for some p50 keys of Values, one figure per round
+	// (paired.go): each cold start, or each round's unary batch p50; round i
+	// of every plugin ran side by side. Absent in results before it existed.
+	Samples map[string][]float64 `json:"samples,omitempty"`
+	Errors  []string             `json:"errors"`
 }
 
 // AgentResult is the host-scale measurement of `yurt agent`.
@@ -116,6 +120,12 @@ type TargetCheck struct {
 	Note     string  `json:"note"`
 	// Why a missed target was missed, from this run's figures (why.go).
 	Why string `json:"why,omitempty"`
+	// Pairs > 0: Measured is the median of Pairs per-round ratios, and
+	// [CILow, CIHigh] its confidence interval with coverage CILevel.
+	Pairs   int     `json:"pairs,omitempty"`
+	CILow   float64 `json:"ci_low,omitempty"`
+	CIHigh  float64 `json:"ci_high,omitempty"`
+	CILevel float64 `json:"ci_level,omitempty"`
 }
 
 // Metric keys. Suffix _plain is without AutoMTLS, _mtls with it.
@@ -124,6 +134,8 @@ var metricDefs = []MetricDef{
 	{"cold_p90_ms_plain", "ms", "lower", "as above, p90"},
 	{"cold_p50_ms_mtls", "ms", "lower", "spawn, handshake and first PluginInfo answered, p50, AutoMTLS"},
 	{"cold_p90_ms_mtls", "ms", "lower", "as above, p90"},
+	{"cold_cpu_p50_ms_plain", "ms", "lower", "on-CPU time of the plugin's process (all its threads, /proc schedstat) from spawn to first PluginInfo answered, p50, plaintext"},
+	{"cold_cpu_p50_ms_mtls", "ms", "lower", "as above, AutoMTLS"},
 	{"info_p50_us_plain", "us", "lower", "PluginInfo round trip, p50, plaintext"},
 	{"info_p99_us_plain", "us", "lower", "PluginInfo round trip, p99, plaintext"},
 	{"info_p50_us_mtls", "us", "lower", "PluginInfo round trip, p50, AutoMTLS"},
@@ -142,6 +154,10 @@ var metricDefs = []MetricDef{
 	{"rss_hold_peak_mib", "MiB", "lower", "peak RSS (VmHWM) of the plugin's processes holding the tasks (drivers)"},
 	{"task_side_kib_per_task", "KiB", "lower", "RSS per held task of processes the plugin started in other sessions (supervisor + task)"},
 }
+
+// laterMetrics were added after results files existed: a file's metrics may
+// lack them (a file that has one of them in values must still define it).
+var laterMetrics = map[string]bool{"cold_cpu_p50_ms_plain": true, "cold_cpu_p50_ms_mtls": true}
 
 // agentMetricDefs describe AgentResult.Values.
 var agentMetricDefs = []MetricDef{
@@ -257,7 +273,7 @@ func (r *Results) Validate() error {
 		}
 	}
 	for _, d := range metricDefs {
-		if !known[d.Key] {
+		if !known[d.Key] && !laterMetrics[d.Key] {
 			bad("metrics lacks %s", d.Key)
 		}
 	}
@@ -301,6 +317,17 @@ func (r *Results) Validate() error {
 		}
 		if len(p.Values) == 0 && len(p.Errors) == 0 {
 			bad("%s: no values and no errors", where)
+		}
+		for k, xs := range p.Samples {
+			if _, ok := p.Values[k]; !ok {
+				bad("%s: samples for %s without a value", where, k)
+			}
+			for _, v := range xs {
+				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+					bad("%s: samples %s hold %v", where, k, v)
+					break
+				}
+			}
 		}
 	}
 	for _, p := range r.Plugins {
@@ -357,6 +384,10 @@ func (r *Results) Validate() error {
 	for _, t := range r.Targets {
 		if t.Status != "met" && t.Status != "missed" && t.Status != "not measured" {
 			bad("target %q: status %q", t.Name, t.Status)
+		}
+		if t.Pairs < 0 || t.Pairs > 0 && (t.CILow > t.Measured || t.Measured > t.CIHigh || t.CILevel < 0 || t.CILevel > 1) {
+			bad("target %q (%s): pairs %d, measured %v outside its interval [%v, %v] or level %v outside 0..1",
+				t.Name, t.Metric, t.Pairs, t.Measured, t.CILow, t.CIHigh, t.CILevel)
 		}
 	}
 	return errors.Join(errs...)

@@ -10,8 +10,9 @@ import (
 	"github.com/yurt-sdk/yurt/go/gen/driverpb"
 )
 
-// unaryRounds is how many turns UnaryInterleaved takes over the targets.
-const unaryRounds = 20
+// unaryRounds is how many turns UnaryInterleaved takes over the targets:
+// also the number of pairs of each paired unary ratio.
+const unaryRounds = 30
 
 // openSession launches t, configures it and returns the session and what
 // ends it.
@@ -46,13 +47,16 @@ type unaryTarget struct {
 	end           func()
 	taskID        string
 	info, inspect []time.Duration
-	failed        bool
+	// infoRounds, inspectRounds: the p50 of each round's batch.
+	infoRounds, inspectRounds []time.Duration
+	failed                    bool
 }
 
 // UnaryInterleaved times PluginInfo, and InspectTask of drivers, of every
 // target in each mode: all targets are launched and configured, then
 // unaryRounds times each gets UnaryCalls/unaryRounds calls of each RPC in
-// turn. As with ColdStarts, a change of background load during the run hits
+// turn, in an order shuffled each round (roundOrder); each round's batch p50
+// goes into res[i].Samples for paired ratios. As with ColdStarts, a change of background load during the run hits
 // every target alike, so that the ratios of one run compare like with like
 // (timed one target after the other, two equal plugins differed by up to
 // 0.3x). Results go into res[i].Values; Measure then skips its own unary
@@ -80,7 +84,8 @@ func (r *Runner) UnaryInterleaved(ctx context.Context, ts []Target, res []Plugin
 			live = append(live, u)
 		}
 		for round := 0; round < unaryRounds; round++ {
-			for _, u := range live {
+			for _, k := range roundOrder(len(live), round) {
+				u := live[k]
 				if u.failed {
 					continue
 				}
@@ -97,7 +102,9 @@ func (r *Runner) UnaryInterleaved(ctx context.Context, ts []Target, res []Plugin
 				v["info_p50_us_"+sfx], v["info_p99_us_"+sfx] = us(percentile(u.info, 0.5)), us(percentile(u.info, 0.99))
 				if len(u.inspect) > 0 {
 					v["inspect_p50_us_"+sfx], v["inspect_p99_us_"+sfx] = us(percentile(u.inspect, 0.5)), us(percentile(u.inspect, 0.99))
+					addSamples(&res[u.j], "inspect_p50_us_"+sfx, u.inspectRounds, us)
 				}
+				addSamples(&res[u.j], "info_p50_us_"+sfx, u.infoRounds, us)
 			}
 			if u.taskID != "" {
 				_ = u.s.destroy(ctx, u.taskID)
@@ -147,6 +154,7 @@ func (r *Runner) unaryRound(ctx context.Context, u *unaryTarget, n int) error {
 		}
 		u.info = append(u.info, time.Since(start))
 	}
+	u.infoRounds = append(u.infoRounds, percentile(u.info[len(u.info)-n:], 0.5))
 	if u.s.driver == nil {
 		return nil
 	}
@@ -158,5 +166,6 @@ func (r *Runner) unaryRound(ctx context.Context, u *unaryTarget, n int) error {
 		}
 		u.inspect = append(u.inspect, time.Since(start))
 	}
+	u.inspectRounds = append(u.inspectRounds, percentile(u.inspect[len(u.inspect)-n:], 0.5))
 	return nil
 }

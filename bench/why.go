@@ -71,6 +71,11 @@ func why(r *Results, c TargetCheck) string {
 			add("with AutoMTLS the Python SDK also relays TLS through a second socket, as grpcio cannot verify go-plugin's P-521 client certificate (bench/FINDINGS.md)")
 		}
 	case strings.Contains(c.Name, "floor"):
+		if c.Pairs > 0 && c.CILow <= c.Limit {
+			add("the %.0f%% interval of the %d paired ratios, [%.2f–%.2f]x, includes the limit: this run cannot tell it from noise", 100*c.CILevel, c.Pairs, c.CILow, c.CIHigh)
+		} else if c.Pairs > 0 {
+			add("the %.0f%% interval of the %d paired ratios, [%.2f–%.2f]x, lies above the limit", 100*c.CILevel, c.Pairs, c.CILow, c.CIHigh)
+		}
 		add("the SDK's own cost over the bare %s plugin; profiles and fixes in bench/FINDINGS.md (SDK overhead)", floorOf(c.Subject))
 	case c.Metric == "tasks_per_s":
 		add("%s", scaleTrend(r, "tasks_per_s", "tasks/s"))

@@ -62,3 +62,16 @@ func TestEveryMissedTargetOfTheLatestRunHasAWhy(t *testing.T) {
 		t.Skip("the latest run missed nothing")
 	}
 }
+
+func TestWhyOfAFloorTargetSaysWhetherTheIntervalIncludesTheLimit(t *testing.T) {
+	r := &Results{Machine: Machine{CPUs: 2}}
+	c := TargetCheck{Name: "SDK <= 1.10x its floor", Subject: "go-sdk/go-exec", Against: "go-floor", Metric: "cold_p50_ms_plain",
+		Limit: 1.1, Measured: 1.2, Pairs: 30, CILow: 1.05, CIHigh: 1.3, CILevel: 0.95}
+	if got := why(r, c); !strings.Contains(got, "95% interval of the 30 paired ratios, [1.05–1.30]x, includes the limit") {
+		t.Errorf("why: %s", got)
+	}
+	c.CILow = 1.15
+	if got := why(r, c); !strings.Contains(got, "[1.15–1.30]x, lies above the limit") {
+		t.Errorf("why: %s", got)
+	}
+}

@@ -133,8 +133,7 @@ pub(crate) fn serve_process(
         goplugin::run(rt, routes, shutdown, move |line| {
             // Buffered stray text goes to the guard (stderr), not after the handshake line.
             let _ = io::stdout().flush();
-            writeln!(handshake_out, "{line}")?;
-            handshake_out.flush()?;
+            write_handshake_line(&mut handshake_out, line)?;
             // Kept open (never closed) so the host does not see EOF on stdout.
             std::mem::forget(handshake_out);
             if let Err(e) = goplugin::capture_stdout(capture) {
@@ -152,5 +151,51 @@ pub(crate) fn serve_process(
             let _ = writeln!(io::stderr(), "plugin error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Writes the handshake line and its newline in one `write` (the line is far below `PIPE_BUF`,
+/// so the host reads it whole). `writeln!` on an unbuffered file writes each formatted piece
+/// on its own: eleven system calls, each a wake-up of the host's reader, at every start.
+fn write_handshake_line(
+    out: &mut impl Write,
+    line: &goplugin::handshake::HandshakeLine,
+) -> io::Result<()> {
+    out.write_all(format!("{line}\n").as_bytes())?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod handshake_write_tests {
+    use super::*;
+    use crate::goplugin::handshake::{Address, HandshakeLine};
+
+    /// Counts the `write` calls made on it.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.push(b.to_vec());
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_handshake_line_is_one_write() {
+        let line = HandshakeLine {
+            core_version: 1,
+            app_version: 2,
+            address: Address::Unix("/tmp/plugin123".into()),
+            cert_der: Some(vec![7; 300]),
+        };
+        let mut w = Writes::default();
+        write_handshake_line(&mut w, &line).unwrap();
+        assert_eq!(w.0.len(), 1, "writes: {:?}", w.0);
+        assert_eq!(w.0[0], format!("{line}\n").into_bytes());
+        assert!(w.0[0].starts_with(b"1|2|unix|/tmp/plugin123|grpc|"));
     }
 }
