@@ -57,6 +57,17 @@ say "Rust: the examples, the floor, yurt-supervise and its CLI (${RUSTBIN})"
 cargo build -q "${PROFILE[@]}" -j "${CARGO_JOBS:-2}" -p rust-files -p rust-exec -p yurt-bench-floor \
   -p yurt-supervise
 
+# Every measured binary is a plain copy, not the linker's output file: the
+# same binary launched from the file the linker wrote takes more page faults
+# per exec than a copy of it (1.12x on-CPU at start, bench/FINDINGS.md), which
+# would favour whichever plugin was not just linked.
+fresh() { cp "$1" "$2.tmp" && mv -f "$2.tmp" "$2"; }
+COPY="build/bench/rust-$(basename "$RUSTBIN")"
+mkdir -p "$COPY"
+for b in rust-files rust-exec floor-rust yurt-supervise yurt-supervise-cli; do fresh "$RUSTBIN/$b" "$COPY/$b"; done
+for b in "$OUT"/plugins/*; do fresh "$b" "$b"; done
+RUSTBIN="$COPY"
+
 ARGS=(-root "$ROOT" -rust-bin "$RUSTBIN")
 if [ "$SMOKE" = 1 ]; then
   ARGS+=(-smoke -out build/bench/smoke)
