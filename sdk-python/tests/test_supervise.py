@@ -519,3 +519,33 @@ def test_a_plugin_killed_mid_start_leaves_nothing(tmp_path: Path) -> None:
     while state.exists():
         assert time.monotonic() < deadline, "the state dir was left behind"
         time.sleep(0.01)
+
+
+async def test_exit_reads_no_file_while_its_own_supervisor_runs_and_keeps_the_result(
+    tmp_path: Path, tasks: list[supervise.Task], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """InspectTask calls exit() on every request: while the plugin's own supervisor child runs,
+    the task is not over (the supervisor writes exit.pb just before it exits), so no state
+    file is read; once read, exit.pb is kept."""
+    from yurt.supervise import _task
+
+    task = await supervise.start(spec("exec sleep 30"), tmp_path / "state")
+    tasks.append(task)
+    reads: list[str] = []
+    real = _task.read_message  # type: ignore[attr-defined]
+
+    def counting(directory: object, name: str, message: object) -> object:
+        reads.append(name)
+        return real(directory, name, message)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_task, "read_message", counting)
+    for _ in range(50):
+        assert task.exit() is None
+    assert reads == []
+    task.signal("SIGKILL")
+    result = await task.wait(timeout=10)  # reads exit.pb itself
+    assert result.signal == signal.SIGKILL
+    reads.clear()
+    for _ in range(5):
+        assert task.exit() == result
+    assert reads == []

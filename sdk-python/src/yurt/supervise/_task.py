@@ -339,6 +339,7 @@ class Task:
         self.driver_data = b""
         self._proc: subprocess.Popen[bytes] | None = None
         self._sampler: Sampler | None = None
+        self._exit: ExitResult | None = None  # exit.pb once read: it never changes
 
     @property
     def pid(self) -> int:
@@ -369,13 +370,23 @@ class Task:
         Raises SuperviseError(SUPERVISOR_GONE) when the supervisor is gone without recording
         one: the exit status is then unknown, and is not made up.
         """
+        if self._exit is not None:
+            return self._exit
+        if self._proc is not None and self._proc.poll() is None:
+            # Our own supervisor child runs: it writes exit.pb just before it exits, so the
+            # task is over at the latest when this says so, and no file is opened per call
+            # (InspectTask's cost; the Go layer does the same). wait() reads exit.pb itself.
+            return None
+        return self._recorded_exit()
+
+    def _recorded_exit(self) -> ExitResult | None:
+        """exit() from the state files: exit.pb, else whether the supervisor is alive."""
+        if self._exit is not None:
+            return self._exit
         done = read_message(self.state_dir, EXIT, pb.ExitResult)
         if done is not None:
-            return exit_from_pb(done)
-        if self._proc is not None and self._proc.poll() is None:
-            # Our own supervisor child runs, so the task is not over (it writes exit.pb before
-            # it exits): one failed open and a waitpid per InspectTask, as in the Go layer.
-            return None
+            self._exit = exit_from_pb(done)
+            return self._exit
         if not os.path.isdir(self.state_dir):
             raise SuperviseError(
                 ErrorKind.STATE,
@@ -385,7 +396,8 @@ class Task:
             return None
         done = read_message(self.state_dir, EXIT, pb.ExitResult)  # written just before exit?
         if done is not None:
-            return exit_from_pb(done)
+            self._exit = exit_from_pb(done)
+            return self._exit
         raise SuperviseError(
             ErrorKind.SUPERVISOR_GONE,
             f"the supervisor (pid {self.started.supervisor_pid}) of task {self.task_id!r} is "
@@ -411,7 +423,9 @@ class Task:
         longest = POLL_MAX if waker is None else POLL_MAX_WOKEN
         try:
             while True:
-                done = self.exit()
+                # From exit.pb, not exit()'s shortcut: a supervisor that has recorded the exit
+                # may still be copying the task's last output before it exits.
+                done = self._recorded_exit()
                 if done is not None:
                     return done
                 if deadline is not None:
