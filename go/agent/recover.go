@@ -128,18 +128,43 @@ func (a *Agent) reopenLogs() {
 		}
 		return nil
 	})
+	// A few at a time: parsing and opening are CPU and syscalls, and the
+	// collector opens different tasks at once.
+	parsed := make([]*config.Task, len(specs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(reopenParallel, len(specs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				s := specs[i]
+				p, err := parseStored(s)
+				if err != nil {
+					continue // recoverAll reports it
+				}
+				parsed[i] = p
+				if err := a.logs.Start(logmonConfig(&task{spec: s, parsed: p})); err != nil {
+					a.log.Error("log collector", "task", s.ID, "error", err)
+				}
+			}
+		}()
+	}
+	for i := range specs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
 	a.parsedAtStart = map[string]*config.Task{}
-	for _, s := range specs {
-		parsed, err := parseStored(s)
-		if err != nil {
-			continue // recoverAll reports it
-		}
-		a.parsedAtStart[s.ID] = parsed
-		if err := a.logs.Start(logmonConfig(&task{spec: s, parsed: parsed})); err != nil {
-			a.log.Error("log collector", "task", s.ID, "error", err)
+	for i, s := range specs {
+		if parsed[i] != nil {
+			a.parsedAtStart[s.ID] = parsed[i]
 		}
 	}
 }
+
+// reopenParallel bounds the tasks whose logs reopenLogs opens at once.
+const reopenParallel = 4
 
 // recoverParallel bounds the RecoverTask calls in flight per driver.
 const recoverParallel = 8

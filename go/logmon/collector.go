@@ -28,6 +28,10 @@ import (
 type Collector struct {
 	mu    sync.Mutex
 	tasks map[string]*collection // by Config.Dir
+	// opening holds the directories a Start is opening, without mu (a
+	// restarted agent reopens thousands at once: opening each under mu made
+	// them one at a time, issue 19); closed when that Start has ended.
+	opening map[string]chan struct{}
 }
 
 type collection struct {
@@ -38,7 +42,9 @@ type collection struct {
 }
 
 // NewCollector returns an empty collector.
-func NewCollector() *Collector { return &Collector{tasks: map[string]*collection{}} }
+func NewCollector() *Collector {
+	return &Collector{tasks: map[string]*collection{}, opening: map[string]chan struct{}{}}
+}
 
 // bufPool holds the read buffers: at most one per stream with data ready.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
@@ -47,27 +53,52 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }
 // It returns once both FIFOs exist and are open for reading. A `yurt
 // logmon` process left by an older agent for the same directory is stopped
 // first (it drains what it has), so each FIFO has one reader.
+// Starts of different directories open at once; a Start or Stop of a
+// directory that another Start is opening waits for it.
 func (k *Collector) Start(c Config) error {
 	k.mu.Lock()
-	defer k.mu.Unlock()
+	k.awaitOpeningLocked(c.Dir)
 	if col := k.tasks[c.Dir]; col != nil {
 		select {
 		case <-col.done:
 		default:
+			k.mu.Unlock()
 			return nil
 		}
 	}
-	if _, ok := Running(c.Dir); ok {
-		if err := Stop(c.Dir, 5*time.Second); err != nil {
-			return err
+	opened := make(chan struct{})
+	k.opening[c.Dir] = opened
+	k.mu.Unlock()
+	col, err := func() (*collection, error) {
+		if _, ok := Running(c.Dir); ok {
+			if err := Stop(c.Dir, 5*time.Second); err != nil {
+				return nil, err
+			}
 		}
+		return open(c)
+	}()
+	k.mu.Lock()
+	if err == nil {
+		k.tasks[c.Dir] = col
 	}
-	col, err := open(c)
-	if err != nil {
-		return err
+	delete(k.opening, c.Dir)
+	close(opened)
+	k.mu.Unlock()
+	return err
+}
+
+// awaitOpeningLocked waits, with mu held on entry and on return, until no
+// Start is opening dir.
+func (k *Collector) awaitOpeningLocked(dir string) {
+	for {
+		ch := k.opening[dir]
+		if ch == nil {
+			return
+		}
+		k.mu.Unlock()
+		<-ch
+		k.mu.Lock()
 	}
-	k.tasks[c.Dir] = col
-	return nil
 }
 
 func open(c Config) (*collection, error) {
@@ -215,6 +246,7 @@ func (k *Collector) Err(dir string) error {
 // drainTimeout. Stop waits up to timeout.
 func (k *Collector) Stop(dir string, timeout time.Duration) error {
 	k.mu.Lock()
+	k.awaitOpeningLocked(dir)
 	col := k.tasks[dir]
 	delete(k.tasks, dir)
 	k.mu.Unlock()
@@ -247,6 +279,12 @@ func (col *collection) stop(deadline time.Time) {
 // tasks go on.
 func (k *Collector) Close(ctx context.Context) {
 	k.mu.Lock()
+	for len(k.opening) > 0 {
+		for dir := range k.opening {
+			k.awaitOpeningLocked(dir)
+			break
+		}
+	}
 	cols := k.tasks
 	k.tasks = map[string]*collection{}
 	k.mu.Unlock()

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -131,4 +135,56 @@ func TestCollectorStartFailsClearly(t *testing.T) {
 	err := NewCollector().Start(Config{Dir: dir, MaxFiles: 1, MaxFileSize: 10})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is not a FIFO")
+}
+
+// A Start that waits (here for an older agent's `yurt logmon` process of its
+// directory, which ignores SIGTERM) holds up no Start of another directory:
+// a restarted agent reopens thousands of tasks' FIFOs at once (issue 19).
+// A Stop of the waiting directory waits for its Start.
+func TestCollectorStartsOfOtherDirsDoNotWait(t *testing.T) {
+	k := NewCollector()
+	defer k.Close(context.Background())
+	slow := Config{Dir: t.TempDir(), MaxFiles: 2, MaxFileSize: 1 << 20}
+	other := Config{Dir: t.TempDir(), MaxFiles: 2, MaxFileSize: 1 << 20}
+	// A process that Running takes for slow's collector ("logmon" in its
+	// command line) and that outlives SIGTERM.
+	old := exec.Command("sh", "-c", `trap "" TERM; echo ready; while :; do sleep 0.05; done`, "logmon")
+	out, err := old.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, old.Start())
+	defer func() { _ = old.Process.Kill(); _ = old.Wait() }()
+	ready := make([]byte, 6)
+	_, err = io.ReadFull(out, ready)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(slow.Dir, pidFile), []byte(strconv.Itoa(old.Process.Pid)), 0o600))
+	_, running := Running(slow.Dir)
+	require.True(t, running)
+
+	slowDone := make(chan error, 1)
+	go func() { slowDone <- k.Start(slow) }()
+	// Wait until slow's Start is under way (it has claimed the directory).
+	require.Eventually(t, func() bool {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		return k.opening[slow.Dir] != nil
+	}, 10*time.Second, 5*time.Millisecond)
+	stopDone := make(chan error, 1)
+	go func() { stopDone <- k.Stop(slow.Dir, 10*time.Second) }()
+
+	require.NoError(t, k.Start(other))
+	assert.True(t, k.Running(other.Dir))
+	select {
+	case err := <-slowDone:
+		t.Fatalf("the other directory's Start waited for the slow one (which returned %v)", err)
+	case err := <-stopDone:
+		t.Fatalf("Stop of a directory being opened did not wait for its Start (returned %v)", err)
+	default:
+	}
+	// The old collector goes: slow's Start opens, then the Stop drains it.
+	require.NoError(t, old.Process.Kill())
+	_ = old.Wait()
+	require.NoError(t, <-slowDone)
+	require.NoError(t, <-stopDone)
+	assert.False(t, k.Running(slow.Dir))
+	require.NoError(t, k.Stop(other.Dir, 10*time.Second))
 }

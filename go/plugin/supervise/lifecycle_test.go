@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestStartWaitExitCodeAndOutput(t *testing.T) {
@@ -352,4 +354,56 @@ func TestReattachDir(t *testing.T) {
 	require.Equal(t, 5, res.ExitCode)
 	_, err = ReattachDir(filepath.Join(t.TempDir(), "nothing-here"))
 	require.Error(t, err)
+}
+
+// A reattached task's supervisor is not this process's child, so only a
+// pidfd tells its waiter that it exited. The waiter here pauses an hour
+// between looks at exit.pb: only that wake can end its wait within the
+// minute allowed (issue 19: reattached waiters looked 4 times a second).
+func TestReattachedSupervisorsExitWakesTheWaiter(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "state")
+	handle := startInOtherProcess(t, Spec{TaskID: "a/b/c", Command: "sleep", Args: []string{"3600"}}, dir)
+	task, err := Reattach(handle)
+	require.NoError(t, err)
+	defer task.Destroy(context.Background())
+	w := openExitWaker(task.supPID)
+	require.NotNil(t, w, "no pidfd for the supervisor: this kernel cannot run the test")
+	w.close()
+	type waited struct {
+		res *ExitResult
+		err error
+	}
+	got := make(chan waited, 1)
+	looked := make(chan struct{})
+	go func() {
+		_, done, err := task.Exit() // one look: it runs
+		if err == nil && !done {
+			close(looked)
+		}
+		res, err := task.waitPaced(context.Background(), time.Hour, time.Hour, time.Hour)
+		got <- waited{res, err}
+	}()
+	select {
+	case <-looked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the task was not running when the waiter looked")
+	}
+	require.NoError(t, unix.Kill(task.PID(), unix.SIGKILL))
+	select {
+	case w := <-got:
+		require.NoError(t, w.err)
+		assert.Equal(t, int(unix.SIGKILL), w.res.Signal)
+	case <-time.After(60 * time.Second):
+		t.Fatal("the supervisor's exit did not wake the waiter within 60 s")
+	}
+}
+
+// Where there is no process to watch, there is no waker: the waiter looks.
+func TestNoExitWakerWithoutAProcess(t *testing.T) {
+	assert.Nil(t, openExitWaker(0))
+	assert.Nil(t, openExitWaker(-1))
+	var w *exitWaker
+	assert.Nil(t, w.wake())
+	w.close()
 }

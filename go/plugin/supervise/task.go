@@ -27,13 +27,14 @@ var (
 	killWait = 10 * time.Second
 	pollMin  = time.Millisecond
 	pollMax  = 25 * time.Millisecond
-	// pollMaxChild is the longest pause of a waiter on a supervisor this
-	// process started: its exit wakes the waiter (supDone), so the look at
-	// exit.pb is only a fallback. At 25 ms, 700 waiting tasks cost a Go
-	// plugin 28 000 looks a second (issue 19).
-	pollMaxChild = time.Second
+	// pollMaxWoken is the longest pause of a waiter that the supervisor's
+	// exit wakes (supDone for a supervisor this process started, else a
+	// pidfd: exitWaker), so the look at exit.pb is only a fallback. At
+	// 25 ms, 700 waiting tasks cost a Go plugin 28 000 looks a second
+	// (issue 19).
+	pollMaxWoken = time.Second
 	// pollMaxReattached bounds the pause of a waiter on a reattached
-	// supervisor (not our child, so nothing wakes the waiter).
+	// supervisor where no pidfd is to be had (nothing wakes the waiter).
 	pollMaxReattached = 250 * time.Millisecond
 )
 
@@ -380,20 +381,37 @@ func (t *Task) exitRecorded() (res *ExitResult, done bool, err error) {
 // Wait blocks until the task has ended, then returns its result. Any number
 // of goroutines may wait.
 func (t *Task) Wait(ctx context.Context) (*ExitResult, error) {
-	longest := pollMaxReattached
-	if t.supDone != nil {
-		longest = pollMaxChild
+	return t.waitPaced(ctx, pollMin, pollMaxWoken, pollMaxReattached)
+}
+
+// waitPaced is Wait with its first pause and its longest ones, where the
+// supervisor's exit wakes the waiter and where nothing does.
+func (t *Task) waitPaced(ctx context.Context, first, woken, unwoken time.Duration) (*ExitResult, error) {
+	var wake <-chan struct{} = t.supDone
+	if wake == nil {
+		// Opened before the first look, so a supervisor gone by then has
+		// written exit.pb (or is reported lost): a reused pid cannot mislead.
+		w := openExitWaker(t.supPID)
+		defer w.close()
+		wake = w.wake()
 	}
-	for delay := pollMin; ; delay = min(delay*2, longest) {
+	longest := unwoken
+	if wake != nil {
+		longest = woken
+	}
+	for delay := first; ; delay = min(delay*2, longest) {
 		res, done, err := t.exitRecorded()
 		if err != nil || done {
 			return res, err
 		}
+		timer := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			return nil, ctx.Err()
-		case <-t.supDone:
-		case <-time.After(delay):
+		case <-wake:
+			timer.Stop()
+		case <-timer.C:
 		}
 	}
 }

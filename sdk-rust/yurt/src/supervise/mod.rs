@@ -11,31 +11,14 @@
 //! processes; from async code, run them with `tokio::task::spawn_blocking`.
 
 mod exec_stream;
-
-use std::time::Duration;
+mod wait;
 
 pub use exec_stream::exec_streaming;
+pub use wait::wait;
 pub use yurt_supervise::*;
 
 use crate::base::AgentConfig;
 use crate::driver::{CpuField, CpuUsage, MemoryField, MemoryUsage, ResourceUsage, TaskStats};
-
-/// How often [`wait`] looks for the task's exit record: soon after it starts (short tasks),
-/// then less and less often, up to the slowest (a plugin may await hundreds of tasks).
-const POLL_FIRST: Duration = Duration::from_millis(10);
-const POLL_SLOWEST: Duration = Duration::from_millis(250);
-
-/// [`Task::wait`] without blocking a runtime thread: many tasks can be awaited at once.
-pub async fn wait(task: &Task) -> Result<ExitResult, Error> {
-    let mut pause = POLL_FIRST;
-    loop {
-        if let Some(r) = task.exit()? {
-            return Ok(r);
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 3 / 2).min(POLL_SLOWEST);
-    }
-}
 
 /// The host topology to compute `total_ticks` with: the one the agent sent in SetConfig, else
 /// `/proc/cpuinfo`'s.
