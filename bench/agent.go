@@ -256,12 +256,12 @@ func (s AgentScale) fill(ctx context.Context, c *api.Client, ag *agentProc, have
 	// agent's tree by role. At that cost the machine's CPUs allow at most
 	// cpus / cost starts a second, whatever runs in parallel.
 	if busy1, err := machineBusy(); err == nil && busyErr == nil && busy1 > busy0 {
-		const hz = 100 // USER_HZ
-		perTask := float64(busy1-busy0) / hz * 1000 / float64(n-have)
+		started := float64(n - have)
+		perTask := ticksToMS(busy1-busy0) / started
 		v["start_cpu_ms_per_task"] = perTask
 		v["start_cpu_ceiling_tasks_per_s"] = float64(runtime.NumCPU()) * 1000 / perTask
-		agent := float64(ticksOf([]int{ag.cmd.Process.Pid})-agent0) / hz * 1000 / float64(n-have)
-		plug := float64(ticksOf(plugins)-min(plugins0, ticksOf(plugins))) / hz * 1000 / float64(n-have)
+		agent := ticksToMS(ticksSince(ticksOf([]int{ag.cmd.Process.Pid}), agent0)) / started
+		plug := ticksToMS(ticksSince(ticksOf(plugins), plugins0)) / started
 		v["start_cpu_ms_agent"], v["start_cpu_ms_plugins"] = agent, plug
 		v["start_cpu_ms_rest"] = max(0, perTask-agent-plug)
 	}

@@ -191,15 +191,8 @@ func treeCPU(root int, d time.Duration) (float64, error) {
 		for len(stack) > 0 {
 			pid := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
-				s := string(b)
-				if i := strings.LastIndexByte(s, ')'); i > 0 {
-					if f := strings.Fields(s[i+1:]); len(f) > 12 {
-						u, _ := strconv.ParseUint(f[11], 10, 64)
-						k, _ := strconv.ParseUint(f[12], 10, 64)
-						out[pid] = u + k
-					}
-				}
+			if t, ok := procTicks(pid); ok {
+				out[pid] = t
 			}
 			stack = append(stack, children[pid]...)
 		}
@@ -222,8 +215,23 @@ func treeCPU(root int, d time.Duration) (float64, error) {
 			used += t
 		}
 	}
-	const hz = 100 // USER_HZ
-	return float64(used) / hz / d.Seconds() * 100, nil
+	return float64(used) / userHZ / d.Seconds() * 100, nil
+}
+
+// userHZ is the unit of the CPU times in /proc/<pid>/stat and /proc/stat
+// (USER_HZ, 100 on Linux whatever the kernel's tick).
+const userHZ = 100
+
+// ticksToMS converts USER_HZ ticks to milliseconds.
+func ticksToMS(t uint64) float64 { return float64(t) * 1000 / userHZ }
+
+// ticksSince is now - before, 0 where a process that ended (or restarted)
+// meanwhile made the sum go down.
+func ticksSince(now, before uint64) uint64 {
+	if now < before {
+		return 0
+	}
+	return now - before
 }
 
 // machineBusy reads the CPU time all CPUs spent busy since boot (every

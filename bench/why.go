@@ -31,19 +31,6 @@ func pluginValue(r *Results, id, metric string) (float64, bool) {
 	return 0, false
 }
 
-// floorOf is the bare plugin of a subject's language.
-func floorOf(subject string) string {
-	switch {
-	case strings.HasPrefix(subject, "go-"):
-		return "go-floor"
-	case strings.HasPrefix(subject, "python-"):
-		return "python-floor"
-	case strings.HasPrefix(subject, "rust-"):
-		return "rust-floor"
-	}
-	return ""
-}
-
 func why(r *Results, c TargetCheck) string {
 	var parts []string
 	add := func(f string, a ...any) { parts = append(parts, fmt.Sprintf(f, a...)) }
@@ -76,7 +63,7 @@ func why(r *Results, c TargetCheck) string {
 		} else if c.Pairs > 0 {
 			add("the %.0f%% interval of the %d paired ratios, [%.2f–%.2f]x, lies above the limit", 100*c.CILevel, c.Pairs, c.CILow, c.CIHigh)
 		}
-		add("the SDK's own cost over the bare %s plugin; profiles and fixes in bench/FINDINGS.md (SDK overhead)", floorOf(c.Subject))
+		add("the SDK's own cost over the bare %s plugin; profiles and fixes in bench/FINDINGS.md (SDK overhead)", c.Against)
 	case c.Metric == "tasks_per_s":
 		add("%s", scaleTrend(r, "tasks_per_s", "tasks/s"))
 		if s := startCPU(r); s != "" {

@@ -131,30 +131,17 @@ func (a *Agent) reopenLogs() {
 	// A few at a time: parsing and opening are CPU and syscalls, and the
 	// collector opens different tasks at once.
 	parsed := make([]*config.Task, len(specs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(reopenParallel, len(specs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				s := specs[i]
-				p, err := parseStored(s)
-				if err != nil {
-					continue // recoverAll reports it
-				}
-				parsed[i] = p
-				if err := a.logs.Start(logmonConfig(&task{spec: s, parsed: p})); err != nil {
-					a.log.Error("log collector", "task", s.ID, "error", err)
-				}
-			}
-		}()
-	}
-	for i := range specs {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	forEachParallel(len(specs), reopenParallel, func(i int) {
+		s := specs[i]
+		p, err := parseStored(s)
+		if err != nil {
+			return // recoverAll reports it
+		}
+		parsed[i] = p
+		if err := a.logs.Start(logmonConfig(&task{spec: s, parsed: p})); err != nil {
+			a.log.Error("log collector", "task", s.ID, "error", err)
+		}
+	})
 	a.parsedAtStart = map[string]*config.Task{}
 	for i, s := range specs {
 		if parsed[i] != nil {
@@ -181,19 +168,25 @@ func (a *Agent) recoverTasks(pi *pluginInst) {
 	}
 	a.mu.Unlock()
 	sort.Slice(ts, func(i, j int) bool { return ts[i].spec.CreatedAt.Before(ts[j].spec.CreatedAt) })
-	jobs := make(chan *task)
+	forEachParallel(len(ts), recoverParallel, func(i int) { a.recoverTask(pi, ts[i]) })
+}
+
+// forEachParallel calls fn(0), ..., fn(n-1) on at most workers goroutines
+// and returns when every call has.
+func forEachParallel(n, workers int, fn func(i int)) {
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for i := 0; i < recoverParallel; i++ {
+	for range min(workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for t := range jobs {
-				a.recoverTask(pi, t)
+			for i := range jobs {
+				fn(i)
 			}
 		}()
 	}
-	for _, t := range ts {
-		jobs <- t
+	for i := range n {
+		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
